@@ -1,0 +1,65 @@
+// Running a scenario: a Simulation advances one day per step() and exposes what happened that
+// day as DayTotals. The agents themselves stay inside; recorders and front ends see totals.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "migsim/scenario.hpp"
+
+namespace migsim {
+
+enum class Status : std::uint8_t {
+    waiting, travelling, detained, arrived, arrived_regular, dead_missing, settled, returned
+};
+inline constexpr int status_count = 8;
+[[nodiscard]] const char* to_string(Status status);
+
+// Everything recorded about one day. Counts are exact integers; prices and revenue are
+// computed from them after reduction, so they do not depend on the thread count either.
+struct DayTotals {
+    int day = -1;
+    std::int64_t agents_created = 0;                      // cumulative, up to and including today
+    std::array<std::int64_t, status_count> status_counts{};   // end of day
+    std::vector<std::int64_t> location_population;        // end of day, agents at each location
+    std::vector<std::int64_t> arrivals;                   // today, at each location (irregular)
+    std::vector<std::int64_t> arrivals_regular;           // today, through pathways or visas
+    std::vector<std::int64_t> link_flow;                  // departures onto each link today
+    std::vector<std::int64_t> link_deaths;                // dead or missing on each link today
+    std::vector<std::int64_t> border_attempts;            // irregular attempts
+    std::vector<std::int64_t> border_interceptions;
+    std::vector<std::int64_t> border_deaths;
+    std::vector<std::int64_t> border_crossings;           // irregular attempts that got through
+    std::vector<std::int64_t> border_regular_crossings;   // permit holders
+    std::vector<std::int64_t> market_seats;
+    std::vector<std::int64_t> market_unmet_demand;
+    std::vector<double> market_price;                     // money per seat today
+    std::vector<double> market_revenue;                   // seats * price
+    std::vector<std::int64_t> pathway_applications;
+    std::vector<std::int64_t> pathway_admissions;
+};
+
+class Simulation {
+public:
+    // `threads` = 0: as many as TBB's default arena allows. The result does not depend on it.
+    explicit Simulation(const Scenario& scenario, int threads = 0);
+    ~Simulation();
+    Simulation(const Simulation&) = delete;
+    Simulation& operator=(const Simulation&) = delete;
+
+    void step();                                           // runs day `day()`
+    [[nodiscard]] int day() const;                         // days completed
+    [[nodiscard]] const DayTotals& today() const;          // totals of the last completed day
+    [[nodiscard]] const Scenario& scenario() const;        // with today's events applied
+    [[nodiscard]] std::int64_t agents() const;             // created so far
+    [[nodiscard]] static std::size_t hot_bytes_per_agent();
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace migsim

@@ -1,0 +1,227 @@
+// Reading an output file back: checksums of every dataset (the determinism check) and a
+// plain-text description with totals over the run (`migsim info`, the end of `migsim run`).
+#include <hdf5.h>
+
+#include <algorithm>
+#include <cstring>
+#include <iomanip>
+#include <map>
+#include <numeric>
+#include <sstream>
+
+#include "io/hdf5_util.hpp"
+#include "io/sha256.hpp"
+#include "migsim/errors.hpp"
+#include "migsim/output.hpp"
+#include "version.hpp"
+
+namespace migsim {
+
+using namespace detail;
+
+const char* engine_version() { return MIGSIM_VERSION; }
+const char* git_revision() { return MIGSIM_GIT_REVISION; }
+
+namespace {
+
+Handle open_file(const std::string& path) {
+    silence_hdf5_errors();
+    if (H5Fis_hdf5(path.c_str()) <= 0)
+        throw OutputError(path + ": not an HDF5 file (or it does not exist); expected a migsim output");
+    Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
+    if (file.get() < 0) throw OutputError(path + ": cannot open the HDF5 file");
+    return file;
+}
+
+std::vector<std::string> dataset_names(hid_t file) {
+    std::vector<std::string> names;
+    H5Literate(file, H5_INDEX_NAME, H5_ITER_INC, nullptr,
+               [](hid_t group, const char* name, const H5L_info_t*, void* out) -> herr_t {
+                   H5O_info_t info;
+                   if (H5Oget_info_by_name(group, name, &info, H5P_DEFAULT) >= 0 && info.type == H5O_TYPE_DATASET)
+                       static_cast<std::vector<std::string>*>(out)->emplace_back(name);
+                   return 0;
+               },
+               &names);
+    return names;
+}
+
+std::vector<hsize_t> shape_of(hid_t ds) {
+    Handle space(H5Dget_space(ds), H5Sclose);
+    std::vector<hsize_t> dims(static_cast<std::size_t>(H5Sget_simple_extent_ndims(space)));
+    H5Sget_simple_extent_dims(space, dims.data(), nullptr);
+    return dims;
+}
+
+std::vector<std::string> read_strings(hid_t file, const std::string& name) {
+    Handle ds(H5Dopen2(file, name.c_str(), H5P_DEFAULT), H5Dclose);
+    if (ds.get() < 0) throw OutputError("dataset '" + name + "' is missing");
+    auto n = shape_of(ds).at(0);
+    std::vector<char*> raw(n, nullptr);
+    Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
+    H5Tset_size(type, H5T_VARIABLE);
+    H5Tset_cset(type, H5T_CSET_UTF8);
+    std::vector<std::string> out;
+    if (n == 0) return out;
+    check(H5Dread(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, raw.data()), "read " + name);
+    for (char* s : raw) out.emplace_back(s ? s : "");
+    Handle space(H5Dget_space(ds), H5Sclose);
+    H5Dvlen_reclaim(type, space, H5P_DEFAULT, raw.data());
+    return out;
+}
+
+template <class T>
+std::vector<T> read_numbers(hid_t file, const std::string& name, hid_t type, std::vector<hsize_t>& shape) {
+    Handle ds(H5Dopen2(file, name.c_str(), H5P_DEFAULT), H5Dclose);
+    if (ds.get() < 0) throw OutputError("dataset '" + name + "' is missing");
+    shape = shape_of(ds);
+    std::size_t n = std::accumulate(shape.begin(), shape.end(), std::size_t{1}, std::multiplies<>());
+    std::vector<T> out(n);
+    if (n > 0) check(H5Dread(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()), "read " + name);
+    return out;
+}
+
+std::string string_attribute(hid_t object, const char* name) {
+    if (H5Aexists(object, name) <= 0) return {};
+    Handle attr(H5Aopen(object, name, H5P_DEFAULT), H5Aclose);
+    Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
+    H5Tset_size(type, H5T_VARIABLE);
+    H5Tset_cset(type, H5T_CSET_UTF8);
+    char* text = nullptr;
+    if (H5Aread(attr, type, &text) < 0) return {};
+    std::string out = text ? text : "";
+    H5free_memory(text);
+    return out;
+}
+
+double number_attribute(hid_t object, const char* name) {
+    if (H5Aexists(object, name) <= 0) return 0;
+    Handle attr(H5Aopen(object, name, H5P_DEFAULT), H5Aclose);
+    double value = 0;
+    H5Aread(attr, H5T_NATIVE_DOUBLE, &value);
+    return value;
+}
+
+// Sums a (replicate, time, entity) series over time, averaged over replicates.
+std::vector<double> run_totals(hid_t file, const std::string& name) {
+    std::vector<hsize_t> shape;
+    auto values = read_numbers<double>(file, name, H5T_NATIVE_DOUBLE, shape);
+    std::vector<double> total(shape.at(2), 0.0);
+    for (hsize_t r = 0; r < shape[0]; ++r)
+        for (hsize_t t = 0; t < shape[1]; ++t)
+            for (hsize_t e = 0; e < shape[2]; ++e) total[e] += values[(r * shape[1] + t) * shape[2] + e];
+    for (auto& x : total) x /= static_cast<double>(std::max<hsize_t>(1, shape[0]));
+    return total;
+}
+
+std::string fixed(double x) {
+    std::ostringstream s;
+    s << std::fixed << std::setprecision(0) << x;
+    return s.str();
+}
+
+}  // namespace
+
+std::vector<std::string> dataset_checksums(const std::string& path) {
+    Handle file = open_file(path);
+    std::vector<std::string> lines;
+    for (const auto& name : dataset_names(file)) {
+        Handle ds(H5Dopen2(file, name.c_str(), H5P_DEFAULT), H5Dclose);
+        Handle type(H5Dget_type(ds), H5Tclose);
+        std::string bytes;
+        if (H5Tis_variable_str(type) > 0) {
+            for (const auto& s : read_strings(file, name)) bytes += s + '\0';
+        } else {
+            Handle native(H5Tget_native_type(type, H5T_DIR_ASCEND), H5Tclose);
+            auto shape = shape_of(ds);
+            std::size_t n = std::accumulate(shape.begin(), shape.end(), std::size_t{1}, std::multiplies<>());
+            bytes.resize(n * H5Tget_size(native));
+            if (n > 0) check(H5Dread(ds, native, H5S_ALL, H5S_ALL, H5P_DEFAULT, bytes.data()), "read " + name);
+            for (auto d : shape) bytes += "|" + std::to_string(d);
+        }
+        lines.push_back(name + " " + sha256_hex(bytes));
+    }
+    return lines;
+}
+
+std::string describe_output(const std::string& path) {
+    Handle file = open_file(path);
+    std::ostringstream out;
+    const bool completed = number_attribute(file, "completed") > 0;
+    out << "scenario    " << string_attribute(file, "scenario") << "\n"
+        << "days        " << fixed(number_attribute(file, "days_completed")) << " of "
+        << fixed(number_attribute(file, "days_requested")) << " from " << string_attribute(file, "start_date")
+        << (completed ? "" : "  (INTERRUPTED: the file holds the finished days)") << "\n"
+        << "seed        " << fixed(number_attribute(file, "seed")) << "\n"
+        << "engine      migsim " << string_attribute(file, "engine_version") << " ("
+        << string_attribute(file, "git_revision") << "), " << fixed(number_attribute(file, "threads"))
+        << " threads";
+    if (completed) out << ", " << std::setprecision(3) << number_attribute(file, "wall_time_s") << " s";
+    out << "\n\n";
+
+    const auto borders = read_strings(file, "border");
+    const auto markets = read_strings(file, "market");
+    const auto link_border = read_strings(file, "link_border");
+    const auto links = read_strings(file, "link");
+    std::map<std::string, double> revenue_by_border;
+    if (!markets.empty()) {
+        // A market's revenue goes to the border its first crossing leg passes.
+        const auto revenue = run_totals(file, "market_revenue");
+        std::vector<hsize_t> shape;
+        (void)shape;
+        const std::string resolved = string_attribute(file, "resolved_scenario");
+        for (std::size_t m = 0; m < markets.size(); ++m) {
+            std::string border = "(no border)";
+            std::istringstream text(resolved);
+            std::string line;
+            while (std::getline(text, line)) {
+                if (line.rfind(markets[m] + ",", 0) != 0) continue;
+                for (std::size_t l = 0; l < links.size(); ++l)
+                    if (!link_border[l].empty() && line.find(links[l]) != std::string::npos) {
+                        border = link_border[l];
+                        break;
+                    }
+                break;
+            }
+            revenue_by_border[border] += revenue[m];
+        }
+    }
+    if (!borders.empty()) {
+        const auto attempts = run_totals(file, "border_attempts");
+        const auto intercepted = run_totals(file, "border_interceptions");
+        const auto deaths = run_totals(file, "border_deaths");
+        const auto crossed = run_totals(file, "border_crossings");
+        const auto regular = run_totals(file, "border_regular_crossings");
+        out << std::left << std::setw(28) << "route (border)" << std::right << std::setw(10) << "attempts"
+            << std::setw(13) << "intercepted" << std::setw(9) << "dead" << std::setw(10) << "crossed"
+            << std::setw(10) << "regular" << std::setw(16) << "smuggler rev." << "\n";
+        for (std::size_t b = 0; b < borders.size(); ++b)
+            out << std::left << std::setw(28) << borders[b] << std::right << std::setw(10) << fixed(attempts[b])
+                << std::setw(13) << fixed(intercepted[b]) << std::setw(9) << fixed(deaths[b]) << std::setw(10)
+                << fixed(crossed[b]) << std::setw(10) << fixed(regular[b]) << std::setw(16)
+                << fixed(revenue_by_border[borders[b]]) << "\n";
+        out << "\n";
+    }
+    const auto locations = read_strings(file, "location");
+    const auto kinds = read_strings(file, "location_kind");
+    const auto arrivals = run_totals(file, "arrivals");
+    const auto regular = run_totals(file, "arrivals_regular");
+    out << std::left << std::setw(28) << "destination" << std::right << std::setw(10) << "arrived" << std::setw(13)
+        << "regular" << "\n";
+    for (std::size_t l = 0; l < locations.size(); ++l)
+        if (kinds[l] == "destination")
+            out << std::left << std::setw(28) << locations[l] << std::right << std::setw(10) << fixed(arrivals[l])
+                << std::setw(13) << fixed(regular[l]) << "\n";
+    std::vector<hsize_t> shape;
+    auto status = read_numbers<std::int64_t>(file, "status_counts", H5T_NATIVE_INT64, shape);
+    const auto names = read_strings(file, "status");
+    if (shape.size() == 3 && shape[1] > 0) {
+        out << "\nstatus at the end (replicate 0):";
+        for (hsize_t s = 0; s < shape[2]; ++s)
+            out << " " << names[s] << " " << status[(shape[1] - 1) * shape[2] + s] << ";";
+        out << "\n";
+    }
+    return out.str();
+}
+
+}  // namespace migsim

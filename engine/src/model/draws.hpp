@@ -1,0 +1,39 @@
+// Counter-based random draws (Random123 Philox4x32-10). A draw is a pure function of
+// (seed, agent id, day, purpose): no generator state, so the result does not depend on which
+// thread or rank handles the agent, nor on the order agents are visited.
+// Key = the 64-bit seed; counter = (agent id, day, purpose, 0). One call yields four
+// independent 32-bit words, used for one purpose's draws.
+#pragma once
+
+#include <Random123/philox.h>
+
+#include <array>
+#include <cstdint>
+
+namespace migsim::detail {
+
+enum class Purpose : std::uint32_t {
+    budget = 1,     // lognormal money at creation (two words, Box-Muller)
+    choice = 2,     // option picked from the alias table (two words)
+    crossing = 3,   // seat/quota priority, interception, death
+};
+
+using Words = std::array<std::uint32_t, 4>;
+
+inline Words draw(std::uint64_t seed, std::uint32_t agent, int day, Purpose purpose) {
+    r123::Philox4x32 rng;
+    r123::Philox4x32::key_type key = {{static_cast<std::uint32_t>(seed),
+                                       static_cast<std::uint32_t>(seed >> 32)}};
+    r123::Philox4x32::ctr_type ctr = {{agent, static_cast<std::uint32_t>(day),
+                                       static_cast<std::uint32_t>(purpose), 0u}};
+    auto r = rng(ctr, key);
+    return {r[0], r[1], r[2], r[3]};
+}
+
+// A 32-bit word as a uniform in (0, 1): never 0, never 1.
+inline double unit(std::uint32_t word) { return (static_cast<double>(word) + 0.5) * 0x1p-32; }
+
+// True with probability p.
+inline bool happens(std::uint32_t word, double p) { return unit(word) < p; }
+
+}  // namespace migsim::detail

@@ -1,0 +1,193 @@
+#include "model/route_choice.hpp"
+
+#include <algorithm>
+#include <cassert>
+#include <cmath>
+#include <limits>
+
+#include "model/draws.hpp"
+
+namespace migsim::detail {
+
+namespace {
+constexpr double unreachable = std::numeric_limits<double>::infinity();
+
+bool contains(const std::vector<int>& items, int x) {
+    return std::find(items.begin(), items.end(), x) != items.end();
+}
+}  // namespace
+
+RouteChoice::RouteChoice(const Scenario& s) : profiles_(s.profiles.size()) {
+    const std::size_t groups = s.locations.size() * profiles_;
+    offsets_.reserve(groups + 1);
+    for (std::size_t at = 0; at < s.locations.size(); ++at) {
+        for (std::size_t p = 0; p < profiles_; ++p) {
+            offsets_.push_back(static_cast<std::uint32_t>(options_.size()));
+            auto add = [&](Option::Kind kind, Passage passage, std::size_t index, int to) {
+                options_.push_back({kind, passage, static_cast<std::uint16_t>(index)});
+                option_to_.push_back(to);
+            };
+            add(Option::Kind::stay, Passage::regular, 0, static_cast<int>(at));
+            if (s.locations[at].kind == LocationKind::destination) continue;
+            const auto& profile = s.profiles[p];
+            for (std::size_t l = 0; l < s.links.size(); ++l) {
+                const Link& link = s.links[l];
+                if (link.from != static_cast<int>(at)) continue;
+                if (link.border != no_index && contains(profile.visa_free, link.border)) {
+                    add(Option::Kind::link, Passage::regular, l, link.to);
+                    continue;
+                }
+                if (link.market != no_index) add(Option::Kind::link, Passage::smuggled, l, link.to);
+                if (link.border != no_index && link.alone) add(Option::Kind::link, Passage::alone, l, link.to);
+                if (link.border == no_index && link.market == no_index)
+                    add(Option::Kind::link, Passage::regular, l, link.to);
+            }
+            for (std::size_t w = 0; w < s.pathways.size(); ++w) {
+                const Pathway& pathway = s.pathways[w];
+                if (contains(pathway.eligible, static_cast<int>(p)) &&
+                    (pathway.from.empty() || contains(pathway.from, static_cast<int>(at))))
+                    add(Option::Kind::pathway, Passage::regular, w, pathway.to);
+            }
+        }
+    }
+    offsets_.push_back(static_cast<std::uint32_t>(options_.size()));
+    cost_.resize(options_.size());
+    open_.resize(options_.size());
+    probability_.resize(options_.size());
+    threshold_.resize(options_.size());
+    alias_.resize(options_.size());
+    cost_to_go_.resize(static_cast<Eigen::Index>(s.locations.size()), static_cast<Eigen::Index>(profiles_));
+    std::size_t widest = 0;
+    for (std::size_t g = 0; g + 1 < offsets_.size(); ++g) widest = std::max<std::size_t>(widest, offsets_[g + 1] - offsets_[g]);
+    scratch_small_.resize(widest);
+    scratch_large_.resize(widest);
+    scratch_scaled_.resize(widest);
+}
+
+double RouteChoice::option_cost(const Scenario& s, const DayConditions& day, int profile,
+                                const Option& o, bool& open) const {
+    const RouteWeights& w = s.profiles[static_cast<std::size_t>(profile)].weights;
+    open = true;
+    if (o.kind == Option::Kind::stay) return w.time;
+    if (o.kind == Option::Kind::pathway) {
+        const Pathway& p = s.pathways[o.index];
+        open = day.pathway_accepting[o.index];
+        return w.time * std::max(1, p.processing_days) + w.money * p.cost;
+    }
+    const Link& link = s.links[o.index];
+    open = !day.location_full[static_cast<std::size_t>(link.to)];
+    double g = w.time * s.travel_days(link);
+    const auto k = static_cast<std::size_t>(o.passage);
+    if (o.passage == Passage::smuggled) {
+        const Market& m = s.markets[static_cast<std::size_t>(link.market)];
+        open = open && m.capacity > 0;
+        g += w.money * day.market_price[static_cast<std::size_t>(link.market)];
+    } else {
+        g += w.money * link.cost;
+    }
+    return g + w.interception * day.perceived_interception[k][o.index] +
+           w.death * day.perceived_death[k][o.index];
+}
+
+void RouteChoice::update(const Scenario& s, const DayConditions& day) {
+    const std::size_t locations = s.locations.size();
+    for (std::size_t at = 0; at < locations; ++at)
+        for (std::size_t p = 0; p < profiles_; ++p)
+            for (std::size_t i = offsets_[at * profiles_ + p]; i < offsets_[at * profiles_ + p + 1]; ++i) {
+                bool open = true;
+                cost_[i] = option_cost(s, day, static_cast<int>(p), options_[i], open);
+                open_[i] = open;
+            }
+
+    // Cost-to-go: Bellman-Ford from each profile's destinations, over open moving options.
+    cost_to_go_.setConstant(unreachable);
+    for (std::size_t p = 0; p < profiles_; ++p) {
+        for (int d : s.profiles[p].destinations) cost_to_go_(d, static_cast<Eigen::Index>(p)) = 0;
+        for (std::size_t round = 0; round < locations; ++round) {
+            bool changed = false;
+            for (std::size_t at = 0; at < locations; ++at) {
+                double& best = cost_to_go_(static_cast<Eigen::Index>(at), static_cast<Eigen::Index>(p));
+                const std::size_t g = at * profiles_ + p;
+                for (std::size_t i = offsets_[g]; i < offsets_[g + 1]; ++i) {
+                    if (options_[i].kind == Option::Kind::stay || !open_[i]) continue;
+                    const double after = options_[i].kind == Option::Kind::pathway
+                                             ? 0.0 : cost_to_go_(option_to_[i], static_cast<Eigen::Index>(p));
+                    const double via = cost_[i] + after;
+                    if (via < best) {
+                        best = via;
+                        changed = true;
+                    }
+                }
+            }
+            if (!changed) break;
+        }
+    }
+
+    // Logit probabilities and alias tables per (location, profile).
+    for (std::size_t at = 0; at < locations; ++at) {
+        for (std::size_t p = 0; p < profiles_; ++p) {
+            const std::size_t g = at * profiles_ + p, first = offsets_[g], count = offsets_[g + 1] - first;
+            const double tau = s.profiles[p].tau;
+            double lowest = unreachable;
+            for (std::size_t i = first; i < first + count; ++i) {
+                // A pathway ends the journey at a destination: nothing more to pay after it.
+                if (options_[i].kind != Option::Kind::pathway)
+                    cost_[i] += cost_to_go_(option_to_[i], static_cast<Eigen::Index>(p));
+                if (open_[i] && cost_[i] < lowest) lowest = cost_[i];
+            }
+            double total = 0;
+            for (std::size_t i = first; i < first + count; ++i) {
+                bool usable = open_[i] && std::isfinite(cost_[i]);
+                probability_[i] = usable ? std::exp(-(cost_[i] - lowest) / tau) : 0.0;
+                total += probability_[i];
+            }
+            if (!(total > 0)) {   // nowhere to go from here: stay (option 0 is always stay)
+                for (std::size_t i = first; i < first + count; ++i) probability_[i] = 0;
+                probability_[first] = total = 1;
+            }
+            for (std::size_t i = first; i < first + count; ++i) probability_[i] /= total;
+            build_alias(first, count);
+        }
+    }
+}
+
+// Vose's alias method over probability_[first, first + count).
+void RouteChoice::build_alias(std::size_t first, std::size_t count) {
+    // Scratch sized in the constructor to the largest group: no allocation per day.
+    auto& small = scratch_small_;
+    auto& large = scratch_large_;
+    auto& scaled = scratch_scaled_;
+    std::size_t n_small = 0, n_large = 0;
+    for (std::size_t k = 0; k < count; ++k) {
+        scaled[k] = probability_[first + k] * static_cast<double>(count);
+        (scaled[k] < 1.0 ? small[n_small++] : large[n_large++]) = k;
+        alias_[first + k] = static_cast<std::uint16_t>(k);
+    }
+    while (n_small > 0 && n_large > 0) {
+        std::size_t s = small[--n_small], l = large[--n_large];
+        threshold_[first + s] = scaled[s];
+        alias_[first + s] = static_cast<std::uint16_t>(l);
+        scaled[l] = (scaled[l] + scaled[s]) - 1.0;
+        (scaled[l] < 1.0 ? small[n_small++] : large[n_large++]) = l;
+    }
+    while (n_large > 0) threshold_[first + large[--n_large]] = 1.0;
+    while (n_small > 0) threshold_[first + small[--n_small]] = 1.0;
+}
+
+const Option& RouteChoice::sample(int location, int profile, std::uint32_t word_column,
+                                  std::uint32_t word_coin) const {
+    const std::size_t g = static_cast<std::size_t>(location) * profiles_ + static_cast<std::size_t>(profile);
+    const std::size_t first = offsets_[g], count = offsets_[g + 1] - first;
+    const std::size_t k = static_cast<std::size_t>((static_cast<std::uint64_t>(word_column) * count) >> 32);
+    const std::size_t pick = unit(word_coin) < threshold_[first + k] ? k : alias_[first + k];
+    return options_[first + pick];
+}
+
+std::vector<std::pair<Option, double>> RouteChoice::probabilities(int location, int profile) const {
+    const std::size_t g = static_cast<std::size_t>(location) * profiles_ + static_cast<std::size_t>(profile);
+    std::vector<std::pair<Option, double>> out;
+    for (std::size_t i = offsets_[g]; i < offsets_[g + 1]; ++i) out.emplace_back(options_[i], probability_[i]);
+    return out;
+}
+
+}  // namespace migsim::detail

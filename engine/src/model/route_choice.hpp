@@ -1,0 +1,76 @@
+// Route choice. Every waiting agent weighs the options at its location: each outgoing link
+// (by the passages open to its profile: regular, with a smuggler, alone), each pathway it may
+// apply to, and staying put. The generalised cost of an option is
+//   G = w_time * days + w_money * price + w_interception * p_int + w_death * p_death + V(to)
+// with p_int, p_death the *perceived* rates and V the cost-to-go: the cheapest G-path from a
+// location to one of the profile's destinations (Bellman-Ford on the same costs, an Eigen
+// matrix locations x profiles). Staying costs one day: w_time + V(here).
+// The choice is a logit, P ~ exp(-G / tau). All agents of one profile at one location share
+// it, so it is built once per (location, profile) per day as a Walker alias table and each
+// agent samples it in O(1) from its own draws.
+#pragma once
+
+#include <Eigen/Dense>
+
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "migsim/scenario.hpp"
+
+namespace migsim::detail {
+
+enum class Passage : std::uint8_t { regular, smuggled, alone };
+
+struct Option {
+    enum class Kind : std::uint8_t { stay, link, pathway };
+    Kind kind = Kind::stay;
+    Passage passage = Passage::regular;
+    std::uint16_t index = 0;   // link or pathway index
+};
+
+// What the day offers, computed by the simulation before agents choose.
+struct DayConditions {
+    std::vector<double> market_price;              // per market, with the risk premium
+    // Per link and passage (indexed by Passage): the true rates this day and the rates
+    // migrants believe, smoothed from what borders recorded. Regular passage: no
+    // interception; death risk only off borders (a bus across the desert), known exactly.
+    std::array<std::vector<double>, 3> interception, death;
+    std::array<std::vector<double>, 3> perceived_interception, perceived_death;
+    std::vector<bool> pathway_accepting;           // open and quota left in this period
+    std::vector<bool> location_full;               // at or above capacity (yesterday's count)
+};
+
+class RouteChoice {
+public:
+    explicit RouteChoice(const Scenario& scenario);
+
+    // Recomputes cost-to-go and every alias table for the day.
+    void update(const Scenario& current, const DayConditions& day);
+
+    [[nodiscard]] const Option& sample(int location, int profile, std::uint32_t word_column,
+                                       std::uint32_t word_coin) const;
+    [[nodiscard]] const Eigen::MatrixXd& cost_to_go() const { return cost_to_go_; }
+    // Options open at (location, profile) with their probabilities today, for tests and tools.
+    [[nodiscard]] std::vector<std::pair<Option, double>> probabilities(int location, int profile) const;
+
+private:
+    [[nodiscard]] double option_cost(const Scenario& s, const DayConditions& day, int profile,
+                                     const Option& o, bool& open) const;
+    void build_alias(std::size_t first, std::size_t count);
+
+    std::size_t profiles_;
+    std::vector<Option> options_;          // grouped by (location, profile)
+    std::vector<std::uint32_t> offsets_;   // group g = location * profiles + profile
+    std::vector<int> option_to_;           // where each option leads
+    std::vector<double> cost_;             // today's G without cost-to-go, per option
+    std::vector<bool> open_;
+    std::vector<double> probability_;      // today's logit probability, per option
+    std::vector<double> threshold_;        // alias table, per option slot
+    std::vector<std::uint16_t> alias_;
+    std::vector<std::size_t> scratch_small_, scratch_large_;
+    std::vector<double> scratch_scaled_;
+    Eigen::MatrixXd cost_to_go_;
+};
+
+}  // namespace migsim::detail

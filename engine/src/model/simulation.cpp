@@ -1,0 +1,402 @@
+// The day loop. A day has two phases so that the outcome cannot depend on thread or rank
+// count (see docs/ARCHITECTURE.md, "Determinism"):
+//   intent      every agent acts on its own draws; those who want a scarce thing (a smuggler's
+//               seat, a pathway place) only ask, and the asks are counted;
+//   resolution  where D askers want C < D places, the C with the smallest keys win (a global
+//               selection over integer histograms), then each asker applies its outcome.
+// Agents touch only their own record; shared totals are per-thread integer counters summed
+// after each phase.
+#include "migsim/simulation.hpp"
+
+#include <oneapi/tbb/blocked_range.h>
+#include <oneapi/tbb/enumerable_thread_specific.h>
+#include <oneapi/tbb/parallel_for.h>
+#include <oneapi/tbb/task_arena.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+
+#include "model/agents.hpp"
+#include "model/conditions.hpp"
+#include "model/counters.hpp"
+#include "model/draws.hpp"
+#include "model/route_choice.hpp"
+#include "parallel/comm.hpp"
+#include "parallel/selection.hpp"
+
+namespace migsim {
+
+using namespace detail;
+
+const char* to_string(Status status) {
+    static constexpr const char* names[] = {"waiting", "travelling", "detained", "arrived",
+                                            "arrived_regular", "dead_missing", "settled", "returned"};
+    return names[static_cast<std::size_t>(status)];
+}
+
+namespace {
+constexpr std::size_t agent_grain = 4096;   // agents per task: large enough to amortise
+
+struct Worker {   // one per thread: its partial counts and its asks of the day
+    Counters counts;
+    std::vector<Ask> asks;
+};
+}  // namespace
+
+struct Simulation::Impl {
+    Scenario current;        // the scenario with the events applied so far
+    const std::size_t L, M;  // links, markets (contests 0..M-1 are markets, then pathways)
+    tbb::task_arena arena;
+    SerialComm comm;
+    AgentStore agents;
+    RouteChoice choice;
+    ConditionsTracker conditions;
+    CounterLayout layout;
+    tbb::enumerable_thread_specific<Worker> workers;
+    Counters totals;
+    Thresholds thresholds;
+    std::vector<std::int64_t> demand, places;
+    std::vector<std::span<const Ask>> ask_lists;
+    std::vector<int> package_next;          // market x location -> next leg, or no_index
+    std::vector<std::uint8_t> regular_arrival;   // link x profile: crossing it is regular
+    std::vector<int> travel_days;
+    std::size_t next_event = 0;
+    int day = 0;
+    DayTotals today;
+
+    Impl(const Scenario& s, int threads)
+        : current(s), L(s.links.size()), M(s.markets.size()),
+          arena(threads > 0 ? threads : tbb::task_arena::automatic), choice(s), conditions(s),
+          layout(s), workers([this] { return Worker{Counters(layout), {}}; }), totals(layout),
+          demand(M + s.pathways.size()), places(M + s.pathways.size()) {
+        agents.reserve(static_cast<std::size_t>(s.total_agents()));
+        package_next.assign(M * s.locations.size(), no_index);
+        for (std::size_t m = 0; m < M; ++m)
+            if (s.markets[m].links.size() > 1)
+                for (int l : s.markets[m].links)
+                    package_next[m * s.locations.size() + static_cast<std::size_t>(s.links[static_cast<std::size_t>(l)].from)] = l;
+        regular_arrival.assign(L * s.profiles.size(), 0);
+        for (std::size_t l = 0; l < L; ++l)
+            for (std::size_t p = 0; p < s.profiles.size(); ++p) {
+                const auto& free = s.profiles[p].visa_free;
+                regular_arrival[l * s.profiles.size() + p] =
+                    s.links[l].border != no_index &&
+                    std::find(free.begin(), free.end(), s.links[l].border) != free.end();
+            }
+        for (const auto& link : s.links) travel_days.push_back(s.travel_days(link));
+        totals.zero();
+    }
+
+    // ---- per-agent actions (called from worker threads; touch only agent i and `w`)
+
+    void count_end_of_day(std::uint32_t i, Worker& w) const {
+        const Status st = agents.status[i];
+        w.counts(Count::status, static_cast<std::size_t>(st))++;
+        const bool present = st == Status::waiting || st == Status::detained || st == Status::arrived ||
+                             st == Status::arrived_regular || st == Status::settled ||
+                             (st == Status::travelling && agents.via[i] >= L);   // in processing
+        if (present) w.counts(Count::location_population, agents.location[i])++;
+    }
+
+    void arrive_regular(std::uint32_t i, int to, Worker& w) {
+        agents.location[i] = static_cast<std::uint16_t>(to);
+        agents.status[i] = Status::arrived_regular;
+        w.counts(Count::arrivals_regular, static_cast<std::size_t>(to))++;
+    }
+
+    void finish_trip(std::uint32_t i, Worker& w) {
+        const std::size_t via = agents.via[i];
+        if (via >= L) {   // a pathway's processing is over
+            arrive_regular(i, current.pathways[via - L].to, w);
+            return;
+        }
+        const Link& link = current.links[via];
+        const auto to = static_cast<std::size_t>(link.to);
+        agents.location[i] = static_cast<std::uint16_t>(to);
+        agents.days_waiting[i] = 0;
+        if (current.locations[to].kind != LocationKind::destination) {
+            agents.status[i] = Status::waiting;
+        } else if (regular_arrival[via * current.profiles.size() + agents.profile[i]]) {
+            arrive_regular(i, link.to, w);
+        } else {
+            agents.status[i] = Status::arrived;
+            w.counts(Count::arrivals, to)++;
+        }
+    }
+
+    void depart(std::uint32_t i, std::size_t l, Passage passage, Worker& w) {
+        agents.status[i] = Status::travelling;
+        agents.via[i] = static_cast<std::uint16_t>(l);
+        agents.days_left[i] = static_cast<std::uint16_t>(travel_days[l]);
+        agents.days_waiting[i] = 0;
+        w.counts(Count::link_flow, l)++;
+        const int b = current.links[l].border;
+        if (b != no_index)
+            w.counts(passage == Passage::regular ? Count::border_regular_crossings : Count::border_crossings,
+                     static_cast<std::size_t>(b))++;
+    }
+
+    // An irregular attempt (or a regular trip with death risk): interception, death, or away.
+    void attempt(std::uint32_t i, std::size_t l, Passage passage, const Words& words, Worker& w) {
+        const Link& link = current.links[l];
+        const auto k = static_cast<std::size_t>(passage);
+        const auto& day_rates = conditions.today();
+        const std::size_t b = static_cast<std::size_t>(link.border);
+        const bool irregular = passage != Passage::regular;
+        if (irregular) {
+            w.counts(Count::passage_attempts, l * 3 + k)++;
+            if (link.border != no_index) w.counts(Count::border_attempts, b)++;
+        }
+        if (happens(words[1], day_rates.interception[k][l])) {
+            const Border& border = current.borders[b];
+            w.counts(Count::border_interceptions, b)++;
+            w.counts(Count::passage_interceptions, l * 3 + k)++;
+            agents.attempts[i] = static_cast<std::uint8_t>(std::min(255, agents.attempts[i] + 1));
+            agents.ticket[i] = no_ticket;   // what was paid is lost
+            agents.location[i] = static_cast<std::uint16_t>(border.return_to != no_index ? border.return_to : link.from);
+            agents.days_waiting[i] = 0;
+            agents.days_left[i] = static_cast<std::uint16_t>(border.detention_days);
+            agents.status[i] = border.detention_days > 0 ? Status::detained : Status::waiting;
+            return;
+        }
+        if (happens(words[2], day_rates.death[k][l])) {
+            agents.status[i] = Status::dead_missing;
+            w.counts(Count::link_deaths, l)++;
+            if (irregular) w.counts(Count::passage_deaths, l * 3 + k)++;
+            if (link.border != no_index) w.counts(Count::border_deaths, b)++;
+            return;
+        }
+        depart(i, l, passage, w);
+    }
+
+    void give_up(std::uint32_t i) {
+        if (current.settings.give_up_action == GiveUpAction::go_home) {
+            agents.status[i] = Status::returned;
+            agents.location[i] = agents.origin[i];
+        } else {
+            agents.status[i] = Status::settled;
+        }
+    }
+
+    // A waiting agent: earn, maybe give up, continue a package, or choose. Returns true if it
+    // asked for a scarce place (its outcome comes in the resolution phase).
+    bool decide(std::uint32_t i, Worker& w) {
+        const std::size_t at = agents.location[i];
+        agents.money[i] += static_cast<float>(current.locations[at].wage);
+        if (agents.days_waiting[i] < UINT16_MAX) ++agents.days_waiting[i];
+        if (agents.attempts[i] >= current.settings.max_attempts ||
+            agents.days_waiting[i] >= current.settings.give_up_days) {
+            give_up(i);
+            return false;
+        }
+        if (agents.ticket[i] != no_ticket) {   // a package carries its buyer on
+            const int next = package_next[(agents.ticket[i] - 1u) * current.locations.size() + at];
+            if (next != no_index) {
+                attempt(i, static_cast<std::size_t>(next), Passage::smuggled,
+                        draw(current.settings.seed, i, day, Purpose::crossing), w);
+                return false;
+            }
+            agents.ticket[i] = no_ticket;
+        }
+        const Words words = draw(current.settings.seed, i, day, Purpose::choice);
+        const Option& o = choice.sample(static_cast<int>(at), agents.profile[i], words[0], words[1]);
+        float& money = agents.money[i];
+        switch (o.kind) {
+            case Option::Kind::stay: return false;
+            case Option::Kind::pathway: {
+                const Pathway& p = current.pathways[o.index];
+                if (money < p.cost) return false;
+                w.counts(Count::pathway_applications, o.index)++;
+                ask(i, M + o.index, o.index, w);
+                return true;
+            }
+            case Option::Kind::link: break;
+        }
+        const Link& link = current.links[o.index];
+        if (o.passage == Passage::smuggled) {
+            if (money < conditions.today().market_price[static_cast<std::size_t>(link.market)]) return false;
+            w.counts(Count::market_demand, static_cast<std::size_t>(link.market))++;
+            ask(i, static_cast<std::size_t>(link.market), o.index, w);
+            return true;
+        }
+        if (money < link.cost) return false;
+        money -= static_cast<float>(link.cost);
+        attempt(i, o.index, o.passage, draw(current.settings.seed, i, day, Purpose::crossing), w);
+        return false;
+    }
+
+    void ask(std::uint32_t i, std::size_t contest, std::size_t option, Worker& w) const {
+        const Words words = draw(current.settings.seed, i, day, Purpose::crossing);
+        w.asks.push_back({priority_key(words[0], i), i, static_cast<std::uint16_t>(contest),
+                          static_cast<std::uint16_t>(option)});
+    }
+
+    void intent(std::uint32_t i, Worker& w) {
+        bool asked = false;
+        switch (agents.status[i]) {
+            case Status::travelling:
+                if (--agents.days_left[i] == 0) finish_trip(i, w);
+                break;
+            case Status::detained:
+                if (--agents.days_left[i] == 0) agents.status[i] = Status::waiting;
+                break;
+            case Status::waiting: asked = decide(i, w); break;
+            default: break;
+        }
+        if (!asked) count_end_of_day(i, w);
+    }
+
+    void resolve(const Ask& a, Worker& w) {
+        const std::uint32_t i = a.agent;
+        const bool wins = thresholds.wins(a);
+        if (a.contest < M) {
+            const std::size_t m = a.contest;
+            if (wins) {
+                w.counts(Count::market_seats, m)++;
+                agents.money[i] -= static_cast<float>(conditions.today().market_price[m]);
+                if (current.markets[m].links.size() > 1) agents.ticket[i] = static_cast<std::uint8_t>(m + 1);
+                attempt(i, a.option, Passage::smuggled, draw(current.settings.seed, i, day, Purpose::crossing), w);
+            }
+        } else if (wins) {
+            const Pathway& p = current.pathways[a.option];
+            w.counts(Count::pathway_admissions, a.option)++;
+            agents.money[i] -= static_cast<float>(p.cost);
+            if (p.processing_days == 0) {
+                arrive_regular(i, p.to, w);
+            } else {
+                agents.status[i] = Status::travelling;
+                agents.via[i] = static_cast<std::uint16_t>(L + a.option);
+                agents.days_left[i] = static_cast<std::uint16_t>(p.processing_days);
+            }
+        }
+        count_end_of_day(i, w);
+    }
+
+    // ---- the day, in order
+
+    void apply_events() {
+        while (next_event < current.events.size() && current.events[next_event].day <= day)
+            apply(current, current.events[next_event++].change);
+    }
+
+    void create_agents() {
+        for (const DemandRow& row : current.demand) {
+            const int offset = day - row.day;
+            if (offset < 0 || offset >= row.spread_days) continue;
+            const std::int64_t n = row.count / row.spread_days + (offset < row.count % row.spread_days ? 1 : 0);
+            const Profile& p = current.profiles[static_cast<std::size_t>(row.profile)];
+            for (std::int64_t k = 0; k < n; ++k) {
+                const auto id = static_cast<std::uint32_t>(agents.size());
+                const Words words = draw(current.settings.seed, id, day, Purpose::budget);
+                const double z = std::sqrt(-2 * std::log(unit(words[0]))) * std::cos(2 * std::numbers::pi * unit(words[1]));
+                agents.add(static_cast<std::uint16_t>(row.origin), static_cast<std::uint8_t>(row.profile),
+                           static_cast<float>(p.budget_median * std::exp(p.budget_sigma * z)));
+            }
+        }
+    }
+
+    void sum_workers(Count first, Count last) {
+        const std::size_t begin = layout.offset(first);
+        const std::size_t end = last == Count::sections ? layout.total() : layout.offset(last);
+        std::fill(totals.values.begin() + static_cast<std::ptrdiff_t>(begin),
+                  totals.values.begin() + static_cast<std::ptrdiff_t>(end), 0);
+        for (const Worker& w : workers)
+            for (std::size_t k = begin; k < end; ++k) totals.values[k] += w.counts.values[k];
+    }
+
+    void step() {
+        apply_events();
+        create_agents();
+        conditions.begin_day(current, day, today.location_population.empty()
+                                               ? std::vector<std::int64_t>(current.locations.size(), 0)
+                                               : today.location_population);
+        choice.update(current, conditions.today());
+        for (Worker& w : workers) {
+            w.counts.zero();
+            w.asks.clear();
+        }
+        const auto n = static_cast<std::uint32_t>(agents.size());
+        arena.execute([&] {
+            tbb::parallel_for(tbb::blocked_range<std::uint32_t>(0, n, agent_grain), [&](const auto& range) {
+                Worker& w = workers.local();
+                for (std::uint32_t i = range.begin(); i != range.end(); ++i) intent(i, w);
+            });
+        });
+
+        // Resolution: demand is summed exactly, the winners found by their own keys.
+        sum_workers(Count::market_demand, Count::market_seats);
+        sum_workers(Count::pathway_applications, Count::pathway_admissions);
+        for (std::size_t m = 0; m < M; ++m) {
+            demand[m] = totals(Count::market_demand, m);
+            places[m] = current.markets[m].capacity;
+        }
+        for (std::size_t p = 0; p < current.pathways.size(); ++p) {
+            demand[M + p] = totals(Count::pathway_applications, p);
+            places[M + p] = conditions.quota_left(p);
+        }
+        comm.sum(demand);
+        ask_lists.clear();
+        for (const Worker& w : workers) ask_lists.emplace_back(w.asks);
+        find_thresholds(ask_lists, demand, places, comm, thresholds);
+        arena.execute([&] {
+            for (const auto& list : ask_lists)
+                tbb::parallel_for(tbb::blocked_range<std::size_t>(0, list.size(), agent_grain), [&](const auto& range) {
+                    Worker& w = workers.local();
+                    for (std::size_t k = range.begin(); k != range.end(); ++k) resolve(list[k], w);
+                });
+        });
+
+        sum_workers(Count::status, Count::sections);
+        comm.sum(totals.values);
+        conditions.end_day(current, totals);
+        publish();
+        ++day;
+    }
+
+    template <class T>
+    void copy_section(Count c, std::size_t n, std::vector<T>& out) const {
+        out.resize(n);
+        for (std::size_t k = 0; k < n; ++k) out[k] = static_cast<T>(totals(c, k));
+    }
+
+    void publish() {
+        today.day = day;
+        today.agents_created = static_cast<std::int64_t>(agents.size());
+        for (std::size_t s = 0; s < status_count; ++s) today.status_counts[s] = totals(Count::status, s);
+        const std::size_t N = current.locations.size(), B = current.borders.size(), P = current.pathways.size();
+        copy_section(Count::location_population, N, today.location_population);
+        copy_section(Count::arrivals, N, today.arrivals);
+        copy_section(Count::arrivals_regular, N, today.arrivals_regular);
+        copy_section(Count::link_flow, L, today.link_flow);
+        copy_section(Count::link_deaths, L, today.link_deaths);
+        copy_section(Count::border_attempts, B, today.border_attempts);
+        copy_section(Count::border_interceptions, B, today.border_interceptions);
+        copy_section(Count::border_deaths, B, today.border_deaths);
+        copy_section(Count::border_crossings, B, today.border_crossings);
+        copy_section(Count::border_regular_crossings, B, today.border_regular_crossings);
+        copy_section(Count::market_seats, M, today.market_seats);
+        copy_section(Count::pathway_applications, P, today.pathway_applications);
+        copy_section(Count::pathway_admissions, P, today.pathway_admissions);
+        today.market_unmet_demand.resize(M);
+        today.market_price.resize(M);
+        today.market_revenue.resize(M);
+        for (std::size_t m = 0; m < M; ++m) {
+            today.market_unmet_demand[m] = demand[m] - totals(Count::market_seats, m);
+            today.market_price[m] = conditions.today().market_price[m];
+            today.market_revenue[m] = static_cast<double>(totals(Count::market_seats, m)) * today.market_price[m];
+        }
+    }
+};
+
+Simulation::Simulation(const Scenario& scenario, int threads)
+    : impl_(std::make_unique<Impl>(scenario, threads)) {}
+Simulation::~Simulation() = default;
+void Simulation::step() { impl_->step(); }
+int Simulation::day() const { return impl_->day; }
+const DayTotals& Simulation::today() const { return impl_->today; }
+const Scenario& Simulation::scenario() const { return impl_->current; }
+std::int64_t Simulation::agents() const { return static_cast<std::int64_t>(impl_->agents.size()); }
+std::size_t Simulation::hot_bytes_per_agent() { return AgentStore::hot_bytes; }
+
+}  // namespace migsim

@@ -1,0 +1,186 @@
+#include "scenario/csv_table.hpp"
+
+#include <csv.h>
+
+#include <charconv>
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include "migsim/errors.hpp"
+
+namespace migsim::detail {
+
+namespace {
+
+struct ParseState {
+    std::vector<CsvTable::Row>* rows;
+    std::vector<std::string> fields;
+    long line = 0;        // physical line being fed
+    long row_line = 0;    // line where the current row started
+};
+
+void on_field(void* data, std::size_t size, void* state_ptr) {
+    auto& state = *static_cast<ParseState*>(state_ptr);
+    if (state.fields.empty()) state.row_line = state.line;
+    state.fields.emplace_back(static_cast<const char*>(data), size);
+}
+
+void on_row_end(int, void* state_ptr) {
+    auto& state = *static_cast<ParseState*>(state_ptr);
+    bool blank = state.fields.empty() || (state.fields.size() == 1 && state.fields[0].empty());
+    if (!blank) state.rows->push_back({state.row_line, std::move(state.fields)});
+    state.fields.clear();
+}
+
+std::string trim(std::string s) {
+    auto begin = s.find_first_not_of(" \t\r");
+    auto end = s.find_last_not_of(" \t\r");
+    return begin == std::string::npos ? std::string{} : s.substr(begin, end - begin + 1);
+}
+
+}  // namespace
+
+std::optional<double> parse_number(const std::string& text) {
+    double value = 0;
+    const char* first = text.data();
+    const char* last = text.data() + text.size();
+    auto [ptr, ec] = std::from_chars(first, last, value);
+    if (ec != std::errc{} || ptr != last || !std::isfinite(value)) return std::nullopt;
+    return value;
+}
+
+CsvTable::CsvTable(std::string path, const std::vector<std::string>& required,
+                   const std::vector<std::string>& optional)
+    : path_(std::move(path)) {
+    std::ifstream in(path_, std::ios::binary);
+    if (!in) throw ScenarioError(path_ + ": cannot open the file (does it exist?)");
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    bytes_ = buffer.str();
+
+    csv_parser parser{};
+    csv_init(&parser, CSV_APPEND_NULL);
+    std::vector<Row> all;
+    ParseState state{&all, {}, 0, 0};
+    std::istringstream lines(bytes_);
+    std::string line;
+    while (std::getline(lines, line)) {
+        ++state.line;
+        std::string stripped = trim(line);
+        if (state.fields.empty() && (stripped.empty() || stripped[0] == '#')) continue;
+        line += '\n';
+        if (csv_parse(&parser, line.data(), line.size(), on_field, on_row_end, &state) !=
+            line.size()) {
+            std::string why = csv_strerror(csv_error(&parser));
+            csv_free(&parser);
+            throw ScenarioError(path_ + ":" + std::to_string(state.line) + ": malformed CSV (" +
+                                why + ")");
+        }
+    }
+    if (csv_fini(&parser, on_field, on_row_end, &state) != 0) {
+        csv_free(&parser);
+        throw ScenarioError(path_ + ":" + std::to_string(state.line) +
+                            ": malformed CSV (a quoted field is never closed)");
+    }
+    csv_free(&parser);
+
+    if (all.empty()) throw ScenarioError(path_ + ": the file is empty; expected a header row");
+    const Row& header = all.front();
+    for (std::size_t i = 0; i < header.fields.size(); ++i) {
+        std::string name = trim(header.fields[i]);
+        bool known = false;
+        for (const auto& c : required) known = known || c == name;
+        for (const auto& c : optional) known = known || c == name;
+        if (!known) {
+            std::string columns;
+            for (const auto& c : required) columns += " " + c;
+            for (const auto& c : optional) columns += " " + c;
+            throw ScenarioError(path_, header.line, "header", name,
+                                "one of the columns" + columns);
+        }
+        if (!columns_.emplace(name, i).second)
+            throw ScenarioError(path_, header.line, "header", name, "each column once");
+    }
+    for (const auto& c : required)
+        if (!columns_.count(c))
+            throw ScenarioError(path_, header.line, "header", "",
+                                "a column named '" + c + "' (it is missing)");
+    for (std::size_t r = 1; r < all.size(); ++r) {
+        Row& row = all[r];
+        if (row.fields.size() != header.fields.size())
+            throw ScenarioError(path_ + ":" + std::to_string(row.line) + ": the row has " +
+                                std::to_string(row.fields.size()) + " fields; expected " +
+                                std::to_string(header.fields.size()) + " as in the header");
+        for (auto& f : row.fields) f = trim(f);
+        rows_.push_back(std::move(row));
+    }
+}
+
+void CsvTable::fail(const Row& row, const std::string& column, const std::string& value,
+                    const std::string& expected) const {
+    throw ScenarioError(path_, row.line, column, value, expected);
+}
+
+bool CsvTable::has(const Row& row, const std::string& column) const {
+    auto it = columns_.find(column);
+    return it != columns_.end() && !row.fields[it->second].empty();
+}
+
+std::string CsvTable::text(const Row& row, const std::string& column) const {
+    auto it = columns_.find(column);
+    return it == columns_.end() ? std::string{} : row.fields[it->second];
+}
+
+std::string CsvTable::id(const Row& row, const std::string& column) const {
+    std::string value = text(row, column);
+    if (value.empty()) fail(row, column, value, "an id (it is empty)");
+    for (char c : value)
+        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-'))
+            fail(row, column, value, "an id of letters, digits, '_' or '-'");
+    return value;
+}
+
+double CsvTable::number(const Row& row, const std::string& column) const {
+    std::string value = text(row, column);
+    auto parsed = parse_number(value);
+    if (!parsed) fail(row, column, value, "a number");
+    return *parsed;
+}
+
+double CsvTable::number_at_least(const Row& row, const std::string& column, double low,
+                                 const char* expected) const {
+    double value = number(row, column);
+    if (value < low) fail(row, column, text(row, column), expected);
+    return value;
+}
+
+double CsvTable::probability(const Row& row, const std::string& column) const {
+    double value = number(row, column);
+    if (value < 0 || value > 1) fail(row, column, text(row, column), "a probability in [0, 1]");
+    return value;
+}
+
+std::int64_t CsvTable::integer(const Row& row, const std::string& column, std::int64_t low,
+                               const char* expected) const {
+    std::string value = text(row, column);
+    std::int64_t parsed = 0;
+    auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), parsed);
+    if (ec != std::errc{} || ptr != value.data() + value.size() || value.empty())
+        fail(row, column, value, std::string("a whole number: ") + expected);
+    if (parsed < low) fail(row, column, value, expected);
+    return parsed;
+}
+
+std::vector<std::string> CsvTable::list(const Row& row, const std::string& column) const {
+    std::vector<std::string> items;
+    std::stringstream in(text(row, column));
+    std::string item;
+    while (std::getline(in, item, ';')) {
+        item = trim(item);
+        if (!item.empty()) items.push_back(item);
+    }
+    return items;
+}
+
+}  // namespace migsim::detail

@@ -1,0 +1,282 @@
+// load_scenario: scenario.yml (and the chain of variants that `extends:` it), the CSV tables,
+// the overrides, then whole-scenario validation. Nothing runs before all of it has passed.
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include "io/sha256.hpp"
+#include "migsim/errors.hpp"
+#include "migsim/scenario.hpp"
+#include "scenario/csv_table.hpp"
+#include "scenario/parameters.hpp"
+#include "scenario/tables.hpp"
+#include "scenario/validate.hpp"
+
+namespace migsim {
+
+namespace fs = std::filesystem;
+using detail::Origin;
+
+namespace {
+
+// One YAML file with its path, for messages that name the line of a key.
+struct YamlFile {
+    std::string path;
+    std::string bytes;
+    YAML::Node root;
+};
+
+YamlFile read_yaml(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw ScenarioError(path.string() + ": cannot open the file (does it exist?)");
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    YamlFile file{path.string(), buffer.str(), {}};
+    try {
+        file.root = YAML::Load(file.bytes);
+    } catch (const YAML::Exception& e) {
+        throw ScenarioError(file.path + ":" + std::to_string(e.mark.line + 1) +
+                            ": malformed YAML (" + e.msg + ")");
+    }
+    if (!file.root.IsMap())
+        throw ScenarioError(file.path + ": expected a YAML mapping of settings at the top level");
+    return file;
+}
+
+long line_of(const YAML::Node& node) { return node.Mark().line + 1; }
+
+[[noreturn]] void fail(const YamlFile& f, const YAML::Node& node, const std::string& key,
+                       const std::string& expected) {
+    std::string value = node.IsScalar() ? node.Scalar() : std::string("(not a single value)");
+    throw ScenarioError(f.path, line_of(node), key, value, expected);
+}
+
+std::string scalar(const YamlFile& f, const YAML::Node& node, const std::string& key) {
+    if (!node.IsScalar()) fail(f, node, key, "a single value");
+    return node.Scalar();
+}
+
+double number(const YamlFile& f, const YAML::Node& node, const std::string& key, double low,
+              const char* expected) {
+    auto value = detail::parse_number(scalar(f, node, key));
+    if (!value || *value < low) fail(f, node, key, expected);
+    return *value;
+}
+
+const YAML::Node required(const YamlFile& f, const YAML::Node& map, const std::string& key,
+                          const std::string& where) {
+    YAML::Node node = map[key];
+    if (!node)
+        throw ScenarioError(f.path, line_of(map), where.empty() ? key : where + "." + key, "",
+                            "the key '" + key + "' (it is missing)");
+    return node;
+}
+
+void check_keys(const YamlFile& f, const YAML::Node& map, const std::vector<std::string>& known,
+                const std::string& where) {
+    for (const auto& item : map) {
+        auto key = item.first.Scalar();
+        if (std::find(known.begin(), known.end(), key) == known.end()) {
+            std::string list;
+            for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
+            throw ScenarioError(f.path, line_of(item.first), where.empty() ? "key" : where, key,
+                                "one of the keys " + list);
+        }
+    }
+}
+
+template <class Items>
+int index_of(const Items& items, const std::string& id) {
+    for (std::size_t i = 0; i < items.size(); ++i)
+        if (items[i].id == id) return static_cast<int>(i);
+    return no_index;
+}
+
+void read_settings(Scenario& s, const YamlFile& f) {
+    const auto& root = f.root;
+    for (const char* key : {"name", "description", "start_date", "days", "seed",
+                            "information_lag_days", "max_attempts", "give_up_days",
+                            "give_up_action"})
+        if (root[key]) detail::apply_setting(s.settings, key, scalar(f, root[key], key), {f.path, line_of(root[key])});
+    if (s.settings.name.empty())
+        throw ScenarioError(f.path, 1, "name", "", "a scenario name (the key 'name' is missing)");
+    if (!root["days"]) throw ScenarioError(f.path, 1, "days", "", "the run length in days (the key 'days' is missing)");
+    if (auto speeds = root["speeds_km_per_day"]) {
+        if (!speeds.IsMap()) fail(f, speeds, "speeds_km_per_day", "a mapping like {land: 200, sea: 300}");
+        check_keys(f, speeds, {"land", "sea", "air"}, "speeds_km_per_day");
+        for (const auto& item : speeds)
+            detail::apply_setting(s.settings, "speed." + item.first.Scalar(),
+                                  scalar(f, item.second, "speeds_km_per_day"), {f.path, line_of(item.second)});
+    }
+}
+
+std::vector<int> id_list(const YamlFile& f, const YAML::Node& node, const std::string& key,
+                         const std::vector<std::string>& ids, const char* what) {
+    std::vector<int> out;
+    if (!node) return out;
+    if (!node.IsSequence()) fail(f, node, key, std::string("a list of ") + what + " ids, like [a, b]");
+    for (const auto& item : node) {
+        auto id = scalar(f, item, key);
+        auto it = std::find(ids.begin(), ids.end(), id);
+        if (it == ids.end()) fail(f, item, key, std::string("the id of a ") + what + " (unknown id)");
+        out.push_back(static_cast<int>(it - ids.begin()));
+    }
+    return out;
+}
+
+void read_profiles(Scenario& s, const YamlFile& f) {
+    auto profiles = required(f, f.root, "profiles", "");
+    if (!profiles.IsSequence() || profiles.size() == 0)
+        fail(f, profiles, "profiles", "a list of one or more profiles");
+    std::vector<std::string> location_ids, border_ids;
+    for (const auto& l : s.locations) location_ids.push_back(l.id);
+    for (const auto& b : s.borders) border_ids.push_back(b.id);
+    for (std::size_t i = 0; i < profiles.size(); ++i) {
+        const auto& node = profiles[i];
+        std::string where = "profiles[" + std::to_string(i) + "]";
+        if (!node.IsMap()) fail(f, node, where, "a mapping with id, budget, weights, tau, destinations");
+        check_keys(f, node, {"id", "budget", "weights", "tau", "destinations", "visa_free"}, where);
+        Profile p;
+        p.id = scalar(f, required(f, node, "id", where), where + ".id");
+        if (index_of(s.profiles, p.id) != no_index) fail(f, node["id"], where + ".id", "a unique profile id");
+        auto budget = required(f, node, "budget", where);
+        check_keys(f, budget, {"median", "sigma"}, where + ".budget");
+        p.budget_median = number(f, required(f, budget, "median", where + ".budget"), where + ".budget.median", 0, "money >= 0");
+        p.budget_sigma = number(f, required(f, budget, "sigma", where + ".budget"), where + ".budget.sigma", 0, "a log-sd >= 0");
+        auto weights = required(f, node, "weights", where);
+        check_keys(f, weights, {"time", "money", "interception", "death"}, where + ".weights");
+        auto weight = [&](const char* key) {
+            return number(f, required(f, weights, key, where + ".weights"), where + ".weights." + key, 0, "a weight >= 0");
+        };
+        p.weights = {weight("time"), weight("money"), weight("interception"), weight("death")};
+        p.tau = number(f, required(f, node, "tau", where), where + ".tau", 1e-9, "a logit scale > 0");
+        p.destinations = id_list(f, required(f, node, "destinations", where), where + ".destinations", location_ids, "location");
+        if (p.destinations.empty()) fail(f, node["destinations"], where + ".destinations", "at least one destination");
+        for (std::size_t d = 0; d < p.destinations.size(); ++d)
+            if (s.locations[static_cast<std::size_t>(p.destinations[d])].kind != LocationKind::destination)
+                fail(f, node["destinations"][d], where + ".destinations", "a location of kind destination");
+        p.visa_free = id_list(f, node["visa_free"], where + ".visa_free", border_ids, "border");
+        s.profiles.push_back(std::move(p));
+    }
+}
+
+struct Layer {   // one variant file on top of the base
+    YamlFile file;
+};
+
+}  // namespace
+
+Scenario load_scenario(const fs::path& given, const std::vector<std::string>& overrides) {
+    fs::path path = fs::is_directory(given) ? given / "scenario.yml" : given;
+    std::vector<Layer> variants;   // top first
+    YamlFile base = read_yaml(path);
+    while (base.root["extends"]) {
+        check_keys(base, base.root, {"extends", "name", "description", "set", "events"}, "");
+        if (variants.size() > 16) throw ScenarioError(base.path + ": 'extends' chain is longer than 16 files (a cycle?)");
+        fs::path next = fs::path(base.path).parent_path() / scalar(base, base.root["extends"], "extends");
+        if (fs::is_directory(next)) next /= "scenario.yml";
+        variants.push_back({std::move(base)});
+        base = read_yaml(next);
+    }
+    check_keys(base, base.root,
+               {"name", "description", "start_date", "days", "seed", "speeds_km_per_day",
+                "information_lag_days", "max_attempts", "give_up_days", "give_up_action", "tables",
+                "profiles"},
+               "");
+
+    Scenario s;
+    std::string text;
+    auto record = [&](const std::string& file, const std::string& bytes) {
+        s.inputs.push_back({file, detail::sha256_hex(bytes)});
+        text += "# ---- " + file + "\n" + bytes + (bytes.empty() || bytes.back() == '\n' ? "" : "\n");
+    };
+    record(base.path, base.bytes);
+    read_settings(s, base);
+
+    const fs::path dir = fs::path(base.path).parent_path();
+    auto tables = required(base, base.root, "tables", "");
+    if (!tables.IsMap()) fail(base, tables, "tables", "a mapping of table names to CSV files");
+    check_keys(base, tables, {"locations", "links", "borders", "markets", "pathways", "demand", "events"}, "tables");
+    auto table = [&](const char* key, bool needed) -> std::string {
+        auto node = tables[key];
+        if (!node) {
+            if (needed) required(base, tables, key, "tables");
+            return {};
+        }
+        return (dir / scalar(base, node, std::string("tables.") + key)).string();
+    };
+    auto read = [&](const char* key, bool needed, auto reader) {
+        std::string file = table(key, needed);
+        if (!file.empty()) record(file, reader(s, file));
+    };
+    read("locations", true, detail::read_locations);
+    read("borders", true, detail::read_borders);
+    read_profiles(s, base);
+    read("links", true, detail::read_links);
+    read("markets", true, detail::read_markets);
+    read("pathways", false, detail::read_pathways);
+    read("demand", true, detail::read_demand);
+    read("events", false, detail::read_events);
+
+    for (auto it = variants.rbegin(); it != variants.rend(); ++it) {
+        const YamlFile& v = it->file;
+        record(v.path, v.bytes);
+        for (const char* key : {"name", "description"})
+            if (v.root[key]) detail::apply_setting(s.settings, key, scalar(v, v.root[key], key), {v.path, line_of(v.root[key])});
+        if (auto set = v.root["set"]) {
+            if (!set.IsMap()) fail(v, set, "set", "a mapping of keys to values, like border:strait.patrol: 0.6");
+            for (const auto& item : set)
+                detail::apply_override(s, item.first.Scalar(), scalar(v, item.second, item.first.Scalar()),
+                                       {v.path, line_of(item.first)});
+        }
+        if (auto events = v.root["events"]) {
+            std::string file = (fs::path(v.path).parent_path() / scalar(v, events, "events")).string();
+            record(file, detail::read_events(s, file));
+        }
+    }
+    for (const auto& o : overrides) {
+        auto eq = o.find('=');
+        if (eq == std::string::npos)
+            throw ScenarioError("--set", 0, "override", o, "KEY=VALUE, e.g. border:strait.patrol=0.6");
+        detail::apply_override(s, o.substr(0, eq), o.substr(eq + 1), {"--set " + o, 0});
+        text += "# ---- --set " + o + "\n";
+    }
+    s.resolved_text = std::move(text);
+    detail::validate(s);
+    return s;
+}
+
+int Scenario::travel_days(const Link& link) const {
+    double speed = settings.speed_km_per_day[static_cast<std::size_t>(link.mode)];
+    return std::max(1, static_cast<int>(std::ceil(link.distance_km / speed)));
+}
+
+std::int64_t Scenario::total_agents() const {
+    std::int64_t total = 0;
+    for (const auto& d : demand) total += d.count;
+    return total;
+}
+
+const char* to_string(LocationKind kind) {
+    switch (kind) {
+        case LocationKind::origin: return "origin";
+        case LocationKind::transit: return "transit";
+        case LocationKind::coast: return "coast";
+        case LocationKind::destination: return "destination";
+    }
+    return "?";
+}
+
+const char* to_string(Mode mode) {
+    switch (mode) {
+        case Mode::land: return "land";
+        case Mode::sea: return "sea";
+        case Mode::air: return "air";
+    }
+    return "?";
+}
+
+}  // namespace migsim

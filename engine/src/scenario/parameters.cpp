@@ -1,0 +1,230 @@
+#include "scenario/parameters.hpp"
+
+#include <cmath>
+#include <limits>
+
+#include "migsim/errors.hpp"
+#include "scenario/csv_table.hpp"
+
+namespace migsim::detail {
+
+namespace {
+
+struct ParameterSpec {
+    const char* name;
+    TargetKind kind;
+    Parameter parameter;
+    double low, high;          // accepted closed range, except `high_open`
+    bool integer;
+    bool high_open;
+    const char* expected;
+};
+
+constexpr double inf = std::numeric_limits<double>::infinity();
+
+// The one list of changeable parameters: names, owners, ranges.
+constexpr ParameterSpec specs[] = {
+    {"patrol", TargetKind::border, Parameter::patrol, 0, 1, false, false, "a probability in [0, 1]"},
+    {"detention_days", TargetKind::border, Parameter::detention_days, 0, 3650, true, false, "whole days >= 0"},
+    {"death_risk", TargetKind::link, Parameter::death_risk, 0, 1, false, false, "a probability in [0, 1]"},
+    {"cost", TargetKind::link, Parameter::cost, 0, inf, false, false, "money >= 0"},
+    {"price", TargetKind::market, Parameter::price, 0, inf, false, false, "money >= 0"},
+    {"capacity", TargetKind::market, Parameter::capacity, 0, 1e12, true, false, "whole seats per day >= 0"},
+    {"evasion", TargetKind::market, Parameter::evasion, 0, 1, false, true, "a number in [0, 1)"},
+    {"safety", TargetKind::market, Parameter::safety, 0, inf, false, false, "a factor >= 0"},
+    {"risk_premium", TargetKind::market, Parameter::risk_premium, 0, inf, false, false, "a factor >= 0"},
+    {"quota", TargetKind::pathway, Parameter::quota, 0, 1e12, true, false, "whole places per period >= 0"},
+    {"processing_days", TargetKind::pathway, Parameter::processing_days, 0, 3650, true, false, "whole days >= 0"},
+    {"cost", TargetKind::pathway, Parameter::cost, 0, inf, false, false, "money >= 0"},
+    {"wage", TargetKind::location, Parameter::wage, 0, inf, false, false, "money per day >= 0"},
+    {"capacity", TargetKind::location, Parameter::capacity, 0, 1e12, true, false, "whole agents >= 0 (0: unlimited)"},
+    {"tau", TargetKind::profile, Parameter::tau, 1e-9, inf, false, false, "a logit scale > 0"},
+    {"budget_median", TargetKind::profile, Parameter::budget_median, 0, inf, false, false, "money >= 0"},
+    {"budget_sigma", TargetKind::profile, Parameter::budget_sigma, 0, 10, false, false, "a log-sd in [0, 10]"},
+    {"weight_time", TargetKind::profile, Parameter::weight_time, 0, inf, false, false, "a weight >= 0"},
+    {"weight_money", TargetKind::profile, Parameter::weight_money, 0, inf, false, false, "a weight >= 0"},
+    {"weight_interception", TargetKind::profile, Parameter::weight_interception, 0, inf, false, false, "a weight >= 0"},
+    {"weight_death", TargetKind::profile, Parameter::weight_death, 0, inf, false, false, "a weight >= 0"},
+};
+
+struct KindName {
+    const char* name;
+    TargetKind kind;
+};
+constexpr KindName kind_names[] = {{"border", TargetKind::border},     {"link", TargetKind::link},
+                                   {"market", TargetKind::market},     {"pathway", TargetKind::pathway},
+                                   {"location", TargetKind::location}, {"profile", TargetKind::profile}};
+
+template <class Items>
+int find_id(const Items& items, const std::string& id) {
+    for (std::size_t i = 0; i < items.size(); ++i)
+        if (items[i].id == id) return static_cast<int>(i);
+    return no_index;
+}
+
+int find_target(const Scenario& s, TargetKind kind, const std::string& id) {
+    switch (kind) {
+        case TargetKind::border: return find_id(s.borders, id);
+        case TargetKind::link: return find_id(s.links, id);
+        case TargetKind::market: return find_id(s.markets, id);
+        case TargetKind::pathway: return find_id(s.pathways, id);
+        case TargetKind::location: return find_id(s.locations, id);
+        case TargetKind::profile: return find_id(s.profiles, id);
+    }
+    return no_index;
+}
+
+std::string parameters_of(TargetKind kind) {
+    std::string names;
+    for (const auto& spec : specs)
+        if (spec.kind == kind) names += (names.empty() ? "" : ", ") + std::string(spec.name);
+    return names;
+}
+
+}  // namespace
+
+Assignment resolve_assignment(const Scenario& scenario, const std::string& target,
+                              const std::string& parameter, const std::string& value,
+                              const Origin& origin) {
+    auto colon = target.find(':');
+    std::string kind_name = target.substr(0, colon);
+    const KindName* kind = nullptr;
+    for (const auto& k : kind_names)
+        if (kind_name == k.name) kind = &k;
+    if (colon == std::string::npos || kind == nullptr)
+        throw ScenarioError(origin.file, origin.line, "target", target,
+                            "KIND:ID with KIND one of border, link, market, pathway, location, "
+                            "profile (e.g. border:strait)");
+    std::string id = target.substr(colon + 1);
+    int index = find_target(scenario, kind->kind, id);
+    if (index == no_index)
+        throw ScenarioError(origin.file, origin.line, "target", target,
+                            std::string("the id of a ") + kind->name + " defined in the scenario");
+    const ParameterSpec* spec = nullptr;
+    for (const auto& s : specs)
+        if (s.kind == kind->kind && parameter == s.name) spec = &s;
+    if (spec == nullptr)
+        throw ScenarioError(origin.file, origin.line, "parameter", parameter,
+                            std::string("a parameter of a ") + kind->name + ": " +
+                                parameters_of(kind->kind));
+    auto number = parse_number(value);
+    bool in_range = number && *number >= spec->low &&
+                    (spec->high_open ? *number < spec->high : *number <= spec->high);
+    if (!in_range || (spec->integer && std::floor(*number) != *number))
+        throw ScenarioError(origin.file, origin.line, target + "." + parameter, value,
+                            spec->expected);
+    return Assignment{kind->kind, index, spec->parameter, *number};
+}
+
+bool is_setting_key(const std::string& key) {
+    return key.find(':') == std::string::npos;
+}
+
+void apply_setting(Settings& settings, const std::string& key, const std::string& value,
+                   const Origin& origin) {
+    auto fail = [&](const std::string& expected) -> void {
+        throw ScenarioError(origin.file, origin.line, key, value, expected);
+    };
+    if (key == "name") { settings.name = value; return; }
+    if (key == "description") { settings.description = value; return; }
+    if (key == "give_up_action") {
+        if (value == "settle") settings.give_up_action = GiveUpAction::settle;
+        else if (value == "return") settings.give_up_action = GiveUpAction::go_home;
+        else fail("settle or return");
+        return;
+    }
+    if (key == "start_date") {
+        if (value.size() != 10 || value[4] != '-' || value[7] != '-') fail("a date YYYY-MM-DD");
+        settings.start_date = value;
+        return;
+    }
+    auto number = parse_number(value);
+    auto whole = [&](double low, const char* expected) {
+        if (!number || *number < low || std::floor(*number) != *number || *number > 1e15)
+            fail(expected);
+        return *number;
+    };
+    if (key == "days") settings.days = static_cast<int>(whole(1, "whole days >= 1"));
+    else if (key == "seed") settings.seed = static_cast<std::uint64_t>(whole(0, "a whole number >= 0"));
+    else if (key == "max_attempts") settings.max_attempts = static_cast<int>(whole(1, "whole attempts >= 1"));
+    else if (key == "give_up_days") settings.give_up_days = static_cast<int>(whole(1, "whole days >= 1"));
+    else if (key == "information_lag_days") {
+        if (!number || *number < 1) fail("days >= 1");
+        settings.information_lag_days = *number;
+    } else if (key.rfind("speed.", 0) == 0) {
+        std::string mode = key.substr(6);
+        int m = mode == "land" ? 0 : mode == "sea" ? 1 : mode == "air" ? 2 : -1;
+        if (m < 0) throw ScenarioError(origin.file, origin.line, "key", key, "speed.land, speed.sea or speed.air");
+        if (!number || *number <= 0) fail("km per day > 0");
+        settings.speed_km_per_day[static_cast<std::size_t>(m)] = *number;
+    } else {
+        throw ScenarioError(origin.file, origin.line, "key", key,
+                            "a setting (name, description, start_date, days, seed, max_attempts, "
+                            "give_up_days, give_up_action, information_lag_days, speed.MODE) or "
+                            "TARGET.PARAMETER such as border:strait.patrol");
+    }
+}
+
+void apply_override(Scenario& scenario, const std::string& key, const std::string& value,
+                    const Origin& origin) {
+    if (is_setting_key(key)) {
+        apply_setting(scenario.settings, key, value, origin);
+        return;
+    }
+    auto dot = key.rfind('.');
+    if (dot == std::string::npos)
+        throw ScenarioError(origin.file, origin.line, "key", key,
+                            "TARGET.PARAMETER such as border:strait.patrol");
+    apply(scenario, resolve_assignment(scenario, key.substr(0, dot), key.substr(dot + 1), value,
+                                       origin));
+}
+
+}  // namespace migsim::detail
+
+namespace migsim {
+
+const char* to_string(Parameter parameter) {
+    for (const auto& spec : detail::specs)
+        if (spec.parameter == parameter) return spec.name;
+    return "?";
+}
+
+const char* to_string(TargetKind kind) {
+    for (const auto& k : detail::kind_names)
+        if (k.kind == kind) return k.name;
+    return "?";
+}
+
+void apply(Scenario& s, const Assignment& c) {
+    const double v = c.value;
+    const auto i = static_cast<std::size_t>(c.index);
+    switch (c.parameter) {
+        case Parameter::patrol: s.borders[i].patrol = v; break;
+        case Parameter::detention_days: s.borders[i].detention_days = static_cast<int>(v); break;
+        case Parameter::death_risk: s.links[i].death_risk = v; break;
+        case Parameter::cost:
+            if (c.kind == TargetKind::link) s.links[i].cost = v;
+            else s.pathways[i].cost = v;
+            break;
+        case Parameter::price: s.markets[i].price = v; break;
+        case Parameter::capacity:
+            if (c.kind == TargetKind::market) s.markets[i].capacity = static_cast<std::int64_t>(v);
+            else s.locations[i].capacity = static_cast<std::int64_t>(v);
+            break;
+        case Parameter::evasion: s.markets[i].evasion = v; break;
+        case Parameter::safety: s.markets[i].safety = v; break;
+        case Parameter::risk_premium: s.markets[i].risk_premium = v; break;
+        case Parameter::quota: s.pathways[i].quota = static_cast<std::int64_t>(v); break;
+        case Parameter::processing_days: s.pathways[i].processing_days = static_cast<int>(v); break;
+        case Parameter::wage: s.locations[i].wage = v; break;
+        case Parameter::tau: s.profiles[i].tau = v; break;
+        case Parameter::budget_median: s.profiles[i].budget_median = v; break;
+        case Parameter::budget_sigma: s.profiles[i].budget_sigma = v; break;
+        case Parameter::weight_time: s.profiles[i].weights.time = v; break;
+        case Parameter::weight_money: s.profiles[i].weights.money = v; break;
+        case Parameter::weight_interception: s.profiles[i].weights.interception = v; break;
+        case Parameter::weight_death: s.profiles[i].weights.death = v; break;
+    }
+}
+
+}  // namespace migsim

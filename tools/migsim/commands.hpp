@@ -1,0 +1,27 @@
+// The subcommands of the migsim CLI. Each returns the process exit code; errors from the
+// library arrive as exceptions and are turned into one line by main().
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace migsim::cli {
+
+inline constexpr int exit_ok = 0;
+inline constexpr int exit_bad_input = 2;     // the scenario or an argument is wrong
+inline constexpr int exit_output = 3;        // the output could not be written or read
+inline constexpr int exit_interrupted = 130; // stopped by Ctrl-C or SIGTERM; file kept
+
+struct RunArgs {
+    std::string scenario, output;
+    long long seed = -1;
+    int days = 0, threads = 0;
+    std::vector<std::string> overrides;
+    bool quiet = false;
+};
+
+int run_command(const RunArgs& args);
+int validate_command(const std::string& scenario, const std::vector<std::string>& overrides);
+int info_command(const std::string& path, bool checksums);
+
+}  // namespace migsim::cli

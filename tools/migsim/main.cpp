@@ -1,0 +1,79 @@
+// migsim: the command-line front end. Thin: it parses arguments, calls the library, and turns
+// every error into one line on stderr and an exit code (2: bad input, 3: output trouble).
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "commands.hpp"
+#include "migsim/errors.hpp"
+#include "migsim/output.hpp"
+
+using namespace migsim;
+
+int main(int argc, char** argv) {
+    CLI::App app{"migsim: agent-based simulation of migration routes, border control, smuggler "
+                 "markets and regular pathways.\nOne step is one day; same scenario and seed give "
+                 "bit-identical output on any thread count."};
+    app.set_version_flag("--version", std::string("migsim ") + engine_version() + " (" + git_revision() + ")");
+    app.require_subcommand(1);
+    app.footer(
+        "Examples:\n"
+        "  migsim validate scenarios/mediterranean          check a scenario, run nothing\n"
+        "  migsim run scenarios/mediterranean -o med.h5     run the default scenario\n"
+        "  migsim run scenarios/toy --days 60 --seed 7 --set border:strait.patrol=0.6\n"
+        "  migsim run scenarios/mediterranean/variants/patrol-shift-atlantic.yml -o shift.h5\n"
+        "  migsim info med.h5                               what a file holds, totals by route\n"
+        "Then in Python:  xarray.open_dataset('med.h5', engine='h5netcdf')\n"
+        "Scenario format: docs/SCENARIOS.md. Exit codes: 0 ok, 2 bad input, 3 output error, "
+        "130 interrupted (the file keeps every finished day).");
+
+    cli::RunArgs run_args;
+    auto* run = app.add_subcommand("run", "Run a scenario and write its time series to HDF5.");
+    run->add_option("scenario", run_args.scenario, "scenario folder, scenario.yml, or a variant .yml")->required();
+    run->add_option("-o,--output", run_args.output, "output HDF5 file (default: NAME.h5, NAME from the scenario)");
+    run->add_option("--seed", run_args.seed, "master seed (default: the scenario's); replicates use seed, seed+1, ...")
+        ->check(CLI::NonNegativeNumber);
+    run->add_option("--days", run_args.days, "days to simulate (default: the scenario's)")->check(CLI::PositiveNumber);
+    run->add_option("--threads", run_args.threads, "worker threads (default: all cores); never changes the result")
+        ->check(CLI::NonNegativeNumber);
+    run->add_option("--set", run_args.overrides,
+                    "override a parameter, KEY=VALUE, repeatable: border:ID.patrol=0.6, market:ID.price=900, "
+                    "pathway:ID.quota=2000, days=365 (keys: docs/SCENARIOS.md)");
+    run->add_flag("-q,--quiet", run_args.quiet, "no progress line and no summary table");
+    run->footer("Progress (day, agents, agent-days per second, time left) goes to stderr; Ctrl-C stops "
+                "after the current day and keeps the file.");
+
+    std::string validate_path;
+    std::vector<std::string> validate_overrides;
+    auto* validate = app.add_subcommand("validate", "Load and check a scenario completely; run nothing.");
+    validate->add_option("scenario", validate_path, "scenario folder, scenario.yml, or a variant .yml")->required();
+    validate->add_option("--set", validate_overrides, "override a parameter, KEY=VALUE (as for run)");
+
+    std::string info_path;
+    bool checksums = false;
+    auto* info = app.add_subcommand("info", "Describe an output file: metadata and totals by route.");
+    info->add_option("file", info_path, "an HDF5 file written by migsim run")->required();
+    info->add_flag("--checksums", checksums, "print a SHA-256 per dataset (equal lines: identical results)");
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        int code = app.exit(e);
+        return code == 0 ? 0 : cli::exit_bad_input;
+    }
+    try {
+        if (*run) return cli::run_command(run_args);
+        if (*validate) return cli::validate_command(validate_path, validate_overrides);
+        if (*info) return cli::info_command(info_path, checksums);
+    } catch (const ScenarioError& e) {
+        std::cerr << "migsim: error: " << e.what() << "\n";
+        return cli::exit_bad_input;
+    } catch (const OutputError& e) {
+        std::cerr << "migsim: output error: " << e.what() << "\n";
+        return cli::exit_output;
+    } catch (const std::exception& e) {
+        std::cerr << "migsim: internal error: " << e.what() << "\n";
+        return 1;
+    }
+    return cli::exit_ok;
+}
