@@ -119,7 +119,7 @@ CsvTable::CsvTable(std::string path, const std::vector<std::string>& required,
 
 void CsvTable::fail(const Row& row, const std::string& column, const std::string& value,
                     const std::string& expected) const {
-    throw ScenarioError(path_, row.line, column, value, expected);
+    throw ScenarioError(path_, row.line, "column '" + column + "'", value, expected);
 }
 
 bool CsvTable::has(const Row& row, const std::string& column) const {

@@ -163,24 +163,23 @@ void read_profiles(Scenario& s, const YamlFile& f) {
     }
 }
 
-struct Layer {   // one variant file on top of the base
-    YamlFile file;
-};
-
 }  // namespace
 
 Scenario load_scenario(const fs::path& given, const std::vector<std::string>& overrides) {
     fs::path path = fs::is_directory(given) ? given / "scenario.yml" : given;
-    std::vector<Layer> variants;   // top first
-    YamlFile base = read_yaml(path);
-    while (base.root["extends"]) {
-        check_keys(base, base.root, {"extends", "name", "description", "set", "events"}, "");
-        if (variants.size() > 16) throw ScenarioError(base.path + ": 'extends' chain is longer than 16 files (a cycle?)");
-        fs::path next = fs::path(base.path).parent_path() / scalar(base, base.root["extends"], "extends");
+    // The chain from the file given down to the base. (Held by value in a vector and never
+    // assigned: assigning a YAML::Node rewrites the node it shares with its copies.)
+    std::vector<YamlFile> chain;
+    chain.push_back(read_yaml(path));
+    while (chain.back().root["extends"]) {
+        const YamlFile& variant = chain.back();
+        check_keys(variant, variant.root, {"extends", "name", "description", "set", "events"}, "");
+        if (chain.size() > 16) throw ScenarioError(variant.path + ": 'extends' chain is longer than 16 files (a cycle?)");
+        fs::path next = fs::path(variant.path).parent_path() / scalar(variant, variant.root["extends"], "extends");
         if (fs::is_directory(next)) next /= "scenario.yml";
-        variants.push_back({std::move(base)});
-        base = read_yaml(next);
+        chain.push_back(read_yaml(next));
     }
+    const YamlFile& base = chain.back();
     check_keys(base, base.root,
                {"name", "description", "start_date", "days", "seed", "speeds_km_per_day",
                 "information_lag_days", "max_attempts", "give_up_days", "give_up_action", "tables",
@@ -221,8 +220,8 @@ Scenario load_scenario(const fs::path& given, const std::vector<std::string>& ov
     read("demand", true, detail::read_demand);
     read("events", false, detail::read_events);
 
-    for (auto it = variants.rbegin(); it != variants.rend(); ++it) {
-        const YamlFile& v = it->file;
+    for (auto it = chain.rbegin() + 1; it != chain.rend(); ++it) {   // base first, then variants
+        const YamlFile& v = *it;
         record(v.path, v.bytes);
         for (const char* key : {"name", "description"})
             if (v.root[key]) detail::apply_setting(s.settings, key, scalar(v, v.root[key], key), {v.path, line_of(v.root[key])});

@@ -22,7 +22,7 @@ public:
            const std::string& id) const {
         auto it = index_.find(id);
         if (it == index_.end())
-            t.fail(row, "column '" + column + "'", id,
+            t.fail(row, column, id,
                    std::string("the id of a ") + what_ + " (unknown id)");
         return it->second;
     }
@@ -40,7 +40,7 @@ template <class Items>
 void check_unique(const CsvTable& t, const CsvTable::Row& row, const Items& items,
                   const std::string& id) {
     for (const auto& item : items)
-        if (item.id == id) t.fail(row, "column 'id'", id, "a unique id (it is defined twice)");
+        if (item.id == id) t.fail(row, "id", id, "a unique id (it is defined twice)");
 }
 
 }  // namespace
@@ -54,15 +54,15 @@ std::string read_locations(Scenario& s, const std::string& path) {
         l.name = t.text(row, "name");
         l.country = t.text(row, "country");
         l.lat = t.number(row, "lat");
-        if (l.lat < -90 || l.lat > 90) t.fail(row, "column 'lat'", t.text(row, "lat"), "a latitude in [-90, 90]");
+        if (l.lat < -90 || l.lat > 90) t.fail(row, "lat", t.text(row, "lat"), "a latitude in [-90, 90]");
         l.lon = t.number(row, "lon");
-        if (l.lon < -180 || l.lon > 180) t.fail(row, "column 'lon'", t.text(row, "lon"), "a longitude in [-180, 180]");
+        if (l.lon < -180 || l.lon > 180) t.fail(row, "lon", t.text(row, "lon"), "a longitude in [-180, 180]");
         std::string kind = t.text(row, "kind");
         if (kind == "origin") l.kind = LocationKind::origin;
         else if (kind == "transit") l.kind = LocationKind::transit;
         else if (kind == "coast") l.kind = LocationKind::coast;
         else if (kind == "destination") l.kind = LocationKind::destination;
-        else t.fail(row, "column 'kind'", kind, "origin, transit, coast or destination");
+        else t.fail(row, "kind", kind, "origin, transit, coast or destination");
         if (t.has(row, "capacity")) l.capacity = t.integer(row, "capacity", 0, "agents >= 0 (0: unlimited)");
         l.wage = t.number_at_least(row, "wage", 0, "money per day >= 0");
         s.locations.push_back(std::move(l));
@@ -97,23 +97,23 @@ std::string read_links(Scenario& s, const std::string& path) {
         check_unique(t, row, s.links, l.id);
         l.from = locations.at(t, row, "from");
         l.to = locations.at(t, row, "to");
-        if (l.from == l.to) t.fail(row, "column 'to'", t.text(row, "to"), "a location other than 'from'");
+        if (l.from == l.to) t.fail(row, "to", t.text(row, "to"), "a location other than 'from'");
         if (s.locations[static_cast<std::size_t>(l.from)].kind == LocationKind::destination)
-            t.fail(row, "column 'from'", t.text(row, "from"),
+            t.fail(row, "from", t.text(row, "from"),
                    "a location that is not a destination (destinations are terminal)");
         l.distance_km = t.number(row, "distance_km");
-        if (l.distance_km <= 0) t.fail(row, "column 'distance_km'", t.text(row, "distance_km"), "a distance in km > 0");
+        if (l.distance_km <= 0) t.fail(row, "distance_km", t.text(row, "distance_km"), "a distance in km > 0");
         std::string mode = t.text(row, "mode");
         if (mode == "land") l.mode = Mode::land;
         else if (mode == "sea") l.mode = Mode::sea;
         else if (mode == "air") l.mode = Mode::air;
-        else t.fail(row, "column 'mode'", mode, "land, sea or air");
+        else t.fail(row, "mode", mode, "land, sea or air");
         l.cost = t.number_at_least(row, "cost", 0, "money >= 0");
         if (t.has(row, "border")) l.border = borders.at(t, row, "border");
         if (t.has(row, "death_risk")) l.death_risk = t.probability(row, "death_risk");
         if (t.has(row, "alone")) {
             std::string alone = t.text(row, "alone");
-            if (alone != "yes" && alone != "no") t.fail(row, "column 'alone'", alone, "yes or no");
+            if (alone != "yes" && alone != "no") t.fail(row, "alone", alone, "yes or no");
             l.alone = alone == "yes";
         }
         s.links.push_back(std::move(l));
@@ -130,13 +130,13 @@ std::string read_markets(Scenario& s, const std::string& path) {
         check_unique(t, row, s.markets, m.id);
         m.name = t.text(row, "name");
         auto ids = t.list(row, "links");
-        if (ids.empty()) t.fail(row, "column 'links'", "", "one or more link ids separated by ';'");
+        if (ids.empty()) t.fail(row, "links", "", "one or more link ids separated by ';'");
         const int index = static_cast<int>(s.markets.size());
         for (const auto& id : ids) {
             int link = links.at(t, row, "links", id);
             auto& l = s.links[static_cast<std::size_t>(link)];
             if (l.market != no_index)
-                t.fail(row, "column 'links'", id,
+                t.fail(row, "links", id,
                        "a link no other market sells (market '" +
                            s.markets[static_cast<std::size_t>(l.market)].id + "' sells it)");
             l.market = index;
@@ -145,7 +145,7 @@ std::string read_markets(Scenario& s, const std::string& path) {
         m.price = t.number_at_least(row, "price", 0, "money per seat >= 0");
         m.capacity = t.integer(row, "capacity", 0, "seats per day >= 0");
         m.evasion = t.number(row, "evasion");
-        if (m.evasion < 0 || m.evasion >= 1) t.fail(row, "column 'evasion'", t.text(row, "evasion"), "a number in [0, 1)");
+        if (m.evasion < 0 || m.evasion >= 1) t.fail(row, "evasion", t.text(row, "evasion"), "a number in [0, 1)");
         m.safety = t.number_at_least(row, "safety", 0, "a factor >= 0");
         m.risk_premium = t.number_at_least(row, "risk_premium", 0, "a factor >= 0");
         s.markets.push_back(std::move(m));
@@ -165,15 +165,15 @@ std::string read_pathways(Scenario& s, const std::string& path) {
         check_unique(t, row, s.pathways, p.id);
         p.name = t.text(row, "name");
         auto eligible = t.list(row, "eligible");
-        if (eligible.empty()) t.fail(row, "column 'eligible'", "", "one or more profile ids separated by ';'");
+        if (eligible.empty()) t.fail(row, "eligible", "", "one or more profile ids separated by ';'");
         for (const auto& id : eligible) p.eligible.push_back(profiles.at(t, row, "eligible", id));
         if (t.text(row, "from") != "*")
             for (const auto& id : t.list(row, "from")) p.from.push_back(locations.at(t, row, "from", id));
         if (p.from.empty() && t.text(row, "from") != "*")
-            t.fail(row, "column 'from'", "", "location ids separated by ';', or * for anywhere");
+            t.fail(row, "from", "", "location ids separated by ';', or * for anywhere");
         p.to = locations.at(t, row, "to");
         if (s.locations[static_cast<std::size_t>(p.to)].kind != LocationKind::destination)
-            t.fail(row, "column 'to'", t.text(row, "to"), "a location of kind destination");
+            t.fail(row, "to", t.text(row, "to"), "a location of kind destination");
         p.quota = t.integer(row, "quota", 0, "places per period >= 0");
         p.period_days = static_cast<int>(t.integer(row, "period_days", 1, "days >= 1"));
         p.processing_days = static_cast<int>(t.integer(row, "processing_days", 0, "days >= 0"));
@@ -196,7 +196,7 @@ std::string read_demand(Scenario& s, const std::string& path) {
         d.day = static_cast<int>(t.integer(row, "day", 0, "a day >= 0"));
         d.origin = locations.at(t, row, "origin");
         if (s.locations[static_cast<std::size_t>(d.origin)].kind == LocationKind::destination)
-            t.fail(row, "column 'origin'", t.text(row, "origin"), "a location that is not a destination");
+            t.fail(row, "origin", t.text(row, "origin"), "a location that is not a destination");
         d.profile = profiles.at(t, row, "profile");
         d.count = t.integer(row, "count", 0, "agents >= 0");
         if (t.has(row, "spread_days")) d.spread_days = static_cast<int>(t.integer(row, "spread_days", 1, "days >= 1"));
@@ -213,7 +213,7 @@ std::string read_events(Scenario& s, const std::string& path) {
         Origin origin{path, row.line};
         if (t.text(row, "target").rfind("profile:", 0) == 0 &&
             t.text(row, "parameter").rfind("budget", 0) == 0)
-            t.fail(row, "column 'parameter'", t.text(row, "parameter"),
+            t.fail(row, "parameter", t.text(row, "parameter"),
                    "a parameter that can change mid-run (budgets are drawn at departure)");
         e.change = resolve_assignment(s, t.text(row, "target"), t.text(row, "parameter"),
                                       t.text(row, "value"), origin);

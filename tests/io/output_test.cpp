@@ -1,0 +1,53 @@
+// The output file: every day written, flushed, checksummed; an interrupted run keeps the
+// finished days and says it was interrupted.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <filesystem>
+
+#include "migsim/errors.hpp"
+#include "migsim/output.hpp"
+#include "migsim/run.hpp"
+
+using namespace migsim;
+
+namespace {
+const std::string toy = std::string(MIGSIM_SOURCE_DIR) + "/scenarios/toy";
+
+std::string temp_path(const std::string& name) {
+    return (std::filesystem::temp_directory_path() / ("migsim_test_" + name)).string();
+}
+}  // namespace
+
+TEST(Output, ChecksumsAreEqualForEqualRunsAndCoverEveryDataset) {
+    const auto a = temp_path("a.h5"), b = temp_path("b.h5");
+    run(load_scenario(toy, {"days=40"}), RunOptions{a, 1, {}, nullptr});
+    run(load_scenario(toy, {"days=40"}), RunOptions{b, 3, {}, nullptr});
+    const auto sums = dataset_checksums(a);
+    EXPECT_EQ(sums, dataset_checksums(b));
+    for (const auto& series : series_catalogue()) {
+        bool found = false;
+        for (const auto& line : sums) found = found || line.rfind(std::string(series.name) + " ", 0) == 0;
+        EXPECT_TRUE(found) << series.name;
+    }
+}
+
+TEST(Output, AnInterruptedRunKeepsEveryFinishedDay) {
+    const auto path = temp_path("stopped.h5");
+    std::atomic<bool> stop{false};
+    RunOptions options{path, 2, [&](const Progress& p) { if (p.day == 17) stop = true; }, &stop};
+    const RunResult result = run(load_scenario(toy), options);
+    EXPECT_TRUE(result.interrupted);
+    EXPECT_EQ(result.days_completed, 17);
+    const std::string text = describe_output(path);
+    EXPECT_NE(text.find("17 of 120"), std::string::npos) << text;
+    EXPECT_NE(text.find("INTERRUPTED"), std::string::npos) << text;
+}
+
+TEST(Output, UnwritablePathIsAnOutputError) {
+    EXPECT_THROW(run(load_scenario(toy, {"days=2"}), RunOptions{"/nonexistent-dir/x.h5", 1, {}, nullptr}), OutputError);
+}
+
+TEST(Output, ReadingSomethingElseIsAnOutputError) {
+    EXPECT_THROW((void)dataset_checksums(toy + "/locations.csv"), OutputError);
+}
