@@ -32,10 +32,10 @@ int main(int argc, char** argv) {
     run->add_option("scenario", run_args.scenario, "scenario folder, scenario.yml, or a variant .yml")->required();
     run->add_option("-o,--output", run_args.output, "output HDF5 file (default: NAME.h5, NAME from the scenario)");
     run->add_option("--seed", run_args.seed, "master seed (default: the scenario's); replicates use seed, seed+1, ...")
-        ->check(CLI::NonNegativeNumber);
-    run->add_option("--days", run_args.days, "days to simulate (default: the scenario's)")->check(CLI::PositiveNumber);
+        ->check(CLI::Range(0LL, 4294967295LL));
+    run->add_option("--days", run_args.days, "days to simulate (default: the scenario's)")->check(CLI::Range(1, 65535));
     run->add_option("--threads", run_args.threads, "worker threads (default: all cores); never changes the result")
-        ->check(CLI::NonNegativeNumber);
+        ->check(CLI::Range(0, 1024));
     run->add_option("--set", run_args.overrides,
                     "override a parameter, KEY=VALUE, repeatable: border:ID.patrol=0.6, market:ID.price=900, "
                     "pathway:ID.quota=2000, days=365 (keys: docs/SCENARIOS.md)");
@@ -58,8 +58,9 @@ int main(int argc, char** argv) {
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
-        int code = app.exit(e);
-        return code == 0 ? 0 : cli::exit_bad_input;
+        if (e.get_exit_code() == 0) return app.exit(e);   // --help, --version
+        std::cerr << "migsim: error: " << e.what() << " (run 'migsim --help' for usage)\n";
+        return cli::exit_bad_input;
     }
     try {
         if (*run) return cli::run_command(run_args);

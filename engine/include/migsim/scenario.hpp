@@ -86,6 +86,8 @@ struct DemandRow {
     int day = 0, origin = no_index, profile = no_index;
     std::int64_t count = 0;
     int spread_days = 1;
+    std::string file;   // where the row was read, for messages
+    long line = 0;
 };
 
 // One scalar a policy can change: `border:strait.patrol`, `market:tangier.price`, ...

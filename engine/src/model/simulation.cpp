@@ -10,6 +10,8 @@
 
 #include <oneapi/tbb/blocked_range.h>
 #include <oneapi/tbb/enumerable_thread_specific.h>
+#include <oneapi/tbb/global_control.h>
+#include <oneapi/tbb/info.h>
 #include <oneapi/tbb/parallel_for.h>
 #include <oneapi/tbb/task_arena.h>
 
@@ -47,6 +49,9 @@ struct Worker {   // one per thread: its partial counts and its asks of the day
 struct Simulation::Impl {
     Scenario current;        // the scenario with the events applied so far
     const std::size_t L, M;  // links, markets (contests 0..M-1 are markets, then pathways)
+    // TBB caps workers at the core count; lift the cap so that --threads 8 really runs 8
+    // threads on a 2-core machine (the determinism tests rely on it).
+    tbb::global_control parallelism;
     tbb::task_arena arena;
     SerialComm comm;
     AgentStore agents;
@@ -67,6 +72,8 @@ struct Simulation::Impl {
 
     Impl(const Scenario& s, int threads)
         : current(s), L(s.links.size()), M(s.markets.size()),
+          parallelism(tbb::global_control::max_allowed_parallelism,
+                       static_cast<std::size_t>(std::max(threads, tbb::info::default_concurrency()))),
           arena(threads > 0 ? threads : tbb::task_arena::automatic), choice(s), conditions(s),
           layout(s), workers([this] { return Worker{Counters(layout), {}}; }), totals(layout),
           demand(M + s.pathways.size()), places(M + s.pathways.size()) {

@@ -175,8 +175,14 @@ Scenario load_scenario(const fs::path& given, const std::vector<std::string>& ov
         const YamlFile& variant = chain.back();
         check_keys(variant, variant.root, {"extends", "name", "description", "set", "events"}, "");
         if (chain.size() > 16) throw ScenarioError(variant.path + ": 'extends' chain is longer than 16 files (a cycle?)");
-        fs::path next = fs::path(variant.path).parent_path() / scalar(variant, variant.root["extends"], "extends");
+        const YAML::Node extends = variant.root["extends"];
+        const std::string target = scalar(variant, extends, "extends");
+        fs::path next = fs::path(variant.path).parent_path() / target;
         if (fs::is_directory(next)) next /= "scenario.yml";
+        if (!fs::is_regular_file(next))
+            throw ScenarioError(variant.path, line_of(extends), "extends", target,
+                                "the path of an existing scenario folder or .yml, relative to this file (" +
+                                    next.string() + " does not exist)");
         chain.push_back(read_yaml(next));
     }
     const YamlFile& base = chain.back();

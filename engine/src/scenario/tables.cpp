@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <unordered_map>
 
+#include "migsim/errors.hpp"
 #include "scenario/csv_table.hpp"
 #include "scenario/parameters.hpp"
 
@@ -193,6 +194,8 @@ std::string read_demand(Scenario& s, const std::string& path) {
     IdIndex profiles(s.profiles, "profile");
     for (const auto& row : t.rows()) {
         DemandRow d;
+        d.file = path;
+        d.line = row.line;
         d.day = static_cast<int>(t.integer(row, "day", 0, "a day >= 0"));
         d.origin = locations.at(t, row, "origin");
         if (s.locations[static_cast<std::size_t>(d.origin)].kind == LocationKind::destination)
@@ -202,6 +205,8 @@ std::string read_demand(Scenario& s, const std::string& path) {
         if (t.has(row, "spread_days")) d.spread_days = static_cast<int>(t.integer(row, "spread_days", 1, "days >= 1"));
         s.demand.push_back(d);
     }
+    if (s.demand.empty())
+        throw ScenarioError(path + ": the table has no rows; expected at least one row of new migrants");
     return t.bytes();
 }
 

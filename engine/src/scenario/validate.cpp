@@ -38,10 +38,10 @@ std::vector<bool> reachable(const Scenario& s, int start, int profile) {
 }  // namespace
 
 void validate(const Scenario& s) {
-    if (s.demand.empty()) throw ScenarioError("demand table: it has no rows; expected at least one row of new migrants");
     std::set<std::pair<int, int>> starts;
-    for (const auto& d : s.demand) starts.emplace(d.origin, d.profile);
-    for (auto [origin, profile] : starts) {
+    for (const auto& d : s.demand) {
+        if (!starts.emplace(d.origin, d.profile).second) continue;
+        const int origin = d.origin, profile = d.profile;
         const auto& p = s.profiles[static_cast<std::size_t>(profile)];
         auto seen = reachable(s, origin, profile);
         bool any = false;
@@ -49,11 +49,11 @@ void validate(const Scenario& s) {
         if (!any) {
             std::string names;
             for (int d : p.destinations) names += (names.empty() ? "" : ", ") + s.locations[static_cast<std::size_t>(d)].id;
-            throw ScenarioError("demand: profile '" + p.id + "' starts at '" +
+            throw ScenarioError(d.file + ":" + std::to_string(d.line) + ": profile '" + p.id + "' starts at '" +
                                 s.locations[static_cast<std::size_t>(origin)].id +
                                 "', but none of its destinations (" + names +
                                 ") can be reached from there over links or pathways; expected a "
-                                "connected route (check links.csv)");
+                                "connected route (check the links table)");
         }
     }
     for (const auto& p : s.pathways)
