@@ -161,30 +161,11 @@ std::string describe_output(const std::string& path) {
 
     const auto borders = read_strings(file, "border");
     const auto markets = read_strings(file, "market");
-    const auto link_border = read_strings(file, "link_border");
-    const auto links = read_strings(file, "link");
     std::map<std::string, double> revenue_by_border;
     if (!markets.empty()) {
-        // A market's revenue goes to the border its first crossing leg passes.
         const auto revenue = run_totals(file, "market_revenue");
-        std::vector<hsize_t> shape;
-        (void)shape;
-        const std::string resolved = string_attribute(file, "resolved_scenario");
-        for (std::size_t m = 0; m < markets.size(); ++m) {
-            std::string border = "(no border)";
-            std::istringstream text(resolved);
-            std::string line;
-            while (std::getline(text, line)) {
-                if (line.rfind(markets[m] + ",", 0) != 0) continue;
-                for (std::size_t l = 0; l < links.size(); ++l)
-                    if (!link_border[l].empty() && line.find(links[l]) != std::string::npos) {
-                        border = link_border[l];
-                        break;
-                    }
-                break;
-            }
-            revenue_by_border[border] += revenue[m];
-        }
+        const auto market_border = read_strings(file, "market_border");
+        for (std::size_t m = 0; m < markets.size(); ++m) revenue_by_border[market_border[m]] += revenue[m];
     }
     if (!borders.empty()) {
         const auto attempts = run_totals(file, "border_attempts");

@@ -214,14 +214,28 @@ Hdf5Writer::Hdf5Writer(const std::string& path, const Scenario& s, const RunInfo
     w.coordinate("link_border", "link", column(s.links, [&](const Link& l) { return id_of(l.border, s.borders); }));
     w.coordinate("link_distance_km", "link", column(s.links, [](const Link& l) { return l.distance_km; }), "km");
     if (!s.borders.empty()) w.coordinate("border_name", "border", column(s.borders, [](const Border& b) { return b.name; }));
-    if (!s.markets.empty()) w.coordinate("market_name", "market", column(s.markets, [](const Market& m) { return m.name; }));
+    if (!s.markets.empty()) {
+        w.coordinate("market_name", "market", column(s.markets, [](const Market& m) { return m.name; }));
+        // The border a market's seats cross (its first crossing leg): revenue by route.
+        w.coordinate("market_border", "market", column(s.markets, [&](const Market& m) {
+            for (int l : m.links)
+                if (s.links[static_cast<std::size_t>(l)].border != no_index)
+                    return id_of(s.links[static_cast<std::size_t>(l)].border, s.borders);
+            return std::string{};
+        }));
+        w.coordinate("market_links", "market", column(s.markets, [&](const Market& m) {
+            std::string ids;
+            for (int l : m.links) ids += (ids.empty() ? "" : ";") + s.links[static_cast<std::size_t>(l)].id;
+            return ids;
+        }));
+    }
     if (!s.pathways.empty()) w.coordinate("pathway_name", "pathway", column(s.pathways, [](const Pathway& p) { return p.name; }));
 
     const std::map<std::string, std::pair<hsize_t, std::string>> widths = {
         {"location", {s.locations.size(), "location_name location_country location_kind lat lon"}},
         {"link", {s.links.size(), "link_from link_to link_mode link_border link_distance_km"}},
         {"border", {s.borders.size(), "border_name"}},
-        {"market", {s.markets.size(), "market_name"}},
+        {"market", {s.markets.size(), "market_name market_border market_links"}},
         {"pathway", {s.pathways.size(), "pathway_name"}},
         {"status", {status_count, ""}}};
     for (const auto& info_ : series_catalogue()) {
