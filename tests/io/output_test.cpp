@@ -5,6 +5,8 @@
 #include <atomic>
 #include <filesystem>
 
+#include <unistd.h>
+
 #include "migsim/errors.hpp"
 #include "migsim/output.hpp"
 #include "migsim/run.hpp"
@@ -15,7 +17,7 @@ namespace {
 const std::string toy = std::string(MIGSIM_SOURCE_DIR) + "/scenarios/toy";
 
 std::string temp_path(const std::string& name) {
-    return (std::filesystem::temp_directory_path() / ("migsim_test_" + name)).string();
+    return (std::filesystem::temp_directory_path() / ("migsim_test_" + std::to_string(::getpid()) + "_" + name)).string();
 }
 }  // namespace
 

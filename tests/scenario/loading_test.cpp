@@ -6,6 +6,8 @@
 #include <fstream>
 #include <sstream>
 
+#include <unistd.h>
+
 #include "migsim/errors.hpp"
 #include "migsim/scenario.hpp"
 
@@ -19,7 +21,8 @@ const fs::path toy = fs::path(MIGSIM_SOURCE_DIR) / "scenarios/toy";
 class BrokenToy {
 public:
     BrokenToy(const std::string& file, const std::string& from, const std::string& to) {
-        dir_ = fs::temp_directory_path() / ("migsim_broken_" + std::to_string(counter_++));
+        // ctest runs tests as parallel processes: the pid keeps their folders apart.
+        dir_ = fs::temp_directory_path() / ("migsim_broken_" + std::to_string(::getpid()) + "_" + std::to_string(counter_++));
         fs::remove_all(dir_);
         fs::copy(toy, dir_, fs::copy_options::recursive);
         std::ifstream in(dir_ / file);

@@ -4,6 +4,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include <unistd.h>
+
 #include "migsim/errors.hpp"
 #include "migsim/scenario.hpp"
 
@@ -37,7 +39,7 @@ TEST(Overrides, BadKeysAndValuesAreScenarioErrors) {
 }
 
 TEST(Variants, ExtendSetAndAddEvents) {
-    const fs::path dir = fs::temp_directory_path() / "migsim_variant_test";
+    const fs::path dir = fs::temp_directory_path() / ("migsim_variant_test_" + std::to_string(::getpid()));
     fs::create_directories(dir);
     std::ofstream(dir / "extra.csv") << "day,target,parameter,value\n10,market:strait_boats,price,999\n";
     std::ofstream(dir / "v.yml") << "extends: " << (toy / "scenario.yml").string()
