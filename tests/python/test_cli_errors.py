@@ -188,7 +188,7 @@ def test_bad_set_key(run_bad, tmp_path, override, value, hint):
     ("border:strait.patrol=abc", "abc", "probability"),
     ("border:strait.patrol=1.5", "1.5", "[0, 1]"),
     ("market:strait_boats.capacity=2.5", "2.5", "whole"),
-    ("days=-3", "-3", ">= 1"),
+    ("days=-3", "-3", "from 1 to 65535"),
 ])
 def test_bad_set_value(run_bad, tmp_path, override, value, hint):
     message = check_error(run_bad(TOY, "--set", override), tmp_path, value=value, hint=hint)

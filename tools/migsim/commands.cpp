@@ -1,12 +1,18 @@
 #include "commands.hpp"
 
 #include <csignal>
+#include <map>
+#include <sstream>
 #include <cstdio>
+#include <cmath>
+#include <iomanip>
 #include <iostream>
 
+#include "migsim/errors.hpp"
 #include "migsim/output.hpp"
 #include "migsim/run.hpp"
 #include "migsim/scenario.hpp"
+#include "migsim/compare.hpp"
 #include "progress.hpp"
 
 namespace migsim::cli {
@@ -17,19 +23,27 @@ std::atomic<bool> stop_requested{false};
 
 extern "C" void on_signal(int) { stop_requested.store(true); }
 
-}  // namespace
-
-int run_command(const RunArgs& args) {
+std::vector<std::string> overrides_of(const RunArgs& args) {
     std::vector<std::string> overrides = args.overrides;
     if (args.seed >= 0) overrides.push_back("seed=" + std::to_string(args.seed));
     if (args.days > 0) overrides.push_back("days=" + std::to_string(args.days));
-    const Scenario scenario = load_scenario(args.scenario, overrides);
-    const std::string output = args.output.empty() ? scenario.settings.name + ".h5" : args.output;
+    return overrides;
+}
 
+void catch_signals() {
     std::signal(SIGINT, on_signal);
     std::signal(SIGTERM, on_signal);
+}
+
+}  // namespace
+
+int run_command(const RunArgs& args) {
+    const Scenario scenario = load_scenario(args.scenario, overrides_of(args));
+    const std::string output = args.output.empty() ? scenario.settings.name + ".h5" : args.output;
+
+    catch_signals();
     ProgressLine progress(!args.quiet);
-    RunOptions options{output, args.threads, std::ref(progress), &stop_requested};
+    RunOptions options{output, args.threads, std::ref(progress), &stop_requested, args.replicates};
     const RunResult result = run(scenario, options);
     progress.finish();
 
@@ -51,6 +65,11 @@ int validate_command(const std::string& path, const std::vector<std::string>& ov
               << " markets, " << s.pathways.size() << " pathways, " << s.profiles.size() << " profiles, "
               << s.events.size() << " events; " << s.total_agents() << " migrants over "
               << s.settings.days << " days from " << s.settings.start_date << "\n";
+    for (std::size_t k = 0; k < s.events.size(); ++k) {
+        const Assignment& c = s.events[k].change;
+        std::cout << "  event:" << k + 1 << "  day " << s.events[k].day << "  " << target_name(s, c) << "."
+                  << to_string(c.parameter) << " = " << c.value << "\n";
+    }
     return exit_ok;
 }
 
@@ -59,6 +78,97 @@ int info_command(const std::string& path, bool checksums) {
         for (const auto& line : dataset_checksums(path)) std::cout << line << "\n";
     } else {
         std::cout << describe_output(path);
+    }
+    return exit_ok;
+}
+
+int sweep_command(const RunArgs& args) {
+    const Scenario base = load_scenario(args.scenario, overrides_of(args));
+    const SweepPlan plan = plan_sweep(args.scenario, overrides_of(args), args.parameters, args.samples, base.settings.seed);
+    const std::string output = args.output.empty() ? base.settings.name + "-sweep.h5" : args.output;
+    catch_signals();
+    ProgressLine progress(!args.quiet);
+    RunOptions options{output, args.threads, std::ref(progress), &stop_requested, args.replicates};
+    const RunResult result = run_sweep(plan, options);
+    progress.finish();
+    std::cout << "wrote " << output << ": " << plan.values.size() << " samples x " << args.replicates
+              << " replicates (" << result.samples_run << " run now, " << result.samples_skipped
+              << " already done), " << result.wall_seconds << " s\n";
+    if (result.interrupted) {
+        std::cerr << "migsim: interrupted; run the same command again to resume " << output << "\n";
+        return exit_interrupted;
+    }
+    return exit_ok;
+}
+
+namespace {
+
+std::string number(double x, bool rounded) {
+    if (std::isnan(x)) return rounded ? "-" : "nan";
+    std::ostringstream out;
+    if (rounded) out << std::fixed << std::setprecision(std::fabs(x) < 100 ? 3 : 0) << x;
+    else out << std::setprecision(17) << x;
+    return out.str();
+}
+
+std::string json_number(double x) { return std::isnan(x) ? "null" : number(x, false); }
+
+std::string json_string(const std::string& s) {
+    std::string out = "\"";
+    for (char c : s) {
+        if (c == '"' || c == '\\') out += '\\';
+        out += c;
+    }
+    return out + "\"";
+}
+
+}  // namespace
+
+int compare_command(const CompareArgs& args) {
+    CompareOptions options;
+    const std::map<std::string, CompareBy> by = {{"total", CompareBy::total}, {"border", CompareBy::border},
+                                                 {"route", CompareBy::route}, {"destination", CompareBy::destination},
+                                                 {"profile", CompareBy::profile}};
+    options.by = by.at(args.by);
+    if (!args.window.empty()) {
+        const auto colon = args.window.find(':');
+        if (colon == std::string::npos)
+            throw ScenarioError("--window", 0, "window", args.window, "FROM:TO as ISO dates, e.g. 2020-01-01:2020-12-31");
+        options.from = args.window.substr(0, colon);
+        options.to = args.window.substr(colon + 1);
+    }
+    const auto rows = compare_runs(args.base, args.variant, options);
+    if (args.format == "csv") {
+        std::cout << "group,outcome,base,variant,difference,low,high,relative,replicates\n";
+        for (const auto& r : rows)
+            std::cout << r.group << "," << r.outcome << "," << number(r.base, false) << "," << number(r.variant, false)
+                      << "," << number(r.difference, false) << "," << number(r.low, false) << ","
+                      << number(r.high, false) << "," << number(r.relative, false) << "," << r.replicates << "\n";
+    } else if (args.format == "json") {
+        std::cout << "[\n";
+        for (std::size_t k = 0; k < rows.size(); ++k) {
+            const auto& r = rows[k];
+            std::cout << "  {\"group\": " << json_string(r.group) << ", \"outcome\": " << json_string(r.outcome)
+                      << ", \"base\": " << json_number(r.base) << ", \"variant\": " << json_number(r.variant)
+                      << ", \"difference\": " << json_number(r.difference) << ", \"low\": " << json_number(r.low)
+                      << ", \"high\": " << json_number(r.high) << ", \"relative\": " << json_number(r.relative)
+                      << ", \"replicates\": " << r.replicates << "}" << (k + 1 < rows.size() ? "," : "") << "\n";
+        }
+        std::cout << "]\n";
+    } else {
+        std::cout << std::left << std::setw(24) << "group" << std::setw(20) << "outcome" << std::right << std::setw(14)
+                  << "base" << std::setw(14) << "variant" << std::setw(14) << "difference" << std::setw(26)
+                  << "95% interval" << std::setw(10) << "change" << "\n";
+        for (const auto& r : rows) {
+            const std::string interval = std::isnan(r.low) ? "(1 replicate)" : "[" + number(r.low, true) + ", " + number(r.high, true) + "]";
+            const std::string change = std::isnan(r.relative) ? "-" : number(100 * r.relative, true) + "%";
+            std::cout << std::left << std::setw(24) << (r.group.empty() ? "all" : r.group) << std::setw(20) << r.outcome
+                      << std::right << std::setw(14) << number(r.base, true) << std::setw(14) << number(r.variant, true)
+                      << std::setw(14) << number(r.difference, true) << std::setw(26) << interval << std::setw(10)
+                      << change << "\n";
+        }
+        std::cout << "\npaired by seed over " << (rows.empty() ? 0 : rows.front().replicates)
+                  << " replicates; interval: mean paired difference +/- t(0.975, n-1) s/sqrt(n)\n";
     }
     return exit_ok;
 }

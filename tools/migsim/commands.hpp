@@ -18,10 +18,20 @@ struct RunArgs {
     int days = 0, threads = 0;
     std::vector<std::string> overrides;
     bool quiet = false;
+    int replicates = 1;
+    // sweep only
+    std::vector<std::string> parameters;
+    int samples = 0;
+};
+
+struct CompareArgs {
+    std::string base, variant, by = "total", window, format = "table";
 };
 
 int run_command(const RunArgs& args);
 int validate_command(const std::string& scenario, const std::vector<std::string>& overrides);
 int info_command(const std::string& path, bool checksums);
+int sweep_command(const RunArgs& args);
+int compare_command(const CompareArgs& args);
 
 }  // namespace migsim::cli

@@ -23,6 +23,9 @@ int main(int argc, char** argv) {
         "  migsim run scenarios/toy --days 60 --seed 7 --set border:strait.patrol=0.6\n"
         "  migsim run scenarios/mediterranean/variants/patrol-shift-atlantic.yml -o shift.h5\n"
         "  migsim info med.h5                               what a file holds, totals by route\n"
+        "  migsim run scenarios/mediterranean --replicates 10 -o base.h5      an ensemble\n"
+        "  migsim compare base.h5 shift.h5 --by border      paired differences with 95% intervals\n"
+        "  migsim sweep scenarios/toy --param border:strait.patrol=0.2:0.8:7 -o sweep.h5\n"
         "Then in Python:  xarray.open_dataset('med.h5', engine='h5netcdf')\n"
         "Scenario format: docs/SCENARIOS.md. Exit codes: 0 ok, 2 bad input, 3 output error, "
         "130 interrupted (the file keeps every finished day).");
@@ -39,9 +42,50 @@ int main(int argc, char** argv) {
     run->add_option("--set", run_args.overrides,
                     "override a parameter, KEY=VALUE, repeatable: border:ID.patrol=0.6, market:ID.price=900, "
                     "pathway:ID.quota=2000, days=365 (keys: docs/SCENARIOS.md)");
+    run->add_option("--replicates", run_args.replicates,
+                    "run N seeds (seed, seed+1, ...) into one file with a replicate dimension and ensemble "
+                    "summaries (mean, 5/50/95% quantiles)")
+        ->check(CLI::Range(1, 100000));
     run->add_flag("-q,--quiet", run_args.quiet, "no progress line and no summary table");
     run->footer("Progress (day, agents, agent-days per second, time left) goes to stderr; Ctrl-C stops "
                 "after the current day and keeps the file.");
+
+    cli::RunArgs sweep_args;
+    sweep_args.quiet = false;
+    auto* sweep = app.add_subcommand("sweep", "Run a scenario over a grid or Latin hypercube of parameter values.");
+    sweep->add_option("scenario", sweep_args.scenario, "scenario folder, scenario.yml, or a variant .yml")->required();
+    sweep->add_option("--param", sweep_args.parameters,
+                      "a swept parameter, repeatable: KEY=LOW:HIGH:N (N values), KEY=V1,V2,... or, with "
+                      "--samples, KEY=LOW:HIGH. KEY as for --set, or event:N.value (N from migsim validate)")
+        ->required();
+    sweep->add_option("--samples", sweep_args.samples, "Latin hypercube of this many samples instead of a grid")
+        ->check(CLI::Range(1, 100000));
+    sweep->add_option("--replicates", sweep_args.replicates, "seeds per sample (seed, seed+1, ...)")->check(CLI::Range(1, 100000));
+    sweep->add_option("-o,--output", sweep_args.output,
+                      "output HDF5 file (default NAME-sweep.h5); if it holds this sweep partly done, the "
+                      "missing samples are run and the rest kept");
+    sweep->add_option("--seed", sweep_args.seed, "master seed (also draws the Latin hypercube)")->check(CLI::Range(0LL, 4294967295LL));
+    sweep->add_option("--days", sweep_args.days, "days to simulate")->check(CLI::Range(1, 65535));
+    sweep->add_option("--threads", sweep_args.threads, "worker threads (default: all cores)")->check(CLI::Range(0, 1024));
+    sweep->add_option("--set", sweep_args.overrides, "override a parameter for every sample, KEY=VALUE");
+    sweep->add_flag("-q,--quiet", sweep_args.quiet, "no progress line");
+    sweep->footer("Example: migsim sweep scenarios/toy --param border:strait.patrol=0.2:0.8:7 --replicates 5 -o sweep.h5\n"
+                  "Interrupted (Ctrl-C)? Run the same command again: finished samples are kept.");
+
+    cli::CompareArgs compare_args;
+    auto* compare = app.add_subcommand("compare", "Compare two runs replicate by replicate (paired by seed).");
+    compare->add_option("base", compare_args.base, "the base run (HDF5 from migsim run)")->required();
+    compare->add_option("variant", compare_args.variant, "the variant run, same seeds and replicates")->required();
+    compare->add_option("--by", compare_args.by, "group rows: total (default), border, route (smuggler market), "
+                                                 "destination, profile")
+        ->check(CLI::IsMember({"total", "border", "route", "destination", "profile"}));
+    compare->add_option("--window", compare_args.window, "FROM:TO dates, inclusive (e.g. 2020-01-01:2020-12-31)");
+    compare->add_option("--format", compare_args.format, "table (default), csv or json")
+        ->check(CLI::IsMember({"table", "csv", "json"}));
+    compare->footer("Outcomes and statistics: docs/COMPARE.md. Example:\n"
+                    "  migsim run scenarios/mediterranean --replicates 10 -o base.h5\n"
+                    "  migsim run scenarios/mediterranean/variants/patrol-shift-atlantic.yml --replicates 10 -o shift.h5\n"
+                    "  migsim compare base.h5 shift.h5 --by border --window 2020-01-01:2020-12-31");
 
     std::string validate_path;
     std::vector<std::string> validate_overrides;
@@ -66,6 +110,8 @@ int main(int argc, char** argv) {
         if (*run) return cli::run_command(run_args);
         if (*validate) return cli::validate_command(validate_path, validate_overrides);
         if (*info) return cli::info_command(info_path, checksums);
+        if (*sweep) return cli::sweep_command(sweep_args);
+        if (*compare) return cli::compare_command(compare_args);
     } catch (const ScenarioError& e) {
         std::cerr << "migsim: error: " << e.what() << "\n";
         return cli::exit_bad_input;

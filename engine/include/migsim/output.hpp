@@ -18,22 +18,41 @@ struct RunInfo {
     std::vector<std::uint64_t> seeds;   // one per replicate
     int threads = 1;
     int ranks = 1;
+    // Sweeps only: the swept keys and, per sample, their values; `sweep_spec` identifies the
+    // sweep so that a resumed sweep can check the file is its own.
+    std::vector<std::string> parameters;
+    std::vector<std::vector<double>> samples;
+    std::string sweep_spec;
+    [[nodiscard]] bool is_sweep() const { return !parameters.empty(); }
 };
 
 class Hdf5Writer {
 public:
+    // Creates the file (replacing any), with every dimension, coordinate and empty series.
     Hdf5Writer(const std::string& path, const Scenario& scenario, const RunInfo& info);
+    // Reopens a sweep file written by the same sweep (same spec) to finish it.
+    struct Resume {};
+    Hdf5Writer(Resume, const std::string& path, const RunInfo& info);
     ~Hdf5Writer();
     Hdf5Writer(const Hdf5Writer&) = delete;
     Hdf5Writer& operator=(const Hdf5Writer&) = delete;
 
-    void write_day(int replicate, const DayTotals& totals);   // appends and flushes
-    void finish(double wall_seconds);                         // marks the run complete
+    // Writes one replicate's day (sample 0 for plain runs); not yet flushed.
+    void write_day(int sample, int replicate, const DayTotals& totals);
+    // After every replicate wrote day `days - 1`: flush, then count the day as complete.
+    void day_done(int days);
+    void sample_done(int sample);                       // sweeps: mark a finished sample
+    [[nodiscard]] std::vector<bool> completed_samples() const;
+    // Marks the run complete; plain runs also get their ensemble summaries.
+    void finish(double wall_seconds);
 
 private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };
+
+// The series whose ensemble summaries (mean, q05, q50, q95 over replicates) a run file holds.
+[[nodiscard]] const std::vector<std::string>& summarised_series();
 
 // Names of the series every output holds, with their entity dimension, for docs and tests.
 struct SeriesInfo {

@@ -1,20 +1,24 @@
-// One run from scenario to file: a Simulation stepped day by day, each day written and
-// flushed, progress reported through a callback, stoppable between days.
+// Runs from scenario to file: one run (with replicates) or a sweep over parameters. Each day
+// of every replicate is written and flushed; progress goes to a callback; a stop flag is
+// checked between days.
 #pragma once
 
 #include <atomic>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "migsim/scenario.hpp"
 
 namespace migsim {
 
 struct Progress {
-    int day = 0;                       // days finished
-    int days = 0;                      // days in the run
-    std::int64_t agents = 0;           // created so far
+    int day = 0;                       // days finished (of the current sample)
+    int days = 0;                      // days in a run
+    int sample = 0, samples = 1;       // sweeps: which sample, of how many
+    std::int64_t agents = 0;           // created so far, all replicates
     double agent_days_per_second = 0;  // since the start
     double seconds_elapsed = 0;
     double seconds_left = 0;           // estimate
@@ -25,17 +29,40 @@ struct RunOptions {
     int threads = 0;                                // 0: all the cores TBB sees
     std::function<void(const Progress&)> progress;  // called after every day
     const std::atomic<bool>* stop = nullptr;        // checked between days
+    int replicates = 1;                             // seeds seed, seed+1, ...
 };
 
 struct RunResult {
     int days_completed = 0;
     bool interrupted = false;
     double wall_seconds = 0;
-    std::int64_t agents = 0;
+    std::int64_t agents = 0;           // created, all replicates (and samples run now)
     double agent_days = 0;
+    int samples_run = 0, samples_skipped = 0;   // sweeps: run now, found done in the file
 };
 
 // Throws ScenarioError / OutputError. An interrupted run leaves a file with every finished day.
 RunResult run(const Scenario& scenario, const RunOptions& options);
+
+// A sweep: one sample per row of `values`, each the base scenario with `parameters[p]` set to
+// `values[k][p]` (any --set key, or event:N.value for the N-th event), `replicates` seeds each.
+struct SweepPlan {
+    std::filesystem::path scenario;
+    std::vector<std::string> overrides;   // applied before the swept parameters
+    std::vector<std::string> parameters;
+    std::vector<std::vector<double>> values;
+};
+
+// Grid: every combination of `--param KEY=LOW:HIGH:N` (N evenly spaced values, both ends
+// included) or `KEY=V1,V2,...`; the first parameter varies slowest.
+// Latin hypercube (`samples` > 0): `samples` points, LOW:HIGH ranges, strata permuted and
+// jittered by counter-based draws from `seed`. Throws ScenarioError on a malformed spec.
+[[nodiscard]] SweepPlan plan_sweep(const std::filesystem::path& scenario,
+                                   const std::vector<std::string>& overrides,
+                                   const std::vector<std::string>& specs, int samples,
+                                   std::uint64_t seed);
+
+// Runs the samples the file at options.output does not yet hold (all, for a new file).
+RunResult run_sweep(const SweepPlan& plan, const RunOptions& options);
 
 }  // namespace migsim

@@ -152,6 +152,9 @@ struct Scenario {
 // Applies one change to a scenario (used by events mid-run and by --set).
 void apply(Scenario& scenario, const Assignment& change);
 
+// "border:strait", "market:tangier": the target a change applies to.
+[[nodiscard]] std::string target_name(const Scenario& scenario, const Assignment& change);
+
 [[nodiscard]] const char* to_string(LocationKind kind);
 [[nodiscard]] const char* to_string(Mode mode);
 [[nodiscard]] const char* to_string(Parameter parameter);

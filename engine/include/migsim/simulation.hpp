@@ -40,6 +40,11 @@ struct DayTotals {
     std::vector<double> market_revenue;                   // seats * price
     std::vector<std::int64_t> pathway_applications;
     std::vector<std::int64_t> pathway_admissions;
+    std::vector<std::int64_t> arrival_transit_days;       // today's arrivals: days since created
+    std::vector<std::int64_t> profile_arrivals;           // per profile, today
+    std::vector<std::int64_t> profile_regular_arrivals;
+    std::vector<std::int64_t> profile_deaths;
+    std::vector<std::int64_t> profile_interceptions;
 };
 
 class Simulation {

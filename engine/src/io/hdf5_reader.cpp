@@ -24,84 +24,6 @@ const char* git_revision() { return MIGSIM_GIT_REVISION; }
 
 namespace {
 
-Handle open_file(const std::string& path) {
-    silence_hdf5_errors();
-    if (H5Fis_hdf5(path.c_str()) <= 0)
-        throw OutputError(path + ": not an HDF5 file (or it does not exist); expected a migsim output");
-    Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
-    if (file.get() < 0) throw OutputError(path + ": cannot open the HDF5 file");
-    return file;
-}
-
-std::vector<std::string> dataset_names(hid_t file) {
-    std::vector<std::string> names;
-    H5Literate(file, H5_INDEX_NAME, H5_ITER_INC, nullptr,
-               [](hid_t group, const char* name, const H5L_info_t*, void* out) -> herr_t {
-                   H5O_info_t info;
-                   if (H5Oget_info_by_name(group, name, &info, H5P_DEFAULT) >= 0 && info.type == H5O_TYPE_DATASET)
-                       static_cast<std::vector<std::string>*>(out)->emplace_back(name);
-                   return 0;
-               },
-               &names);
-    return names;
-}
-
-std::vector<hsize_t> shape_of(hid_t ds) {
-    Handle space(H5Dget_space(ds), H5Sclose);
-    std::vector<hsize_t> dims(static_cast<std::size_t>(H5Sget_simple_extent_ndims(space)));
-    H5Sget_simple_extent_dims(space, dims.data(), nullptr);
-    return dims;
-}
-
-std::vector<std::string> read_strings(hid_t file, const std::string& name) {
-    Handle ds(H5Dopen2(file, name.c_str(), H5P_DEFAULT), H5Dclose);
-    if (ds.get() < 0) throw OutputError("dataset '" + name + "' is missing");
-    auto n = shape_of(ds).at(0);
-    std::vector<char*> raw(n, nullptr);
-    Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
-    H5Tset_size(type, H5T_VARIABLE);
-    H5Tset_cset(type, H5T_CSET_UTF8);
-    std::vector<std::string> out;
-    if (n == 0) return out;
-    check(H5Dread(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, raw.data()), "read " + name);
-    for (char* s : raw) out.emplace_back(s ? s : "");
-    Handle space(H5Dget_space(ds), H5Sclose);
-    H5Dvlen_reclaim(type, space, H5P_DEFAULT, raw.data());
-    return out;
-}
-
-template <class T>
-std::vector<T> read_numbers(hid_t file, const std::string& name, hid_t type, std::vector<hsize_t>& shape) {
-    Handle ds(H5Dopen2(file, name.c_str(), H5P_DEFAULT), H5Dclose);
-    if (ds.get() < 0) throw OutputError("dataset '" + name + "' is missing");
-    shape = shape_of(ds);
-    std::size_t n = std::accumulate(shape.begin(), shape.end(), std::size_t{1}, std::multiplies<>());
-    std::vector<T> out(n);
-    if (n > 0) check(H5Dread(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()), "read " + name);
-    return out;
-}
-
-std::string string_attribute(hid_t object, const char* name) {
-    if (H5Aexists(object, name) <= 0) return {};
-    Handle attr(H5Aopen(object, name, H5P_DEFAULT), H5Aclose);
-    Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
-    H5Tset_size(type, H5T_VARIABLE);
-    H5Tset_cset(type, H5T_CSET_UTF8);
-    char* text = nullptr;
-    if (H5Aread(attr, type, &text) < 0) return {};
-    std::string out = text ? text : "";
-    H5free_memory(text);
-    return out;
-}
-
-double number_attribute(hid_t object, const char* name) {
-    if (H5Aexists(object, name) <= 0) return 0;
-    Handle attr(H5Aopen(object, name, H5P_DEFAULT), H5Aclose);
-    double value = 0;
-    H5Aread(attr, H5T_NATIVE_DOUBLE, &value);
-    return value;
-}
-
 // Sums a (replicate, time, entity) series over time, averaged over replicates.
 std::vector<double> run_totals(hid_t file, const std::string& name) {
     std::vector<hsize_t> shape;
@@ -148,13 +70,13 @@ std::string describe_output(const std::string& path) {
     Handle file = open_file(path);
     std::ostringstream out;
     const bool completed = number_attribute(file, "completed") > 0;
-    out << "scenario    " << string_attribute(file, "scenario") << "\n"
+    out << "scenario    " << read_string_attribute(file, "scenario") << "\n"
         << "days        " << fixed(number_attribute(file, "days_completed")) << " of "
-        << fixed(number_attribute(file, "days_requested")) << " from " << string_attribute(file, "start_date")
+        << fixed(number_attribute(file, "days_requested")) << " from " << read_string_attribute(file, "start_date")
         << (completed ? "" : "  (INTERRUPTED: the file holds the finished days)") << "\n"
         << "seed        " << fixed(number_attribute(file, "seed")) << "\n"
-        << "engine      migsim " << string_attribute(file, "engine_version") << " ("
-        << string_attribute(file, "git_revision") << "), " << fixed(number_attribute(file, "threads"))
+        << "engine      migsim " << read_string_attribute(file, "engine_version") << " ("
+        << read_string_attribute(file, "git_revision") << "), " << fixed(number_attribute(file, "threads"))
         << " threads";
     if (completed) out << ", " << std::setprecision(3) << number_attribute(file, "wall_time_s") << " s";
     out << "\n\n";

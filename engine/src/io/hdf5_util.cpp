@@ -16,6 +16,43 @@ void check(const Handle& handle, const std::string& what) {
 
 void silence_hdf5_errors() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
 
+Handle open_file(const std::string& path) {
+    silence_hdf5_errors();
+    if (H5Fis_hdf5(path.c_str()) <= 0)
+        throw OutputError(path + ": not an HDF5 file (or it does not exist); expected a migsim output");
+    Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
+    if (file.get() < 0) throw OutputError(path + ": cannot open the HDF5 file");
+    return file;
+}
+
+std::vector<std::string> dataset_names(hid_t file) {
+    std::vector<std::string> names;
+    H5Literate(file, H5_INDEX_NAME, H5_ITER_INC, nullptr,
+               [](hid_t group, const char* name, const H5L_info_t*, void* out) -> herr_t {
+                   H5O_info_t info;
+                   if (H5Oget_info_by_name(group, name, &info, H5P_DEFAULT) >= 0 && info.type == H5O_TYPE_DATASET)
+                       static_cast<std::vector<std::string>*>(out)->emplace_back(name);
+                   return 0;
+               },
+               &names);
+    return names;
+}
+
+std::vector<hsize_t> shape_of(hid_t ds) {
+    Handle space(H5Dget_space(ds), H5Sclose);
+    std::vector<hsize_t> dims(static_cast<std::size_t>(H5Sget_simple_extent_ndims(space)));
+    H5Sget_simple_extent_dims(space, dims.data(), nullptr);
+    return dims;
+}
+
+double number_attribute(hid_t object, const char* name) {
+    if (H5Aexists(object, name) <= 0) return 0;
+    Handle attr(H5Aopen(object, name, H5P_DEFAULT), H5Aclose);
+    double value = 0;
+    H5Aread(attr, H5T_NATIVE_DOUBLE, &value);
+    return value;
+}
+
 namespace {
 Handle string_type() {
     Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
@@ -24,6 +61,21 @@ Handle string_type() {
     return type;
 }
 }  // namespace
+
+std::vector<std::string> read_strings(hid_t file, const std::string& name) {
+    Handle ds(H5Dopen2(file, name.c_str(), H5P_DEFAULT), H5Dclose);
+    check(ds, "open dataset '" + name + "' (is this a migsim output?)");
+    const auto n = shape_of(ds).at(0);
+    std::vector<std::string> out;
+    if (n == 0) return out;
+    std::vector<char*> raw(n, nullptr);
+    Handle type = string_type();
+    check(H5Dread(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, raw.data()), "read " + name);
+    for (char* s : raw) out.emplace_back(s ? s : "");
+    Handle space(H5Dget_space(ds), H5Sclose);
+    H5Dvlen_reclaim(type, space, H5P_DEFAULT, raw.data());
+    return out;
+}
 
 Handle write_strings(hid_t file, const std::string& name, const std::vector<std::string>& values) {
     hsize_t n[1] = {values.size()};
@@ -59,6 +111,17 @@ void write_scalar_attribute(hid_t object, const std::string& name, hid_t type, c
     check(H5Awrite(attr, type, value), "write attribute " + name);
 }
 }  // namespace
+
+std::string read_string_attribute(hid_t object, const char* name) {
+    if (H5Aexists(object, name) <= 0) return {};
+    Handle attr(H5Aopen(object, name, H5P_DEFAULT), H5Aclose);
+    Handle type = string_type();
+    char* text = nullptr;
+    if (H5Aread(attr, type, &text) < 0) return {};
+    std::string out = text ? text : "";
+    H5free_memory(text);
+    return out;
+}
 
 void write_attribute(hid_t object, const std::string& name, const std::string& value) {
     Handle type = string_type();

@@ -4,6 +4,8 @@
 #include <hdf5.h>
 
 #include <cstdint>
+#include <functional>
+#include <numeric>
 #include <string>
 #include <utility>
 #include <vector>
@@ -47,9 +49,36 @@ void silence_hdf5_errors();
 Handle write_strings(hid_t file, const std::string& name, const std::vector<std::string>& values);
 Handle write_doubles(hid_t file, const std::string& name, const std::vector<double>& values);
 
+// Reading (for info, checksums and compare). Each throws OutputError naming what is missing.
+Handle open_file(const std::string& path);   // read-only; refuses what is not HDF5
+std::vector<std::string> dataset_names(hid_t file);
+std::vector<hsize_t> shape_of(hid_t dataset);
+std::vector<std::string> read_strings(hid_t file, const std::string& name);
+// Any numeric dataset, converted to T (`type` its HDF5 memory type), with its shape.
+template <class T>
+std::vector<T> read_numbers(hid_t file, const std::string& name, hid_t type, std::vector<hsize_t>& shape);
+inline std::vector<double> read_doubles(hid_t file, const std::string& name, std::vector<hsize_t>& shape) {
+    return read_numbers<double>(file, name, H5T_NATIVE_DOUBLE, shape);
+}
+double number_attribute(hid_t object, const char* name);   // 0 when absent
+
+// A scalar string attribute, or "" when there is none.
+[[nodiscard]] std::string read_string_attribute(hid_t object, const char* name);
+
 // Creates or overwrites a scalar attribute.
 void write_attribute(hid_t object, const std::string& name, const std::string& value);
 void write_attribute(hid_t object, const std::string& name, std::int64_t value);
 void write_attribute(hid_t object, const std::string& name, double value);
+
+template <class T>
+std::vector<T> read_numbers(hid_t file, const std::string& name, hid_t type, std::vector<hsize_t>& shape) {
+    Handle ds(H5Dopen2(file, name.c_str(), H5P_DEFAULT), H5Dclose);
+    check(ds, "open dataset '" + name + "' (is this a migsim output?)");
+    shape = shape_of(ds);
+    const std::size_t n = std::accumulate(shape.begin(), shape.end(), std::size_t{1}, std::multiplies<>());
+    std::vector<T> out(n);
+    if (n > 0) check(H5Dread(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()), "read " + name);
+    return out;
+}
 
 }  // namespace migsim::detail

@@ -9,6 +9,7 @@
 #include <hdf5_hl.h>
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 
 #include "io/hdf5_util.hpp"
@@ -38,6 +39,11 @@ const std::vector<SeriesInfo>& series_catalogue() {
         {"market_revenue", "market", "money/day", "seats sold times price"},
         {"pathway_applications", "pathway", "agents/day", "eligible agents who applied"},
         {"pathway_admissions", "pathway", "agents/day", "applicants admitted (at most the quota per period)"},
+        {"arrival_transit_days", "location", "days", "sum over the day's arrivals of days since each was created"},
+        {"profile_arrivals", "profile", "agents/day", "irregular arrivals by profile"},
+        {"profile_regular_arrivals", "profile", "agents/day", "regular arrivals by profile"},
+        {"profile_deaths", "profile", "agents/day", "dead or missing by profile"},
+        {"profile_interceptions", "profile", "attempts/day", "interceptions by profile"},
     };
     return catalogue;
 }
@@ -53,8 +59,9 @@ constexpr hsize_t days_per_chunk = 8;
 
 bool is_money(const std::string& name) { return name == "market_price" || name == "market_revenue"; }
 
-const std::vector<std::int64_t>* counts_of(const DayTotals& t, const std::string& name) {
-    static const std::map<std::string, std::vector<std::int64_t> DayTotals::*> fields = {
+using CountSeries = std::vector<std::int64_t> DayTotals::*;
+const std::map<std::string, CountSeries>& count_fields() {
+    static const std::map<std::string, CountSeries> fields = {
         {"location_population", &DayTotals::location_population}, {"arrivals", &DayTotals::arrivals},
         {"arrivals_regular", &DayTotals::arrivals_regular}, {"link_flow", &DayTotals::link_flow},
         {"link_deaths", &DayTotals::link_deaths}, {"border_attempts", &DayTotals::border_attempts},
@@ -63,32 +70,72 @@ const std::vector<std::int64_t>* counts_of(const DayTotals& t, const std::string
         {"border_regular_crossings", &DayTotals::border_regular_crossings},
         {"market_seats", &DayTotals::market_seats}, {"market_unmet_demand", &DayTotals::market_unmet_demand},
         {"pathway_applications", &DayTotals::pathway_applications},
-        {"pathway_admissions", &DayTotals::pathway_admissions}};
-    auto it = fields.find(name);
-    return it == fields.end() ? nullptr : &(t.*(it->second));
+        {"pathway_admissions", &DayTotals::pathway_admissions},
+        {"arrival_transit_days", &DayTotals::arrival_transit_days},
+        {"profile_arrivals", &DayTotals::profile_arrivals},
+        {"profile_regular_arrivals", &DayTotals::profile_regular_arrivals},
+        {"profile_deaths", &DayTotals::profile_deaths},
+        {"profile_interceptions", &DayTotals::profile_interceptions}};
+    return fields;
+}
+
+const void* row_of(const DayTotals& t, const std::string& name) {
+    if (name == "status_counts") return t.status_counts.data();
+    if (name == "market_price") return t.market_price.data();
+    if (name == "market_revenue") return t.market_revenue.data();
+    return (t.*(count_fields().at(name))).data();
+}
+
+std::string parameter_variable(const std::string& key) {
+    std::string name = "param_";
+    for (char c : key) name += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+    return name;
 }
 
 }  // namespace
+
+const std::vector<std::string>& summarised_series() {
+    static const std::vector<std::string> names = {
+        "arrivals", "arrivals_regular", "arrival_transit_days", "link_flow", "link_deaths",
+        "border_attempts", "border_interceptions", "border_deaths", "border_crossings",
+        "market_seats", "market_revenue", "pathway_admissions", "status_counts"};
+    return names;
+}
 
 struct Hdf5Writer::Impl {
     std::string path;
     Handle file;
     Handle time;
-    std::map<std::string, Handle> dims;   // dimension scales by name
+    Handle sample_completed;
+    std::map<std::string, Handle> dims;   // dimension scales by name (while creating)
     struct Series {
         std::string name;
         Handle dataset;
         hsize_t width;
+        hid_t type;
+        std::string dimension;   // the entity dimension; empty for agents_created
     };
-    std::vector<Series> series;
-    Handle agents_created;
-    hsize_t replicates = 1;
+    std::vector<Series> series;          // the catalogue's, then agents_created (width 0)
+    bool sweep = false;
+    hsize_t samples = 1, replicates = 1;
     hsize_t days_written = 0;
-    std::vector<double> money_row;
+
+    // Leading dimensions: (sample,) replicate, time.
+    [[nodiscard]] int lead() const { return sweep ? 3 : 2; }
 
     Handle& make_dimension(const std::string& name, const std::vector<std::string>& ids) {
         Handle ds = write_strings(file, name, ids);
         check(H5DSset_scale(ds, name.c_str()), "H5DSset_scale " + name);
+        return dims[name] = std::move(ds);
+    }
+    Handle& make_index_dimension(const std::string& name, hsize_t n) {
+        std::vector<std::int32_t> index(n);
+        for (hsize_t k = 0; k < n; ++k) index[k] = static_cast<std::int32_t>(k);
+        Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose);
+        Handle ds(H5Dcreate2(file, name.c_str(), H5T_NATIVE_INT32, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose);
+        check(ds, "create " + name);
+        if (n > 0) check(H5Dwrite(ds, H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, index.data()), "write " + name);
+        check(H5DSset_scale(ds, name.c_str()), "scale " + name);
         return dims[name] = std::move(ds);
     }
 
@@ -103,52 +150,117 @@ struct Hdf5Writer::Impl {
         if (units) write_attribute(ds, "units", units);
     }
 
+    // A chunked, compressed series (leading dims, then the entity dim unless `dim` is empty).
     Handle make_series(const std::string& name, const std::string& dim, hsize_t width, hid_t type,
                        const std::string& units, const std::string& description,
                        const std::string& coordinates) {
-        const int rank = dim.empty() ? 2 : 3;
-        hsize_t shape[3] = {replicates, 0, width};
-        // A fixed dimension of length 0 cannot hold a chunk: let an empty one grow instead.
-        hsize_t max[3] = {replicates, H5S_UNLIMITED, width == 0 ? H5S_UNLIMITED : width};
-        hsize_t chunk[3] = {1, days_per_chunk, std::max<hsize_t>(width, 1)};
-        Handle space(H5Screate_simple(rank, shape, max), H5Sclose);
+        const int rank = lead() + (dim.empty() ? 0 : 1);
+        std::vector<hsize_t> shape, max, chunk;
+        if (sweep) shape.push_back(samples), max.push_back(samples), chunk.push_back(1);
+        shape.push_back(replicates), max.push_back(replicates), chunk.push_back(1);
+        shape.push_back(0), max.push_back(H5S_UNLIMITED), chunk.push_back(days_per_chunk);
+        if (!dim.empty()) {
+            // A fixed dimension of length 0 cannot hold a chunk: let an empty one grow instead.
+            shape.push_back(width), max.push_back(width == 0 ? H5S_UNLIMITED : width);
+            chunk.push_back(std::max<hsize_t>(width, 1));
+        }
+        Handle space(H5Screate_simple(rank, shape.data(), max.data()), H5Sclose);
         Handle plist(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
-        H5Pset_chunk(plist, rank, chunk);
+        H5Pset_chunk(plist, rank, chunk.data());
         H5Pset_shuffle(plist);
         H5Pset_deflate(plist, 4);
         Handle ds(H5Dcreate2(file, name.c_str(), type, space, H5P_DEFAULT, plist, H5P_DEFAULT), H5Dclose);
         check(ds, "create dataset " + name);
-        check(H5DSattach_scale(ds, dims.at("replicate"), 0), "attach replicate");
-        check(H5DSattach_scale(ds, time, 1), "attach time");
-        if (!dim.empty()) check(H5DSattach_scale(ds, dims.at(dim), 2), "attach " + dim);
+        unsigned axis = 0;
+        if (sweep) check(H5DSattach_scale(ds, dims.at("sample"), axis++), "attach sample");
+        check(H5DSattach_scale(ds, dims.at("replicate"), axis++), "attach replicate");
+        check(H5DSattach_scale(ds, time, axis++), "attach time");
+        if (!dim.empty()) check(H5DSattach_scale(ds, dims.at(dim), axis), "attach " + dim);
         write_attribute(ds, "units", units);
         write_attribute(ds, "long_name", description);
         if (!coordinates.empty()) write_attribute(ds, "coordinates", coordinates);
         return ds;
     }
 
-    void append(hid_t ds, int rank, hsize_t width, hsize_t replicate, hsize_t day, hid_t type, const void* data) {
-        hsize_t shape[3] = {replicates, day + 1, width};
-        hsize_t now[3];
-        Handle old(H5Dget_space(ds), H5Sclose);
-        H5Sget_simple_extent_dims(old, now, nullptr);
-        if (now[1] < day + 1) check(H5Dset_extent(ds, shape), "extend dataset");
-        Handle space(H5Dget_space(ds), H5Sclose);
-        hsize_t start[3] = {replicate, day, 0}, count[3] = {1, 1, width};
-        H5Sselect_hyperslab(space, H5S_SELECT_SET, start, nullptr, count, nullptr);
-        Handle memory(H5Screate_simple(rank, count, nullptr), H5Sclose);
-        if (width > 0 || rank == 2) check(H5Dwrite(ds, type, memory, space, H5P_DEFAULT, data), "write day");
+    void write_row(const Series& s, hsize_t sample, hsize_t replicate, hsize_t day, const void* data) {
+        Handle old(H5Dget_space(s.dataset), H5Sclose);
+        const int rank = H5Sget_simple_extent_ndims(old);
+        std::vector<hsize_t> now(static_cast<std::size_t>(rank));
+        H5Sget_simple_extent_dims(old, now.data(), nullptr);
+        const std::size_t time_axis = static_cast<std::size_t>(lead() - 1);
+        if (now[time_axis] < day + 1) {
+            now[time_axis] = day + 1;
+            check(H5Dset_extent(s.dataset, now.data()), "extend " + s.name);
+        }
+        Handle space(H5Dget_space(s.dataset), H5Sclose);
+        std::vector<hsize_t> start, count;
+        if (sweep) start.push_back(sample), count.push_back(1);
+        start.push_back(replicate), count.push_back(1);
+        start.push_back(day), count.push_back(1);
+        if (rank > lead()) start.push_back(0), count.push_back(s.width);
+        H5Sselect_hyperslab(space, H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr);
+        Handle memory(H5Screate_simple(rank, count.data(), nullptr), H5Sclose);
+        if (rank == lead() || s.width > 0)
+            check(H5Dwrite(s.dataset, s.type, memory, space, H5P_DEFAULT, data), "write " + s.name);
     }
+
+    // mean, q05, q50, q95 over replicates of one (replicate, time, entity) series.
+    void write_summary(const Series& s) {
+        Handle space(H5Dget_space(s.dataset), H5Sclose);
+        hsize_t shape[3];
+        H5Sget_simple_extent_dims(space, shape, nullptr);
+        const hsize_t R = shape[0], T = shape[1], X = shape[2];
+        std::vector<double> values(R * T * X), summary(4 * T * X), column(R);
+        if (R * T * X > 0)
+            check(H5Dread(s.dataset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), "read " + s.name);
+        for (hsize_t k = 0; k < T * X; ++k) {
+            double sum = 0;
+            for (hsize_t r = 0; r < R; ++r) sum += column[r] = values[r * T * X + k];
+            std::sort(column.begin(), column.end());
+            auto quantile = [&](double p) {   // linear between order statistics (numpy's default)
+                const double h = static_cast<double>(R - 1) * p;
+                const auto low = static_cast<hsize_t>(h);
+                const hsize_t high = std::min(low + 1, R - 1);
+                return column[low] + (h - static_cast<double>(low)) * (column[high] - column[low]);
+            };
+            summary[0 * T * X + k] = sum / static_cast<double>(R);
+            summary[1 * T * X + k] = quantile(0.05);
+            summary[2 * T * X + k] = quantile(0.50);
+            summary[3 * T * X + k] = quantile(0.95);
+        }
+        const std::string name = s.name + "_summary";
+        hsize_t out[3] = {4, T, X}, chunk[3] = {1, std::max<hsize_t>(T, 1), std::max<hsize_t>(X, 1)};
+        Handle out_space(H5Screate_simple(3, out, nullptr), H5Sclose);
+        Handle plist(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
+        if (T > 0 && X > 0) {
+            H5Pset_chunk(plist, 3, chunk);
+            H5Pset_deflate(plist, 4);
+        }
+        Handle ds(H5Dcreate2(file, name.c_str(), H5T_NATIVE_DOUBLE, out_space, H5P_DEFAULT, plist, H5P_DEFAULT), H5Dclose);
+        check(ds, "create " + name);
+        if (!summary.empty()) check(H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, summary.data()), "write " + name);
+        Handle statistic(H5Dopen2(file, "statistic", H5P_DEFAULT), H5Dclose);
+        check(H5DSattach_scale(ds, statistic, 0), "attach statistic");
+        check(H5DSattach_scale(ds, time, 1), "attach time");
+        // The entity dimension: the same scale as the series' third axis.
+        Handle entity(H5Dopen2(file, s.dimension.c_str(), H5P_DEFAULT), H5Dclose);
+        check(entity, "dimension " + s.dimension);
+        check(H5DSattach_scale(ds, entity, 2), "attach entity");
+        write_attribute(ds, "long_name", "mean and 5/50/95% quantiles over replicates of " + s.name);
+    }
+
 };
 
 Hdf5Writer::Hdf5Writer(const std::string& path, const Scenario& s, const RunInfo& info)
     : impl_(std::make_unique<Impl>()) {
     Impl& w = *impl_;
     w.path = path;
+    w.sweep = info.is_sweep();
+    w.samples = w.sweep ? info.samples.size() : 1;
     w.replicates = info.seeds.size();
     silence_hdf5_errors();
     Handle fcpl(H5Pcreate(H5P_FILE_CREATE), H5Pclose);
-    H5Pset_file_space_strategy(fcpl, H5F_FSPACE_STRATEGY_NONE, 0, 1);
+    H5Pset_file_space_strategy(fcpl, H5F_FSPACE_STRATEGY_NONE, 0, 1);   // see days_per_chunk
     w.file = Handle(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, fcpl, H5P_DEFAULT), H5Fclose);
     if (w.file.get() < 0) throw OutputError(path + ": cannot create the output file (is the folder writable?)");
 
@@ -165,17 +277,39 @@ Hdf5Writer::Hdf5Writer(const std::string& path, const Scenario& s, const RunInfo
         write_attribute(w.time, "long_name", "simulated day (one step)");
     }
     {
-        std::vector<std::int32_t> replicate(w.replicates);
-        for (std::size_t r = 0; r < replicate.size(); ++r) replicate[r] = static_cast<std::int32_t>(r);
+        w.make_index_dimension("replicate", w.replicates);
         hsize_t n[1] = {w.replicates};
         Handle space(H5Screate_simple(1, n, nullptr), H5Sclose);
-        Handle ds(H5Dcreate2(w.file, "replicate", H5T_NATIVE_INT32, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose);
-        H5Dwrite(ds, H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, replicate.data());
-        check(H5DSset_scale(ds, "replicate"), "replicate scale");
-        w.dims["replicate"] = std::move(ds);
         Handle seed(H5Dcreate2(w.file, "seed", H5T_NATIVE_UINT64, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose);
         H5Dwrite(seed, H5T_NATIVE_UINT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, info.seeds.data());
         check(H5DSattach_scale(seed, w.dims["replicate"], 0), "attach seed");
+    }
+    if (w.sweep) {
+        w.make_index_dimension("sample", w.samples);
+        w.make_dimension("parameter", info.parameters);
+        const hsize_t P = info.parameters.size();
+        std::vector<double> values(w.samples * P);
+        for (hsize_t k = 0; k < w.samples; ++k)
+            for (hsize_t p = 0; p < P; ++p) values[k * P + p] = info.samples[k][p];
+        hsize_t shape[2] = {w.samples, P};
+        Handle space(H5Screate_simple(2, shape, nullptr), H5Sclose);
+        Handle ds(H5Dcreate2(w.file, "parameter_value", H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose);
+        check(H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), "write parameter_value");
+        check(H5DSattach_scale(ds, w.dims["sample"], 0), "attach sample");
+        check(H5DSattach_scale(ds, w.dims["parameter"], 1), "attach parameter");
+        for (hsize_t p = 0; p < P; ++p) {
+            std::vector<double> column(w.samples);
+            for (hsize_t k = 0; k < w.samples; ++k) column[k] = values[k * P + p];
+            Handle c = write_doubles(w.file, parameter_variable(info.parameters[p]), column);
+            check(H5DSattach_scale(c, w.dims["sample"], 0), "attach sample");
+            write_attribute(c, "key", info.parameters[p]);
+        }
+        std::vector<std::int8_t> none(w.samples, 0);
+        Handle done_space(H5Screate_simple(1, &w.samples, nullptr), H5Sclose);
+        w.sample_completed = Handle(H5Dcreate2(w.file, "sample_completed", H5T_NATIVE_INT8, done_space, H5P_DEFAULT,
+                                               H5P_DEFAULT, H5P_DEFAULT), H5Dclose);
+        check(H5Dwrite(w.sample_completed, H5T_NATIVE_INT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, none.data()), "write sample_completed");
+        check(H5DSattach_scale(w.sample_completed, w.dims["sample"], 0), "attach sample");
     }
 
     auto ids = [](const auto& items) {
@@ -197,6 +331,7 @@ Hdf5Writer::Hdf5Writer(const std::string& path, const Scenario& s, const RunInfo
     w.make_dimension("pathway", ids(s.pathways));
     w.make_dimension("profile", ids(s.profiles));
     w.make_dimension("status", statuses);
+    if (!w.sweep) w.make_dimension("statistic", {"mean", "q05", "q50", "q95"});
 
     auto id_of = [&](int index, const auto& items) {
         return index == no_index ? std::string{} : items[static_cast<std::size_t>(index)].id;
@@ -237,18 +372,22 @@ Hdf5Writer::Hdf5Writer(const std::string& path, const Scenario& s, const RunInfo
         {"border", {s.borders.size(), "border_name"}},
         {"market", {s.markets.size(), "market_name market_border market_links"}},
         {"pathway", {s.pathways.size(), "pathway_name"}},
+        {"profile", {s.profiles.size(), ""}},
         {"status", {status_count, ""}}};
-    for (const auto& info_ : series_catalogue()) {
-        const auto& [width, coordinates] = widths.at(info_.dimension);
-        hid_t type = is_money(info_.name) ? H5T_NATIVE_DOUBLE : H5T_NATIVE_INT64;
-        w.series.push_back({info_.name, w.make_series(info_.name, info_.dimension, width, type, info_.units,
-                                                      info_.description, coordinates), width});
+    for (const auto& series : series_catalogue()) {
+        const auto& [width, coordinates] = widths.at(series.dimension);
+        hid_t type = is_money(series.name) ? H5T_NATIVE_DOUBLE : H5T_NATIVE_INT64;
+        w.series.push_back({series.name, w.make_series(series.name, series.dimension, width, type, series.units,
+                                                       series.description, coordinates), width, type,
+                            series.dimension});
     }
-    w.agents_created = w.make_series("agents_created", "", 0, H5T_NATIVE_INT64, "agents",
-                                     "agents created so far (sum over status_counts)", "");
+    w.series.push_back({"agents_created", w.make_series("agents_created", "", 0, H5T_NATIVE_INT64, "agents",
+                                                        "agents created so far (sum over status_counts)", ""),
+                        0, H5T_NATIVE_INT64, ""});
 
     hid_t root = w.file;
-    write_attribute(root, "title", "migsim run: " + s.settings.name);
+    write_attribute(root, "title", "migsim " + std::string(w.sweep ? "sweep" : "run") + ": " + s.settings.name);
+    write_attribute(root, "kind", w.sweep ? "sweep" : "run");
     write_attribute(root, "scenario", s.settings.name);
     write_attribute(root, "scenario_description", s.settings.description);
     write_attribute(root, "start_date", s.settings.start_date);
@@ -258,6 +397,8 @@ Hdf5Writer::Hdf5Writer(const std::string& path, const Scenario& s, const RunInfo
     write_attribute(root, "threads", static_cast<std::int64_t>(info.threads));
     write_attribute(root, "ranks", static_cast<std::int64_t>(info.ranks));
     write_attribute(root, "seed", static_cast<std::int64_t>(info.seeds.front()));
+    write_attribute(root, "replicates", static_cast<std::int64_t>(w.replicates));
+    if (w.sweep) write_attribute(root, "sweep_spec", info.sweep_spec);
     std::string hashes;
     for (const auto& f : s.inputs) hashes += f.sha256 + "  " + f.path + "\n";
     write_attribute(root, "input_sha256", hashes);
@@ -265,15 +406,45 @@ Hdf5Writer::Hdf5Writer(const std::string& path, const Scenario& s, const RunInfo
     write_attribute(root, "days_completed", std::int64_t{0});
     write_attribute(root, "completed", std::int64_t{0});
     write_attribute(root, "wall_time_s", -1.0);
+    w.dims.clear();
     check(H5Fflush(w.file, H5F_SCOPE_GLOBAL), "flush");
+}
+
+Hdf5Writer::Hdf5Writer(Resume, const std::string& path, const RunInfo& info) : impl_(std::make_unique<Impl>()) {
+    Impl& w = *impl_;
+    w.path = path;
+    w.sweep = true;
+    silence_hdf5_errors();
+    w.file = Handle(H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), H5Fclose);
+    if (w.file.get() < 0) throw OutputError(path + ": cannot reopen the sweep file to resume it");
+    if (read_string_attribute(w.file, "sweep_spec") != info.sweep_spec)
+        throw OutputError(path + ": holds a different sweep (other scenario, parameters, samples or replicates); "
+                                 "give another -o, or delete the file to start over");
+    w.time = Handle(H5Dopen2(w.file, "time", H5P_DEFAULT), H5Dclose);
+    w.sample_completed = Handle(H5Dopen2(w.file, "sample_completed", H5P_DEFAULT), H5Dclose);
+    w.samples = info.samples.size();
+    w.replicates = info.seeds.size();
+    Handle time_space(H5Dget_space(w.time), H5Sclose);
+    H5Sget_simple_extent_dims(time_space, &w.days_written, nullptr);
+    auto reopen = [&](const std::string& name, hid_t type) {
+        Handle ds(H5Dopen2(w.file, name.c_str(), H5P_DEFAULT), H5Dclose);
+        check(ds, "reopen " + name);
+        Handle space(H5Dget_space(ds), H5Sclose);
+        hsize_t dims[4] = {0, 0, 0, 0};
+        const int rank = H5Sget_simple_extent_ndims(space);
+        H5Sget_simple_extent_dims(space, dims, nullptr);
+        w.series.push_back({name, std::move(ds), rank == 4 ? dims[3] : 0, type, ""});
+    };
+    for (const auto& series : series_catalogue())
+        reopen(series.name, is_money(series.name) ? H5T_NATIVE_DOUBLE : H5T_NATIVE_INT64);
+    reopen("agents_created", H5T_NATIVE_INT64);
 }
 
 Hdf5Writer::~Hdf5Writer() = default;
 
-void Hdf5Writer::write_day(int replicate, const DayTotals& t) {
+void Hdf5Writer::write_day(int sample, int replicate, const DayTotals& t) {
     Impl& w = *impl_;
     const auto day = static_cast<hsize_t>(t.day);
-    const auto r = static_cast<hsize_t>(replicate);
     if (day + 1 > w.days_written) {
         hsize_t n[1] = {day + 1};
         check(H5Dset_extent(w.time, n), "extend time");
@@ -283,36 +454,56 @@ void Hdf5Writer::write_day(int replicate, const DayTotals& t) {
         Handle memory(H5Screate_simple(1, count, nullptr), H5Sclose);
         const std::int32_t value = t.day;
         check(H5Dwrite(w.time, H5T_NATIVE_INT32, memory, space, H5P_DEFAULT, &value), "write time");
+        w.days_written = day + 1;
     }
-    for (auto& series : w.series) {
-        if (series.name == "status_counts") {
-            w.append(series.dataset, 3, series.width, r, day, H5T_NATIVE_INT64, t.status_counts.data());
-        } else if (is_money(series.name)) {
-            const auto& values = series.name == "market_price" ? t.market_price : t.market_revenue;
-            w.append(series.dataset, 3, series.width, r, day, H5T_NATIVE_DOUBLE, values.data());
-        } else {
-            w.append(series.dataset, 3, series.width, r, day, H5T_NATIVE_INT64, counts_of(t, series.name)->data());
-        }
-    }
-    w.append(w.agents_created, 2, 1, r, day, H5T_NATIVE_INT64, &t.agents_created);
-    w.days_written = std::max(w.days_written, day + 1);
+    const auto k = static_cast<hsize_t>(sample), r = static_cast<hsize_t>(replicate);
+    for (const auto& series : w.series)
+        w.write_row(series, k, r, day, series.name == "agents_created" ? &t.agents_created : row_of(t, series.name));
+}
+
+void Hdf5Writer::day_done(int days) {
+    Impl& w = *impl_;
     // The day's rows reach the file before days_completed counts them: a reader can trust
     // every day up to days_completed (a kill during the next day's write may leave that day
     // partly written after them).
     if (H5Fflush(w.file, H5F_SCOPE_GLOBAL) < 0)
-        throw OutputError(w.path + ": cannot write day " + std::to_string(t.day) + " (disk full?)");
-    write_attribute(w.file, "days_completed", static_cast<std::int64_t>(w.days_written));
+        throw OutputError(w.path + ": cannot write day " + std::to_string(days - 1) + " (disk full?)");
+    write_attribute(w.file, "days_completed", static_cast<std::int64_t>(days));
     check(H5Fflush(w.file, H5F_SCOPE_GLOBAL), "flush");
 }
 
+void Hdf5Writer::sample_done(int sample) {
+    Impl& w = *impl_;
+    Handle space(H5Dget_space(w.sample_completed), H5Sclose);
+    hsize_t start[1] = {static_cast<hsize_t>(sample)}, count[1] = {1};
+    H5Sselect_hyperslab(space, H5S_SELECT_SET, start, nullptr, count, nullptr);
+    Handle memory(H5Screate_simple(1, count, nullptr), H5Sclose);
+    const std::int8_t done = 1;
+    check(H5Fflush(w.file, H5F_SCOPE_GLOBAL), "flush");
+    check(H5Dwrite(w.sample_completed, H5T_NATIVE_INT8, memory, space, H5P_DEFAULT, &done), "mark sample");
+    check(H5Fflush(w.file, H5F_SCOPE_GLOBAL), "flush");
+}
+
+std::vector<bool> Hdf5Writer::completed_samples() const {
+    const Impl& w = *impl_;
+    std::vector<std::int8_t> done(w.samples, 0);
+    if (w.sample_completed.get() >= 0 && w.samples > 0)
+        check(H5Dread(w.sample_completed, H5T_NATIVE_INT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, done.data()), "read sample_completed");
+    return {done.begin(), done.end()};
+}
+
 void Hdf5Writer::finish(double wall_seconds) {
-    write_attribute(impl_->file, "wall_time_s", wall_seconds);
-    write_attribute(impl_->file, "completed", std::int64_t{1});
-    impl_->series.clear();
-    impl_->dims.clear();
-    impl_->agents_created = Handle();
-    impl_->time = Handle();
-    impl_->file = Handle();
+    Impl& w = *impl_;
+    if (!w.sweep)
+        for (const auto& name : summarised_series())
+            for (const auto& series : w.series)
+                if (series.name == name) w.write_summary(series);
+    write_attribute(w.file, "wall_time_s", wall_seconds);
+    write_attribute(w.file, "completed", std::int64_t{1});
+    w.series.clear();
+    w.sample_completed = Handle();
+    w.time = Handle();
+    w.file = Handle();
 }
 
 }  // namespace migsim

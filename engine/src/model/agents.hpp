@@ -1,6 +1,7 @@
 // Agent state as structure-of-arrays: one contiguous vector per field, so that a day's sweep
 // reads only the bytes it needs. The hot record (everything read every day) is 16 bytes per
-// agent; `origin` is cold (read only when an agent goes home). Agent id = index.
+// agent; `origin` and `born` are cold (read only when an agent goes home or arrives).
+// Agent id = index.
 #pragma once
 
 #include <cstdint>
@@ -22,7 +23,8 @@ struct AgentStore {
     std::vector<std::uint16_t> days_left;     // travel, detention or processing days to go
     std::vector<std::uint16_t> days_waiting;  // days waiting at the current location
     std::vector<float> money;
-    std::vector<std::uint16_t> origin;        // cold
+    std::vector<std::uint16_t> origin;        // cold: where it set out from
+    std::vector<std::uint16_t> born;          // cold: day it was created
 
     static constexpr std::size_t hot_bytes = 2 + sizeof(Status) + 1 + 1 + 1 + 2 + 2 + 2 + 4;
 
@@ -31,14 +33,14 @@ struct AgentStore {
     void reserve(std::size_t n) {
         location.reserve(n); status.reserve(n); profile.reserve(n); attempts.reserve(n);
         ticket.reserve(n); via.reserve(n); days_left.reserve(n); days_waiting.reserve(n);
-        money.reserve(n); origin.reserve(n);
+        money.reserve(n); origin.reserve(n); born.reserve(n);
     }
 
-    void add(std::uint16_t at, std::uint8_t group, float budget) {
+    void add(std::uint16_t at, std::uint8_t group, float budget, std::uint16_t day) {
         location.push_back(at); status.push_back(Status::waiting); profile.push_back(group);
         attempts.push_back(0); ticket.push_back(no_ticket); via.push_back(0);
         days_left.push_back(0); days_waiting.push_back(0); money.push_back(budget);
-        origin.push_back(at);
+        origin.push_back(at); born.push_back(day);
     }
 };
 

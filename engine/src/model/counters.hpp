@@ -21,6 +21,8 @@ enum class Count : std::uint8_t {
     market_demand, market_seats,
     pathway_applications, pathway_admissions,
     passage_attempts, passage_interceptions, passage_deaths,   // per link x 3 passages
+    arrival_transit_days,                                      // per location
+    profile_arrivals, profile_regular_arrivals, profile_deaths, profile_interceptions,
     sections
 };
 
@@ -31,7 +33,9 @@ public:
         const std::size_t sizes[] = {status_count, s.locations.size(), s.locations.size(),
                                      s.locations.size(), L, L, B, B, B, B, B,
                                      s.markets.size(), s.markets.size(), s.pathways.size(),
-                                     s.pathways.size(), 3 * L, 3 * L, 3 * L};
+                                     s.pathways.size(), 3 * L, 3 * L, 3 * L, s.locations.size(),
+                                     s.profiles.size(), s.profiles.size(), s.profiles.size(),
+                                     s.profiles.size()};
         std::size_t at = 0;
         for (std::size_t k = 0; k < offset_.size(); ++k) {
             offset_[k] = at;

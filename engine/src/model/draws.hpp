@@ -16,6 +16,7 @@ enum class Purpose : std::uint32_t {
     budget = 1,     // lognormal money at creation (two words, Box-Muller)
     choice = 2,     // option picked from the alias table (two words)
     crossing = 3,   // seat/quota priority, interception, death
+    sweep = 4,      // Latin hypercube: (parameter, sample) in place of (agent, day)
 };
 
 using Words = std::array<std::uint32_t, 4>;

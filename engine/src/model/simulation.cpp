@@ -106,10 +106,16 @@ struct Simulation::Impl {
         if (present) w.counts(Count::location_population, agents.location[i])++;
     }
 
+    void count_arrival(std::uint32_t i, std::size_t to, bool regular, Worker& w) const {
+        w.counts(regular ? Count::arrivals_regular : Count::arrivals, to)++;
+        w.counts(regular ? Count::profile_regular_arrivals : Count::profile_arrivals, agents.profile[i])++;
+        w.counts(Count::arrival_transit_days, to) += day - agents.born[i];
+    }
+
     void arrive_regular(std::uint32_t i, int to, Worker& w) {
         agents.location[i] = static_cast<std::uint16_t>(to);
         agents.status[i] = Status::arrived_regular;
-        w.counts(Count::arrivals_regular, static_cast<std::size_t>(to))++;
+        count_arrival(i, static_cast<std::size_t>(to), true, w);
     }
 
     void finish_trip(std::uint32_t i, Worker& w) {
@@ -128,7 +134,7 @@ struct Simulation::Impl {
             arrive_regular(i, link.to, w);
         } else {
             agents.status[i] = Status::arrived;
-            w.counts(Count::arrivals, to)++;
+            count_arrival(i, to, false, w);
         }
     }
 
@@ -159,6 +165,7 @@ struct Simulation::Impl {
             const Border& border = current.borders[b];
             w.counts(Count::border_interceptions, b)++;
             w.counts(Count::passage_interceptions, l * 3 + k)++;
+            w.counts(Count::profile_interceptions, agents.profile[i])++;
             agents.attempts[i] = static_cast<std::uint8_t>(std::min(255, agents.attempts[i] + 1));
             agents.ticket[i] = no_ticket;   // what was paid is lost
             agents.location[i] = static_cast<std::uint16_t>(border.return_to != no_index ? border.return_to : link.from);
@@ -170,6 +177,7 @@ struct Simulation::Impl {
         if (happens(words[2], day_rates.death[k][l])) {
             agents.status[i] = Status::dead_missing;
             w.counts(Count::link_deaths, l)++;
+            w.counts(Count::profile_deaths, agents.profile[i])++;
             if (irregular) w.counts(Count::passage_deaths, l * 3 + k)++;
             if (link.border != no_index) w.counts(Count::border_deaths, b)++;
             return;
@@ -298,7 +306,8 @@ struct Simulation::Impl {
                 const Words words = draw(current.settings.seed, id, day, Purpose::budget);
                 const double z = std::sqrt(-2 * std::log(unit(words[0]))) * std::cos(2 * std::numbers::pi * unit(words[1]));
                 agents.add(static_cast<std::uint16_t>(row.origin), static_cast<std::uint8_t>(row.profile),
-                           static_cast<float>(p.budget_median * std::exp(p.budget_sigma * z)));
+                           static_cast<float>(p.budget_median * std::exp(p.budget_sigma * z)),
+                           static_cast<std::uint16_t>(day));
             }
         }
     }
@@ -385,6 +394,12 @@ struct Simulation::Impl {
         copy_section(Count::market_seats, M, today.market_seats);
         copy_section(Count::pathway_applications, P, today.pathway_applications);
         copy_section(Count::pathway_admissions, P, today.pathway_admissions);
+        copy_section(Count::arrival_transit_days, N, today.arrival_transit_days);
+        const std::size_t G = current.profiles.size();
+        copy_section(Count::profile_arrivals, G, today.profile_arrivals);
+        copy_section(Count::profile_regular_arrivals, G, today.profile_regular_arrivals);
+        copy_section(Count::profile_deaths, G, today.profile_deaths);
+        copy_section(Count::profile_interceptions, G, today.profile_interceptions);
         today.market_unmet_demand.resize(M);
         today.market_price.resize(M);
         today.market_revenue.resize(M);

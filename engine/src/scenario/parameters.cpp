@@ -144,7 +144,11 @@ void apply_setting(Settings& settings, const std::string& key, const std::string
             fail(expected);
         return *number;
     };
-    if (key == "days") settings.days = static_cast<int>(whole(1, "whole days >= 1"));
+    if (key == "days") {
+        // Day numbers are stored in 16 bits per agent (creation day): 179 years at most.
+        if (!number || *number > 65535) fail("whole days from 1 to 65535");
+        settings.days = static_cast<int>(whole(1, "whole days from 1 to 65535"));
+    }
     else if (key == "seed") settings.seed = static_cast<std::uint64_t>(whole(0, "a whole number >= 0"));
     else if (key == "max_attempts") settings.max_attempts = static_cast<int>(whole(1, "whole attempts >= 1"));
     else if (key == "give_up_days") settings.give_up_days = static_cast<int>(whole(1, "whole days >= 1"));
@@ -167,6 +171,19 @@ void apply_setting(Settings& settings, const std::string& key, const std::string
 
 void apply_override(Scenario& scenario, const std::string& key, const std::string& value,
                     const Origin& origin) {
+    if (key.rfind("event:", 0) == 0) {   // event:N.value, the N-th event (1-based, by day)
+        const auto dot = key.find('.');
+        const auto n = parse_number(key.substr(6, dot == std::string::npos ? std::string::npos : dot - 6));
+        if (dot == std::string::npos || key.substr(dot + 1) != "value" || !n || *n < 1 ||
+            *n > static_cast<double>(scenario.events.size()) || std::floor(*n) != *n)
+            throw ScenarioError(origin.file, origin.line, "key", key,
+                                "event:N.value with N from 1 to " + std::to_string(scenario.events.size()) +
+                                    " (migsim validate lists the events)");
+        Event& event = scenario.events[static_cast<std::size_t>(*n) - 1];
+        event.change = resolve_assignment(scenario, target_name(scenario, event.change),
+                                          to_string(event.change.parameter), value, origin);
+        return;
+    }
     if (is_setting_key(key)) {
         apply_setting(scenario.settings, key, value, origin);
         return;
@@ -225,6 +242,20 @@ void apply(Scenario& s, const Assignment& c) {
         case Parameter::weight_interception: s.profiles[i].weights.interception = v; break;
         case Parameter::weight_death: s.profiles[i].weights.death = v; break;
     }
+}
+
+std::string target_name(const Scenario& s, const Assignment& a) {
+    std::string id;
+    const auto i = static_cast<std::size_t>(a.index);
+    switch (a.kind) {
+        case TargetKind::border: id = s.borders[i].id; break;
+        case TargetKind::link: id = s.links[i].id; break;
+        case TargetKind::market: id = s.markets[i].id; break;
+        case TargetKind::pathway: id = s.pathways[i].id; break;
+        case TargetKind::location: id = s.locations[i].id; break;
+        case TargetKind::profile: id = s.profiles[i].id; break;
+    }
+    return std::string(to_string(a.kind)) + ":" + id;
 }
 
 }  // namespace migsim

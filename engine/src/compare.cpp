@@ -1,0 +1,244 @@
+// compare_runs: docs/COMPARE.md in code. Per replicate, each outcome is summed over the window
+// (and per group); rows carry the means, the mean paired difference and its t interval.
+#include "migsim/compare.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <numbers>
+
+#include "io/hdf5_util.hpp"
+#include "migsim/errors.hpp"
+#include "scenario/csv_table.hpp"
+
+namespace migsim {
+
+using namespace detail;
+
+double student_t_975(int df) {
+    // P(|T| <= t) for integer df has a finite series (Abramowitz & Stegun 26.7.3-4); solve
+    // P = 0.95 by bisection to double precision.
+    auto central = [df](double t) {
+        const double theta = std::atan(t / std::sqrt(static_cast<double>(df)));
+        const double c2 = std::cos(theta) * std::cos(theta), s = std::sin(theta);
+        if (df % 2 == 0) {
+            double term = 1, sum = 1;
+            for (int k = 2; k <= df - 2; k += 2) sum += term *= c2 * (k - 1) / k;
+            return s * sum;
+        }
+        if (df == 1) return 2 * theta / std::numbers::pi;
+        double term = std::cos(theta), sum = term;
+        for (int k = 3; k <= df - 2; k += 2) sum += term *= c2 * (k - 1) / k;
+        return 2 / std::numbers::pi * (theta + s * sum);
+    };
+    double low = 0, high = 1000;
+    for (int i = 0; i < 200; ++i) {
+        const double mid = (low + high) / 2;
+        (central(mid) < 0.95 ? low : high) = mid;
+    }
+    return (low + high) / 2;
+}
+
+namespace {
+
+constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+
+int day_number(const std::string& date, const std::string& what) {
+    int y = 0;
+    unsigned m = 0, d = 0;
+    char dash1 = 0, dash2 = 0;
+    std::istringstream in(date);
+    in >> y >> dash1 >> m >> dash2 >> d;
+    const std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{m}, std::chrono::day{d}};
+    if (!in || dash1 != '-' || dash2 != '-' || !ymd.ok())
+        throw ScenarioError("--window", 0, what, date, "a date YYYY-MM-DD");
+    return static_cast<int>(std::chrono::sys_days{ymd}.time_since_epoch().count());
+}
+
+// One run file, read for comparison: per-replicate sums over a window of days.
+struct RunFile {
+    std::string path;
+    Handle file;
+    std::vector<double> seeds;
+    std::string start_date;
+    hsize_t days = 0;
+
+    explicit RunFile(const std::string& p) : path(p), file(open_file(p)) {
+        if (read_string_attribute(file, "kind") == "sweep")
+            throw ScenarioError(path + ": is a sweep; compare takes run files (migsim run)");
+        std::vector<hsize_t> shape;
+        seeds = read_doubles(file, "seed", shape);
+        start_date = read_string_attribute(file, "start_date");
+        days = static_cast<hsize_t>(number_attribute(file, "days_completed"));
+    }
+    [[nodiscard]] std::vector<std::string> strings(const std::string& name) const { return read_strings(file, name); }
+
+    // sums[r][x] of a (replicate, time, entity) series over days [first, last).
+    [[nodiscard]] std::vector<std::vector<double>> sums(const std::string& name, hsize_t first, hsize_t last) const {
+        std::vector<hsize_t> shape;
+        const auto values = read_doubles(file, name, shape);
+        const hsize_t R = shape.at(0), T = shape.at(1), X = shape.at(2);
+        std::vector<std::vector<double>> out(R, std::vector<double>(X, 0.0));
+        for (hsize_t r = 0; r < R; ++r)
+            for (hsize_t t = first; t < std::min(last, T); ++t)
+                for (hsize_t x = 0; x < X; ++x) out[r][x] += values[(r * T + t) * X + x];
+        return out;
+    }
+};
+
+using PerReplicate = std::vector<double>;
+
+PerReplicate total(const std::vector<std::vector<double>>& sums) {
+    PerReplicate out;
+    for (const auto& row : sums) {
+        double s = 0;
+        for (double x : row) s += x;
+        out.push_back(s);
+    }
+    return out;
+}
+
+PerReplicate column(const std::vector<std::vector<double>>& sums, std::size_t x) {
+    PerReplicate out;
+    for (const auto& row : sums) out.push_back(row[x]);
+    return out;
+}
+
+PerReplicate ratio(const PerReplicate& a, const PerReplicate& b) {
+    PerReplicate out;
+    for (std::size_t r = 0; r < a.size(); ++r) out.push_back(b[r] > 0 ? a[r] / b[r] : nan);
+    return out;
+}
+
+ComparisonRow row(const std::string& group, const std::string& outcome, const PerReplicate& b, const PerReplicate& v) {
+    const auto n = static_cast<double>(b.size());
+    ComparisonRow out{group, outcome, 0, 0, 0, nan, nan, nan, static_cast<int>(b.size())};
+    std::vector<double> d;
+    for (std::size_t r = 0; r < b.size(); ++r) {
+        out.base += b[r] / n;
+        out.variant += v[r] / n;
+        d.push_back(v[r] - b[r]);
+    }
+    for (double x : d) out.difference += x / n;
+    if (b.size() >= 2) {
+        double ss = 0;
+        for (double x : d) ss += (x - out.difference) * (x - out.difference);
+        const double half = student_t_975(static_cast<int>(b.size()) - 1) * std::sqrt(ss / (n - 1)) / std::sqrt(n);
+        out.low = out.difference - half;
+        out.high = out.difference + half;
+    }
+    out.relative = out.base != 0 ? out.difference / out.base : nan;
+    return out;
+}
+
+}  // namespace
+
+std::vector<ComparisonRow> compare_runs(const std::string& base_path, const std::string& variant_path,
+                                        const CompareOptions& options) {
+    const RunFile base(base_path), variant(variant_path);
+    if (base.seeds != variant.seeds)
+        throw ScenarioError(variant_path + ": its seeds differ from " + base_path +
+                            "'s (or its replicate count); expected the same seeds, so that replicates pair up "
+                            "(run both with the same --seed and --replicates)");
+    if (base.start_date != variant.start_date)
+        throw ScenarioError(variant_path + ": starts on " + variant.start_date + ", " + base_path + " on " +
+                            base.start_date + "; expected the same start date");
+    const int start = day_number(base.start_date, "start_date");
+    hsize_t first = 0, last = std::min(base.days, variant.days);
+    if (!options.from.empty()) first = static_cast<hsize_t>(std::max(0, day_number(options.from, "from") - start));
+    if (!options.to.empty()) last = std::min<hsize_t>(last, static_cast<hsize_t>(std::max(0, day_number(options.to, "to") - start + 1)));
+    if (first >= last)
+        throw ScenarioError("--window", 0, "window", options.from + ":" + options.to,
+                            "a window that overlaps the runs' days (" + std::to_string(last) + " days from " +
+                                base.start_date + ")");
+
+    auto sums = [&](const RunFile& f, const char* name) { return f.sums(name, first, last); };
+    std::vector<ComparisonRow> rows;
+    auto add = [&](const std::string& group, const char* outcome, const PerReplicate& b, const PerReplicate& v) {
+        rows.push_back(row(group, outcome, b, v));
+    };
+    switch (options.by) {
+        case CompareBy::total: {
+            const char* plain[][2] = {{"arrivals", "arrivals"}, {"regular_arrivals", "arrivals_regular"},
+                                      {"deaths", "link_deaths"}, {"interceptions", "border_interceptions"},
+                                      {"attempts", "border_attempts"}, {"smuggler_revenue", "market_revenue"},
+                                      {"regular_admissions", "pathway_admissions"}};
+            for (const auto& [outcome, series] : plain) add("", outcome, total(sums(base, series)), total(sums(variant, series)));
+            auto transit = [&](const RunFile& f) {
+                PerReplicate arrived = total(sums(f, "arrivals")), regular = total(sums(f, "arrivals_regular"));
+                for (std::size_t r = 0; r < arrived.size(); ++r) arrived[r] += regular[r];
+                return ratio(total(sums(f, "arrival_transit_days")), arrived);
+            };
+            add("", "transit_days", transit(base), transit(variant));
+            break;
+        }
+        case CompareBy::border: {
+            const auto borders = base.strings("border");
+            const auto market_border = base.strings("market_border");
+            const char* plain[][2] = {{"attempts", "border_attempts"}, {"interceptions", "border_interceptions"},
+                                      {"deaths", "border_deaths"}, {"crossings", "border_crossings"},
+                                      {"regular_crossings", "border_regular_crossings"}};
+            std::map<std::string, std::vector<std::vector<double>>> cache;
+            for (const auto& [outcome, series] : plain) {
+                cache[std::string("b:") + series] = sums(base, series);
+                cache[std::string("v:") + series] = sums(variant, series);
+            }
+            const auto base_revenue = sums(base, "market_revenue"), variant_revenue = sums(variant, "market_revenue");
+            auto revenue = [&](const std::vector<std::vector<double>>& by_market, const std::string& border) {
+                PerReplicate out(by_market.size(), 0.0);
+                for (std::size_t r = 0; r < by_market.size(); ++r)
+                    for (std::size_t m = 0; m < market_border.size(); ++m)
+                        if (market_border[m] == border) out[r] += by_market[r][m];
+                return out;
+            };
+            for (std::size_t b = 0; b < borders.size(); ++b) {
+                for (const auto& [outcome, series] : plain)
+                    add(borders[b], outcome, column(cache[std::string("b:") + series], b), column(cache[std::string("v:") + series], b));
+                add(borders[b], "smuggler_revenue", revenue(base_revenue, borders[b]), revenue(variant_revenue, borders[b]));
+            }
+            break;
+        }
+        case CompareBy::route: {
+            const auto markets = base.strings("market");
+            const char* plain[][2] = {{"seats", "market_seats"}, {"unmet_demand", "market_unmet_demand"},
+                                      {"smuggler_revenue", "market_revenue"}};
+            std::vector<std::vector<std::vector<double>>> b_sums, v_sums;
+            for (const auto& [outcome, series] : plain) b_sums.push_back(sums(base, series)), v_sums.push_back(sums(variant, series));
+            for (std::size_t m = 0; m < markets.size(); ++m)
+                for (std::size_t k = 0; k < std::size(plain); ++k) add(markets[m], plain[k][0], column(b_sums[k], m), column(v_sums[k], m));
+            break;
+        }
+        case CompareBy::destination: {
+            const auto locations = base.strings("location"), kinds = base.strings("location_kind");
+            const auto ba = sums(base, "arrivals"), va = sums(variant, "arrivals");
+            const auto br = sums(base, "arrivals_regular"), vr = sums(variant, "arrivals_regular");
+            const auto bt = sums(base, "arrival_transit_days"), vt = sums(variant, "arrival_transit_days");
+            for (std::size_t l = 0; l < locations.size(); ++l) {
+                if (kinds[l] != "destination") continue;
+                add(locations[l], "arrivals", column(ba, l), column(va, l));
+                add(locations[l], "regular_arrivals", column(br, l), column(vr, l));
+                auto transit = [&](const auto& a, const auto& reg, const auto& t) {
+                    PerReplicate arrived = column(a, l), regular = column(reg, l);
+                    for (std::size_t r = 0; r < arrived.size(); ++r) arrived[r] += regular[r];
+                    return ratio(column(t, l), arrived);
+                };
+                add(locations[l], "transit_days", transit(ba, br, bt), transit(va, vr, vt));
+            }
+            break;
+        }
+        case CompareBy::profile: {
+            const auto profiles = base.strings("profile");
+            const char* plain[][2] = {{"arrivals", "profile_arrivals"}, {"regular_arrivals", "profile_regular_arrivals"},
+                                      {"deaths", "profile_deaths"}, {"interceptions", "profile_interceptions"}};
+            std::vector<std::vector<std::vector<double>>> b_sums, v_sums;
+            for (const auto& [outcome, series] : plain) b_sums.push_back(sums(base, series)), v_sums.push_back(sums(variant, series));
+            for (std::size_t p = 0; p < profiles.size(); ++p)
+                for (std::size_t k = 0; k < std::size(plain); ++k) add(profiles[p], plain[k][0], column(b_sums[k], p), column(v_sums[k], p));
+            break;
+        }
+    }
+    return rows;
+}
+
+}  // namespace migsim
