@@ -48,6 +48,7 @@ def test_dimensions(ds, toy):
         "pathway": len(toy["pathways"]),
         "profile": len(toy["profiles"]),
         "status": len(status_names()),
+        "statistic": 4,   # mean, q05, q50, q95 of the ensemble summaries
     }
     assert dict(ds.sizes) == expected
 

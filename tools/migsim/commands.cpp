@@ -47,8 +47,8 @@ int run_command(const RunArgs& args) {
     const RunResult result = run(scenario, options);
     progress.finish();
 
-    if (!args.quiet) std::cout << describe_output(output);
-    std::cout << "\nwrote " << output << " (" << result.days_completed << " days, " << result.agents
+    if (!args.quiet) std::cout << describe_output(output) << "\n";
+    std::cout << "wrote " << output << " (" << result.days_completed << " days, " << result.agents
               << " agents, " << result.wall_seconds << " s)\n";
     if (result.interrupted) {
         std::cerr << "migsim: interrupted after day " << result.days_completed << "; " << output

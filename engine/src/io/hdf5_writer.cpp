@@ -39,7 +39,7 @@ const std::vector<SeriesInfo>& series_catalogue() {
         {"market_revenue", "market", "money/day", "seats sold times price"},
         {"pathway_applications", "pathway", "agents/day", "eligible agents who applied"},
         {"pathway_admissions", "pathway", "agents/day", "applicants admitted (at most the quota per period)"},
-        {"arrival_transit_days", "location", "days", "sum over the day's arrivals of days since each was created"},
+        {"arrival_transit_days", "location", "migrant-days", "sum over the day's arrivals of days since each was created"},
         {"profile_arrivals", "profile", "agents/day", "irregular arrivals by profile"},
         {"profile_regular_arrivals", "profile", "agents/day", "regular arrivals by profile"},
         {"profile_deaths", "profile", "agents/day", "dead or missing by profile"},
@@ -118,6 +118,7 @@ struct Hdf5Writer::Impl {
     std::vector<Series> series;          // the catalogue's, then agents_created (width 0)
     bool sweep = false;
     hsize_t samples = 1, replicates = 1;
+    std::vector<std::string> sweep_coordinates;   // param_* variables, coordinates along sample
     hsize_t days_written = 0;
 
     // Leading dimensions: (sample,) replicate, time.
@@ -178,7 +179,9 @@ struct Hdf5Writer::Impl {
         if (!dim.empty()) check(H5DSattach_scale(ds, dims.at(dim), axis), "attach " + dim);
         write_attribute(ds, "units", units);
         write_attribute(ds, "long_name", description);
-        if (!coordinates.empty()) write_attribute(ds, "coordinates", coordinates);
+        std::string all = coordinates;
+        for (const auto& p : sweep_coordinates) all += (all.empty() ? "" : " ") + p;
+        if (!all.empty()) write_attribute(ds, "coordinates", all);
         return ds;
     }
 
@@ -300,7 +303,8 @@ Hdf5Writer::Hdf5Writer(const std::string& path, const Scenario& s, const RunInfo
         for (hsize_t p = 0; p < P; ++p) {
             std::vector<double> column(w.samples);
             for (hsize_t k = 0; k < w.samples; ++k) column[k] = values[k * P + p];
-            Handle c = write_doubles(w.file, parameter_variable(info.parameters[p]), column);
+            w.sweep_coordinates.push_back(parameter_variable(info.parameters[p]));
+            Handle c = write_doubles(w.file, w.sweep_coordinates.back(), column);
             check(H5DSattach_scale(c, w.dims["sample"], 0), "attach sample");
             write_attribute(c, "key", info.parameters[p]);
         }

@@ -1,0 +1,214 @@
+"""compare(): docs/COMPARE.md, and the same numbers as `migsim compare --format csv`."""
+from __future__ import annotations
+
+import io
+import math
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+import migsim
+from migsim.compare import COLUMNS
+
+from .conftest import PATROL, REPLICATES, require
+
+ORDER = {
+    None: ["arrivals", "regular_arrivals", "deaths", "interceptions", "attempts", "smuggler_revenue",
+           "regular_admissions", "transit_days"],
+    "border": ["attempts", "interceptions", "deaths", "crossings", "regular_crossings", "smuggler_revenue"],
+    "route": ["seats", "unmet_demand", "smuggler_revenue"],
+    "destination": ["arrivals", "regular_arrivals", "transit_days"],
+    "profile": ["arrivals", "regular_arrivals", "deaths", "interceptions"],
+}
+GROUPS = {None: [""], "border": ["strait", "channel", "fence"], "route": ["strait_boats", "east_package"],
+          "destination": ["mainland", "island", "enclave"], "profile": ["migrant", "refugee"]}
+
+
+@pytest.fixture(scope="module")
+def pair(ensemble_pair):
+    base, variant, _ = ensemble_pair
+    return migsim.open_run(base), migsim.open_run(variant)
+
+
+@pytest.mark.parametrize("by", list(ORDER))
+def test_identical_files_differ_by_nothing(ensemble_pair, by):
+    base = ensemble_pair[0]
+    result = migsim.compare(base, base, by=by)
+    assert list(result.columns) == COLUMNS
+    assert list(result["group"]) == [g for g in GROUPS[by] for _ in ORDER[by]]
+    assert list(result["outcome"]) == ORDER[by] * len(GROUPS[by])
+    assert (result["replicates"] == REPLICATES).all()
+    finite = result["base"].notna()
+    assert (result.loc[finite, "difference"] == 0).all()
+    assert (result.loc[finite, "low"] == 0).all() and (result.loc[finite, "high"] == 0).all()
+    assert (result["base"].fillna(-1) == result["variant"].fillna(-1)).all()
+    zero = result["base"] == 0
+    assert result.loc[zero, "relative"].isna().all()
+    assert (result.loc[finite & ~zero, "relative"] == 0).all()
+
+
+def test_a_single_replicate_has_no_interval(toy_runs):
+    result = migsim.compare(toy_runs(1), toy_runs(1, PATROL))
+    assert (result["replicates"] == 1).all()
+    assert result["low"].isna().all() and result["high"].isna().all()
+    assert result["difference"].notna().any()
+
+
+def _by_hand(b: np.ndarray, v: np.ndarray) -> dict:
+    d = v - b
+    n = len(d)
+    half = stats.t.ppf(0.975, n - 1) * d.std(ddof=1) / math.sqrt(n)
+    return {"base": b.mean(), "variant": v.mean(), "difference": d.mean(),
+            "low": d.mean() - half, "high": d.mean() + half, "relative": d.mean() / b.mean()}
+
+
+def _row(result, group, outcome):
+    row = result[(result["group"] == group) & (result["outcome"] == outcome)]
+    assert len(row) == 1, (group, outcome)
+    return row.iloc[0]
+
+
+def test_statistics_follow_the_definitions(pair):
+    base, variant = pair
+    result = migsim.compare(base, variant, by="border")
+    strait = {"border": "strait"}
+    for outcome, series in (("interceptions", "border_interceptions"), ("crossings", "border_crossings")):
+        b = base[series].sel(strait).sum("time").values.astype(float)
+        v = variant[series].sel(strait).sum("time").values.astype(float)
+        expected = _by_hand(b, v)
+        row = _row(result, "strait", outcome)
+        for column, value in expected.items():
+            # scipy's t.ppf is good to ~4e-11 only: looser for the interval
+            rel = 1e-9 if column in ("low", "high") else 1e-12
+            assert row[column] == pytest.approx(value, rel=rel), (outcome, column)
+    # revenue by border: the markets whose market_border is that border
+    markets = base["market_border"].values == "strait"
+    b = base["market_revenue"].sum("time").isel(market=np.flatnonzero(markets)).sum("market").values
+    assert _row(result, "strait", "smuggler_revenue")["base"] == pytest.approx(b.mean(), rel=1e-12)
+
+
+def test_transit_days_is_days_over_arrivals(pair):
+    base, variant = pair
+    result = migsim.compare(base, variant)
+    days = base["arrival_transit_days"].sum(["time", "location"])
+    arrived = base["arrivals"].sum(["time", "location"]) + base["arrivals_regular"].sum(["time", "location"])
+    assert _row(result, "", "transit_days")["base"] == pytest.approx(float((days / arrived).mean()), rel=1e-12)
+    early = migsim.compare(base, variant, by="destination", window="2020-01-01:2020-01-02")
+    assert early[early["outcome"] == "transit_days"]["base"].isna().all()   # nobody arrived yet
+    assert (early[early["outcome"] == "arrivals"]["base"] == 0).all()
+
+
+def test_a_stricter_patrol_at_the_strait(pair):
+    """border:strait.patrol 0.3 -> 0.9 until the scenario's own event sets 0.6 on day 60:
+    fewer try the strait and fewer get through; of those who try, more are intercepted."""
+    base, variant = pair
+    for window in (None, ":2020-02-29"):
+        result = migsim.compare(base, variant, by="border", window=window)
+        for outcome in ("attempts", "crossings", "smuggler_revenue"):
+            row = _row(result, "strait", outcome)
+            assert row["difference"] < 0, (window, outcome, row.to_dict())
+            assert row["low"] <= row["difference"] <= row["high"]
+        assert _row(result, "strait", "crossings")["high"] < 0     # clear even with 3 replicates
+        values = {name: migsim.outcomes(ds, "border", window).sel(group="strait") for name, ds in
+                  (("base", base), ("variant", variant))}
+        rate = {k: (v["interceptions"] / v["attempts"]).values for k, v in values.items()}
+        assert (rate["variant"] > rate["base"]).all(), rate
+
+
+def test_windows(toy_runs):
+    full, short = migsim.open_run(toy_runs(1)), migsim.open_run(toy_runs(1, days=60))
+    # the shorter run limits the default window: the first 60 days of both
+    default = migsim.compare(full, short)
+    windowed = migsim.compare(full, full, window=":2020-02-29")
+    pd.testing.assert_series_equal(default["base"], windowed["base"])
+    assert (default["difference"].fillna(0) == 0).all()
+    one_day = migsim.compare(full, full, window="2020-03-01:2020-03-01")
+    assert _row(one_day, "", "arrivals")["base"] == int(full["arrivals"].isel(time=60).sum())
+    with pytest.raises(ValueError):
+        migsim.compare(full, full, window="2021-01-01:")
+    with pytest.raises(ValueError):
+        migsim.compare(full, full, window="yesterday")
+
+
+def test_unpaired_files_are_refused(toy_runs, pair):
+    base, _ = pair
+    with pytest.raises(ValueError, match="seed"):
+        migsim.compare(toy_runs(1), toy_runs(2))
+    with pytest.raises(ValueError, match="replicates"):
+        migsim.compare(base, toy_runs(1))
+    moved = migsim.open_run(toy_runs(1))
+    moved.attrs["start_date"] = "2021-01-01"
+    with pytest.raises(ValueError, match="start"):
+        migsim.compare(toy_runs(1), moved)
+    with pytest.raises(ValueError, match="by="):
+        migsim.compare(toy_runs(1), toy_runs(1), by="country")
+
+
+def test_sweep_files_are_refused(sweep_file):
+    with pytest.raises(ValueError, match="sweep"):
+        migsim.compare(sweep_file, sweep_file)
+
+
+def test_files_without_the_new_series_still_compare(toy_runs):
+    old = migsim.open_run(toy_runs(1)).drop_vars(["arrival_transit_days"])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = migsim.compare(old, old)
+    assert "transit_days" not in set(result["outcome"])
+    assert any("arrival_transit_days" in str(w.message) for w in caught)
+
+
+# ---- the command line gives the same numbers ----------------------------------------------------
+
+def cli_compare(cli, base, variant, *options) -> pd.DataFrame:
+    out = cli.ok("compare", base, variant, "--format", "csv", *options).stdout
+    frame = pd.read_csv(io.StringIO(out), keep_default_na=False, na_values=["nan", "NaN", "-nan", ""])
+    frame["group"] = frame["group"].fillna("").astype(str)
+    return frame
+
+
+@pytest.mark.parametrize("by", list(ORDER))
+@pytest.mark.parametrize("window", [None, "2020-02-01:2020-03-15"])
+def test_cli_csv_equals_python(cli, ensemble_pair, by, window):
+    require("compare")
+    base, variant, _ = ensemble_pair
+    options = (["--by", by] if by else []) + (["--window", window] if window else [])
+    theirs = cli_compare(cli, base, variant, *options)
+    ours = migsim.compare(base, variant, by=by, window=window)
+    assert list(theirs.columns) == COLUMNS
+    assert sorted(zip(theirs["group"], theirs["outcome"])) == sorted(zip(ours["group"], ours["outcome"]))
+    merged = ours.merge(theirs, on=["group", "outcome"], suffixes=("", "_cli"))
+    for column in ("base", "variant", "difference", "low", "high", "relative"):
+        np.testing.assert_allclose(merged[f"{column}_cli"].astype(float), merged[column].astype(float),
+                                   rtol=1e-9, atol=0, equal_nan=True, err_msg=f"by={by} {column}")
+    assert (merged["replicates_cli"] == merged["replicates"]).all()
+
+
+@pytest.mark.parametrize("by", list(ORDER))
+def test_cli_rows_come_in_the_same_order(cli, ensemble_pair, by):
+    require("compare")
+    base, variant, _ = ensemble_pair
+    theirs = cli_compare(cli, base, variant, *(["--by", by] if by else []))
+    ours = migsim.compare(base, variant, by=by)
+    assert list(zip(theirs["group"], theirs["outcome"])) == list(zip(ours["group"], ours["outcome"]))
+
+
+def test_cli_refuses_unpaired_files(cli, toy_runs):
+    require("compare")
+    result = cli("compare", toy_runs(1), toy_runs(2), "--format", "csv")
+    assert result.returncode != 0 and "seed" in result.stderr.lower()
+
+
+@pytest.mark.parametrize("df", [1, 2, 3, 4, 9, 10, 29, 99, 500])
+def test_t_quantile(df):
+    from migsim.compare import t_quantile_975
+
+    value = t_quantile_975(df)
+    assert value == pytest.approx(stats.t.ppf(0.975, df), rel=1e-9)
+    if df == 1:
+        assert value == pytest.approx(math.tan(math.pi * 0.475), rel=1e-15)
+    if df == 2:                          # closed form: a * sqrt(2 / (1 - a^2)), a = 0.95
+        assert value == pytest.approx(0.95 * math.sqrt(2 / (1 - 0.95 ** 2)), rel=1e-15)

@@ -1,0 +1,32 @@
+"""migsim: read, summarise, compare and plot the HDF5 output of the migsim engine.
+
+    import migsim
+    ds = migsim.open_run("toy.h5")                  # xarray.Dataset, finished days only
+    migsim.totals(ds, "border_deaths", by="border")  # mean over replicates of the totals
+    migsim.tidy(ds, "arrivals")                      # long DataFrame for pandas/seaborn
+    migsim.ensemble_summary(ds, "arrivals")          # mean, q05, q50, q95 over replicates
+    migsim.compare("base.h5", "variant.h5", by="border")   # = migsim compare --format csv
+    migsim.plot_series(ds, "arrivals", by="location")
+
+Layout of the files: docs/ARCHITECTURE.md ("Output"); compare: docs/COMPARE.md.
+"""
+from .compare import check_paired, compare, outcomes, paired_statistics
+from .ensemble import ensemble_summary, replicate_band, summary, summary_table
+from .frames import (as_frame, dates, entities, link_table, monthly, parse_window, select_window,
+                     start_date, tidy, totals)
+from .io import (input_hashes, is_complete, is_sweep, open_run, replicates, run_info,
+                 trim_incomplete)
+from .plots import (parameter_variable, plot_route_map, plot_route_shares, plot_series, plot_sweep,
+                    sweep_outcome)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "open_run", "trim_incomplete", "run_info", "input_hashes", "is_complete", "is_sweep", "replicates",
+    "tidy", "totals", "monthly", "entities", "link_table", "as_frame", "dates", "start_date",
+    "parse_window", "select_window",
+    "ensemble_summary", "summary", "summary_table", "replicate_band",
+    "compare", "outcomes", "paired_statistics", "check_paired",
+    "plot_series", "plot_route_map", "plot_route_shares", "plot_sweep", "sweep_outcome",
+    "parameter_variable",
+]

@@ -1,0 +1,294 @@
+"""Paired comparison of two runs: the definitions of docs/COMPARE.md, the same numbers as
+`migsim compare BASE VARIANT --format csv`."""
+from __future__ import annotations
+
+import math
+import warnings
+from functools import lru_cache
+from typing import Callable, Dict, List, Optional, Tuple
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from .frames import Window, parse_window, select_window, start_date
+from .io import RunLike, as_dataset, is_sweep
+
+COLUMNS = ["group", "outcome", "base", "variant", "difference", "low", "high", "relative", "replicates"]
+
+# by -> the dimension its groups come from
+GROUP_DIMENSION = {None: None, "border": "border", "route": "market", "destination": "location",
+                   "profile": "profile"}
+
+# Outcomes: (name, series needed, how to compute from the Dataset). Order = docs/COMPARE.md.
+_Outcome = Tuple[str, Tuple[str, ...], Callable[[xr.Dataset, Optional[str]], xr.DataArray]]
+
+
+def _sum_keep(da: xr.DataArray, group: Optional[str]) -> xr.DataArray:
+    """Sum over every dimension but sample, replicate and `group`."""
+    keep = {"sample", "replicate", group}
+    return da.sum([d for d in da.dims if d not in keep])
+
+
+def _series(name: str):
+    def compute(ds: xr.Dataset, group: Optional[str]) -> xr.DataArray:
+        return _sum_keep(ds[name].astype("float64"), group)
+    return compute
+
+
+def _transit_days(ds: xr.Dataset, group: Optional[str]) -> xr.DataArray:
+    days = _sum_keep(ds["arrival_transit_days"].astype("float64"), group)
+    arrived = (_sum_keep(ds["arrivals"].astype("float64"), group)
+               + _sum_keep(ds["arrivals_regular"].astype("float64"), group))
+    return xr.where(arrived > 0, days / arrived.where(arrived > 0), np.nan)
+
+
+def _revenue_by_border(ds: xr.Dataset, group: Optional[str]) -> xr.DataArray:
+    """market_revenue summed over the markets whose market_border is each border."""
+    per_market = _sum_keep(ds["market_revenue"].astype("float64"), "market")
+    owner = np.asarray(ds["market_border"].values).astype(str)
+    parts = []
+    for border in ds["border"].values:
+        mine = np.flatnonzero(owner == str(border))
+        parts.append(per_market.isel(market=mine).sum("market"))
+    out = xr.concat(parts, dim="border") if parts else per_market.isel(market=[]).rename(market="border")
+    out = out.assign_coords(border=ds["border"].values)
+    return out.transpose(*[d for d in per_market.dims if d != "market"], "border")
+
+
+OUTCOMES: Dict[Optional[str], List[_Outcome]] = {
+    None: [
+        ("arrivals", ("arrivals",), _series("arrivals")),
+        ("regular_arrivals", ("arrivals_regular",), _series("arrivals_regular")),
+        ("deaths", ("link_deaths",), _series("link_deaths")),
+        ("interceptions", ("border_interceptions",), _series("border_interceptions")),
+        ("attempts", ("border_attempts",), _series("border_attempts")),
+        ("smuggler_revenue", ("market_revenue",), _series("market_revenue")),
+        ("regular_admissions", ("pathway_admissions",), _series("pathway_admissions")),
+        ("transit_days", ("arrival_transit_days", "arrivals", "arrivals_regular"), _transit_days),
+    ],
+    "border": [
+        ("attempts", ("border_attempts",), _series("border_attempts")),
+        ("interceptions", ("border_interceptions",), _series("border_interceptions")),
+        ("deaths", ("border_deaths",), _series("border_deaths")),
+        ("crossings", ("border_crossings",), _series("border_crossings")),
+        ("regular_crossings", ("border_regular_crossings",), _series("border_regular_crossings")),
+        ("smuggler_revenue", ("market_revenue", "market_border"), _revenue_by_border),
+    ],
+    "route": [
+        ("seats", ("market_seats",), _series("market_seats")),
+        ("unmet_demand", ("market_unmet_demand",), _series("market_unmet_demand")),
+        ("smuggler_revenue", ("market_revenue",), _series("market_revenue")),
+    ],
+    "destination": [
+        ("arrivals", ("arrivals",), _series("arrivals")),
+        ("regular_arrivals", ("arrivals_regular",), _series("arrivals_regular")),
+        ("transit_days", ("arrival_transit_days", "arrivals", "arrivals_regular"), _transit_days),
+    ],
+    "profile": [
+        ("arrivals", ("profile_arrivals",), _series("profile_arrivals")),
+        ("regular_arrivals", ("profile_regular_arrivals",), _series("profile_regular_arrivals")),
+        ("deaths", ("profile_deaths",), _series("profile_deaths")),
+        ("interceptions", ("profile_interceptions",), _series("profile_interceptions")),
+    ],
+}
+
+
+def _check_by(by: Optional[str]) -> Optional[str]:
+    if by in ("", "total"):   # as `migsim compare --by total`
+        by = None
+    if by not in OUTCOMES:
+        raise ValueError(f"by={by!r}: expected one of border, route, destination, profile (or None)")
+    return by
+
+
+def group_ids(ds: xr.Dataset, by: Optional[str]) -> list:
+    """The groups of `by` in the file's coordinate order ([""] without `by`)."""
+    by = _check_by(by)
+    if by is None:
+        return [""]
+    dim = GROUP_DIMENSION[by]
+    ids = [str(x) for x in ds[dim].values]
+    if by == "destination":
+        kinds = np.asarray(ds["location_kind"].values).astype(str)
+        ids = [i for i, k in zip(ids, kinds) if k == "destination"]
+    return ids
+
+
+def outcomes(run: RunLike, by: Optional[str] = None, window: Window = None, *,
+             missing: str = "warn") -> xr.Dataset:
+    """Per replicate (and sample, in a sweep), each outcome of docs/COMPARE.md summed over
+    the days in `window`: a Dataset with one variable per outcome, dims (sample,) replicate
+    (, group). `missing`: what to do with outcomes whose series the file lacks: "warn" (skip
+    them with a warning), "skip", or "raise"."""
+    by = _check_by(by)
+    ds = select_window(as_dataset(run), window)
+    dim = GROUP_DIMENSION[by]
+    out, absent = {}, []
+    for name, needs, compute in OUTCOMES[by]:
+        lacking = [v for v in needs if v not in ds.variables]
+        if lacking:
+            absent.append(f"{name} ({', '.join(lacking)})")
+            continue
+        value = compute(ds, dim)
+        if dim is not None:
+            value = value.reset_coords(drop=True).rename({dim: "group"})
+        else:
+            value = value.reset_coords(drop=True)
+        out[name] = value
+    if absent:
+        message = f"{ds.attrs.get('source', 'the file')} lacks series for: {'; '.join(absent)}"
+        if missing == "raise" or not out:
+            raise KeyError(message)
+        if missing == "warn":
+            warnings.warn(message + " (older migsim?); those outcomes are left out", stacklevel=2)
+    result = xr.Dataset(out)
+    if dim is not None:
+        result = result.sel(group=group_ids(ds, by))
+    return result
+
+
+# ---- statistics -----------------------------------------------------------------------------
+
+def _central_t(t: float, df: int) -> float:
+    """P(|T| <= t) for Student's t with integer df: the finite series of Abramowitz & Stegun
+    26.7.3-4 (exact up to rounding)."""
+    theta = math.atan(t / math.sqrt(df))
+    c2, s = math.cos(theta) ** 2, math.sin(theta)
+    if df % 2 == 0:
+        term, total = 1.0, [1.0]
+        for k in range(2, df - 1, 2):
+            term *= c2 * (k - 1) / k
+            total.append(term)
+        return s * math.fsum(total)
+    if df == 1:
+        return 2 * theta / math.pi
+    term = math.cos(theta)
+    total = [term]
+    for k in range(3, df - 1, 2):
+        term *= c2 * (k - 1) / k
+        total.append(term)
+    return 2 / math.pi * (theta + s * math.fsum(total))
+
+
+@lru_cache(maxsize=256)
+def t_quantile_975(df: int) -> float:
+    """The 0.975 quantile of Student's t with `df` degrees of freedom, to double precision.
+
+    scipy.stats.t.ppf gives the start; it can be off by ~4e-11 (scipy 1.10: df = 1, 2, 9,
+    99, ...), which the interval's low end can amplify past 1e-9 when it is near 0, so the
+    root of P(|T| <= t) = 0.95 is then refined by bisection on the exact series, as
+    `migsim compare` computes it."""
+    from scipy.stats import t as student_t
+
+    guess = float(student_t.ppf(0.975, df))
+    low, high = guess * (1 - 1e-6), guess * (1 + 1e-6)
+    if not (_central_t(low, df) < 0.95 <= _central_t(high, df)):
+        low, high = 0.0, 1000.0
+    while True:
+        mid = (low + high) / 2
+        if mid in (low, high):
+            return mid
+        if _central_t(mid, df) < 0.95:
+            low = mid
+        else:
+            high = mid
+
+
+def _mean(values: np.ndarray) -> float:
+    return math.fsum(values) / len(values) if len(values) else math.nan
+
+
+def paired_statistics(b: np.ndarray, v: np.ndarray) -> dict:
+    """base, variant, difference, low, high, relative, replicates for one row (COMPARE.md)."""
+    b = np.asarray(b, dtype="float64")
+    v = np.asarray(v, dtype="float64")
+    n = len(b)
+    d = v - b
+    if np.isnan(d).any():
+        base, variant, difference = (float(np.mean(x)) for x in (b, v, d))
+    else:
+        base, variant, difference = _mean(b), _mean(v), _mean(d)
+    if n >= 2 and not math.isnan(difference):
+        s = math.sqrt(math.fsum((d - difference) ** 2) / (n - 1))
+        half = t_quantile_975(n - 1) * s / math.sqrt(n)
+        low, high = difference - half, difference + half
+    else:
+        low = high = math.nan
+    relative = difference / base if (base != 0 and not math.isnan(base)) else math.nan
+    return {"base": base, "variant": variant, "difference": difference, "low": low, "high": high,
+            "relative": relative, "replicates": n}
+
+
+# ---- pairing ----------------------------------------------------------------------------------
+
+def _name(ds: xr.Dataset, fallback: str) -> str:
+    return str(ds.attrs.get("source", fallback))
+
+
+def check_paired(base: xr.Dataset, variant: xr.Dataset) -> None:
+    """Raises ValueError unless replicate r of both is the same seed (docs/COMPARE.md)."""
+    b, v = _name(base, "base"), _name(variant, "variant")
+    for ds, label in ((base, b), (variant, v)):
+        if is_sweep(ds):
+            raise ValueError(f"{label} is a sweep file: compare takes two run files")
+        if "seed" not in ds.variables:
+            raise ValueError(f"{label} has no seed variable: not a migsim run file?")
+    nb, nv = base.sizes.get("replicate", 0), variant.sizes.get("replicate", 0)
+    if nb != nv:
+        raise ValueError(f"cannot pair {b} ({nb} replicates) with {v} ({nv} replicates): "
+                         f"run both with the same --replicates and --seed")
+    sb = [int(x) for x in np.atleast_1d(base["seed"].values)]
+    sv = [int(x) for x in np.atleast_1d(variant["seed"].values)]
+    if sb != sv:
+        raise ValueError(f"cannot pair {b} (seeds {sb}) with {v} (seeds {sv}): "
+                         f"replicates must use the same seeds (run both with the same --seed)")
+    if nb == 0:
+        raise ValueError(f"{b} holds no replicate")
+    db, dv = start_date(base), start_date(variant)
+    if db != dv:
+        raise ValueError(f"cannot compare {b} (starts {db.date()}) with {v} (starts {dv.date()}): "
+                         f"different start dates")
+
+
+def compare(base: RunLike, variant: RunLike, by: Optional[str] = None,
+            window: Window = None) -> pd.DataFrame:
+    """Paired comparison of two run files (paths or Datasets), as `migsim compare`.
+
+    by: None, "border", "route", "destination" or "profile". window: "FROM:TO" (ISO dates,
+    both included, either side may be empty) or (FROM, TO); by default every day both files
+    hold. Returns one row per (group, outcome) with the columns group, outcome, base, variant,
+    difference, low, high (95% interval of the mean paired difference), relative, replicates.
+    Refuses (ValueError) files that cannot be paired: other seeds, replicate counts or start
+    dates."""
+    by = _check_by(by)
+    base_ds, variant_ds = as_dataset(base), as_dataset(variant)
+    check_paired(base_ds, variant_ds)
+    parse_window(window)   # a malformed window is an error even if the files are fine
+    days = min(base_ds.sizes["time"], variant_ds.sizes["time"])
+    base_ds, variant_ds = base_ds.isel(time=slice(0, days)), variant_ds.isel(time=slice(0, days))
+    base_ds, variant_ds = select_window(base_ds, window), select_window(variant_ds, window)
+    if base_ds.sizes["time"] == 0:
+        raise ValueError(f"window {window!r} holds none of the {days} days both files hold"
+                         if window else "the files hold no finished day")
+    if by is not None:
+        gb, gv = group_ids(base_ds, by), group_ids(variant_ds, by)
+        if gb != gv:
+            raise ValueError(f"the files have different {GROUP_DIMENSION[by]} ids: {gb} and {gv}")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ob = outcomes(base_ds, by, missing="skip")
+    ov = outcomes(variant_ds, by, missing="warn")
+    rows = []
+    for group in group_ids(base_ds, by):
+        for name in ob.data_vars:
+            if name not in ov:
+                continue
+            b, v = ob[name], ov[name]
+            if by is not None:
+                b, v = b.sel(group=group), v.sel(group=group)
+            rows.append({"group": group, "outcome": name,
+                         **paired_statistics(b.transpose("replicate").values, v.transpose("replicate").values)})
+    frame = pd.DataFrame(rows, columns=COLUMNS)
+    frame["replicates"] = frame["replicates"].astype("int64")
+    return frame

@@ -1,0 +1,232 @@
+"""Opening migsim output files (docs/ARCHITECTURE.md, "Output")."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Union
+
+import numpy as np
+import xarray as xr
+
+PathLike = Union[str, os.PathLike]
+RunLike = Union[str, os.PathLike, xr.Dataset]
+
+# Every series the engine writes, with its entity dimension ("" for agents_created).
+SERIES_DIMENSION = {
+    "status_counts": "status",
+    "location_population": "location",
+    "arrivals": "location",
+    "arrivals_regular": "location",
+    "link_flow": "link",
+    "link_deaths": "link",
+    "border_attempts": "border",
+    "border_interceptions": "border",
+    "border_deaths": "border",
+    "border_crossings": "border",
+    "border_regular_crossings": "border",
+    "market_seats": "market",
+    "market_unmet_demand": "market",
+    "market_price": "market",
+    "market_revenue": "market",
+    "pathway_applications": "pathway",
+    "pathway_admissions": "pathway",
+    "arrival_transit_days": "location",
+    "profile_arrivals": "profile",
+    "profile_regular_arrivals": "profile",
+    "profile_deaths": "profile",
+    "profile_interceptions": "profile",
+    "agents_created": "",
+}
+
+ENTITY_DIMS = ("location", "link", "border", "market", "pathway", "profile", "status")
+
+
+_HDF5_BOOKKEEPING = {"CLASS", "NAME", "REFERENCE_LIST", "DIMENSION_LIST", "_Netcdf4Dimid",
+                     "_Netcdf4Coordinates", "_nc3_strict", "_NCProperties"}
+
+
+def _attribute(value):
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    if isinstance(value, np.ndarray) and value.dtype.kind in "OS":
+        return [_attribute(v) for v in value.tolist()]
+    if isinstance(value, np.ndarray) and value.size == 1:
+        return value.reshape(()).item() if value.ndim else value
+    return value
+
+
+def _attributes(obj) -> dict:
+    return {k: _attribute(v) for k, v in obj.attrs.items() if k not in _HDF5_BOOKKEEPING}
+
+
+def _read_h5py(path: Path) -> xr.Dataset:
+    """The file read with h5py directly: netCDF-4 (dimension scales) into an undecoded
+    Dataset. h5netcdf needs seconds for files with many series (it sizes an unlimited
+    dimension by visiting every variable, for every variable); this takes milliseconds."""
+    import h5py
+
+    try:
+        f = h5py.File(path, "r", locking=False)
+    except TypeError:   # h5py < 3.5
+        f = h5py.File(path, "r")
+    with f:
+        if any(isinstance(obj, h5py.Group) for obj in f.values()):
+            raise ValueError("groups: not a migsim file layout")
+        scales = {}
+        for name, obj in f.items():
+            if obj.attrs.get("CLASS") == b"DIMENSION_SCALE":
+                scales[obj.id] = name
+        variables = {}
+        for name, obj in f.items():
+            if name in scales.values():
+                dims = (name,)
+                if str(_attribute(obj.attrs.get("NAME", b""))).startswith("This is a netCDF dimension"):
+                    continue   # a dimension without values
+            else:
+                refs = obj.attrs.get("DIMENSION_LIST")
+                if refs is None and obj.ndim > 0:
+                    raise ValueError(f"{name} has no dimension scales")
+                dims = tuple(scales[f[ref[0]].id] for ref in refs) if obj.ndim else ()
+            if obj.dtype.kind == "O" or h5py.check_string_dtype(obj.dtype) is not None:
+                data = np.asarray(obj.asstr()[()], dtype=object)
+            else:
+                data = obj[()]
+            variables[name] = xr.Variable(dims, data, _attributes(obj))
+        attrs = _attributes(f)
+    # dimension lengths must agree (a time scale longer than a series that lags, for one)
+    sizes = {}
+    for name, var in variables.items():
+        for dim, n in zip(var.dims, var.shape):
+            sizes[dim] = min(sizes.get(dim, n), n)
+    for name, var in list(variables.items()):
+        if any(var.sizes[d] != sizes[d] for d in var.dims):
+            variables[name] = var[tuple(slice(0, sizes[d]) for d in var.dims)]
+    coords = {n: v for n, v in variables.items() if v.dims == (n,)}
+    data = {n: v for n, v in variables.items() if n not in coords}
+    ds = xr.Dataset(data, coords=coords, attrs=attrs)
+    # decode_timedelta=False: arrival_transit_days has units "days", which xarray would
+    # otherwise turn into timedeltas (nanoseconds); it is a sum of days, a number.
+    return xr.decode_cf(ds, decode_timedelta=False)
+
+
+def _read_h5netcdf(path: Path) -> xr.Dataset:
+    """Through h5netcdf and xarray's backend (slower, any netCDF-4 file)."""
+    import h5netcdf
+
+    handle = None
+    for options in ({"locking": False, "decode_vlen_strings": True}, {"locking": False}):
+        try:
+            handle = h5netcdf.File(str(path), "r", **options)
+            break
+        except TypeError:   # an h5py or h5netcdf without the option
+            continue
+    if handle is None:
+        with xr.open_dataset(path, engine="h5netcdf", decode_timedelta=False) as ds:
+            return ds.load()
+    try:
+        with xr.open_dataset(xr.backends.H5NetCDFStore(handle), decode_timedelta=False) as ds:
+            return ds.load()
+    finally:
+        handle.close()
+
+
+def _open_unlocked(path: Path) -> xr.Dataset:
+    """Opens without HDF5 file locking, so that a file a running migsim holds can be read."""
+    try:
+        return _read_h5py(path)
+    except (ValueError, KeyError, TypeError):
+        return _read_h5netcdf(path)
+
+
+def open_run(path: PathLike, *, trim: bool = True) -> xr.Dataset:
+    """Opens a migsim output file (run, ensemble or sweep) as a loaded xarray.Dataset.
+
+    The file is read completely and closed, so the Dataset stays valid after the file
+    changes. Attributes are kept. With `trim` (the default):
+
+    - a run (`kind` = `run`, or no `kind`) keeps only its first `days_completed` days: a run
+      that was stopped may hold one more, partly written day after them;
+    - a sweep (`kind` = `sweep`) keeps only the samples marked in `sample_completed`.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: no such file")
+    ds = _open_unlocked(path)
+    ds.attrs.setdefault("source", str(path))
+    # a sweep's param_* variables are coordinates along `sample` (docs/ARCHITECTURE.md)
+    params = [n for n in ds.data_vars if n.startswith("param_") and ds[n].dims == ("sample",)]
+    if params:
+        ds = ds.set_coords(params)
+    return trim_incomplete(ds) if trim else ds
+
+
+def trim_incomplete(ds: xr.Dataset) -> xr.Dataset:
+    """`ds` without what an unfinished run may have left half written (see open_run)."""
+    attrs = dict(ds.attrs)
+    if is_sweep(ds):
+        if "sample_completed" in ds and "sample" in ds.dims:
+            done = np.asarray(ds["sample_completed"].values).astype(bool)
+            if not done.all():
+                ds = ds.isel(sample=np.flatnonzero(done))
+    elif "days_completed" in attrs and "time" in ds.dims:
+        days = int(attrs["days_completed"])
+        if days < ds.sizes["time"]:
+            ds = ds.isel(time=slice(0, max(days, 0)))
+    ds.attrs = attrs
+    return ds
+
+
+def as_dataset(run: RunLike) -> xr.Dataset:
+    """A Dataset from a path (opened with open_run) or a Dataset (returned as is)."""
+    if isinstance(run, xr.Dataset):
+        return run
+    return open_run(run)
+
+
+def is_sweep(ds: xr.Dataset) -> bool:
+    return ds.attrs.get("kind") == "sweep" or "sample" in ds.dims
+
+
+def is_complete(ds: xr.Dataset) -> bool:
+    """True when the run finished (attribute `completed` = 1)."""
+    return bool(int(ds.attrs.get("completed", 0)))
+
+
+def replicates(ds: xr.Dataset) -> int:
+    return int(ds.sizes.get("replicate", 1))
+
+
+def entity_dim(ds: xr.Dataset, variable: str) -> str | None:
+    """The entity dimension of a series (location, link, ...), None for agents_created."""
+    for dim in ds[variable].dims:
+        if dim in ENTITY_DIMS:
+            return dim
+    return None
+
+
+def require(ds: xr.Dataset, *variables: str, what: str = "") -> None:
+    """Raises a clear KeyError when `ds` lacks one of `variables`."""
+    missing = [v for v in variables if v not in ds.variables]
+    if missing:
+        source = ds.attrs.get("source", "the dataset")
+        reason = f" (needed for {what})" if what else ""
+        raise KeyError(f"{source} has no {', '.join(missing)}{reason}: written by an older migsim?")
+
+
+def run_info(ds: xr.Dataset) -> dict:
+    """The file's metadata as a plain dict (attributes, plus sizes and seeds)."""
+    info = {k: (v.item() if isinstance(v, np.generic) else v) for k, v in ds.attrs.items()}
+    info["sizes"] = dict(ds.sizes)
+    if "seed" in ds.variables and ds["seed"].dims == ("replicate",):
+        info["seeds"] = [int(s) for s in ds["seed"].values]
+    return info
+
+
+def input_hashes(ds: xr.Dataset) -> dict[str, str]:
+    """{input file: sha256} from the `input_sha256` attribute (one `sha256sum` line each)."""
+    out = {}
+    for line in str(ds.attrs.get("input_sha256", "")).splitlines():
+        parts = line.split(None, 1)
+        if len(parts) == 2:
+            out[parts[1].strip()] = parts[0]
+    return out
