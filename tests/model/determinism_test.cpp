@@ -25,7 +25,9 @@ std::string run_hash(const Scenario& s, int threads) {
         for (const auto* series : {&t.location_population, &t.arrivals, &t.arrivals_regular, &t.link_flow,
                                    &t.link_deaths, &t.border_attempts, &t.border_interceptions, &t.border_deaths,
                                    &t.border_crossings, &t.border_regular_crossings, &t.market_seats,
-                                   &t.market_unmet_demand, &t.pathway_applications, &t.pathway_admissions})
+                                   &t.market_unmet_demand, &t.pathway_applications, &t.pathway_admissions,
+                                   &t.arrival_transit_days, &t.profile_arrivals, &t.profile_regular_arrivals,
+                                   &t.profile_deaths, &t.profile_interceptions, &t.profile_seats})
             append(bytes, *series);
         append(bytes, t.market_price);
         append(bytes, t.market_revenue);

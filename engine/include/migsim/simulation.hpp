@@ -45,6 +45,7 @@ struct DayTotals {
     std::vector<std::int64_t> profile_regular_arrivals;
     std::vector<std::int64_t> profile_deaths;
     std::vector<std::int64_t> profile_interceptions;
+    std::vector<std::int64_t> profile_seats;              // smugglers' seats bought, by profile
 };
 
 class Simulation {

@@ -44,6 +44,7 @@ const std::vector<SeriesInfo>& series_catalogue() {
         {"profile_regular_arrivals", "profile", "agents/day", "regular arrivals by profile"},
         {"profile_deaths", "profile", "agents/day", "dead or missing by profile"},
         {"profile_interceptions", "profile", "attempts/day", "interceptions by profile"},
+        {"profile_seats", "profile", "seats/day", "smugglers' seats bought by profile"},
     };
     return catalogue;
 }
@@ -75,7 +76,8 @@ const std::map<std::string, CountSeries>& count_fields() {
         {"profile_arrivals", &DayTotals::profile_arrivals},
         {"profile_regular_arrivals", &DayTotals::profile_regular_arrivals},
         {"profile_deaths", &DayTotals::profile_deaths},
-        {"profile_interceptions", &DayTotals::profile_interceptions}};
+        {"profile_interceptions", &DayTotals::profile_interceptions},
+        {"profile_seats", &DayTotals::profile_seats}};
     return fields;
 }
 

@@ -22,7 +22,7 @@ enum class Count : std::uint8_t {
     pathway_applications, pathway_admissions,
     passage_attempts, passage_interceptions, passage_deaths,   // per link x 3 passages
     arrival_transit_days,                                      // per location
-    profile_arrivals, profile_regular_arrivals, profile_deaths, profile_interceptions,
+    profile_arrivals, profile_regular_arrivals, profile_deaths, profile_interceptions, profile_seats,
     sections
 };
 
@@ -35,7 +35,7 @@ public:
                                      s.markets.size(), s.markets.size(), s.pathways.size(),
                                      s.pathways.size(), 3 * L, 3 * L, 3 * L, s.locations.size(),
                                      s.profiles.size(), s.profiles.size(), s.profiles.size(),
-                                     s.profiles.size()};
+                                     s.profiles.size(), s.profiles.size()};
         std::size_t at = 0;
         for (std::size_t k = 0; k < offset_.size(); ++k) {
             offset_[k] = at;

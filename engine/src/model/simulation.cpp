@@ -269,6 +269,7 @@ struct Simulation::Impl {
             const std::size_t m = a.contest;
             if (wins) {
                 w.counts(Count::market_seats, m)++;
+                w.counts(Count::profile_seats, agents.profile[i])++;
                 agents.money[i] -= static_cast<float>(conditions.today().market_price[m]);
                 if (current.markets[m].links.size() > 1) agents.ticket[i] = static_cast<std::uint8_t>(m + 1);
                 attempt(i, a.option, Passage::smuggled, draw(current.settings.seed, i, day, Purpose::crossing), w);
@@ -400,6 +401,7 @@ struct Simulation::Impl {
         copy_section(Count::profile_regular_arrivals, G, today.profile_regular_arrivals);
         copy_section(Count::profile_deaths, G, today.profile_deaths);
         copy_section(Count::profile_interceptions, G, today.profile_interceptions);
+        copy_section(Count::profile_seats, G, today.profile_seats);
         today.market_unmet_demand.resize(M);
         today.market_price.resize(M);
         today.market_revenue.resize(M);

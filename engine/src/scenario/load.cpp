@@ -224,7 +224,15 @@ Scenario load_scenario(const fs::path& given, const std::vector<std::string>& ov
     read("markets", true, detail::read_markets);
     read("pathways", false, detail::read_pathways);
     read("demand", true, detail::read_demand);
-    read("events", false, detail::read_events);
+    // Events may come from several files (the policy timeline, fitted values), in order.
+    if (auto events = tables["events"]) {
+        const std::vector<YAML::Node> files = events.IsSequence() ? std::vector<YAML::Node>(events.begin(), events.end())
+                                                                  : std::vector<YAML::Node>{events};
+        for (const auto& node : files) {
+            std::string file = (dir / scalar(base, node, "tables.events")).string();
+            record(file, detail::read_events(s, file));
+        }
+    }
 
     for (auto it = chain.rbegin() + 1; it != chain.rend(); ++it) {   // base first, then variants
         const YamlFile& v = *it;
@@ -238,8 +246,12 @@ Scenario load_scenario(const fs::path& given, const std::vector<std::string>& ov
                                        {v.path, line_of(item.first)});
         }
         if (auto events = v.root["events"]) {
-            std::string file = (fs::path(v.path).parent_path() / scalar(v, events, "events")).string();
-            record(file, detail::read_events(s, file));
+            const std::vector<YAML::Node> files = events.IsSequence() ? std::vector<YAML::Node>(events.begin(), events.end())
+                                                                      : std::vector<YAML::Node>{events};
+            for (const auto& node : files) {
+                std::string file = (fs::path(v.path).parent_path() / scalar(v, node, "events")).string();
+                record(file, detail::read_events(s, file));
+            }
         }
     }
     for (const auto& o : overrides) {

@@ -35,6 +35,7 @@ SERIES_DIMENSION = {
     "profile_regular_arrivals": "profile",
     "profile_deaths": "profile",
     "profile_interceptions": "profile",
+    "profile_seats": "profile",
     "agents_created": "",
 }
 
