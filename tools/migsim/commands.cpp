@@ -91,7 +91,8 @@ int sweep_command(const RunArgs& args) {
     RunOptions options{output, args.threads, std::ref(progress), &stop_requested, args.replicates};
     const RunResult result = run_sweep(plan, options);
     progress.finish();
-    std::cout << "wrote " << output << ": " << plan.values.size() << " samples x " << args.replicates
+    if (!result.interrupted)
+        std::cout << "wrote " << output << ": " << plan.values.size() << " samples x " << args.replicates
               << " replicates (" << result.samples_run << " run now, " << result.samples_skipped
               << " already done), " << result.wall_seconds << " s\n";
     if (result.interrupted) {
@@ -160,7 +161,7 @@ int compare_command(const CompareArgs& args) {
                   << "base" << std::setw(14) << "variant" << std::setw(14) << "difference" << std::setw(26)
                   << "95% interval" << std::setw(10) << "change" << "\n";
         for (const auto& r : rows) {
-            const std::string interval = std::isnan(r.low) ? "(1 replicate)" : "[" + number(r.low, true) + ", " + number(r.high, true) + "]";
+            const std::string interval = std::isnan(r.low) ? (r.replicates == 1 ? "(1 replicate)" : "-") : "[" + number(r.low, true) + ", " + number(r.high, true) + "]";
             const std::string change = std::isnan(r.relative) ? "-" : number(100 * r.relative, true) + "%";
             std::cout << std::left << std::setw(24) << (r.group.empty() ? "all" : r.group) << std::setw(20) << r.outcome
                       << std::right << std::setw(14) << number(r.base, true) << std::setw(14) << number(r.variant, true)

@@ -80,6 +80,15 @@ std::string describe_output(const std::string& path) {
         << " threads";
     if (completed) out << ", " << std::setprecision(3) << number_attribute(file, "wall_time_s") << " s";
     out << "\n\n";
+    if (read_string_attribute(file, "kind") == "sweep") {
+        std::vector<hsize_t> shape;
+        const auto done = read_numbers<std::int64_t>(file, "sample_completed", H5T_NATIVE_INT64, shape);
+        out << "sweep       " << std::count(done.begin(), done.end(), 1) << " of " << done.size()
+            << " samples done, over:";
+        for (const auto& p : read_strings(file, "parameter")) out << " " << p;
+        out << "\n(totals by sample: migsim.plot_sweep or migsim.sweep_outcome in tools/python)\n";
+        return out.str();
+    }
 
     const auto borders = read_strings(file, "border");
     const auto markets = read_strings(file, "market");
