@@ -13,41 +13,13 @@
 #include <map>
 
 #include "io/hdf5_util.hpp"
+#include "io/series.hpp"
 #include "migsim/errors.hpp"
 #include "migsim/output.hpp"
 
 namespace migsim {
 
 using namespace detail;
-
-const std::vector<SeriesInfo>& series_catalogue() {
-    static const std::vector<SeriesInfo> catalogue = {
-        {"status_counts", "status", "agents", "agents in each status at the end of the day"},
-        {"location_population", "location", "agents", "agents present at the location at the end of the day"},
-        {"arrivals", "location", "agents/day", "irregular arrivals at the destination"},
-        {"arrivals_regular", "location", "agents/day", "arrivals through a pathway or a visa-free crossing"},
-        {"link_flow", "link", "agents/day", "departures onto the link"},
-        {"link_deaths", "link", "agents/day", "dead or missing on the link"},
-        {"border_attempts", "border", "attempts/day", "irregular crossing attempts"},
-        {"border_interceptions", "border", "attempts/day", "irregular attempts intercepted"},
-        {"border_deaths", "border", "agents/day", "dead or missing while crossing"},
-        {"border_crossings", "border", "agents/day", "irregular attempts that got through"},
-        {"border_regular_crossings", "border", "agents/day", "crossings by permit holders"},
-        {"market_seats", "market", "seats/day", "seats sold"},
-        {"market_unmet_demand", "market", "seats/day", "buyers turned away: demand above capacity"},
-        {"market_price", "market", "money/seat", "price with the risk premium"},
-        {"market_revenue", "market", "money/day", "seats sold times price"},
-        {"pathway_applications", "pathway", "agents/day", "eligible agents who applied"},
-        {"pathway_admissions", "pathway", "agents/day", "applicants admitted (at most the quota per period)"},
-        {"arrival_transit_days", "location", "migrant-days", "sum over the day's arrivals of days since each was created"},
-        {"profile_arrivals", "profile", "agents/day", "irregular arrivals by profile"},
-        {"profile_regular_arrivals", "profile", "agents/day", "regular arrivals by profile"},
-        {"profile_deaths", "profile", "agents/day", "dead or missing by profile"},
-        {"profile_interceptions", "profile", "attempts/day", "interceptions by profile"},
-        {"profile_seats", "profile", "seats/day", "smugglers' seats bought by profile"},
-    };
-    return catalogue;
-}
 
 namespace {
 
@@ -58,36 +30,6 @@ namespace {
 // it small (the 4-year Mediterranean file is ~3 MB; with 64-day chunks it was ~15 MB).
 constexpr hsize_t days_per_chunk = 8;
 
-bool is_money(const std::string& name) { return name == "market_price" || name == "market_revenue"; }
-
-using CountSeries = std::vector<std::int64_t> DayTotals::*;
-const std::map<std::string, CountSeries>& count_fields() {
-    static const std::map<std::string, CountSeries> fields = {
-        {"location_population", &DayTotals::location_population}, {"arrivals", &DayTotals::arrivals},
-        {"arrivals_regular", &DayTotals::arrivals_regular}, {"link_flow", &DayTotals::link_flow},
-        {"link_deaths", &DayTotals::link_deaths}, {"border_attempts", &DayTotals::border_attempts},
-        {"border_interceptions", &DayTotals::border_interceptions}, {"border_deaths", &DayTotals::border_deaths},
-        {"border_crossings", &DayTotals::border_crossings},
-        {"border_regular_crossings", &DayTotals::border_regular_crossings},
-        {"market_seats", &DayTotals::market_seats}, {"market_unmet_demand", &DayTotals::market_unmet_demand},
-        {"pathway_applications", &DayTotals::pathway_applications},
-        {"pathway_admissions", &DayTotals::pathway_admissions},
-        {"arrival_transit_days", &DayTotals::arrival_transit_days},
-        {"profile_arrivals", &DayTotals::profile_arrivals},
-        {"profile_regular_arrivals", &DayTotals::profile_regular_arrivals},
-        {"profile_deaths", &DayTotals::profile_deaths},
-        {"profile_interceptions", &DayTotals::profile_interceptions},
-        {"profile_seats", &DayTotals::profile_seats}};
-    return fields;
-}
-
-const void* row_of(const DayTotals& t, const std::string& name) {
-    if (name == "status_counts") return t.status_counts.data();
-    if (name == "market_price") return t.market_price.data();
-    if (name == "market_revenue") return t.market_revenue.data();
-    return (t.*(count_fields().at(name))).data();
-}
-
 std::string parameter_variable(const std::string& key) {
     std::string name = "param_";
     for (char c : key) name += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
@@ -95,14 +37,6 @@ std::string parameter_variable(const std::string& key) {
 }
 
 }  // namespace
-
-const std::vector<std::string>& summarised_series() {
-    static const std::vector<std::string> names = {
-        "arrivals", "arrivals_regular", "arrival_transit_days", "link_flow", "link_deaths",
-        "border_attempts", "border_interceptions", "border_deaths", "border_crossings",
-        "market_seats", "market_revenue", "pathway_admissions", "status_counts"};
-    return names;
-}
 
 struct Hdf5Writer::Impl {
     std::string path;
