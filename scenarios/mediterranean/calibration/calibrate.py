@@ -196,17 +196,22 @@ def main(argv=None):
     targets = load_targets()
     factors = Factors()
     log = []
+    best = (math.inf, {})
     with tempfile.TemporaryDirectory() as scratch:
         for iteration in range(args.iterations + 1):
             write_fitted(factors, HERE)
             ds = open_run(run(SCENARIO, Path(scratch) / "fit.h5", args.replicates, args.seed, days=YEAR_START[2022]))
             malr = error(ds, targets)
+            best = min(best, (malr, dict(factors.values)), key=lambda b: b[0])
             log.append({"iteration": iteration, "malr_2019_2021": f"{malr:.4f}",
                         **{k: f"{v:.4f}" for k, v in sorted(factors.values.items())}})
             print(f"iteration {iteration}: mean absolute log ratio {malr:.3f}", flush=True)
             if iteration < args.iterations:
                 update(factors, ds, targets)
-    # The last written factors are those the last run measured; keep them.
+    # Keep the iteration that fitted best (the steps can overshoot): its files are written again.
+    factors.values = best[1]
+    write_fitted(factors, HERE)
+    print(f"kept the factors of error {best[0]:.3f}")
     columns = sorted({k for row in log for k in row}, key=lambda k: (k not in ("iteration", "malr_2019_2021"), k))
     with open(HERE / "fit_log.csv", "w", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=columns)
