@@ -180,10 +180,10 @@ def profile_ids(path: Path) -> list[str]:
 
 def series_catalogue() -> list[tuple[str, str]]:
     """(name, entity dimension) of every series, read from the writer's series_catalogue()."""
-    source = (REPO_ROOT / "engine/src/io/hdf5_writer.cpp").read_text()
+    source = (REPO_ROOT / "engine/src/io/series.cpp").read_text()
     body = source.split("series_catalogue()", 1)[1].split("};", 1)[0]
     entries = re.findall(r'\{\s*"(\w+)",\s*"(\w+)",', body)
-    assert len(entries) >= 10, "could not read series_catalogue() from hdf5_writer.cpp"
+    assert len(entries) >= 10, "could not read series_catalogue() from engine/src/io/series.cpp"
     return entries
 
 

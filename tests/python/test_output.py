@@ -1,5 +1,5 @@
 """The output file as a notebook reads it: xarray (h5netcdf) and h5py, layout as documented in
-docs/ARCHITECTURE.md ("Output") and engine/src/io/hdf5_writer.cpp."""
+docs/ARCHITECTURE.md ("Output") and engine/src/io/series.cpp."""
 from __future__ import annotations
 
 import hashlib
