@@ -13,7 +13,7 @@ from scipy import stats
 import migsim
 from migsim.compare import COLUMNS
 
-from .conftest import PATROL, REPLICATES, require
+from .conftest import PATROL, REPLICATES
 
 ORDER = {
     None: ["arrivals", "regular_arrivals", "deaths", "interceptions", "attempts", "smuggler_revenue",
@@ -173,7 +173,6 @@ def cli_compare(cli, base, variant, *options) -> pd.DataFrame:
 @pytest.mark.parametrize("by", list(ORDER))
 @pytest.mark.parametrize("window", [None, "2020-02-01:2020-03-15"])
 def test_cli_csv_equals_python(cli, ensemble_pair, by, window):
-    require("compare")
     base, variant, _ = ensemble_pair
     options = (["--by", by] if by else []) + (["--window", window] if window else [])
     theirs = cli_compare(cli, base, variant, *options)
@@ -189,7 +188,6 @@ def test_cli_csv_equals_python(cli, ensemble_pair, by, window):
 
 @pytest.mark.parametrize("by", list(ORDER))
 def test_cli_rows_come_in_the_same_order(cli, ensemble_pair, by):
-    require("compare")
     base, variant, _ = ensemble_pair
     theirs = cli_compare(cli, base, variant, *(["--by", by] if by else []))
     ours = migsim.compare(base, variant, by=by)
@@ -197,7 +195,6 @@ def test_cli_rows_come_in_the_same_order(cli, ensemble_pair, by):
 
 
 def test_cli_refuses_unpaired_files(cli, toy_runs):
-    require("compare")
     result = cli("compare", toy_runs(1), toy_runs(2), "--format", "csv")
     assert result.returncode != 0 and "seed" in result.stderr.lower()
 

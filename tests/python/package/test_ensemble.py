@@ -6,7 +6,6 @@ import xarray as xr
 
 import migsim
 
-from .conftest import require
 
 SUMMARISED = ["arrivals", "arrivals_regular", "arrival_transit_days", "link_flow", "link_deaths",
               "border_attempts", "border_interceptions", "border_deaths", "border_crossings",
@@ -40,7 +39,6 @@ def test_equals_the_summaries_of_a_single_run(toy_runs):
 
 
 def test_equals_the_summaries_of_an_ensemble(toy_runs):
-    require("replicates")
     ds = migsim.open_run(toy_runs(1, replicates=5))
     assert ds.sizes["replicate"] == 5
     assert [int(s) for s in ds["seed"].values] == [1, 2, 3, 4, 5]
@@ -49,7 +47,6 @@ def test_equals_the_summaries_of_an_ensemble(toy_runs):
 
 def test_replicates_of_an_ensemble_are_the_single_runs(toy_runs):
     """Replicate r of `--seed 1 --replicates 3` is the run with seed 1 + r (ARCHITECTURE.md)."""
-    require("replicates")
     ensemble = migsim.open_run(toy_runs(1, replicates=3))
     for r in range(3):
         single = migsim.open_run(toy_runs(1 + r))

@@ -8,7 +8,6 @@ from matplotlib.collections import PolyCollection
 
 import migsim
 
-from .conftest import require
 
 
 @pytest.fixture(autouse=True)
@@ -102,7 +101,6 @@ def test_sweep_plot_refuses_a_run(toy_runs):
 
 def test_sweep_of_two_parameters(cli, tmp_path):
     """A 3 x 2 grid from `migsim sweep`: one curve per value of the other parameter."""
-    require("sweep")
     out = tmp_path / "grid.h5"
     cli.ok("sweep", "scenarios/toy", "-o", out, "-q", "--replicates", 2, "--threads", 2,
            "--param", "border:strait.patrol=0.1:0.9:3", "--param", "market:strait_boats.price=400,1200")
