@@ -35,7 +35,8 @@ def nbconvert() -> list[str]:
             return [str(DEBIAN_PYTHON), "-m", "jupyter", "nbconvert"]
     if Path("/usr/bin/jupyter-nbconvert").is_file():
         return ["/usr/bin/jupyter-nbconvert"]
-    pytest.skip("jupyter nbconvert not installed (Debian: jupyter-nbconvert python3-ipykernel; tools/setup.sh)")
+    pytest.fail("jupyter nbconvert is not installed; tools/setup.sh installs it (Debian: jupyter-nbconvert, "
+                "python3-ipykernel)")
 
 
 def private_kernel(folder: Path) -> Path:

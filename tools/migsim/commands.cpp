@@ -30,9 +30,16 @@ std::vector<std::string> overrides_of(const RunArgs& args) {
     return overrides;
 }
 
-void catch_signals() {
+// Runs `body` (a run or a sweep) with Ctrl-C/SIGTERM stopping it between days and a progress
+// line on stderr unless quiet.
+template <class Body>
+RunResult with_progress(const RunArgs& args, const std::string& output, Body body) {
     std::signal(SIGINT, on_signal);
     std::signal(SIGTERM, on_signal);
+    ProgressLine progress(!args.quiet);
+    const RunResult result = body(RunOptions{output, args.threads, std::ref(progress), &stop_requested, args.replicates});
+    progress.finish();
+    return result;
 }
 
 }  // namespace
@@ -41,11 +48,7 @@ int run_command(const RunArgs& args) {
     const Scenario scenario = load_scenario(args.scenario, overrides_of(args));
     const std::string output = args.output.empty() ? scenario.settings.name + ".h5" : args.output;
 
-    catch_signals();
-    ProgressLine progress(!args.quiet);
-    RunOptions options{output, args.threads, std::ref(progress), &stop_requested, args.replicates};
-    const RunResult result = run(scenario, options);
-    progress.finish();
+    const RunResult result = with_progress(args, output, [&](const RunOptions& o) { return run(scenario, o); });
 
     if (!args.quiet) std::cout << describe_output(output) << "\n";
     std::cout << "wrote " << output << " (" << result.days_completed << " days, " << result.agents
@@ -86,11 +89,7 @@ int sweep_command(const RunArgs& args) {
     const Scenario base = load_scenario(args.scenario, overrides_of(args));
     const SweepPlan plan = plan_sweep(args.scenario, overrides_of(args), args.parameters, args.samples, base.settings.seed);
     const std::string output = args.output.empty() ? base.settings.name + "-sweep.h5" : args.output;
-    catch_signals();
-    ProgressLine progress(!args.quiet);
-    RunOptions options{output, args.threads, std::ref(progress), &stop_requested, args.replicates};
-    const RunResult result = run_sweep(plan, options);
-    progress.finish();
+    const RunResult result = with_progress(args, output, [&](const RunOptions& o) { return run_sweep(plan, o); });
     if (!result.interrupted)
         std::cout << "wrote " << output << ": " << plan.values.size() << " samples x " << args.replicates
               << " replicates (" << result.samples_run << " run now, " << result.samples_skipped
