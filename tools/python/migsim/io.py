@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+import tempfile
 from pathlib import Path
 from typing import Union
 
@@ -139,6 +142,20 @@ def _open_unlocked(path: Path) -> xr.Dataset:
         return _read_h5netcdf(path)
 
 
+def _repaired_copy(path: Path) -> Path:
+    """A copy of a file left by a run killed in the middle of an end-of-day flush, whose last
+    metadata write outran the recorded end of file, with that end moved to the real end
+    (`h5clear --increment`, Debian's hdf5-tools). The original is left untouched."""
+    h5clear = shutil.which("h5clear")
+    if h5clear is None:
+        raise OSError(f"{path}: unreadable (a run killed mid-flush?); install hdf5-tools and run "
+                      f"'h5clear --increment' on a copy")
+    copy = Path(tempfile.mkdtemp(prefix="migsim_repair_")) / path.name
+    shutil.copyfile(path, copy)
+    subprocess.run([h5clear, "--increment", str(copy)], check=True, capture_output=True)
+    return copy
+
+
 def open_run(path: PathLike, *, trim: bool = True) -> xr.Dataset:
     """Opens a migsim output file (run, ensemble or sweep) as a loaded xarray.Dataset.
 
@@ -148,11 +165,17 @@ def open_run(path: PathLike, *, trim: bool = True) -> xr.Dataset:
     - a run (`kind` = `run`, or no `kind`) keeps only its first `days_completed` days: a run
       that was stopped may hold one more, partly written day after them;
     - a sweep (`kind` = `sweep`) keeps only the samples marked in `sample_completed`.
+
+    A file that HDF5 cannot read because its run was killed during an end-of-day flush is
+    read from a repaired copy (see `_repaired_copy`).
     """
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such file")
-    ds = _open_unlocked(path)
+    try:
+        ds = _open_unlocked(path)
+    except OSError:
+        ds = _open_unlocked(_repaired_copy(path))
     ds.attrs.setdefault("source", str(path))
     # a sweep's param_* variables are coordinates along `sample` (docs/ARCHITECTURE.md)
     params = [n for n in ds.data_vars if n.startswith("param_") and ds[n].dims == ("sample",)]
