@@ -1,8 +1,9 @@
 // Counter-based random draws (Random123 Philox4x32-10). A draw is a pure function of
 // (seed, agent id, day, purpose): no generator state, so the result does not depend on which
 // thread or rank handles the agent, nor on the order agents are visited.
-// Key = the 64-bit seed; counter = (agent id, day, purpose, 0). One call yields four
-// independent 32-bit words, used for one purpose's draws.
+// Key = the 64-bit seed; counter = (agent id, day, purpose, round). One call yields four
+// independent 32-bit words, used for one purpose's draws; `round` numbers further draws for
+// the same purpose on the same day (a route choice drawn again).
 #pragma once
 
 #include <Random123/philox.h>
@@ -21,12 +22,13 @@ enum class Purpose : std::uint32_t {
 
 using Words = std::array<std::uint32_t, 4>;
 
-inline Words draw(std::uint64_t seed, std::uint32_t agent, int day, Purpose purpose) {
+inline Words draw(std::uint64_t seed, std::uint32_t agent, int day, Purpose purpose,
+                  std::uint32_t round = 0) {
     r123::Philox4x32 rng;
     r123::Philox4x32::key_type key = {{static_cast<std::uint32_t>(seed),
                                        static_cast<std::uint32_t>(seed >> 32)}};
     r123::Philox4x32::ctr_type ctr = {{agent, static_cast<std::uint32_t>(day),
-                                       static_cast<std::uint32_t>(purpose), 0u}};
+                                       static_cast<std::uint32_t>(purpose), round}};
     auto r = rng(ctr, key);
     return {r[0], r[1], r[2], r[3]};
 }

@@ -23,6 +23,7 @@
 #include "model/conditions.hpp"
 #include "model/counters.hpp"
 #include "model/draws.hpp"
+#include "model/outward.hpp"
 #include "model/route_choice.hpp"
 #include "parallel/comm.hpp"
 #include "parallel/selection.hpp"
@@ -56,6 +57,7 @@ struct Simulation::Impl {
     SerialComm comm;
     AgentStore agents;
     RouteChoice choice;
+    Outward outward;
     ConditionsTracker conditions;
     CounterLayout layout;
     tbb::enumerable_thread_specific<Worker> workers;
@@ -74,7 +76,7 @@ struct Simulation::Impl {
         : current(s), L(s.links.size()), M(s.markets.size()),
           parallelism(tbb::global_control::max_allowed_parallelism,
                        static_cast<std::size_t>(std::max(threads, tbb::info::default_concurrency()))),
-          arena(threads > 0 ? threads : tbb::task_arena::automatic), choice(s), conditions(s),
+          arena(threads > 0 ? threads : tbb::task_arena::automatic), choice(s), outward(s), conditions(s),
           layout(s), workers([this] { return Worker{Counters(layout), {}}; }), totals(layout),
           demand(M + s.pathways.size()), places(M + s.pathways.size()) {
         agents.reserve(static_cast<std::size_t>(s.total_agents()));
@@ -194,6 +196,21 @@ struct Simulation::Impl {
         }
     }
 
+    // The logit's pick, drawn again while it would take the agent back towards its origin
+    // (rejection sampling: the logit renormalised over the outward options and staying);
+    // after max_rounds such draws in a row the agent waits for the day.
+    const Option& choose(std::uint32_t i, int at) const {
+        static constexpr std::uint32_t max_rounds = 16;
+        static constexpr Option wait{};   // kind stay
+        const int profile = agents.profile[i];
+        for (std::uint32_t round = 0; round < max_rounds; ++round) {
+            const Words words = draw(current.settings.seed, i, day, Purpose::choice, round);
+            const Option& o = choice.sample(at, profile, words[0], words[1]);
+            if (o.kind != Option::Kind::link || outward.allows(agents.origin[i], o.index)) return o;
+        }
+        return wait;
+    }
+
     // A waiting agent: earn, maybe give up, continue a package, or choose. Returns true if it
     // asked for a scarce place (its outcome comes in the resolution phase).
     bool decide(std::uint32_t i, Worker& w) {
@@ -214,8 +231,7 @@ struct Simulation::Impl {
             }
             agents.ticket[i] = no_ticket;
         }
-        const Words words = draw(current.settings.seed, i, day, Purpose::choice);
-        const Option& o = choice.sample(static_cast<int>(at), agents.profile[i], words[0], words[1]);
+        const Option& o = choose(i, static_cast<int>(at));
         float& money = agents.money[i];
         switch (o.kind) {
             case Option::Kind::stay: return false;
