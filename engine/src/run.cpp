@@ -1,6 +1,7 @@
 // Runs and sweeps. Replicates of one scenario advance in lockstep, a day at a time, in
-// parallel (each replicate also parallel inside); after each day every replicate's row is
-// written and the file flushed, so an interrupted ensemble keeps every finished day of all.
+// parallel (each replicate also parallel inside); after each day every replicate's row goes to
+// the writer (which writes whole chunks, see output.hpp), and a run that is stopped flushes it,
+// so an interrupted ensemble keeps every finished day of all.
 #include "migsim/run.hpp"
 
 #include <oneapi/tbb/info.h>
@@ -77,7 +78,10 @@ RunResult run(const Scenario& scenario, const RunOptions& options) {
     RunResult result;
     result.interrupted = !run_replicates(scenario, options, writer, 0, 1, result, start);
     result.wall_seconds = std::chrono::duration<double>(clock::now() - start).count();
-    if (!result.interrupted) writer.finish(result.wall_seconds);
+    if (result.interrupted)
+        writer.flush();
+    else
+        writer.finish(result.wall_seconds);
     return result;
 }
 
@@ -126,7 +130,10 @@ RunResult run_sweep(const SweepPlan& plan, const RunOptions& options) {
         ++result.samples_run;
     }
     result.wall_seconds = std::chrono::duration<double>(clock::now() - start).count();
-    if (!result.interrupted) writer->finish(result.wall_seconds);
+    if (result.interrupted)
+        writer->flush();
+    else
+        writer->finish(result.wall_seconds);
     return result;
 }
 

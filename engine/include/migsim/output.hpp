@@ -1,7 +1,9 @@
 // The HDF5 output: one file per run, netCDF-4 compatible (dimension scales, coordinate
 // variables), so `xarray.open_dataset(path, engine="h5netcdf")` and h5py both read it.
-// Series are (replicate, time, entity), chunked along time, compressed, and flushed after
-// every day: an interrupted run leaves a file holding every finished day.
+// Series are (replicate, time, entity), chunked along time and compressed. Days are kept in
+// memory and written a chunk (8 days) at a time, or sooner when a second has passed since the
+// last write: a run killed outright loses at most that; one stopped by a signal calls flush()
+// and keeps every finished day.
 #pragma once
 
 #include <cstdint>
@@ -37,10 +39,13 @@ public:
     Hdf5Writer(const Hdf5Writer&) = delete;
     Hdf5Writer& operator=(const Hdf5Writer&) = delete;
 
-    // Writes one replicate's day (sample 0 for plain runs); not yet flushed.
+    // Takes one replicate's day (sample 0 for plain runs); written to the file later.
     void write_day(int sample, int replicate, const DayTotals& totals);
-    // After every replicate wrote day `days - 1`: flush, then count the day as complete.
+    // After every replicate gave day `days - 1`. Writes and flushes the days held when a chunk
+    // is complete or a second has passed, then counts them in `days_completed`.
     void day_done(int days);
+    // Writes and flushes every day held now (a run that stops early calls it).
+    void flush();
     void sample_done(int sample);                       // sweeps: mark a finished sample
     [[nodiscard]] std::vector<bool> completed_samples() const;
     // Marks the run complete; plain runs also get their ensemble summaries.

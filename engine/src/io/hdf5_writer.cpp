@@ -4,12 +4,14 @@
 //   coordinates names, countries, lat/lon, kinds, link ends: variables along one dimension,
 //               listed in each series' `coordinates` attribute so xarray makes them coords;
 //   series      (replicate, time, entity), int64 counts or float64 money, chunked by 8 days,
-//               shuffled and deflated, written and flushed day by day.
+//               shuffled and deflated, written a chunk at a time (see Pending).
 #include <hdf5.h>
 #include <hdf5_hl.h>
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
+#include <cstring>
 #include <map>
 
 #include "io/hdf5_util.hpp"
@@ -23,12 +25,15 @@ using namespace detail;
 
 namespace {
 
-// Crash safety: each day rewrites (recompresses) the open chunk of every series and flushes.
-// The file is created without free-space reuse, so a chunk's old copy is never overwritten
-// while the flushed index may still point to it: a run killed at any instant leaves a
-// readable file. The price is dead space of up to one chunk per rewrite; 8-day chunks keep
-// it small (the 4-year Mediterranean file is ~3 MB; with 64-day chunks it was ~15 MB).
+// Crash safety: days are written in blocks (a whole 8-day chunk, or what a second brought) and
+// flushed. The file is created without free-space reuse, so a chunk's old copy is never
+// overwritten while the flushed index may still point to it: a run killed at any instant
+// leaves a readable file. Writing whole chunks instead of every day (which recompressed the
+// open chunk of every series and flushed twice a day) cut the writer's share of a
+// Mediterranean run from about 1 ms a day to a tenth of that (docs/PERFORMANCE.md).
 constexpr hsize_t days_per_chunk = 8;
+constexpr std::chrono::seconds longest_unwritten{1};
+constexpr std::size_t most_bytes_held = std::size_t{64} << 20;
 
 std::string parameter_variable(const std::string& key) {
     std::string name = "param_";
@@ -56,6 +61,57 @@ struct Hdf5Writer::Impl {
     hsize_t samples = 1, replicates = 1;
     std::vector<std::string> sweep_coordinates;   // param_* variables, coordinates along sample
     hsize_t days_written = 0;
+
+    // Days given but not yet written: for one sample, consecutive days from `first_day`, a
+    // byte block per (series, replicate) holding `days` rows.
+    struct Pending {
+        hsize_t sample = 0, first_day = 0, days = 0;
+        std::vector<std::vector<std::vector<char>>> rows;   // [series][replicate]
+        std::size_t bytes = 0;
+        int days_done = 0;   // what day_done last said; days_completed once written
+        std::chrono::steady_clock::time_point since = std::chrono::steady_clock::now();
+    } pending;
+
+    [[nodiscard]] std::size_t row_bytes(const Series& s) const {
+        return (s.dimension.empty() && s.width == 0 ? 1 : s.width) * 8;   // int64 or double
+    }
+
+    // Writes the held days of every series and the time coordinate (no flush).
+    void write_pending() {
+        Pending& p = pending;
+        if (p.days == 0) return;
+        const hsize_t end = p.first_day + p.days;
+        if (end > days_written) {
+            hsize_t n[1] = {end};
+            check(H5Dset_extent(time, n), "extend time");
+            Handle space(H5Dget_space(time), H5Sclose);
+            hsize_t start[1] = {days_written}, count[1] = {end - days_written};
+            H5Sselect_hyperslab(space, H5S_SELECT_SET, start, nullptr, count, nullptr);
+            Handle memory(H5Screate_simple(1, count, nullptr), H5Sclose);
+            std::vector<std::int32_t> values(count[0]);
+            for (hsize_t d = 0; d < count[0]; ++d) values[d] = static_cast<std::int32_t>(days_written + d);
+            check(H5Dwrite(time, H5T_NATIVE_INT32, memory, space, H5P_DEFAULT, values.data()), "write time");
+            days_written = end;
+        }
+        for (std::size_t k = 0; k < series.size(); ++k)
+            for (std::size_t r = 0; r < p.rows[k].size(); ++r)
+                write_block(series[k], p.sample, r, p.first_day, p.days, p.rows[k][r].data());   // width 0: extends only
+        for (auto& per_series : p.rows)
+            for (auto& block : per_series) block.clear();
+        p.first_day = end;
+        p.days = 0;
+        p.bytes = 0;
+    }
+
+    // Writes, flushes, then counts the days as complete.
+    void commit() {
+        write_pending();
+        if (H5Fflush(file, H5F_SCOPE_GLOBAL) < 0)
+            throw OutputError(path + ": cannot write day " + std::to_string(pending.days_done - 1) + " (disk full?)");
+        write_attribute(file, "days_completed", static_cast<std::int64_t>(pending.days_done));
+        check(H5Fflush(file, H5F_SCOPE_GLOBAL), "flush");
+        pending.since = std::chrono::steady_clock::now();
+    }
 
     // Leading dimensions: (sample,) replicate, time.
     [[nodiscard]] int lead() const { return sweep ? 3 : 2; }
@@ -121,21 +177,23 @@ struct Hdf5Writer::Impl {
         return ds;
     }
 
-    void write_row(const Series& s, hsize_t sample, hsize_t replicate, hsize_t day, const void* data) {
+    // `days` consecutive rows of one replicate from `first_day`.
+    void write_block(const Series& s, hsize_t sample, hsize_t replicate, hsize_t first_day, hsize_t days,
+                     const void* data) {
         Handle old(H5Dget_space(s.dataset), H5Sclose);
         const int rank = H5Sget_simple_extent_ndims(old);
         std::vector<hsize_t> now(static_cast<std::size_t>(rank));
         H5Sget_simple_extent_dims(old, now.data(), nullptr);
         const std::size_t time_axis = static_cast<std::size_t>(lead() - 1);
-        if (now[time_axis] < day + 1) {
-            now[time_axis] = day + 1;
+        if (now[time_axis] < first_day + days) {
+            now[time_axis] = first_day + days;
             check(H5Dset_extent(s.dataset, now.data()), "extend " + s.name);
         }
         Handle space(H5Dget_space(s.dataset), H5Sclose);
         std::vector<hsize_t> start, count;
         if (sweep) start.push_back(sample), count.push_back(1);
         start.push_back(replicate), count.push_back(1);
-        start.push_back(day), count.push_back(1);
+        start.push_back(first_day), count.push_back(days);
         if (rank > lead()) start.push_back(0), count.push_back(s.width);
         H5Sselect_hyperslab(space, H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr);
         Handle memory(H5Screate_simple(rank, count.data(), nullptr), H5Sclose);
@@ -384,36 +442,52 @@ Hdf5Writer::~Hdf5Writer() = default;
 
 void Hdf5Writer::write_day(int sample, int replicate, const DayTotals& t) {
     Impl& w = *impl_;
+    auto& p = w.pending;
     const auto day = static_cast<hsize_t>(t.day);
-    if (day + 1 > w.days_written) {
-        hsize_t n[1] = {day + 1};
-        check(H5Dset_extent(w.time, n), "extend time");
-        Handle space(H5Dget_space(w.time), H5Sclose);
-        hsize_t start[1] = {day}, count[1] = {1};
-        H5Sselect_hyperslab(space, H5S_SELECT_SET, start, nullptr, count, nullptr);
-        Handle memory(H5Screate_simple(1, count, nullptr), H5Sclose);
-        const std::int32_t value = t.day;
-        check(H5Dwrite(w.time, H5T_NATIVE_INT32, memory, space, H5P_DEFAULT, &value), "write time");
-        w.days_written = day + 1;
+    const auto k = static_cast<hsize_t>(sample);
+    const auto r = static_cast<std::size_t>(replicate);
+    // Held days are one sample's consecutive days (each given by every replicate in turn);
+    // anything else writes them out first.
+    const bool next_day = day == p.first_day + p.days;
+    const bool same_day = p.days > 0 && day + 1 == p.first_day + p.days;
+    if (p.sample != k || !(next_day || same_day)) {
+        w.write_pending();
+        p.sample = k;
+        p.first_day = day;
     }
-    const auto k = static_cast<hsize_t>(sample), r = static_cast<hsize_t>(replicate);
-    for (const auto& series : w.series)
-        w.write_row(series, k, r, day, series.name == "agents_created" ? &t.agents_created : row_of(t, series.name));
+    if (day == p.first_day + p.days) ++p.days;
+    if (p.rows.size() != w.series.size()) p.rows.resize(w.series.size());
+    for (std::size_t s = 0; s < w.series.size(); ++s) {
+        const auto& series = w.series[s];
+        if (p.rows[s].size() <= r) p.rows[s].resize(r + 1);
+        const void* row = series.name == "agents_created" ? &t.agents_created : row_of(t, series.name);
+        const std::size_t bytes = w.row_bytes(series);
+        auto& block = p.rows[s][r];
+        block.resize(block.size() + bytes);
+        if (row != nullptr) std::memcpy(block.data() + block.size() - bytes, row, bytes);
+        p.bytes += bytes;
+    }
 }
 
 void Hdf5Writer::day_done(int days) {
     Impl& w = *impl_;
-    // The day's rows reach the file before days_completed counts them: a reader can trust
-    // every day up to days_completed (a kill during the next day's write may leave that day
-    // partly written after them).
-    if (H5Fflush(w.file, H5F_SCOPE_GLOBAL) < 0)
-        throw OutputError(w.path + ": cannot write day " + std::to_string(days - 1) + " (disk full?)");
-    write_attribute(w.file, "days_completed", static_cast<std::int64_t>(days));
-    check(H5Fflush(w.file, H5F_SCOPE_GLOBAL), "flush");
+    auto& p = w.pending;
+    p.days_done = days;
+    // The rows reach the file before days_completed counts them: a reader can trust every day
+    // up to days_completed (a kill during a later write may leave days after them).
+    if (static_cast<hsize_t>(days) % days_per_chunk == 0 || p.bytes > most_bytes_held ||
+        std::chrono::steady_clock::now() - p.since >= longest_unwritten)
+        w.commit();
+}
+
+void Hdf5Writer::flush() {
+    Impl& w = *impl_;
+    if (w.file.get() >= 0 && w.pending.days > 0) w.commit();
 }
 
 void Hdf5Writer::sample_done(int sample) {
     Impl& w = *impl_;
+    flush();
     Handle space(H5Dget_space(w.sample_completed), H5Sclose);
     hsize_t start[1] = {static_cast<hsize_t>(sample)}, count[1] = {1};
     H5Sselect_hyperslab(space, H5S_SELECT_SET, start, nullptr, count, nullptr);
@@ -434,6 +508,7 @@ std::vector<bool> Hdf5Writer::completed_samples() const {
 
 void Hdf5Writer::finish(double wall_seconds) {
     Impl& w = *impl_;
+    flush();
     if (!w.sweep)
         for (const auto& name : summarised_series())
             for (const auto& series : w.series)
