@@ -24,6 +24,13 @@ struct RunArgs {
     int samples = 0;
 };
 
+struct GenerateArgs {
+    std::string output;
+    int locations = 0, profiles = 4, days = 365;
+    long long agents = -1, seed = 1;
+    bool force = false;
+};
+
 struct CompareArgs {
     std::string base, variant, by = "total", window, format = "table";
 };
@@ -33,5 +40,6 @@ int validate_command(const std::string& scenario, const std::vector<std::string>
 int info_command(const std::string& path, bool checksums);
 int sweep_command(const RunArgs& args);
 int compare_command(const CompareArgs& args);
+int generate_command(const GenerateArgs& args);
 
 }  // namespace migsim::cli
