@@ -1,0 +1,104 @@
+// Macro benchmarks: whole runs, in agent-days per second per core (the unit engines are compared
+// by) and bytes per agent. Agent-days are the agents that exist each day, summed over days.
+//   build/release/bench/migsim_bench --benchmark_filter=Macro      (bench/run_standard.sh: all)
+#include <benchmark/benchmark.h>
+
+#include <malloc.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "migsim/generate.hpp"
+#include "migsim/run.hpp"
+#include "migsim/simulation.hpp"
+
+using namespace migsim;
+
+namespace {
+const std::string mediterranean_dir = std::string(MIGSIM_SOURCE_DIR) + "/scenarios/mediterranean";
+
+// Resident memory of this process, bytes (Linux /proc), after returning freed heap to the
+// system (so that an earlier benchmark's memory does not hide this one's).
+double resident_bytes() {
+    malloc_trim(0);
+    std::ifstream statm("/proc/self/statm");
+    long pages = 0, resident = 0;
+    statm >> pages >> resident;
+    return static_cast<double>(resident) * static_cast<double>(sysconf(_SC_PAGESIZE));
+}
+
+// Steps `scenario` through its days on `threads` threads; sets the counters.
+void run_in_memory(benchmark::State& state, const Scenario& scenario, int threads) {
+    double agent_days = 0, bytes_per_agent = 0;
+    for (auto _ : state) {
+        const double before = resident_bytes();   // the scenario is loaded; no simulation yet
+        Simulation sim(scenario, threads);
+        for (int d = 0; d < scenario.settings.days; ++d) {
+            sim.step();
+            agent_days += static_cast<double>(sim.agents());
+        }
+        if (sim.agents() > 0) bytes_per_agent = (resident_bytes() - before) / static_cast<double>(sim.agents());
+        state.counters["agents"] = static_cast<double>(sim.agents());
+    }
+    state.counters["agent_days_per_s_per_core"] = benchmark::Counter(agent_days / threads, benchmark::Counter::kIsRate);
+    state.counters["agent_days_per_s"] = benchmark::Counter(agent_days, benchmark::Counter::kIsRate);
+    state.counters["hot_bytes_per_agent"] = static_cast<double>(Simulation::hot_bytes_per_agent());
+    state.counters["resident_bytes_per_agent"] = bytes_per_agent;
+    state.counters["threads"] = threads;
+}
+
+// Load and validation of the Mediterranean scenario (start-up; the goal is under a second).
+void BM_MacroLoadMediterranean(benchmark::State& state) {
+    for (auto _ : state) benchmark::DoNotOptimize(load_scenario(mediterranean_dir, {}).links.size());
+}
+BENCHMARK(BM_MacroLoadMediterranean)->Unit(benchmark::kMillisecond);
+
+// The whole Mediterranean run, 2019-2022 (about a million agents), in memory. Arg: threads.
+void BM_MacroMediterranean(benchmark::State& state) {
+    run_in_memory(state, load_scenario(mediterranean_dir, {}), static_cast<int>(state.range(0)));
+}
+BENCHMARK(BM_MacroMediterranean)->Arg(1)->Arg(2)->Unit(benchmark::kSecond)->UseRealTime()->Iterations(1);
+
+// The same with its daily HDF5 output, as `migsim run` does it: compare with the in-memory
+// run for the writer's share of run time.
+void BM_MacroMediterraneanWithOutput(benchmark::State& state) {
+    const Scenario scenario = load_scenario(mediterranean_dir, {});
+    const auto path = std::filesystem::temp_directory_path() / "migsim_bench_med.h5";
+    RunOptions options;
+    options.output = path.string();
+    options.threads = static_cast<int>(state.range(0));
+    double agent_days = 0;
+    for (auto _ : state) agent_days += run(scenario, options).agent_days;
+    std::filesystem::remove(path);
+    state.counters["agent_days_per_s_per_core"] =
+        benchmark::Counter(agent_days / static_cast<double>(state.range(0)), benchmark::Counter::kIsRate);
+    state.counters["threads"] = static_cast<double>(state.range(0));
+}
+BENCHMARK(BM_MacroMediterraneanWithOutput)->Arg(1)->Arg(2)->Unit(benchmark::kSecond)->UseRealTime()->Iterations(1);
+
+// The Mediterranean scenario with every demand row times Arg(0) (10: about 10^7 agents), 2019-2022.
+void BM_MacroMediterraneanScaled(benchmark::State& state) {
+    Scenario scenario = load_scenario(mediterranean_dir, {});
+    for (auto& row : scenario.demand) row.count *= state.range(0);
+    run_in_memory(state, scenario, static_cast<int>(state.range(1)));
+}
+BENCHMARK(BM_MacroMediterraneanScaled)->Args({10, 1})->Args({10, 2})->Unit(benchmark::kSecond)->UseRealTime()->Iterations(1);
+
+// A generated network of 1,000 places, Arg(0) agents set out over the first 30 of 60 days.
+// Args: agents, threads. Cost should be linear in agents (the same agent-days/s at every size).
+void BM_MacroGenerated(benchmark::State& state) {
+    GeneratorOptions options;
+    options.locations = 1000;
+    options.agents = state.range(0);
+    options.days = 60;
+    run_in_memory(state, generate_scenario(options), static_cast<int>(state.range(1)));
+}
+BENCHMARK(BM_MacroGenerated)
+    ->ArgsProduct({{10000, 100000, 1000000, 10000000}, {1, 2}})
+    ->Args({100000000, 2})
+    ->Unit(benchmark::kSecond)->UseRealTime()->Iterations(1);
+}  // namespace
+
+BENCHMARK_MAIN();
