@@ -31,8 +31,12 @@ std::vector<double> distances_from(const Scenario& s, const std::vector<std::vec
 
 Outward::Outward(const Scenario& s) : links_(s.links.size()), slot_(s.locations.size(), -1) {
     const std::size_t N = s.locations.size();
-    std::vector<std::vector<std::size_t>> out(N);
-    for (std::size_t l = 0; l < links_; ++l) out[static_cast<std::size_t>(s.links[l].from)].push_back(l);
+    std::vector<std::vector<std::size_t>> out(N), in(N);
+    for (std::size_t l = 0; l < links_; ++l) {
+        out[static_cast<std::size_t>(s.links[l].from)].push_back(l);
+        in[static_cast<std::size_t>(s.links[l].to)].push_back(l);
+    }
+    std::vector<std::size_t> dead_ends;
     std::int32_t origins = 0;
     for (const DemandRow& row : s.demand)
         if (slot_[static_cast<std::size_t>(row.origin)] < 0) slot_[static_cast<std::size_t>(row.origin)] = origins++;
@@ -51,15 +55,17 @@ Outward::Outward(const Scenario& s) : links_(s.links.size()), slot_(s.locations.
             ways_on[from] += allowed[l];
         }
         // Close the links into blind alleys, and then into the places that led only there.
-        for (bool changed = true; changed;) {
-            changed = false;
-            for (std::size_t l = 0; l < links_; ++l) {
-                const auto to = static_cast<std::size_t>(s.links[l].to);
-                if (allowed[l] && ways_on[to] == 0 && s.locations[to].kind != LocationKind::destination) {
-                    allowed[l] = 0;
-                    --ways_on[static_cast<std::size_t>(s.links[l].from)];
-                    changed = true;
-                }
+        dead_ends.clear();
+        for (std::size_t at = 0; at < N; ++at)
+            if (ways_on[at] == 0 && s.locations[at].kind != LocationKind::destination) dead_ends.push_back(at);
+        while (!dead_ends.empty()) {
+            const std::size_t at = dead_ends.back();
+            dead_ends.pop_back();
+            for (std::size_t l : in[at]) {
+                if (!allowed[l]) continue;
+                allowed[l] = 0;
+                const auto from = static_cast<std::size_t>(s.links[l].from);
+                if (--ways_on[from] == 0 && s.locations[from].kind != LocationKind::destination) dead_ends.push_back(from);
             }
         }
     }

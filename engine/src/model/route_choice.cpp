@@ -20,6 +20,8 @@ bool contains(const std::vector<int>& items, int x) {
 RouteChoice::RouteChoice(const Scenario& s) : profiles_(s.profiles.size()) {
     const std::size_t groups = s.locations.size() * profiles_;
     offsets_.reserve(groups + 1);
+    std::vector<std::vector<std::size_t>> links_from(s.locations.size());   // in link order
+    for (std::size_t l = 0; l < s.links.size(); ++l) links_from[static_cast<std::size_t>(s.links[l].from)].push_back(l);
     for (std::size_t at = 0; at < s.locations.size(); ++at) {
         for (std::size_t p = 0; p < profiles_; ++p) {
             offsets_.push_back(static_cast<std::uint32_t>(options_.size()));
@@ -30,9 +32,8 @@ RouteChoice::RouteChoice(const Scenario& s) : profiles_(s.profiles.size()) {
             add(Option::Kind::stay, Passage::regular, 0, static_cast<int>(at));
             if (s.locations[at].kind == LocationKind::destination) continue;
             const auto& profile = s.profiles[p];
-            for (std::size_t l = 0; l < s.links.size(); ++l) {
+            for (std::size_t l : links_from[at]) {
                 const Link& link = s.links[l];
-                if (link.from != static_cast<int>(at)) continue;
                 if (link.border != no_index && contains(profile.visa_free, link.border)) {
                     add(Option::Kind::link, Passage::regular, l, link.to);
                     continue;
