@@ -78,26 +78,39 @@ void BM_MacroMediterraneanWithOutput(benchmark::State& state) {
 }
 BENCHMARK(BM_MacroMediterraneanWithOutput)->Arg(1)->Arg(2)->Unit(benchmark::kSecond)->UseRealTime()->Iterations(1);
 
-// The Mediterranean scenario with every demand row times Arg(0) (10: about 10^7 agents), 2019-2022.
+// The Mediterranean scenario scaled by Arg(0) (10: about 10^7 agents), 2019-2022: every demand
+// row, market capacity, pathway quota and place capacity times the factor, so that the same
+// share of migrants waits for a seat as in the real-size run. Args: factor, threads.
 void BM_MacroMediterraneanScaled(benchmark::State& state) {
     Scenario scenario = load_scenario(mediterranean_dir, {});
-    for (auto& row : scenario.demand) row.count *= state.range(0);
+    const std::int64_t factor = state.range(0);
+    for (auto& row : scenario.demand) row.count *= factor;
+    for (auto& market : scenario.markets) market.capacity *= factor;
+    for (auto& pathway : scenario.pathways) pathway.quota *= factor;
+    for (auto& location : scenario.locations) location.capacity *= factor;
+    for (auto& event : scenario.events)
+        if (event.change.parameter == Parameter::capacity || event.change.parameter == Parameter::quota)
+            event.change.value *= static_cast<double>(factor);
     run_in_memory(state, scenario, static_cast<int>(state.range(1)));
 }
 BENCHMARK(BM_MacroMediterraneanScaled)->Args({10, 1})->Args({10, 2})->Unit(benchmark::kSecond)->UseRealTime()->Iterations(1);
 
-// A generated network of 1,000 places, Arg(0) agents set out over the first 30 of 60 days.
-// Args: agents, threads. Cost should be linear in agents (the same agent-days/s at every size).
+// A generated network, Arg(0) agents set out over the first 30 of 60 days. Args: agents,
+// places, threads. Over agents (100 places, about the Mediterranean's size) the cost should be
+// linear: the same agent-days/s at every size. Over places (10^6 agents) it shows the daily
+// cost of the network (route tables, cost-to-go), paid whatever the number of agents.
 void BM_MacroGenerated(benchmark::State& state) {
     GeneratorOptions options;
-    options.locations = 1000;
     options.agents = state.range(0);
+    options.locations = static_cast<int>(state.range(1));
     options.days = 60;
-    run_in_memory(state, generate_scenario(options), static_cast<int>(state.range(1)));
+    run_in_memory(state, generate_scenario(options), static_cast<int>(state.range(2)));
+    state.counters["places"] = static_cast<double>(options.locations);
 }
 BENCHMARK(BM_MacroGenerated)
-    ->ArgsProduct({{10000, 100000, 1000000, 10000000}, {1, 2}})
-    ->Args({100000000, 2})
+    ->ArgsProduct({{10000, 100000, 1000000, 10000000}, {100}, {1, 2}})
+    ->Args({100000000, 100, 2})
+    ->ArgsProduct({{1000000}, {1000, 10000}, {1, 2}})
     ->Unit(benchmark::kSecond)->UseRealTime()->Iterations(1);
 }  // namespace
 
