@@ -1,6 +1,7 @@
 // Agent state as structure-of-arrays: one contiguous vector per field, so that a day's sweep
 // reads only the bytes it needs. The hot record (everything read every day) is 16 bytes per
-// agent; `origin` and `born` are cold (read only when an agent goes home or arrives).
+// agent; `origin` is read when a waiting agent chooses (the no-way-back rule) or goes home,
+// `born` when it arrives.
 // Agent id = index.
 #pragma once
 
@@ -23,7 +24,7 @@ struct AgentStore {
     std::vector<std::uint16_t> days_left;     // travel, detention or processing days to go
     std::vector<std::uint16_t> days_waiting;  // days waiting at the current location
     std::vector<float> money;
-    std::vector<std::uint16_t> origin;        // cold: where it set out from
+    std::vector<std::uint16_t> origin;        // where it set out from (read when choosing)
     std::vector<std::uint16_t> born;          // cold: day it was created
 
     static constexpr std::size_t hot_bytes = 2 + sizeof(Status) + 1 + 1 + 1 + 2 + 2 + 2 + 4;
