@@ -222,3 +222,42 @@ TEST(WriteScenario, AHandWrittenScenarioLoadsBackTheSame) {
     write_scenario(toy, folder.path());
     migsim::testing::expect_same(load_scenario(folder.path()), toy);
 }
+
+// Sizes the engine cannot store are refused by name instead of being cut down silently.
+TEST(Validate, RefusesSizesBeyondWhatTheEngineStores) {
+    auto message_of = [](const Scenario& s) {
+        try {
+            detail::validate(s);
+        } catch (const ScenarioError& e) {
+            return std::string(e.what());
+        }
+        return std::string("no error");
+    };
+    const Scenario base = generate_scenario(options(20, 1000));
+    Scenario many_links = base;
+    many_links.links.resize(65536, base.links.front());
+    EXPECT_NE(message_of(many_links).find("links plus pathways: "), std::string::npos) << message_of(many_links);
+    EXPECT_NE(message_of(many_links).find("expected at most 65535"), std::string::npos);
+
+    Scenario many_profiles = base;
+    many_profiles.profiles.resize(257, base.profiles.front());
+    EXPECT_NE(message_of(many_profiles).find("profiles: 257; expected at most 256"), std::string::npos)
+        << message_of(many_profiles);
+
+    Scenario late_package = base;
+    Market one_link = base.markets.front();
+    one_link.links.resize(1);
+    Market package = one_link;
+    package.id = "late_package";
+    package.links = {0, 1};
+    late_package.markets.assign(255, one_link);
+    late_package.markets.push_back(package);
+    EXPECT_NE(message_of(late_package).find("package market 'late_package' is market 256"), std::string::npos)
+        << message_of(late_package);
+
+    Scenario too_many_migrants = base;
+    too_many_migrants.demand.front().count = 4294967296;
+    EXPECT_NE(message_of(too_many_migrants).find("migrants in the demand: "), std::string::npos)
+        << message_of(too_many_migrants);
+    EXPECT_EQ(message_of(base), "no error");
+}

@@ -47,9 +47,33 @@ std::vector<bool> can_arrive(const Scenario& s, int profile,
     return good;
 }
 
+// The engine keeps agents' fields narrow (engine/src/model/agents.hpp, route_choice.hpp,
+// parallel/selection.hpp): a scenario beyond these sizes would be cut down silently.
+void check_storage_limits(const Scenario& s) {
+    auto at_most = [](const std::string& what, std::size_t count, std::size_t most, const std::string& why) {
+        if (count > most)
+            throw ScenarioError(what + ": " + std::to_string(count) + "; expected at most " + std::to_string(most) +
+                                " (" + why + ")");
+    };
+    at_most("locations", s.locations.size(), 65535, "an agent's place is stored in 16 bits");
+    at_most("links plus pathways", s.links.size() + s.pathways.size(), 65535,
+            "the link an agent travels, or the pathway it is in, is stored in 16 bits");
+    at_most("markets plus pathways", s.markets.size() + s.pathways.size(), 65535,
+            "the market or pathway a migrant asks for is stored in 16 bits");
+    at_most("profiles", s.profiles.size(), 256, "an agent's profile is stored in 8 bits");
+    at_most("migrants in the demand", static_cast<std::size_t>(s.total_agents()), 4294967295u,
+            "agent ids are 32 bits");
+    for (std::size_t m = 0; m < s.markets.size(); ++m)
+        if (s.markets[m].links.size() > 1 && m + 1 > 255)
+            throw ScenarioError("markets: package market '" + s.markets[m].id + "' is market " + std::to_string(m + 1) +
+                                "; expected packages (markets selling several links) among the first 255 markets "
+                                "(a migrant's package seat is stored in 8 bits): list it earlier");
+}
+
 }  // namespace
 
 void validate(const Scenario& s) {
+    check_storage_limits(s);
     std::vector<std::vector<int>> links_into(s.locations.size());
     for (std::size_t l = 0; l < s.links.size(); ++l)
         links_into[static_cast<std::size_t>(s.links[l].to)].push_back(static_cast<int>(l));
