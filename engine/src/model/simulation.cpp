@@ -44,7 +44,13 @@ constexpr std::size_t agent_grain = 4096;   // agents per task: large enough to 
 struct Worker {   // one per thread: its partial counts and its asks of the day
     Counters counts;
     std::vector<Ask> asks;
+    // Agents whose journey ended (arrived, dead, settled, returned) never change again: they are
+    // counted once, here, when they end, and these counts are never zeroed, so that the day's
+    // sweep does not count them again every day (86% of the Mediterranean run's agent-days).
+    Counters ended;
 };
+
+bool journey_over(Status st) { return st >= Status::arrived; }
 }  // namespace
 
 struct Simulation::Impl {
@@ -77,7 +83,7 @@ struct Simulation::Impl {
           parallelism(tbb::global_control::max_allowed_parallelism,
                        static_cast<std::size_t>(std::max(threads, tbb::info::default_concurrency()))),
           arena(threads > 0 ? threads : tbb::task_arena::automatic), choice(s), outward(s), conditions(s),
-          layout(s), workers([this] { return Worker{Counters(layout), {}}; }), totals(layout),
+          layout(s), workers([this] { return Worker{Counters(layout), {}, Counters(layout)}; }), totals(layout),
           demand(M + s.pathways.size()), places(M + s.pathways.size()) {
         agents.reserve(static_cast<std::size_t>(s.total_agents()));
         package_next.assign(M * s.locations.size(), no_index);
@@ -101,11 +107,20 @@ struct Simulation::Impl {
 
     void count_end_of_day(std::uint32_t i, Worker& w) const {
         const Status st = agents.status[i];
+        if (journey_over(st)) return;   // counted in `ended` when it ended
         w.counts(Count::status, static_cast<std::size_t>(st))++;
         const bool present = st == Status::waiting || st == Status::detained || st == Status::arrived ||
                              st == Status::arrived_regular || st == Status::settled ||
                              (st == Status::travelling && agents.via[i] >= L);   // in processing
         if (present) w.counts(Count::location_population, agents.location[i])++;
+    }
+
+    // Once, when agent i's journey ends (its status and place are final).
+    void count_ended(std::uint32_t i, Worker& w) const {
+        const Status st = agents.status[i];
+        w.ended(Count::status, static_cast<std::size_t>(st))++;
+        if (st == Status::arrived || st == Status::arrived_regular || st == Status::settled)
+            w.ended(Count::location_population, agents.location[i])++;
     }
 
     void count_arrival(std::uint32_t i, std::size_t to, bool regular, Worker& w) const {
@@ -118,6 +133,7 @@ struct Simulation::Impl {
         agents.location[i] = static_cast<std::uint16_t>(to);
         agents.status[i] = Status::arrived_regular;
         count_arrival(i, static_cast<std::size_t>(to), true, w);
+        count_ended(i, w);
     }
 
     void finish_trip(std::uint32_t i, Worker& w) {
@@ -137,6 +153,7 @@ struct Simulation::Impl {
         } else {
             agents.status[i] = Status::arrived;
             count_arrival(i, to, false, w);
+            count_ended(i, w);
         }
     }
 
@@ -178,6 +195,7 @@ struct Simulation::Impl {
         }
         if (happens(words[2], day_rates.death[k][l])) {
             agents.status[i] = Status::dead_missing;
+            count_ended(i, w);
             w.counts(Count::link_deaths, l)++;
             w.counts(Count::profile_deaths, agents.profile[i])++;
             if (irregular) w.counts(Count::passage_deaths, l * 3 + k)++;
@@ -187,13 +205,14 @@ struct Simulation::Impl {
         depart(i, l, passage, w);
     }
 
-    void give_up(std::uint32_t i) {
+    void give_up(std::uint32_t i, Worker& w) {
         if (current.settings.give_up_action == GiveUpAction::go_home) {
             agents.status[i] = Status::returned;
             agents.location[i] = agents.origin[i];
         } else {
             agents.status[i] = Status::settled;
         }
+        count_ended(i, w);
     }
 
     // The logit's pick, drawn again while it would take the agent back towards its origin
@@ -219,7 +238,7 @@ struct Simulation::Impl {
         if (agents.days_waiting[i] < UINT16_MAX) ++agents.days_waiting[i];
         if (agents.attempts[i] >= current.settings.max_attempts ||
             agents.days_waiting[i] >= current.settings.give_up_days) {
-            give_up(i);
+            give_up(i, w);
             return false;
         }
         if (agents.ticket[i] != no_ticket) {   // a package carries its buyer on
@@ -336,6 +355,10 @@ struct Simulation::Impl {
                   totals.values.begin() + static_cast<std::ptrdiff_t>(end), 0);
         for (const Worker& w : workers)
             for (std::size_t k = begin; k < end; ++k) totals.values[k] += w.counts.values[k];
+        // The ended journeys: status and place sections (the first two), whenever they are summed.
+        const std::size_t ended_end = std::min(end, layout.offset(Count::arrivals));
+        for (const Worker& w : workers)
+            for (std::size_t k = begin; k < ended_end; ++k) totals.values[k] += w.ended.values[k];
     }
 
     void step() {
