@@ -1,7 +1,7 @@
 // The HDF5 output: one file per run, netCDF-4 compatible (dimension scales, coordinate
 // variables), so `xarray.open_dataset(path, engine="h5netcdf")` and h5py both read it.
 // Series are (replicate, time, entity), chunked along time (8 days) and compressed. Days are
-// kept in memory and written 32 at a time, by a thread of the writer's own while the run goes
+// kept in memory and written 64 at a time, by a thread of the writer's own while the run goes
 // on, or sooner when a second has passed since the last write: a run killed outright loses at
 // most that; one stopped by a signal calls flush() and keeps every finished day.
 #pragma once
