@@ -44,8 +44,10 @@ YEAR_START = {2019: 0, 2020: 365, 2021: 731, 2022: 1096}
 # observed / model over those targets (a least-squares fit in log space), so that no single
 # figure (Frontex's Eastern Mediterranean total includes Cyprus, which the model lacks) pulls
 # the group alone. Central Mediterranean: departures from Tunisia are mostly Tunisians, those
-# from Libya mostly Egyptians, Sudanese/Eritreans and Bangladeshis; each coast guard's
-# interceptions tell the two apart, the route's crossings and Italy's arrivals pull both.
+# from Libya largely Egyptians and Bangladeshis; each group is fitted to its coast guard's
+# interceptions, which tell the two coasts apart (fitted to the route's crossings as well, the
+# two pulled against each other). Khartoum (horn_sudan) keeps its prior demand: fitted with the
+# Libyan group it grew fivefold, far above the Sudanese and Eritreans who reached Italy.
 DEMAND_GROUPS = {
     "eastern": (["gaziantep"], ["frontex_EMed", "arrivals_Greece_sea", "arrivals_Greece_land", "intercepted_Turkey"]),
     "tunisia": (["tunis"], ["intercepted_Tunisia"]),
