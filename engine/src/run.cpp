@@ -47,10 +47,7 @@ bool run_replicates(const Scenario& scenario, const RunOptions& options, Hdf5Wri
     const int days = scenario.settings.days;
     for (int d = 0; d < days; ++d) {
         if (options.stop && options.stop->load()) return false;
-        if (replicates == 1)   // no parallel region around the simulation's own
-            sims.front()->step();
-        else
-            tbb::parallel_for(0, replicates, [&](int r) { sims[static_cast<std::size_t>(r)]->step(); });
+        tbb::parallel_for(0, replicates, [&](int r) { sims[static_cast<std::size_t>(r)]->step(); });
         std::int64_t agents = 0;
         for (int r = 0; r < replicates; ++r) {
             writer.write_day(sample, r, sims[static_cast<std::size_t>(r)]->today());
