@@ -13,7 +13,7 @@
 #include "model/conditions.hpp"
 #include "model/draws.hpp"
 #include "model/route_choice.hpp"
-#include "parallel/comm.hpp"
+#include "migsim/comm.hpp"
 #include "parallel/selection.hpp"
 
 using namespace migsim;
@@ -77,7 +77,7 @@ void BM_MicroSeatSelection(benchmark::State& state) {
     std::vector<std::int64_t> demand(contests, static_cast<std::int64_t>(asks_per_contest));
     std::vector<std::int64_t> places(contests, static_cast<std::int64_t>(asks_per_contest / 3));
     const std::vector<std::span<const Ask>> lists{std::span<const Ask>(asks)};
-    SerialComm comm;
+    const migsim::Comm& comm = migsim::single_process();
     Thresholds out;
     for (auto _ : state) {
         find_thresholds(lists, demand, places, comm, out);

@@ -8,6 +8,8 @@
 #include <oneapi/tbb/parallel_for.h>
 
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <sstream>
@@ -16,12 +18,15 @@
 #include "migsim/output.hpp"
 #include "migsim/simulation.hpp"
 #include "io/sha256.hpp"
+#include "parallel/day_exchange.hpp"
 
 namespace migsim {
 
 namespace {
 
 using clock = std::chrono::steady_clock;   // wall time only: never a seed
+
+const Comm& world_of(const RunOptions& options) { return options.comm ? *options.comm : single_process(); }
 
 int thread_count(const RunOptions& options) {
     return options.threads > 0 ? options.threads : tbb::info::default_concurrency();
@@ -33,27 +38,96 @@ std::vector<std::uint64_t> seeds_of(const Scenario& s, int replicates) {
     return seeds;
 }
 
-// Steps `replicates` simulations of `scenario` through its days into `writer` (at `sample`).
-// Returns false if stopped.
-bool run_replicates(const Scenario& scenario, const RunOptions& options, Hdf5Writer& writer, int sample,
-                    int samples, RunResult& result, clock::time_point start) {
-    const int replicates = std::max(1, options.replicates);
-    std::vector<std::unique_ptr<Simulation>> sims;
-    for (std::uint64_t seed : seeds_of(scenario, replicates)) {
-        Scenario copy = scenario;
-        copy.settings.seed = seed;
-        sims.push_back(std::make_unique<Simulation>(copy, thread_count(options)));
-    }
-    const int days = scenario.settings.days;
-    for (int d = 0; d < days; ++d) {
-        if (options.stop && options.stop->load()) return false;
-        tbb::parallel_for(0, replicates, [&](int r) { sims[static_cast<std::size_t>(r)]->step(); });
-        std::int64_t agents = 0;
-        for (int r = 0; r < replicates; ++r) {
-            writer.write_day(sample, r, sims[static_cast<std::size_t>(r)]->today());
-            agents += sims[static_cast<std::size_t>(r)]->agents();
+// Fault injection for the tests of failing ranks (docs/CLUSTER.md): MIGSIM_TEST_FAULT=RANK:DAY
+// makes that rank throw at the start of that day, as a rank that hits a bug would.
+void inject_fault(const Comm& comm, int day) {
+    static const char* spec = std::getenv("MIGSIM_TEST_FAULT");
+    if (spec == nullptr) return;
+    int rank = -1, at = -1;
+    if (std::sscanf(spec, "%d:%d", &rank, &at) == 2 && rank == comm.rank() && at == day)
+        throw std::runtime_error("injected fault (MIGSIM_TEST_FAULT=" + std::string(spec) + ")");
+}
+
+// The replicates this rank steps: all of them when agents are split over ranks (every rank
+// holds a share of each), else every ranks-th from its own rank.
+std::vector<int> replicates_here(const Comm& comm, Decomposition decompose, int replicates) {
+    std::vector<int> mine;
+    const bool all = decompose == Decomposition::agents || comm.size() == 1;
+    for (int r = all ? 0 : comm.rank(); r < replicates; r += all ? 1 : comm.size()) mine.push_back(r);
+    return mine;
+}
+
+// Every replicate's totals of the day, on rank 0 (the writer's rank); empty on other ranks
+// when the replicates are spread over ranks.
+class DayCollector {
+public:
+    DayCollector(const Comm& comm, bool gathered, int replicates)
+        : comm_(comm), gathered_(gathered), received_(gathered ? static_cast<std::size_t>(replicates) : 0) {}
+
+    std::vector<const DayTotals*> collect(const std::vector<std::unique_ptr<Simulation>>& sims) {
+        std::vector<const DayTotals*> all;
+        if (!gathered_) {
+            for (const auto& sim : sims) all.push_back(&sim->today());
+            return all;
         }
-        writer.day_done(d + 1);
+        bytes_.clear();
+        for (const auto& sim : sims) detail::append_day(sim->today(), bytes_);
+        const auto from = comm_.gather(bytes_);
+        const std::size_t ranks = static_cast<std::size_t>(comm_.size());
+        for (std::size_t r = 0; r < from.size(); ++r) {   // rank r sent replicates r, r+ranks, ...
+            std::span<const std::byte> in(from[r]);
+            for (std::size_t k = r; k < received_.size(); k += ranks) in = detail::read_day(in, received_[k]);
+        }
+        for (const auto& t : received_) all.push_back(&t);
+        return all;
+    }
+
+private:
+    const Comm& comm_;
+    bool gathered_;
+    std::vector<DayTotals> received_;
+    std::vector<std::byte> bytes_;
+};
+
+// Steps the replicates of `scenario` through its days into `writer` (at `sample`; rank 0
+// only, null elsewhere). Returns false if stopped.
+bool run_replicates(const Scenario& scenario, const RunOptions& options, Hdf5Writer* writer, int sample,
+                    int samples, RunResult& result, clock::time_point start) {
+    const Comm& comm = world_of(options);
+    const int replicates = std::max(1, options.replicates);
+    const bool split_agents = options.decompose == Decomposition::agents && comm.size() > 1;
+    const std::vector<int> mine = replicates_here(comm, options.decompose, replicates);
+    std::vector<std::unique_ptr<Simulation>> sims;
+    on_every_rank(comm, [&] {
+        for (int r : mine) {
+            Scenario copy = scenario;
+            copy.settings.seed = scenario.settings.seed + static_cast<std::uint64_t>(r);
+            sims.push_back(std::make_unique<Simulation>(copy, thread_count(options),
+                                                        split_agents ? comm : single_process()));
+        }
+    });
+    DayCollector collector(comm, !split_agents && comm.size() > 1, replicates);
+    const int days = scenario.settings.days;
+    std::int64_t agents = 0;
+    for (int d = 0; d < days; ++d) {
+        if (comm.any(options.stop && options.stop->load())) {
+            result.agents += agents;
+            return false;
+        }
+        inject_fault(comm, d);
+        if (split_agents) {   // every step is collective: one replicate at a time, in order
+            for (auto& sim : sims) sim->step();
+        } else {
+            tbb::parallel_for(0, static_cast<int>(sims.size()), [&](int k) { sims[static_cast<std::size_t>(k)]->step(); });
+        }
+        const std::vector<const DayTotals*> day = collector.collect(sims);
+        if (comm.rank() != 0) continue;
+        agents = 0;
+        for (int r = 0; r < replicates; ++r) {
+            writer->write_day(sample, r, *day[static_cast<std::size_t>(r)]);
+            agents += day[static_cast<std::size_t>(r)]->agents_created;
+        }
+        writer->day_done(d + 1);
         result.agent_days += static_cast<double>(agents);
         result.days_completed = d + 1;
         if (options.progress) {
@@ -64,7 +138,7 @@ bool run_replicates(const Scenario& scenario, const RunOptions& options, Hdf5Wri
                               elapsed, elapsed / done * (total - done)});
         }
     }
-    for (const auto& sim : sims) result.agents += sim->agents();
+    result.agents += agents;
     return true;
 }
 
@@ -72,16 +146,21 @@ bool run_replicates(const Scenario& scenario, const RunOptions& options, Hdf5Wri
 
 RunResult run(const Scenario& scenario, const RunOptions& options) {
     const auto start = clock::now();
+    const Comm& comm = world_of(options);
     const int replicates = std::max(1, options.replicates);
-    RunInfo info{seeds_of(scenario, replicates), thread_count(options), 1, {}, {}, {}};
-    Hdf5Writer writer(options.output, scenario, info);
+    const RunInfo info{seeds_of(scenario, replicates), thread_count(options), comm.size(), options.decompose, {}, {}, {}};
+    std::unique_ptr<Hdf5Writer> writer;   // rank 0 writes; no other rank creates a file
+    on_every_rank(comm, [&] {
+        if (comm.rank() == 0) writer = std::make_unique<Hdf5Writer>(options.output, scenario, info);
+    });
     RunResult result;
-    result.interrupted = !run_replicates(scenario, options, writer, 0, 1, result, start);
+    result.interrupted = !run_replicates(scenario, options, writer.get(), 0, 1, result, start);
     result.wall_seconds = std::chrono::duration<double>(clock::now() - start).count();
+    if (!writer) return result;
     if (result.interrupted)
-        writer.flush();
+        writer->flush();
     else
-        writer.finish(result.wall_seconds);
+        writer->finish(result.wall_seconds);
     return result;
 }
 
@@ -100,8 +179,11 @@ RunResult run_sweep(const SweepPlan& plan, const RunOptions& options) {
         return load_scenario(plan.scenario, overrides);
     };
     // Every sample is loaded and checked before anything runs.
+    const Comm& comm = world_of(options);
     std::vector<Scenario> scenarios;
-    for (int k = 0; k < samples; ++k) scenarios.push_back(sample_scenario(k));
+    on_every_rank(comm, [&] {
+        for (int k = 0; k < samples; ++k) scenarios.push_back(sample_scenario(k));
+    });
 
     std::ostringstream spec;
     spec.precision(17);
@@ -113,23 +195,33 @@ RunResult run_sweep(const SweepPlan& plan, const RunOptions& options) {
         spec << "\nparameter " << plan.parameters[p] << ":";
         for (const auto& row : plan.values) spec << " " << row[p];
     }
-    RunInfo info{seeds_of(scenarios.front(), replicates), thread_count(options), 1, plan.parameters, plan.values, spec.str()};
-    std::unique_ptr<Hdf5Writer> writer = std::filesystem::exists(options.output)
-        ? std::make_unique<Hdf5Writer>(Hdf5Writer::Resume{}, options.output, info)
-        : std::make_unique<Hdf5Writer>(options.output, scenarios.front(), info);
-    const std::vector<bool> done = writer->completed_samples();
+    const RunInfo info{seeds_of(scenarios.front(), replicates), thread_count(options), comm.size(),
+                       options.decompose, plan.parameters, plan.values, spec.str()};
+    // Rank 0 opens (or resumes) the file and tells every rank which samples are done.
+    std::unique_ptr<Hdf5Writer> writer;
+    std::vector<std::int64_t> done(static_cast<std::size_t>(samples), 0);
+    on_every_rank(comm, [&] {
+        if (comm.rank() != 0) return;
+        writer = std::filesystem::exists(options.output)
+                     ? std::make_unique<Hdf5Writer>(Hdf5Writer::Resume{}, options.output, info)
+                     : std::make_unique<Hdf5Writer>(options.output, scenarios.front(), info);
+        const std::vector<bool> completed = writer->completed_samples();
+        for (int k = 0; k < samples; ++k) done[static_cast<std::size_t>(k)] = completed[static_cast<std::size_t>(k)];
+    });
+    comm.max(done);
     RunResult result;
     for (int k = 0; k < samples; ++k) result.samples_skipped += done[static_cast<std::size_t>(k)] ? 1 : 0;
     for (int k = 0; k < samples; ++k) {
         if (done[static_cast<std::size_t>(k)]) continue;
-        if (!run_replicates(scenarios[static_cast<std::size_t>(k)], options, *writer, k, samples, result, start)) {
+        if (!run_replicates(scenarios[static_cast<std::size_t>(k)], options, writer.get(), k, samples, result, start)) {
             result.interrupted = true;
             break;
         }
-        writer->sample_done(k);
+        if (writer) writer->sample_done(k);
         ++result.samples_run;
     }
     result.wall_seconds = std::chrono::duration<double>(clock::now() - start).count();
+    if (!writer) return result;
     if (result.interrupted)
         writer->flush();
     else

@@ -27,7 +27,7 @@ TEST(Selection, ExactlyThePlacesGoToTheSmallestKeysForAnySplit) {
     std::vector<std::int64_t> demand(contests, 0);
     for (const auto& a : asks) ++demand[a.contest];
     const std::vector<std::int64_t> places = {10, 0, 100000, 777};
-    SerialComm comm;
+    const migsim::Comm& comm = migsim::single_process();
     for (std::size_t lists : {1u, 2u, 3u, 8u}) {
         std::vector<std::span<const Ask>> split;
         const std::size_t per = asks.size() / lists;

@@ -5,6 +5,7 @@
 #include <sstream>
 #include <cstdio>
 #include <cmath>
+#include <functional>
 #include <iomanip>
 #include <iostream>
 
@@ -30,26 +31,47 @@ std::vector<std::string> overrides_of(const RunArgs& args) {
     return overrides;
 }
 
-// Runs `body` (a run or a sweep) with Ctrl-C/SIGTERM stopping it between days and a progress
-// line on stderr unless quiet.
+// Runs `body` (a run or a sweep) with Ctrl-C/SIGTERM stopping it between days (on any rank:
+// the ranks agree every day) and a progress line on stderr from rank 0 unless quiet.
 template <class Body>
-RunResult with_progress(const RunArgs& args, const std::string& output, Body body) {
+RunResult with_progress(const RunArgs& args, const Comm& world, const std::string& output, Body body) {
     std::signal(SIGINT, on_signal);
     std::signal(SIGTERM, on_signal);
-    ProgressLine progress(!args.quiet);
-    const RunResult result = body(RunOptions{output, args.threads, std::ref(progress), &stop_requested, args.replicates});
+    ProgressLine progress(!args.quiet && world.rank() == 0);
+    RunOptions options{output, args.threads, std::ref(progress), &stop_requested, args.replicates};
+    options.comm = &world;
+    options.decompose = args.decompose == "agents" ? Decomposition::agents : Decomposition::replicates;
+    const RunResult result = body(options);
     progress.finish();
     return result;
 }
 
+// Loads the scenario on every rank and checks that all of them read the same one (ranks on
+// different nodes may see different files).
+Scenario load_on_every_rank(const Comm& world, const std::string& path, const std::vector<std::string>& overrides) {
+    Scenario scenario;
+    on_every_rank(world, [&] { scenario = load_scenario(path, overrides); });
+    on_every_rank(world, [&] {
+        if (world.size() == 1) return;
+        std::uint64_t digest = std::hash<std::string>{}(scenario.resolved_text);
+        std::int64_t seen[2] = {static_cast<std::int64_t>(digest >> 1), static_cast<std::int64_t>(~digest >> 1)};
+        world.max(seen);   // the largest and (negated) the smallest digest over ranks
+        if (seen[0] != static_cast<std::int64_t>(digest >> 1) || seen[1] != static_cast<std::int64_t>(~digest >> 1))
+            throw ScenarioError(path + ": the ranks read different scenarios (do all nodes see the same files, "
+                                       "and were they changed during the start?)");
+    });
+    return scenario;
+}
+
 }  // namespace
 
-int run_command(const RunArgs& args) {
-    const Scenario scenario = load_scenario(args.scenario, overrides_of(args));
+int run_command(const RunArgs& args, const Comm& world) {
+    const Scenario scenario = load_on_every_rank(world, args.scenario, overrides_of(args));
     const std::string output = args.output.empty() ? scenario.settings.name + ".h5" : args.output;
 
-    const RunResult result = with_progress(args, output, [&](const RunOptions& o) { return run(scenario, o); });
+    const RunResult result = with_progress(args, world, output, [&](const RunOptions& o) { return run(scenario, o); });
 
+    if (world.rank() != 0) return result.interrupted ? exit_interrupted : exit_ok;
     if (!args.quiet) std::cout << describe_output(output) << "\n";
     std::cout << "wrote " << output << " (" << result.days_completed << " days, " << result.agents
               << " agents, " << result.wall_seconds << " s)\n";
@@ -85,11 +107,15 @@ int info_command(const std::string& path, bool checksums) {
     return exit_ok;
 }
 
-int sweep_command(const RunArgs& args) {
-    const Scenario base = load_scenario(args.scenario, overrides_of(args));
-    const SweepPlan plan = plan_sweep(args.scenario, overrides_of(args), args.parameters, args.samples, base.settings.seed);
+int sweep_command(const RunArgs& args, const Comm& world) {
+    const Scenario base = load_on_every_rank(world, args.scenario, overrides_of(args));
+    SweepPlan plan;
+    on_every_rank(world, [&] {
+        plan = plan_sweep(args.scenario, overrides_of(args), args.parameters, args.samples, base.settings.seed);
+    });
     const std::string output = args.output.empty() ? base.settings.name + "-sweep.h5" : args.output;
-    const RunResult result = with_progress(args, output, [&](const RunOptions& o) { return run_sweep(plan, o); });
+    const RunResult result = with_progress(args, world, output, [&](const RunOptions& o) { return run_sweep(plan, o); });
+    if (world.rank() != 0) return result.interrupted ? exit_interrupted : exit_ok;
     if (!result.interrupted)
         std::cout << "wrote " << output << ": " << plan.values.size() << " samples x " << args.replicates
               << " replicates (" << result.samples_run << " run now, " << result.samples_skipped

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "migsim/comm.hpp"
+
 namespace migsim::cli {
 
 inline constexpr int exit_ok = 0;
@@ -19,6 +21,7 @@ struct RunArgs {
     std::vector<std::string> overrides;
     bool quiet = false;
     int replicates = 1;
+    std::string decompose = "replicates";   // over MPI ranks: replicates or agents
     // sweep only
     std::vector<std::string> parameters;
     int samples = 0;
@@ -35,10 +38,11 @@ struct CompareArgs {
     std::string base, variant, by = "total", window, format = "table";
 };
 
-int run_command(const RunArgs& args);
+// Run and sweep are collective: every rank calls them (rank 0 writes and prints).
+int run_command(const RunArgs& args, const Comm& world);
 int validate_command(const std::string& scenario, const std::vector<std::string>& overrides);
 int info_command(const std::string& path, bool checksums);
-int sweep_command(const RunArgs& args);
+int sweep_command(const RunArgs& args, const Comm& world);
 int compare_command(const CompareArgs& args);
 int generate_command(const GenerateArgs& args);
 

@@ -1,16 +1,51 @@
 // migsim: the command-line front end. Thin: it parses arguments, calls the library, and turns
 // every error into one line on stderr and an exit code (2: bad input, 3: output trouble).
+// Under mpirun every rank runs this; run and sweep are collective, the other commands run on
+// rank 0 alone (docs/CLUSTER.md).
 #include <CLI/CLI.hpp>
 
 #include <iostream>
 
 #include "commands.hpp"
+#include "migsim/comm.hpp"
 #include "migsim/errors.hpp"
 #include "migsim/output.hpp"
 
 using namespace migsim;
 
+namespace {
+
+int exit_code_of(AgreedFailure::Kind kind) {
+    switch (kind) {
+        case AgreedFailure::input: return cli::exit_bad_input;
+        case AgreedFailure::output: return cli::exit_output;
+        default: return 1;
+    }
+}
+
+// One line on stderr for `error` (naming the rank when there are several); its exit code.
+int report(const std::exception_ptr& error, const Comm& world) {
+    const std::string rank = world.size() > 1 ? "rank " + std::to_string(world.rank()) + ": " : "";
+    try {
+        std::rethrow_exception(error);
+    } catch (const ScenarioError& e) {
+        std::cerr << "migsim: " << rank << "error: " << e.what() << "\n";
+        return cli::exit_bad_input;
+    } catch (const OutputError& e) {
+        std::cerr << "migsim: " << rank << "output error: " << e.what() << "\n";
+        return cli::exit_output;
+    } catch (const std::exception& e) {
+        std::cerr << "migsim: " << rank << "internal error: " << e.what() << "\n";
+    } catch (...) {
+        std::cerr << "migsim: " << rank << "internal error\n";
+    }
+    return 1;
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
+    const std::unique_ptr<Comm> world = start_world(argc, argv);
     CLI::App app{"migsim: agent-based simulation of migration routes, border control, smuggler "
                  "markets and regular pathways.\nOne step is one day; same scenario and seed give "
                  "bit-identical output on any thread count."};
@@ -48,6 +83,11 @@ int main(int argc, char** argv) {
                     "summaries (mean, 5/50/95% quantiles)")
         ->check(CLI::Range(1, 100000));
     run->add_flag("-q,--quiet", run_args.quiet, "no progress line and no summary table");
+    run->add_option("--decompose", run_args.decompose,
+                    "under mpirun: 'replicates' (default; ranks take whole replicates) or 'agents' (every "
+                    "replicate split over all ranks by agent id); the file is the same bytes either way "
+                    "(docs/CLUSTER.md)")
+        ->check(CLI::IsMember({"replicates", "agents"}));
     run->footer("Progress (day, agents, agent-days per second, time left) goes to stderr; Ctrl-C stops "
                 "after the current day and keeps the file.");
 
@@ -70,6 +110,9 @@ int main(int argc, char** argv) {
     sweep->add_option("--threads", sweep_args.threads, "worker threads (default: all cores)")->check(CLI::Range(0, 1024));
     sweep->add_option("--set", sweep_args.overrides, "override a parameter for every sample, KEY=VALUE");
     sweep->add_flag("-q,--quiet", sweep_args.quiet, "no progress line");
+    sweep->add_option("--decompose", sweep_args.decompose,
+                      "under mpirun: 'replicates' (ranks take each sample's replicates) or 'agents'")
+        ->check(CLI::IsMember({"replicates", "agents"}));
     sweep->footer("Example: migsim sweep scenarios/toy --param border:strait.patrol=0.2:0.8:7 --replicates 5 -o sweep.h5\n"
                   "Interrupted (Ctrl-C)? Run the same command again: finished samples are kept.");
 
@@ -137,27 +180,32 @@ int main(int argc, char** argv) {
 
     try {
         app.parse(argc, argv);
-    } catch (const CLI::ParseError& e) {
+    } catch (const CLI::ParseError& e) {   // every rank parsed the same arguments: rank 0 speaks
+        if (world->rank() != 0) return e.get_exit_code() == 0 ? cli::exit_ok : cli::exit_bad_input;
         if (e.get_exit_code() == 0) return app.exit(e);   // --help, --version
         std::cerr << "migsim: error: " << e.what() << " (run 'migsim --help' for usage)\n";
         return cli::exit_bad_input;
     }
     try {
-        if (*run) return cli::run_command(run_args);
-        if (*validate) return cli::validate_command(validate_path, validate_overrides);
-        if (*info) return cli::info_command(info_path, checksums);
-        if (*sweep) return cli::sweep_command(sweep_args);
-        if (*compare) return cli::compare_command(compare_args);
-        if (*generate) return cli::generate_command(generate_args);
-    } catch (const ScenarioError& e) {
-        std::cerr << "migsim: error: " << e.what() << "\n";
-        return cli::exit_bad_input;
-    } catch (const OutputError& e) {
-        std::cerr << "migsim: output error: " << e.what() << "\n";
-        return cli::exit_output;
-    } catch (const std::exception& e) {
-        std::cerr << "migsim: internal error: " << e.what() << "\n";
-        return 1;
+        if (*run) return cli::run_command(run_args, *world);
+        if (*sweep) return cli::sweep_command(sweep_args, *world);
+        int code = cli::exit_ok;
+        on_every_rank(*world, [&] {
+            if (world->rank() != 0) return;
+            if (*validate) code = cli::validate_command(validate_path, validate_overrides);
+            if (*info) code = cli::info_command(info_path, checksums);
+            if (*compare) code = cli::compare_command(compare_args);
+            if (*generate) code = cli::generate_command(generate_args);
+        });
+        return code;
+    } catch (const AgreedFailure& e) {   // every rank knows: each ends cleanly, one reports
+        if (e.reporter()) report(e.original(), *world);
+        return exit_code_of(e.kind());
+    } catch (...) {
+        // This rank failed alone, in the middle of a run: the others are waiting for it in a
+        // collective call. Ending the whole job is the only way not to leave them hanging.
+        const int code = report(std::current_exception(), *world);
+        if (world->size() > 1) world->abort(code);
+        return code;
     }
-    return cli::exit_ok;
 }

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "migsim/comm.hpp"
 #include "migsim/scenario.hpp"
 #include "migsim/simulation.hpp"
 
@@ -20,6 +21,7 @@ struct RunInfo {
     std::vector<std::uint64_t> seeds;   // one per replicate
     int threads = 1;
     int ranks = 1;
+    Decomposition decomposition = Decomposition::replicates;
     // Sweeps only: the swept keys and, per sample, their values; `sweep_spec` identifies the
     // sweep so that a resumed sweep can check the file is its own.
     std::vector<std::string> parameters;

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "migsim/comm.hpp"
 #include "migsim/scenario.hpp"
 
 namespace migsim {
@@ -30,8 +31,13 @@ struct RunOptions {
     std::function<void(const Progress&)> progress;  // called after every day
     const std::atomic<bool>* stop = nullptr;        // checked between days
     int replicates = 1;                             // seeds seed, seed+1, ...
+    // Ranks: null is this process alone. Every rank calls run() (or run_sweep()) with the same
+    // arguments; rank 0 writes the file, the others write nothing and get no progress calls.
+    const Comm* comm = nullptr;
+    Decomposition decompose = Decomposition::replicates;
 };
 
+// On rank 0 every field is the run's; on other ranks only `interrupted` and the wall time.
 struct RunResult {
     int days_completed = 0;
     bool interrupted = false;

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "migsim/comm.hpp"
 #include "migsim/scenario.hpp"
 
 namespace migsim {
@@ -50,8 +51,10 @@ struct DayTotals {
 
 class Simulation {
 public:
-    // `threads` = 0: as many as TBB's default arena allows. The result does not depend on it.
-    explicit Simulation(const Scenario& scenario, int threads = 0);
+    // `threads` = 0: as many as TBB's default arena allows. With a `comm` of several ranks the
+    // agents are split over them (agent decomposition; every rank calls step() together and
+    // sees the same totals). The result depends on neither.
+    explicit Simulation(const Scenario& scenario, int threads = 0, const Comm& comm = single_process());
     ~Simulation();
     Simulation(const Simulation&) = delete;
     Simulation& operator=(const Simulation&) = delete;
@@ -60,7 +63,8 @@ public:
     [[nodiscard]] int day() const;                         // days completed
     [[nodiscard]] const DayTotals& today() const;          // totals of the last completed day
     [[nodiscard]] const Scenario& scenario() const;        // with today's events applied
-    [[nodiscard]] std::int64_t agents() const;             // created so far
+    [[nodiscard]] std::int64_t agents() const;             // created so far, on all ranks
+    [[nodiscard]] std::int64_t agents_here() const;        // held by this rank
     [[nodiscard]] static std::size_t hot_bytes_per_agent();
 
 private:

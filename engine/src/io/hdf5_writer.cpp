@@ -433,6 +433,7 @@ Hdf5Writer::Hdf5Writer(const std::string& path, const Scenario& s, const RunInfo
     write_attribute(root, "git_revision", git_revision());
     write_attribute(root, "threads", static_cast<std::int64_t>(info.threads));
     write_attribute(root, "ranks", static_cast<std::int64_t>(info.ranks));
+    write_attribute(root, "decomposition", info.decomposition == Decomposition::agents ? "agents" : "replicates");
     write_attribute(root, "seed", static_cast<std::int64_t>(info.seeds.front()));
     write_attribute(root, "replicates", static_cast<std::int64_t>(w.replicates));
     if (w.sweep) write_attribute(root, "sweep_spec", info.sweep_spec);

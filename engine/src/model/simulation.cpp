@@ -25,7 +25,7 @@
 #include "model/draws.hpp"
 #include "model/outward.hpp"
 #include "model/route_choice.hpp"
-#include "parallel/comm.hpp"
+#include "migsim/comm.hpp"
 #include "parallel/selection.hpp"
 
 namespace migsim {
@@ -60,7 +60,11 @@ struct Simulation::Impl {
     // threads on a 2-core machine (the determinism tests rely on it).
     tbb::global_control parallelism;
     tbb::task_arena arena;
-    SerialComm comm;
+    // Agent decomposition: this rank holds the agents whose global id is rank (mod ranks), and
+    // every draw is keyed on the global id, so who holds an agent never changes what it does.
+    const Comm& comm;
+    const std::uint32_t rank, ranks;
+    std::int64_t created = 0;   // agents created so far, on all ranks
     AgentStore agents;
     RouteChoice choice;
     Outward outward;
@@ -78,14 +82,15 @@ struct Simulation::Impl {
     int day = 0;
     DayTotals today;
 
-    Impl(const Scenario& s, int threads)
+    Impl(const Scenario& s, int threads, const Comm& c)
         : current(s), L(s.links.size()), M(s.markets.size()),
           parallelism(tbb::global_control::max_allowed_parallelism,
                        static_cast<std::size_t>(std::max(threads, tbb::info::default_concurrency()))),
-          arena(threads > 0 ? threads : tbb::task_arena::automatic), choice(s), outward(s), conditions(s),
+          arena(threads > 0 ? threads : tbb::task_arena::automatic), comm(c),
+          rank(static_cast<std::uint32_t>(c.rank())), ranks(static_cast<std::uint32_t>(c.size())), choice(s), outward(s), conditions(s),
           layout(s), workers([this] { return Worker{Counters(layout), {}, Counters(layout)}; }), totals(layout),
           demand(M + s.pathways.size()), places(M + s.pathways.size()) {
-        agents.reserve(static_cast<std::size_t>(s.total_agents()));
+        agents.reserve(static_cast<std::size_t>(s.total_agents() / ranks + 1));
         package_next.assign(M * s.locations.size(), no_index);
         for (std::size_t m = 0; m < M; ++m)
             if (s.markets[m].links.size() > 1)
@@ -102,6 +107,9 @@ struct Simulation::Impl {
         for (const auto& link : s.links) travel_days.push_back(s.travel_days(link));
         totals.zero();
     }
+
+    // The global id of this rank's agent i (ids are dealt round-robin over ranks).
+    [[nodiscard]] std::uint32_t id(std::uint32_t i) const { return i * ranks + rank; }
 
     // ---- per-agent actions (called from worker threads; touch only agent i and `w`)
 
@@ -223,7 +231,7 @@ struct Simulation::Impl {
         static constexpr Option wait{};   // kind stay
         const int profile = agents.profile[i];
         for (std::uint32_t round = 0; round < max_rounds; ++round) {
-            const Words words = draw(current.settings.seed, i, day, Purpose::choice, round);
+            const Words words = draw(current.settings.seed, id(i), day, Purpose::choice, round);
             const Option& o = choice.sample(at, profile, words[0], words[1]);
             if (o.kind != Option::Kind::link || outward.allows(agents.origin[i], o.index)) return o;
         }
@@ -245,7 +253,7 @@ struct Simulation::Impl {
             const int next = package_next[(agents.ticket[i] - 1u) * current.locations.size() + at];
             if (next != no_index) {
                 attempt(i, static_cast<std::size_t>(next), Passage::smuggled,
-                        draw(current.settings.seed, i, day, Purpose::crossing), w);
+                        draw(current.settings.seed, id(i), day, Purpose::crossing), w);
                 return false;
             }
             agents.ticket[i] = no_ticket;
@@ -272,13 +280,13 @@ struct Simulation::Impl {
         }
         if (money < link.cost) return false;
         money -= static_cast<float>(link.cost);
-        attempt(i, o.index, o.passage, draw(current.settings.seed, i, day, Purpose::crossing), w);
+        attempt(i, o.index, o.passage, draw(current.settings.seed, id(i), day, Purpose::crossing), w);
         return false;
     }
 
     void ask(std::uint32_t i, std::size_t contest, std::size_t option, Worker& w) const {
-        const Words words = draw(current.settings.seed, i, day, Purpose::crossing);
-        w.asks.push_back({priority_key(words[0], i), i, static_cast<std::uint16_t>(contest),
+        const Words words = draw(current.settings.seed, id(i), day, Purpose::crossing);
+        w.asks.push_back({priority_key(words[0], id(i)), i, static_cast<std::uint16_t>(contest),
                           static_cast<std::uint16_t>(option)});
     }
 
@@ -307,7 +315,7 @@ struct Simulation::Impl {
                 w.counts(Count::profile_seats, agents.profile[i])++;
                 agents.money[i] -= static_cast<float>(conditions.today().market_price[m]);
                 if (current.markets[m].links.size() > 1) agents.ticket[i] = static_cast<std::uint8_t>(m + 1);
-                attempt(i, a.option, Passage::smuggled, draw(current.settings.seed, i, day, Purpose::crossing), w);
+                attempt(i, a.option, Passage::smuggled, draw(current.settings.seed, id(i), day, Purpose::crossing), w);
             }
         } else if (wins) {
             const Pathway& p = current.pathways[a.option];
@@ -337,14 +345,16 @@ struct Simulation::Impl {
             if (offset < 0 || offset >= row.spread_days) continue;
             const std::int64_t n = row.count / row.spread_days + (offset < row.count % row.spread_days ? 1 : 0);
             const Profile& p = current.profiles[static_cast<std::size_t>(row.profile)];
-            for (std::int64_t k = 0; k < n; ++k) {
-                const auto id = static_cast<std::uint32_t>(agents.size());
-                const Words words = draw(current.settings.seed, id, day, Purpose::budget);
+            // Global ids created..created+n-1; this rank's are those equal to rank (mod ranks).
+            const std::int64_t first = created + (rank + ranks - created % ranks) % ranks;
+            for (std::int64_t g = first; g < created + n; g += ranks) {
+                const Words words = draw(current.settings.seed, static_cast<std::uint32_t>(g), day, Purpose::budget);
                 const double z = std::sqrt(-2 * std::log(unit(words[0]))) * std::cos(2 * std::numbers::pi * unit(words[1]));
                 agents.add(static_cast<std::uint16_t>(row.origin), static_cast<std::uint8_t>(row.profile),
                            static_cast<float>(p.budget_median * std::exp(p.budget_sigma * z)),
                            static_cast<std::uint16_t>(day));
             }
+            created += n;
         }
     }
 
@@ -418,7 +428,7 @@ struct Simulation::Impl {
 
     void publish() {
         today.day = day;
-        today.agents_created = static_cast<std::int64_t>(agents.size());
+        today.agents_created = created;
         for (std::size_t s = 0; s < status_count; ++s) today.status_counts[s] = totals(Count::status, s);
         const std::size_t N = current.locations.size(), B = current.borders.size(), P = current.pathways.size();
         copy_section(Count::location_population, N, today.location_population);
@@ -452,14 +462,15 @@ struct Simulation::Impl {
     }
 };
 
-Simulation::Simulation(const Scenario& scenario, int threads)
-    : impl_(std::make_unique<Impl>(scenario, threads)) {}
+Simulation::Simulation(const Scenario& scenario, int threads, const Comm& comm)
+    : impl_(std::make_unique<Impl>(scenario, threads, comm)) {}
 Simulation::~Simulation() = default;
 void Simulation::step() { impl_->step(); }
 int Simulation::day() const { return impl_->day; }
 const DayTotals& Simulation::today() const { return impl_->today; }
 const Scenario& Simulation::scenario() const { return impl_->current; }
-std::int64_t Simulation::agents() const { return static_cast<std::int64_t>(impl_->agents.size()); }
+std::int64_t Simulation::agents() const { return impl_->created; }
+std::int64_t Simulation::agents_here() const { return static_cast<std::int64_t>(impl_->agents.size()); }
 std::size_t Simulation::hot_bytes_per_agent() { return AgentStore::hot_bytes; }
 
 }  // namespace migsim

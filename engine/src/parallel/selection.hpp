@@ -11,7 +11,7 @@
 #include <span>
 #include <vector>
 
-#include "parallel/comm.hpp"
+#include "migsim/comm.hpp"
 
 namespace migsim::detail {
 
