@@ -1,6 +1,9 @@
 // The world of a build with MIGSIM_WITH_MPI: MPI's processes. The only file that includes
 // mpi.h. MPI is called from the main thread only (TBB's workers never communicate), so
 // MPI_THREAD_FUNNELED is all that is asked of the library.
+// The C API only: without these, Open MPI also pulls in its deprecated C++ bindings.
+#define OMPI_SKIP_MPICXX 1
+#define MPICH_SKIP_MPICXX 1
 #include <mpi.h>
 
 #include <cstdlib>

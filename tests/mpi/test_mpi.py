@@ -1,0 +1,158 @@
+"""MPI runs (ctest label `mpi`, built with -DMIGSIM_WITH_MPI=ON; docs/CLUSTER.md).
+
+The determinism contract across ranks: 1, 2 and 3 ranks x 1 and 2 threads, in both
+decompositions, give the same bytes in every dataset as one process; only rank 0 writes a
+file; a rank that fails or is stopped ends the whole job with a clear message and a non-zero
+exit, never a hang (every call has a timeout).
+
+Environment: MIGSIM_BIN (the MPI build's migsim) and MIGSIM_MPIRUN (the launcher with its
+flags, e.g. "mpirun --allow-run-as-root --oversubscribe").
+"""
+from __future__ import annotations
+
+import os
+import shlex
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+h5py = pytest.importorskip("h5py")
+np = pytest.importorskip("numpy")
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+MEDITERRANEAN = REPO_ROOT / "scenarios" / "mediterranean"
+VISAS = MEDITERRANEAN / "variants" / "humanitarian-visas.yml"
+MIGSIM = str(REPO_ROOT / os.environ.get("MIGSIM_BIN", "build/mpi/tools/migsim/migsim"))
+MPIRUN = shlex.split(os.environ.get("MIGSIM_MPIRUN", "mpirun --allow-run-as-root --oversubscribe"))
+
+# A short Mediterranean run in which both kinds of scarce places are contested: smugglers'
+# seats (Aegean and Nador capacities cut) on most days and humanitarian visas (quota cut) on
+# some, so that the exact selection across ranks is exercised, not only the sums.
+CONTESTED = ["run", str(VISAS), "--days", "150", "--replicates", "3", "-q",
+             "--set", "market:aegean_smugglers.capacity=40", "--set", "market:nador_boats.capacity=8",
+             "--set", "pathway:humanitarian_visa.quota=150"]
+
+
+def launch(ranks: int, *args, timeout: float = 120, env: dict | None = None, cwd=None):
+    command = [*MPIRUN, "-np", str(ranks), MIGSIM, *map(str, args)] if ranks else [MIGSIM, *map(str, args)]
+    return subprocess.run(command, capture_output=True, text=True, timeout=timeout, cwd=cwd,
+                          env={**os.environ, **(env or {})})
+
+
+def checksums(path: Path) -> list[str]:
+    result = launch(0, "info", "--checksums", path)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.splitlines()
+
+
+@pytest.fixture(scope="module")
+def serial(tmp_path_factory) -> list[str]:
+    out = tmp_path_factory.mktemp("serial") / "serial.h5"
+    result = launch(0, *CONTESTED, "--threads", "1", "-o", out)
+    assert result.returncode == 0, result.stderr
+    with h5py.File(out, "r") as f:   # the run really contests places (else the test is weak)
+        assert (f["market_unmet_demand"][0].sum(axis=1) > 0).sum() > 100
+        applied, admitted = f["pathway_applications"][0], f["pathway_admissions"][0]
+        assert ((admitted.sum(axis=1) > 0) & ((applied - admitted).sum(axis=1) > 0)).any()
+    return checksums(out)
+
+
+@pytest.mark.parametrize("decompose", ["replicates", "agents"])
+@pytest.mark.parametrize("ranks", [1, 2, 3])
+@pytest.mark.parametrize("threads", [1, 2])
+def test_ranks_and_threads_give_the_serial_bytes(serial, tmp_path, decompose, ranks, threads):
+    out = tmp_path / "run.h5"
+    result = launch(ranks, *CONTESTED, "--threads", threads, "--decompose", decompose, "-o", out, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert checksums(out) == serial
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run.h5"]   # only rank 0 wrote
+    with h5py.File(out, "r") as f:
+        assert f.attrs["ranks"] == ranks
+        assert f.attrs["decomposition"] == decompose
+        assert f.attrs["completed"] == 1
+
+
+@pytest.mark.parametrize("decompose", ["replicates", "agents"])
+def test_a_sweep_over_ranks_is_the_serial_sweep(tmp_path, decompose):
+    args = [MEDITERRANEAN, "--days", "60", "--replicates", "2", "-q",
+            "--param", "border:turkey_sea.patrol=0.2,0.8", "--threads", "1"]
+    one, three = tmp_path / "one.h5", tmp_path / "three.h5"
+    assert launch(0, "sweep", *args, "-o", one).returncode == 0
+    result = launch(3, "sweep", *args, "--decompose", decompose, "-o", three)
+    assert result.returncode == 0, result.stderr
+    assert checksums(three) == checksums(one)
+
+
+def test_a_rank_that_fails_mid_run_ends_the_job(tmp_path):
+    start = time.monotonic()
+    result = launch(3, "run", MEDITERRANEAN, "--days", "40", "-q", "-o", tmp_path / "f.h5",
+                    env={"MIGSIM_TEST_FAULT": "1:5"}, timeout=60)
+    assert result.returncode != 0
+    assert "migsim: rank 1: internal error: injected fault" in result.stderr
+    assert time.monotonic() - start < 60
+    with h5py.File(tmp_path / "f.h5", "r") as f:   # rank 0's file says it is not complete
+        assert f.attrs["completed"] == 0
+
+
+def test_output_error_on_rank_0_alone_ends_every_rank(tmp_path):
+    result = launch(2, "run", MEDITERRANEAN, "--days", "5", "-q", "-o", tmp_path / "missing-dir" / "x.h5", timeout=60)
+    assert result.returncode == 3
+    assert "rank 0: output error" in result.stderr and "cannot create the output file" in result.stderr
+
+
+def test_bad_input_everywhere_is_reported_once(tmp_path):
+    result = launch(3, "run", MEDITERRANEAN, "--days", "5", "--set", "border:turkey_sea.patrol=1.5", "-o",
+                    tmp_path / "x.h5", timeout=60)
+    assert result.returncode == 2
+    assert result.stderr.count("migsim: ") == 1 and "turkey_sea.patrol" in result.stderr, result.stderr
+    assert not (tmp_path / "x.h5").exists()
+
+
+def shell_per_rank(ranks: int, script: str, timeout: float = 60, cwd=None):
+    """Runs `script` under sh on every rank, with $R the rank and $M the migsim binary."""
+    body = f'R=$OMPI_COMM_WORLD_RANK; M={shlex.quote(MIGSIM)}; {script}'
+    return subprocess.run([*MPIRUN, "-np", str(ranks), "sh", "-c", body], capture_output=True, text=True,
+                          timeout=timeout, cwd=cwd)
+
+
+def test_bad_input_on_one_rank_is_reported_by_that_rank(tmp_path):
+    result = shell_per_rank(2, f'if [ $R = 1 ]; then S=/nonexistent; else S={MEDITERRANEAN}; fi; '
+                               f'exec $M run $S --days 5 -q -o {tmp_path}/x.h5')
+    assert result.returncode == 2
+    assert "rank 1: error: /nonexistent" in result.stderr
+
+
+def test_ranks_that_read_different_scenarios_refuse_to_run(tmp_path):
+    result = shell_per_rank(2, f'exec $M run {MEDITERRANEAN} --days 5 --set days=$((5 + R)) -q -o {tmp_path}/x.h5')
+    assert result.returncode == 2
+    assert "the ranks read different scenarios" in result.stderr
+
+
+def test_a_signal_to_one_rank_stops_all_after_the_day(tmp_path):
+    # Rank 1 sends itself SIGTERM after 1.5 s; the ranks agree to stop after that day, rank 0
+    # flushes every finished day and all exit with 130.
+    out = tmp_path / "stopped.h5"
+    result = shell_per_rank(2, f'if [ $R = 1 ]; then (sleep 1.5; kill -TERM $$) & fi; '
+                               f'exec $M run {MEDITERRANEAN} --threads 1 -q -o {out}', timeout=120)
+    assert result.returncode == 130, result.stderr
+    with h5py.File(out, "r") as f:
+        done = int(f.attrs["days_completed"])
+        assert 0 < done < 1461 and f.attrs["completed"] == 0
+        assert f["time"].shape[0] == done
+        assert (f["agents_created"][0, :done] > 0).all()
+
+
+def test_a_killed_rank_ends_the_job(tmp_path):
+    out = tmp_path / "killed.h5"
+    start = time.monotonic()
+    result = shell_per_rank(2, f'if [ $R = 1 ]; then (sleep 1.5; kill -KILL $$) & fi; '
+                               f'exec $M run {MEDITERRANEAN} --threads 1 -q -o {out}', timeout=120)
+    assert result.returncode != 0
+    assert time.monotonic() - start < 120
+    with h5py.File(out, "r") as f:   # what rank 0 flushed before the job ended is readable
+        assert f.attrs["completed"] == 0
+        done = int(f.attrs["days_completed"])
+        assert f["status_counts"][0, :done].shape[0] == done
