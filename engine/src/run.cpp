@@ -6,6 +6,7 @@
 
 #include <oneapi/tbb/info.h>
 #include <oneapi/tbb/parallel_for.h>
+#include <oneapi/tbb/task_arena.h>
 
 #include <chrono>
 #include <cstdio>
@@ -107,6 +108,8 @@ bool run_replicates(const Scenario& scenario, const RunOptions& options, Hdf5Wri
         }
     });
     DayCollector collector(comm, !split_agents && comm.size() > 1, replicates);
+    // Replicates step side by side on at most --threads threads in all (each also parallel inside).
+    tbb::task_arena replicate_arena(thread_count(options));
     const int days = scenario.settings.days;
     std::int64_t agents = 0;
     for (int d = 0; d < days; ++d) {
@@ -118,7 +121,9 @@ bool run_replicates(const Scenario& scenario, const RunOptions& options, Hdf5Wri
         if (split_agents) {   // every step is collective: one replicate at a time, in order
             for (auto& sim : sims) sim->step();
         } else {
-            tbb::parallel_for(0, static_cast<int>(sims.size()), [&](int k) { sims[static_cast<std::size_t>(k)]->step(); });
+            replicate_arena.execute([&] {
+                tbb::parallel_for(0, static_cast<int>(sims.size()), [&](int k) { sims[static_cast<std::size_t>(k)]->step(); });
+            });
         }
         const std::vector<const DayTotals*> day = collector.collect(sims);
         if (comm.rank() != 0) continue;
@@ -154,8 +159,10 @@ RunResult run(const Scenario& scenario, const RunOptions& options) {
         if (comm.rank() == 0) writer = std::make_unique<Hdf5Writer>(options.output, scenario, info);
     });
     RunResult result;
+    const Comm::Traffic before = comm.traffic();
     result.interrupted = !run_replicates(scenario, options, writer.get(), 0, 1, result, start);
     result.wall_seconds = std::chrono::duration<double>(clock::now() - start).count();
+    result.traffic = {comm.traffic().collectives - before.collectives, comm.traffic().bytes - before.bytes};
     if (!writer) return result;
     if (result.interrupted)
         writer->flush();
@@ -210,6 +217,7 @@ RunResult run_sweep(const SweepPlan& plan, const RunOptions& options) {
     });
     comm.max(done);
     RunResult result;
+    const Comm::Traffic before = comm.traffic();
     for (int k = 0; k < samples; ++k) result.samples_skipped += done[static_cast<std::size_t>(k)] ? 1 : 0;
     for (int k = 0; k < samples; ++k) {
         if (done[static_cast<std::size_t>(k)]) continue;
@@ -221,6 +229,7 @@ RunResult run_sweep(const SweepPlan& plan, const RunOptions& options) {
         ++result.samples_run;
     }
     result.wall_seconds = std::chrono::duration<double>(clock::now() - start).count();
+    result.traffic = {comm.traffic().collectives - before.collectives, comm.traffic().bytes - before.bytes};
     if (!writer) return result;
     if (result.interrupted)
         writer->flush();

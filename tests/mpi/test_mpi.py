@@ -156,3 +156,34 @@ def test_a_killed_rank_ends_the_job(tmp_path):
         assert f.attrs["completed"] == 0
         done = int(f.attrs["days_completed"])
         assert f["status_counts"][0, :done].shape[0] == done
+
+
+def slurm_script(name: str, *args, env: dict, cwd: Path):
+    launch_env = {**os.environ, "MIGSIM": MIGSIM, "LAUNCH": shlex.join([*MPIRUN, "-np", "2"]), **env}
+    return subprocess.run(["bash", str(REPO_ROOT / "tools" / "slurm" / name), *map(str, args)], capture_output=True,
+                          text=True, timeout=120, cwd=cwd, env=launch_env)
+
+
+def test_the_slurm_array_script_runs_its_line(tmp_path):
+    # The script as an array task would run it, with mpirun standing in for srun.
+    jobs = tmp_path / "jobs.txt"
+    jobs.write_text(f"{MEDITERRANEAN} --days 30 --replicates 3 -o {tmp_path}/a.h5\n"
+                    f"{MEDITERRANEAN} --days 30 --replicates 3 --set 'border:turkey_sea.patrol=0.5' -o {tmp_path}/b.h5\n")
+    result = slurm_script("array.sbatch", jobs, env={"SLURM_ARRAY_TASK_ID": "1", "SLURM_CPUS_PER_TASK": "1"},
+                          cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert not (tmp_path / "a.h5").exists()
+    serial = tmp_path / "serial.h5"
+    assert launch(0, "run", MEDITERRANEAN, "--days", "30", "--replicates", "3", "-q",
+                  "--set", "border:turkey_sea.patrol=0.5", "-o", serial).returncode == 0
+    assert checksums(tmp_path / "b.h5") == checksums(serial)
+    missing = slurm_script("array.sbatch", jobs, env={"SLURM_ARRAY_TASK_ID": "5"}, cwd=tmp_path)
+    assert missing.returncode == 2 and "no line 6" in missing.stderr
+
+
+def test_the_slurm_decomposed_script_splits_agents(tmp_path):
+    result = slurm_script("decomposed.sbatch", MEDITERRANEAN, "--days", "30", "-q", "-o", tmp_path / "d.h5",
+                          env={"SLURM_CPUS_PER_TASK": "2"}, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    with h5py.File(tmp_path / "d.h5", "r") as f:
+        assert f.attrs["decomposition"] == "agents" and f.attrs["ranks"] == 2 and f.attrs["threads"] == 2

@@ -5,6 +5,7 @@
 #include <sstream>
 #include <cstdio>
 #include <cmath>
+#include <algorithm>
 #include <functional>
 #include <iomanip>
 #include <iostream>
@@ -37,6 +38,10 @@ template <class Body>
 RunResult with_progress(const RunArgs& args, const Comm& world, const std::string& output, Body body) {
     std::signal(SIGINT, on_signal);
     std::signal(SIGTERM, on_signal);
+    if (world.rank() == 0 && args.decompose == "replicates" && world.size() > args.replicates)
+        std::cerr << "migsim: note: " << world.size() << " ranks for " << args.replicates << " replicate(s): "
+                  << world.size() - args.replicates << " rank(s) have nothing to do; add --decompose agents to "
+                                                       "split each replicate over all ranks\n";
     ProgressLine progress(!args.quiet && world.rank() == 0);
     RunOptions options{output, args.threads, std::ref(progress), &stop_requested, args.replicates};
     options.comm = &world;
@@ -63,6 +68,15 @@ Scenario load_on_every_rank(const Comm& world, const std::string& path, const st
     return scenario;
 }
 
+// Rank 0's share of the communication, per simulated day (what docs/CLUSTER.md scales up).
+void report_traffic(const Comm& world, const RunArgs& args, const RunResult& result) {
+    const double days = std::max(result.days_completed, 1);
+    std::cout << "mpi: " << world.size() << " ranks, " << args.decompose << " decomposition; rank 0 took part in "
+              << std::setprecision(4) << static_cast<double>(result.traffic.collectives) / days
+              << " collective calls and sent " << static_cast<double>(result.traffic.bytes) / days / 1024
+              << " KiB per day\n" << std::setprecision(6);
+}
+
 }  // namespace
 
 int run_command(const RunArgs& args, const Comm& world) {
@@ -72,6 +86,7 @@ int run_command(const RunArgs& args, const Comm& world) {
     const RunResult result = with_progress(args, world, output, [&](const RunOptions& o) { return run(scenario, o); });
 
     if (world.rank() != 0) return result.interrupted ? exit_interrupted : exit_ok;
+    if (world.size() > 1) report_traffic(world, args, result);
     if (!args.quiet) std::cout << describe_output(output) << "\n";
     std::cout << "wrote " << output << " (" << result.days_completed << " days, " << result.agents
               << " agents, " << result.wall_seconds << " s)\n";

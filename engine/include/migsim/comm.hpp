@@ -31,6 +31,12 @@ public:
     // Ends every rank of the job with `exit_code` (a rank that cannot go on alone).
     [[noreturn]] virtual void abort(int exit_code) const = 0;
 
+    // What this rank has sent so far: collective calls and the bytes it contributed to them.
+    struct Traffic {
+        std::int64_t collectives = 0, bytes = 0;
+    };
+    [[nodiscard]] virtual Traffic traffic() const { return {}; }
+
     [[nodiscard]] bool any(bool mine) const;   // true on every rank if true on one
 };
 

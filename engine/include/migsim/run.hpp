@@ -45,6 +45,7 @@ struct RunResult {
     std::int64_t agents = 0;           // created, all replicates (and samples run now)
     double agent_days = 0;
     int samples_run = 0, samples_skipped = 0;   // sweeps: run now, found done in the file
+    Comm::Traffic traffic;             // what this rank sent to the others (MPI)
 };
 
 // Throws ScenarioError / OutputError. An interrupted run leaves a file with every finished day.

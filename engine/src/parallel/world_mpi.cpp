@@ -42,6 +42,8 @@ public:
 
     [[nodiscard]] std::vector<std::vector<std::byte>> gather(std::span<const std::byte> mine) const override {
         int count = static_cast<int>(mine.size());
+        traffic_.collectives += 2;
+        traffic_.bytes += static_cast<std::int64_t>(sizeof count + mine.size());
         std::vector<int> counts(rank_ == 0 ? static_cast<std::size_t>(size_) : 0);
         check(MPI_Gather(&count, 1, MPI_INT, counts.data(), 1, MPI_INT, 0, MPI_COMM_WORLD), "MPI_Gather");
         std::vector<int> offsets(counts.size());
@@ -63,6 +65,8 @@ public:
         return out;
     }
 
+    [[nodiscard]] Traffic traffic() const override { return traffic_; }
+
     [[noreturn]] void abort(int exit_code) const override {
         MPI_Abort(MPI_COMM_WORLD, exit_code);
         std::_Exit(exit_code);   // MPI_Abort does not return; if it did, do not hang
@@ -71,12 +75,15 @@ public:
 private:
     void reduce(std::span<std::int64_t> values, MPI_Op op) const {
         if (size_ == 1 || values.empty()) return;
+        ++traffic_.collectives;
+        traffic_.bytes += static_cast<std::int64_t>(values.size_bytes());
         check(MPI_Allreduce(MPI_IN_PLACE, values.data(), static_cast<int>(values.size()), MPI_INT64_T, op,
                             MPI_COMM_WORLD),
               "MPI_Allreduce");
     }
 
     int rank_ = 0, size_ = 1;
+    mutable Traffic traffic_;   // main thread only, like every MPI call here
 };
 
 }  // namespace
