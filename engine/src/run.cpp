@@ -1,7 +1,8 @@
-// Runs and sweeps. Replicates of one scenario advance in lockstep, a day at a time, in
-// parallel (each replicate also parallel inside); after each day every replicate's row goes to
-// the writer (which writes whole chunks, see output.hpp), and a run that is stopped flushes it,
-// so an interrupted ensemble keeps every finished day of all.
+// Runs and sweeps. The simulations of a run (its replicates; in a sweep, a sample's
+// replicates, or several samples' when they are spread over MPI ranks) advance in lockstep, a
+// day at a time, side by side (each also parallel inside); after each day every simulation's
+// row goes to the writer on rank 0 (which writes whole chunks, see output.hpp), and a run that
+// is stopped flushes it, so an interrupted ensemble keeps every finished day of all.
 #include "migsim/run.hpp"
 
 #include <oneapi/tbb/info.h>
@@ -49,21 +50,28 @@ void inject_fault(const Comm& comm, int day) {
         throw std::runtime_error("injected fault (MIGSIM_TEST_FAULT=" + std::string(spec) + ")");
 }
 
-// The replicates this rank steps: all of them when agents are split over ranks (every rank
+// One simulation to step: replicate `replicate` of sweep sample `sample` (0 in a plain run).
+struct Job {
+    int sample = 0, replicate = 0;
+    const Scenario* scenario = nullptr;
+};
+
+// Which of `jobs` this rank steps: all of them when agents are split over ranks (every rank
 // holds a share of each), else every ranks-th from its own rank.
-std::vector<int> replicates_here(const Comm& comm, Decomposition decompose, int replicates) {
-    std::vector<int> mine;
+std::vector<std::size_t> jobs_here(const Comm& comm, Decomposition decompose, std::size_t jobs) {
+    std::vector<std::size_t> mine;
     const bool all = decompose == Decomposition::agents || comm.size() == 1;
-    for (int r = all ? 0 : comm.rank(); r < replicates; r += all ? 1 : comm.size()) mine.push_back(r);
+    const auto step = all ? 1 : static_cast<std::size_t>(comm.size());
+    for (std::size_t j = all ? 0 : static_cast<std::size_t>(comm.rank()); j < jobs; j += step) mine.push_back(j);
     return mine;
 }
 
-// Every replicate's totals of the day, on rank 0 (the writer's rank); empty on other ranks
-// when the replicates are spread over ranks.
+// Every job's totals of the day, on rank 0 (the writer's rank); nothing on other ranks when
+// the jobs are spread over ranks.
 class DayCollector {
 public:
-    DayCollector(const Comm& comm, bool gathered, int replicates)
-        : comm_(comm), gathered_(gathered), received_(gathered ? static_cast<std::size_t>(replicates) : 0) {}
+    DayCollector(const Comm& comm, bool gathered, std::size_t jobs)
+        : comm_(comm), gathered_(gathered), received_(gathered ? jobs : 0) {}
 
     std::vector<const DayTotals*> collect(const std::vector<std::unique_ptr<Simulation>>& sims) {
         std::vector<const DayTotals*> all;
@@ -75,9 +83,9 @@ public:
         for (const auto& sim : sims) detail::append_day(sim->today(), bytes_);
         const auto from = comm_.gather(bytes_);
         const std::size_t ranks = static_cast<std::size_t>(comm_.size());
-        for (std::size_t r = 0; r < from.size(); ++r) {   // rank r sent replicates r, r+ranks, ...
+        for (std::size_t r = 0; r < from.size(); ++r) {   // rank r sent jobs r, r+ranks, ...
             std::span<const std::byte> in(from[r]);
-            for (std::size_t k = r; k < received_.size(); k += ranks) in = detail::read_day(in, received_[k]);
+            for (std::size_t j = r; j < received_.size(); j += ranks) in = detail::read_day(in, received_[j]);
         }
         for (const auto& t : received_) all.push_back(&t);
         return all;
@@ -90,27 +98,25 @@ private:
     std::vector<std::byte> bytes_;
 };
 
-// Steps the replicates of `scenario` through its days into `writer` (at `sample`; rank 0
-// only, null elsewhere). Returns false if stopped.
-bool run_replicates(const Scenario& scenario, const RunOptions& options, Hdf5Writer* writer, int sample,
-                    int samples, RunResult& result, clock::time_point start) {
+// Steps `jobs` (all of the same length) side by side through their days into `writer`
+// (rank 0 only, null elsewhere). Returns false if stopped.
+bool run_jobs(const std::vector<Job>& jobs, const RunOptions& options, Hdf5Writer* writer, int samples,
+              RunResult& result, clock::time_point start) {
     const Comm& comm = world_of(options);
-    const int replicates = std::max(1, options.replicates);
     const bool split_agents = options.decompose == Decomposition::agents && comm.size() > 1;
-    const std::vector<int> mine = replicates_here(comm, options.decompose, replicates);
     std::vector<std::unique_ptr<Simulation>> sims;
     on_every_rank(comm, [&] {
-        for (int r : mine) {
-            Scenario copy = scenario;
-            copy.settings.seed = scenario.settings.seed + static_cast<std::uint64_t>(r);
+        for (std::size_t j : jobs_here(comm, options.decompose, jobs.size())) {
+            Scenario copy = *jobs[j].scenario;
+            copy.settings.seed += static_cast<std::uint64_t>(jobs[j].replicate);
             sims.push_back(std::make_unique<Simulation>(copy, thread_count(options),
                                                         split_agents ? comm : single_process()));
         }
     });
-    DayCollector collector(comm, !split_agents && comm.size() > 1, replicates);
-    // Replicates step side by side on at most --threads threads in all (each also parallel inside).
-    tbb::task_arena replicate_arena(thread_count(options));
-    const int days = scenario.settings.days;
+    DayCollector collector(comm, !split_agents && comm.size() > 1, jobs.size());
+    // Jobs step side by side on at most --threads threads in all (each also parallel inside).
+    tbb::task_arena job_arena(thread_count(options));
+    const int days = jobs.front().scenario->settings.days;
     std::int64_t agents = 0;
     for (int d = 0; d < days; ++d) {
         if (comm.any(options.stop && options.stop->load())) {
@@ -118,19 +124,19 @@ bool run_replicates(const Scenario& scenario, const RunOptions& options, Hdf5Wri
             return false;
         }
         inject_fault(comm, d);
-        if (split_agents) {   // every step is collective: one replicate at a time, in order
+        if (split_agents) {   // every step is collective: one simulation at a time, in order
             for (auto& sim : sims) sim->step();
         } else {
-            replicate_arena.execute([&] {
+            job_arena.execute([&] {
                 tbb::parallel_for(0, static_cast<int>(sims.size()), [&](int k) { sims[static_cast<std::size_t>(k)]->step(); });
             });
         }
         const std::vector<const DayTotals*> day = collector.collect(sims);
         if (comm.rank() != 0) continue;
         agents = 0;
-        for (int r = 0; r < replicates; ++r) {
-            writer->write_day(sample, r, *day[static_cast<std::size_t>(r)]);
-            agents += day[static_cast<std::size_t>(r)]->agents_created;
+        for (std::size_t j = 0; j < jobs.size(); ++j) {
+            writer->write_day(jobs[j].sample, jobs[j].replicate, *day[j]);
+            agents += day[j]->agents_created;
         }
         writer->day_done(d + 1);
         result.agent_days += static_cast<double>(agents);
@@ -139,12 +145,18 @@ bool run_replicates(const Scenario& scenario, const RunOptions& options, Hdf5Wri
             const double elapsed = std::chrono::duration<double>(clock::now() - start).count();
             const double done = static_cast<double>(result.samples_run * days + d + 1);
             const double total = static_cast<double>((samples - result.samples_skipped) * days);
-            options.progress({d + 1, days, sample, samples, agents, result.agent_days / std::max(elapsed, 1e-9),
-                              elapsed, elapsed / done * (total - done)});
+            options.progress({d + 1, days, jobs.front().sample, samples, agents,
+                              result.agent_days / std::max(elapsed, 1e-9), elapsed, elapsed / done * (total - done)});
         }
     }
     result.agents += agents;
     return true;
+}
+
+std::vector<Job> replicates_of(const Scenario& scenario, int sample, int replicates) {
+    std::vector<Job> jobs;
+    for (int r = 0; r < replicates; ++r) jobs.push_back({sample, r, &scenario});
+    return jobs;
 }
 
 }  // namespace
@@ -160,7 +172,7 @@ RunResult run(const Scenario& scenario, const RunOptions& options) {
     });
     RunResult result;
     const Comm::Traffic before = comm.traffic();
-    result.interrupted = !run_replicates(scenario, options, writer.get(), 0, 1, result, start);
+    result.interrupted = !run_jobs(replicates_of(scenario, 0, replicates), options, writer.get(), 1, result, start);
     result.wall_seconds = std::chrono::duration<double>(clock::now() - start).count();
     result.traffic = {comm.traffic().collectives - before.collectives, comm.traffic().bytes - before.bytes};
     if (!writer) return result;
@@ -219,14 +231,30 @@ RunResult run_sweep(const SweepPlan& plan, const RunOptions& options) {
     RunResult result;
     const Comm::Traffic before = comm.traffic();
     for (int k = 0; k < samples; ++k) result.samples_skipped += done[static_cast<std::size_t>(k)] ? 1 : 0;
-    for (int k = 0; k < samples; ++k) {
-        if (done[static_cast<std::size_t>(k)]) continue;
-        if (!run_replicates(scenarios[static_cast<std::size_t>(k)], options, writer.get(), k, samples, result, start)) {
+    // Samples run in waves: one sample at a time on one process or with agents split over the
+    // ranks; with replicates over ranks, enough samples side by side to give every rank work
+    // (of the same length, so that they step in lockstep).
+    const bool spread = options.decompose == Decomposition::replicates && comm.size() > 1;
+    std::vector<int> todo;
+    for (int k = 0; k < samples; ++k)
+        if (!done[static_cast<std::size_t>(k)]) todo.push_back(k);
+    for (std::size_t next = 0; next < todo.size() && !result.interrupted;) {
+        std::vector<Job> wave;
+        std::vector<int> wave_samples;
+        const int days = scenarios[static_cast<std::size_t>(todo[next])].settings.days;
+        do {
+            const int k = todo[next++];
+            for (const Job& job : replicates_of(scenarios[static_cast<std::size_t>(k)], k, replicates)) wave.push_back(job);
+            wave_samples.push_back(k);
+        } while (spread && next < todo.size() && static_cast<int>(wave.size()) < comm.size() &&
+                 scenarios[static_cast<std::size_t>(todo[next])].settings.days == days);
+        if (!run_jobs(wave, options, writer.get(), samples, result, start)) {
             result.interrupted = true;
             break;
         }
-        if (writer) writer->sample_done(k);
-        ++result.samples_run;
+        for (int k : wave_samples)
+            if (writer) writer->sample_done(k);
+        result.samples_run += static_cast<int>(wave_samples.size());
     }
     result.wall_seconds = std::chrono::duration<double>(clock::now() - start).count();
     result.traffic = {comm.traffic().collectives - before.collectives, comm.traffic().bytes - before.bytes};

@@ -75,15 +75,19 @@ def test_ranks_and_threads_give_the_serial_bytes(serial, tmp_path, decompose, ra
         assert f.attrs["completed"] == 1
 
 
-@pytest.mark.parametrize("decompose", ["replicates", "agents"])
-def test_a_sweep_over_ranks_is_the_serial_sweep(tmp_path, decompose):
-    args = [MEDITERRANEAN, "--days", "60", "--replicates", "2", "-q",
-            "--param", "border:turkey_sea.patrol=0.2,0.8", "--threads", "1"]
+@pytest.mark.parametrize("decompose, replicates", [("replicates", 1), ("replicates", 2), ("agents", 2)])
+def test_a_sweep_over_ranks_is_the_serial_sweep(tmp_path, decompose, replicates):
+    # With replicates over ranks, samples run side by side in waves that fill the ranks:
+    # 5 samples x 1 replicate on 3 ranks is a wave of 3 samples, then one of 2.
+    args = [MEDITERRANEAN, "--days", "60", "--replicates", replicates, "-q",
+            "--param", "border:turkey_sea.patrol=0.1,0.3,0.5,0.7,0.9", "--threads", "1"]
     one, three = tmp_path / "one.h5", tmp_path / "three.h5"
     assert launch(0, "sweep", *args, "-o", one).returncode == 0
     result = launch(3, "sweep", *args, "--decompose", decompose, "-o", three)
     assert result.returncode == 0, result.stderr
     assert checksums(three) == checksums(one)
+    with h5py.File(three, "r") as f:
+        assert f["sample_completed"][()].tolist() == [1] * 5
 
 
 def test_a_rank_that_fails_mid_run_ends_the_job(tmp_path):

@@ -66,15 +66,32 @@ struct Hdf5Writer::Impl {
     std::vector<std::string> sweep_coordinates;   // param_* variables, coordinates along sample
     hsize_t days_written = 0;
 
-    // Days given but not yet written: for one sample, consecutive days from `first_day`, a
-    // byte block per (series, replicate) holding `days` rows.
+    // Days given but not yet written, per sample: consecutive days from `first_day`, a byte
+    // block per (series, replicate) holding `days` rows. Several samples run side by side when
+    // a sweep spreads them over MPI ranks.
     struct Pending {
         hsize_t sample = 0, first_day = 0, days = 0;
         std::vector<std::vector<std::vector<char>>> rows;   // [series][replicate]
         std::size_t bytes = 0;
+    };
+    struct Held {
+        std::vector<Pending> samples;
         int days_done = 0;   // what day_done last said; days_completed once written
         std::chrono::steady_clock::time_point since = std::chrono::steady_clock::now();
-    } pending, writing;   // `writing`: the block the committer thread is writing out
+        [[nodiscard]] std::size_t bytes() const {
+            std::size_t n = 0;
+            for (const auto& p : samples) n += p.bytes;
+            return n;
+        }
+    } pending, writing;   // `writing`: the blocks the committer thread is writing out
+
+    Pending& pending_of(hsize_t sample) {
+        for (auto& p : pending.samples)
+            if (p.sample == sample) return p;
+        Pending& p = pending.samples.emplace_back();
+        p.sample = sample;
+        return p;
+    }
 
     // Commits run on a thread of their own while the simulation goes on (on two cores the
     // writer took 10-20% of a run's wall time between days). One commit at a time, and the
@@ -91,17 +108,22 @@ struct Hdf5Writer::Impl {
         if (committer_error) std::rethrow_exception(std::exchange(committer_error, nullptr));
     }
 
-    // Hands the held days to the committer thread.
+    // Hands the held days to the committer thread; each sample goes on from the next day.
     void commit_in_background() {
         wait_for_committer();
-        std::swap(writing.rows, pending.rows);   // `writing`'s blocks are empty: their capacity is reused
-        writing.sample = pending.sample;
-        writing.first_day = pending.first_day;
-        writing.days = pending.days;
-        writing.days_done = pending.days_done;
-        pending.first_day += pending.days;
-        pending.days = 0;
-        pending.bytes = 0;
+        std::swap(writing, pending);
+        pending.samples.resize(writing.samples.size());
+        for (std::size_t k = 0; k < writing.samples.size(); ++k) {
+            Pending& next = pending.samples[k];
+            const Pending& out = writing.samples[k];
+            next.sample = out.sample;
+            next.first_day = out.first_day + out.days;
+            next.days = 0;
+            next.bytes = 0;
+            for (auto& per_series : next.rows)
+                for (auto& block : per_series) block.clear();
+        }
+        pending.days_done = writing.days_done;
         pending.since = std::chrono::steady_clock::now();
         committer = std::thread([this] {
             try {
@@ -143,9 +165,9 @@ struct Hdf5Writer::Impl {
     }
 
     // Writes, flushes, then counts the days as complete.
-    void commit(Pending& p) {
-        const int days_done = p.days_done;
-        write_pending(p);
+    void commit(Held& held) {
+        const int days_done = held.days_done;
+        for (Pending& p : held.samples) write_pending(p);
         if (H5Fflush(file, H5F_SCOPE_GLOBAL) < 0)
             throw OutputError(path + ": cannot write day " + std::to_string(days_done - 1) + " (disk full?)");
         write_attribute(file, "days_completed", static_cast<std::int64_t>(days_done));
@@ -482,18 +504,16 @@ Hdf5Writer::~Hdf5Writer() = default;
 
 void Hdf5Writer::write_day(int sample, int replicate, const DayTotals& t) {
     Impl& w = *impl_;
-    auto& p = w.pending;
     const auto day = static_cast<hsize_t>(t.day);
-    const auto k = static_cast<hsize_t>(sample);
     const auto r = static_cast<std::size_t>(replicate);
-    // Held days are one sample's consecutive days (each given by every replicate in turn);
-    // anything else writes them out first.
+    Impl::Pending& p = w.pending_of(static_cast<hsize_t>(sample));
+    // A sample's held days are consecutive (each given by every replicate in turn); anything
+    // else writes them out first.
     const bool next_day = day == p.first_day + p.days;
     const bool same_day = p.days > 0 && day + 1 == p.first_day + p.days;
-    if (p.sample != k || !(next_day || same_day)) {
+    if (!(next_day || same_day)) {
         w.wait_for_committer();
         w.write_pending(p);
-        p.sample = k;
         p.first_day = day;
     }
     if (day == p.first_day + p.days) ++p.days;
@@ -512,22 +532,23 @@ void Hdf5Writer::write_day(int sample, int replicate, const DayTotals& t) {
 
 void Hdf5Writer::day_done(int days) {
     Impl& w = *impl_;
-    auto& p = w.pending;
-    p.days_done = days;
+    auto& held = w.pending;
+    held.days_done = days;
     // The rows reach the file before days_completed counts them: a reader can trust every day
     // up to days_completed (a kill during a later write may leave days after them).
-    if (static_cast<hsize_t>(days) % days_per_write == 0 || p.bytes > most_bytes_held ||
-        std::chrono::steady_clock::now() - p.since >= longest_unwritten)
+    if (static_cast<hsize_t>(days) % days_per_write == 0 || held.bytes() > most_bytes_held ||
+        std::chrono::steady_clock::now() - held.since >= longest_unwritten)
         w.commit_in_background();
 }
 
 void Hdf5Writer::flush() {
     Impl& w = *impl_;
     w.wait_for_committer();
-    if (w.file.get() >= 0 && w.pending.days > 0) {
+    if (w.file.get() >= 0 && w.pending.bytes() > 0) {
         w.commit(w.pending);
         w.pending.since = std::chrono::steady_clock::now();
     }
+    w.pending.samples.clear();   // the next days may be of other samples
 }
 
 void Hdf5Writer::sample_done(int sample) {
