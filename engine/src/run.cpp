@@ -153,6 +153,18 @@ bool run_jobs(const std::vector<Job>& jobs, const RunOptions& options, Hdf5Write
     return true;
 }
 
+// The end of a run or a sweep: its time and this rank's traffic; rank 0 closes the file,
+// complete, or flushed with every finished day when stopped.
+void close_run(Hdf5Writer* writer, const Comm& comm, Comm::Traffic before, clock::time_point start, RunResult& result) {
+    result.wall_seconds = std::chrono::duration<double>(clock::now() - start).count();
+    result.traffic = {comm.traffic().collectives - before.collectives, comm.traffic().bytes - before.bytes};
+    if (!writer) return;
+    if (result.interrupted)
+        writer->flush();
+    else
+        writer->finish(result.wall_seconds);
+}
+
 std::vector<Job> replicates_of(const Scenario& scenario, int sample, int replicates) {
     std::vector<Job> jobs;
     for (int r = 0; r < replicates; ++r) jobs.push_back({sample, r, &scenario});
@@ -173,13 +185,7 @@ RunResult run(const Scenario& scenario, const RunOptions& options) {
     RunResult result;
     const Comm::Traffic before = comm.traffic();
     result.interrupted = !run_jobs(replicates_of(scenario, 0, replicates), options, writer.get(), 1, result, start);
-    result.wall_seconds = std::chrono::duration<double>(clock::now() - start).count();
-    result.traffic = {comm.traffic().collectives - before.collectives, comm.traffic().bytes - before.bytes};
-    if (!writer) return result;
-    if (result.interrupted)
-        writer->flush();
-    else
-        writer->finish(result.wall_seconds);
+    close_run(writer.get(), comm, before, start, result);
     return result;
 }
 
@@ -256,13 +262,7 @@ RunResult run_sweep(const SweepPlan& plan, const RunOptions& options) {
             if (writer) writer->sample_done(k);
         result.samples_run += static_cast<int>(wave_samples.size());
     }
-    result.wall_seconds = std::chrono::duration<double>(clock::now() - start).count();
-    result.traffic = {comm.traffic().collectives - before.collectives, comm.traffic().bytes - before.bytes};
-    if (!writer) return result;
-    if (result.interrupted)
-        writer->flush();
-    else
-        writer->finish(result.wall_seconds);
+    close_run(writer.get(), comm, before, start, result);
     return result;
 }
 
