@@ -4,7 +4,9 @@
 
 #include <array>
 #include <cstdint>
+#include <cstddef>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -66,6 +68,13 @@ public:
     [[nodiscard]] std::int64_t agents() const;             // created so far, on all ranks
     [[nodiscard]] std::int64_t agents_here() const;        // held by this rank
     [[nodiscard]] static std::size_t hot_bytes_per_agent();
+
+    // Checkpoints: everything that carries over to the next day (agents, beliefs, quota
+    // periods, counts of ended journeys, yesterday's places), as bytes. restore_state() on a
+    // new Simulation of the same scenario, seed and ranks continues bit for bit; it throws
+    // std::runtime_error on a state of another scenario or a cut one.
+    [[nodiscard]] std::vector<std::byte> save_state() const;
+    void restore_state(std::span<const std::byte> state);
 
 private:
     struct Impl;

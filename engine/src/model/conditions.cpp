@@ -98,4 +98,25 @@ void ConditionsTracker::end_day(const Scenario& s, const Counters& totals) {
         admitted_in_period_[w] += totals(Count::pathway_admissions, w);
 }
 
+void ConditionsTracker::save(ByteWriter& out) const {
+    for (std::size_t k = 0; k < 3; ++k) {
+        out.put(day_.perceived_interception[k]);
+        out.put(day_.perceived_death[k]);
+    }
+    out.put(admitted_in_period_);
+    out.put(period_);
+    out.put(first_day_);
+}
+
+void ConditionsTracker::restore(ByteReader& in) {
+    for (std::size_t k = 0; k < 3; ++k) {
+        const auto links = static_cast<std::int64_t>(day_.interception[k].size());
+        in.take(day_.perceived_interception[k], links);
+        in.take(day_.perceived_death[k], links);
+    }
+    in.take(admitted_in_period_, static_cast<std::int64_t>(admitted_in_period_.size()));
+    in.take(period_, static_cast<std::int64_t>(period_.size()));
+    in.take(first_day_);
+}
+
 }  // namespace migsim::detail

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "migsim/scenario.hpp"
+#include "io/bytes.hpp"
 #include "model/counters.hpp"
 #include "model/route_choice.hpp"
 
@@ -23,6 +24,11 @@ public:
 
     [[nodiscard]] const DayConditions& today() const { return day_; }
     [[nodiscard]] std::int64_t quota_left(std::size_t pathway) const { return quota_left_[pathway]; }
+
+    // What carries over from day to day (beliefs, quota periods), for checkpoints; the rest
+    // is recomputed by begin_day.
+    void save(ByteWriter& out) const;
+    void restore(ByteReader& in);
 
 private:
     DayConditions day_;

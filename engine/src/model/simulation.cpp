@@ -17,8 +17,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <numbers>
+#include <stdexcept>
 
+#include "io/bytes.hpp"
 #include "model/agents.hpp"
 #include "model/conditions.hpp"
 #include "model/counters.hpp"
@@ -54,6 +57,7 @@ bool journey_over(Status st) { return st >= Status::arrived; }
 }  // namespace
 
 struct Simulation::Impl {
+    const Scenario original;   // as given: a restored state replays its events
     Scenario current;        // the scenario with the events applied so far
     const std::size_t L, M;  // links, markets (contests 0..M-1 are markets, then pathways)
     // TBB caps workers at the core count; lift the cap so that --threads 8 really runs 8
@@ -83,7 +87,7 @@ struct Simulation::Impl {
     DayTotals today;
 
     Impl(const Scenario& s, int threads, const Comm& c)
-        : current(s), L(s.links.size()), M(s.markets.size()),
+        : original(s), current(s), L(s.links.size()), M(s.markets.size()),
           parallelism(tbb::global_control::max_allowed_parallelism,
                        static_cast<std::size_t>(std::max(threads, tbb::info::default_concurrency()))),
           arena(threads > 0 ? threads : tbb::task_arena::automatic), comm(c),
@@ -420,6 +424,59 @@ struct Simulation::Impl {
         ++day;
     }
 
+    // ---- checkpoints
+
+    static constexpr std::uint64_t state_magic = 0x6d696773696d0001;   // "migsim", version 1
+
+    void save(std::vector<std::byte>& bytes) const {
+        ByteWriter out(bytes);
+        out.put(state_magic);
+        out.put(static_cast<std::uint64_t>(std::hash<std::string>{}(current.resolved_text)));
+        out.put(ranks), out.put(rank), out.put(day), out.put(created);
+        out.put(static_cast<std::uint64_t>(next_event));
+        out.put(agents.location), out.put(agents.status), out.put(agents.profile), out.put(agents.attempts);
+        out.put(agents.ticket), out.put(agents.via), out.put(agents.days_left), out.put(agents.days_waiting);
+        out.put(agents.money), out.put(agents.origin), out.put(agents.born);
+        Counters ended(layout);
+        ended.zero();
+        for (const Worker& w : workers)
+            for (std::size_t k = 0; k < ended.values.size(); ++k) ended.values[k] += w.ended.values[k];
+        out.put(ended.values);
+        out.put(today.location_population);
+        conditions.save(out);
+    }
+
+    void restore(std::span<const std::byte> bytes) {
+        ByteReader in(bytes, "the checkpoint");
+        std::uint64_t magic = 0, scenario_hash = 0, events = 0;
+        std::uint32_t saved_ranks = 0, saved_rank = 0;
+        in.take(magic);
+        in.take(scenario_hash);
+        if (magic != state_magic) throw std::runtime_error("the checkpoint is not a migsim state of this version");
+        if (scenario_hash != std::hash<std::string>{}(original.resolved_text))
+            throw std::runtime_error("the checkpoint is of another scenario");
+        in.take(saved_ranks), in.take(saved_rank), in.take(day), in.take(created), in.take(events);
+        if (saved_ranks != ranks || saved_rank != rank)
+            throw std::runtime_error("the checkpoint was taken with another rank layout");
+        if (events > original.events.size()) throw std::runtime_error("the checkpoint's events do not fit");
+        current = original;   // the events so far, applied again in order
+        for (next_event = 0; next_event < events; ++next_event) apply(current, current.events[next_event].change);
+        in.take(agents.location);
+        const auto n = static_cast<std::int64_t>(agents.location.size());
+        in.take(agents.status, n), in.take(agents.profile, n), in.take(agents.attempts, n);
+        in.take(agents.ticket, n), in.take(agents.via, n), in.take(agents.days_left, n), in.take(agents.days_waiting, n);
+        in.take(agents.money, n), in.take(agents.origin, n), in.take(agents.born, n);
+        Counters ended(layout);
+        in.take(ended.values, static_cast<std::int64_t>(layout.total()));
+        workers.clear();
+        workers.local().ended = ended;   // the ended journeys so far, counted once
+        in.take(today.location_population);   // empty before the first day
+        if (!today.location_population.empty() && today.location_population.size() != current.locations.size())
+            throw std::runtime_error("the checkpoint's places do not fit");
+        conditions.restore(in);
+        if (!in.rest().empty()) throw std::runtime_error("the checkpoint has bytes left over");
+    }
+
     template <class T>
     void copy_section(Count c, std::size_t n, std::vector<T>& out) const {
         out.resize(n);
@@ -472,5 +529,13 @@ const Scenario& Simulation::scenario() const { return impl_->current; }
 std::int64_t Simulation::agents() const { return impl_->created; }
 std::int64_t Simulation::agents_here() const { return static_cast<std::int64_t>(impl_->agents.size()); }
 std::size_t Simulation::hot_bytes_per_agent() { return AgentStore::hot_bytes; }
+
+std::vector<std::byte> Simulation::save_state() const {
+    std::vector<std::byte> bytes;
+    impl_->save(bytes);
+    return bytes;
+}
+
+void Simulation::restore_state(std::span<const std::byte> state) { impl_->restore(state); }
 
 }  // namespace migsim
