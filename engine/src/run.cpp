@@ -13,6 +13,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <tuple>
 #include <memory>
 #include <sstream>
 
@@ -98,10 +100,16 @@ private:
     std::vector<std::byte> bytes_;
 };
 
+// Where a resumed run goes on from: the day and each job's state (none: day 0).
+struct Checkpoint {
+    int day = 0;
+    std::vector<std::vector<std::byte>> states;
+};
+
 // Steps `jobs` (all of the same length) side by side through their days into `writer`
 // (rank 0 only, null elsewhere). Returns false if stopped.
 bool run_jobs(const std::vector<Job>& jobs, const RunOptions& options, Hdf5Writer* writer, int samples,
-              RunResult& result, clock::time_point start) {
+              RunResult& result, clock::time_point start, const Checkpoint& resume_from = {}) {
     const Comm& comm = world_of(options);
     const bool split_agents = options.decompose == Decomposition::agents && comm.size() > 1;
     std::vector<std::unique_ptr<Simulation>> sims;
@@ -113,12 +121,15 @@ bool run_jobs(const std::vector<Job>& jobs, const RunOptions& options, Hdf5Write
                                                         split_agents ? comm : single_process()));
         }
     });
+    for (std::size_t k = 0; k < resume_from.states.size() && k < sims.size(); ++k)
+        sims[k]->restore_state(resume_from.states[k]);
     DayCollector collector(comm, !split_agents && comm.size() > 1, jobs.size());
     // Jobs step side by side on at most --threads threads in all (each also parallel inside).
     tbb::task_arena job_arena(thread_count(options));
     const int days = jobs.front().scenario->settings.days;
     std::int64_t agents = 0;
-    for (int d = 0; d < days; ++d) {
+    result.days_completed = resume_from.day;
+    for (int d = resume_from.day; d < days; ++d) {
         if (comm.any(options.stop && options.stop->load())) {
             result.agents += agents;
             return false;
@@ -139,6 +150,11 @@ bool run_jobs(const std::vector<Job>& jobs, const RunOptions& options, Hdf5Write
             agents += day[j]->agents_created;
         }
         writer->day_done(d + 1);
+        if (options.checkpoint_every > 0 && (d + 1) % options.checkpoint_every == 0 && d + 1 < days) {
+            std::vector<std::vector<std::byte>> states;
+            for (const auto& sim : sims) states.push_back(sim->save_state());
+            writer->write_checkpoint(d + 1, states);
+        }
         result.agent_days += static_cast<double>(agents);
         result.days_completed = d + 1;
         if (options.progress) {
@@ -173,18 +189,91 @@ std::vector<Job> replicates_of(const Scenario& scenario, int sample, int replica
 
 }  // namespace
 
+std::int64_t available_memory() {
+    std::ifstream meminfo("/proc/meminfo");
+    std::string key;
+    std::int64_t kib = 0;
+    std::string unit;
+    while (meminfo >> key >> kib >> unit)
+        if (key == "MemAvailable:") return kib * 1024;
+    return 0;
+}
+
+std::int64_t estimate_memory(const Scenario& s, const RunOptions& options, int ranks) {
+    const int replicates = std::max(1, options.replicates);
+    const bool split = options.decompose == Decomposition::agents;
+    // Simulations on this rank and the agents each holds (all, or a share when split).
+    const std::int64_t sims = split ? replicates : (replicates + ranks - 1) / ranks;
+    const std::int64_t agents = split ? s.total_agents() / ranks + 1 : s.total_agents();
+    // 20 bytes of agent state (measured resident: 20.5-22, docs/PERFORMANCE.md); a checkpoint
+    // copies it once more while it is written.
+    const std::int64_t per_agent = 22 + (options.checkpoint_every > 0 ? 20 : 0);
+    // Route tables: options per (place, profile), cost-to-go, link and counter vectors.
+    const auto N = static_cast<std::int64_t>(s.locations.size()), L = static_cast<std::int64_t>(s.links.size());
+    const auto G = static_cast<std::int64_t>(s.profiles.size());
+    const std::int64_t tables = (L + s.pathways.size() + N) * G * 48 + N * G * 8 + L * 3 * 8 * 8;
+    // The writer holds up to 64 days of every series (twice: one block being written).
+    const std::int64_t row = (N * 5 + L * 2 + static_cast<std::int64_t>(s.borders.size()) * 5 +
+                              static_cast<std::int64_t>(s.markets.size()) * 4 + G * 5 + 16) * 8;
+    const std::int64_t writer = 2 * 64 * row * replicates;
+    return sims * (agents * per_agent + tables) + writer + (std::int64_t{32} << 20);
+}
+
+namespace {
+std::string gigabytes(std::int64_t bytes) {
+    std::ostringstream out;
+    out.precision(3);
+    out << static_cast<double>(bytes) / 1e9 << " GB";
+    return out.str();
+}
+
+// Refuses a run that will not fit in memory, before it starts.
+void check_memory(const Scenario& scenario, const RunOptions& options, int ranks) {
+    const std::int64_t need = estimate_memory(scenario, options, ranks);
+    const std::int64_t bound = options.max_memory > 0 ? options.max_memory : available_memory();
+    if (bound > 0 && need > bound)
+        throw ScenarioError(scenario.settings.name + ": the run needs about " + gigabytes(need) + " per process (" +
+                            std::to_string(scenario.total_agents()) + " migrants x " +
+                            std::to_string(std::max(1, options.replicates)) + " replicates) but " +
+                            (options.max_memory > 0 ? "--max-memory allows " : "the machine has ") + gigabytes(bound) +
+                            (options.max_memory > 0 ? "" : " available") +
+                            "; run fewer replicates at once, split them over ranks (docs/CLUSTER.md), or raise --max-memory");
+}
+}  // namespace
+
 RunResult run(const Scenario& scenario, const RunOptions& options) {
     const auto start = clock::now();
     const Comm& comm = world_of(options);
     const int replicates = std::max(1, options.replicates);
-    const RunInfo info{seeds_of(scenario, replicates), thread_count(options), comm.size(), options.decompose, {}, {}, {}};
+    RunInfo info{seeds_of(scenario, replicates), thread_count(options), comm.size(), options.decompose, {}, {}, {}};
+    info.source = options.source;
+    info.overrides = options.overrides;
+    info.checkpoint_every = options.checkpoint_every;
     std::unique_ptr<Hdf5Writer> writer;   // rank 0 writes; no other rank creates a file
+    Checkpoint resume_from;
     on_every_rank(comm, [&] {
-        if (comm.rank() == 0) writer = std::make_unique<Hdf5Writer>(options.output, scenario, info);
+        check_memory(scenario, options, comm.size());
+        if (options.checkpoint_every > 0 && comm.size() > 1)
+            throw ScenarioError("--checkpoint-every: checkpoints are for runs on one process (got " +
+                                std::to_string(comm.size()) + " ranks); a sweep over ranks resumes by sample");
+        if (comm.rank() != 0) return;
+        if (options.resume) {
+            if (read_resume_point(options.output).resolved_scenario != scenario.resolved_text)
+                throw OutputError(options.output + ": the scenario's files or overrides changed since this run "
+                                                   "started; it cannot be continued bit for bit (run it again)");
+            writer = std::make_unique<Hdf5Writer>(Hdf5Writer::Resume{}, options.output, info);
+            std::tie(resume_from.day, resume_from.states) = writer->checkpoint();
+        } else {
+            if (std::filesystem::exists(options.output) && !options.overwrite)
+                throw OutputError(options.output + ": exists; give --force to replace it, another -o, or --resume " +
+                                  options.output + " to continue it if it was interrupted");
+            writer = std::make_unique<Hdf5Writer>(options.output, scenario, info);
+        }
     });
     RunResult result;
     const Comm::Traffic before = comm.traffic();
-    result.interrupted = !run_jobs(replicates_of(scenario, 0, replicates), options, writer.get(), 1, result, start);
+    result.interrupted = !run_jobs(replicates_of(scenario, 0, replicates), options, writer.get(), 1, result, start,
+                                   resume_from);
     close_run(writer.get(), comm, before, start, result);
     return result;
 }

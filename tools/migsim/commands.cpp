@@ -1,6 +1,7 @@
 #include "commands.hpp"
 
 #include <csignal>
+#include <filesystem>
 #include <map>
 #include <sstream>
 #include <cstdio>
@@ -77,13 +78,60 @@ void report_traffic(const Comm& world, const RunArgs& args, const RunResult& res
               << " KiB per day\n" << std::setprecision(6);
 }
 
+// "8G", "512M", "64K" (powers of 1024) or a number of bytes; empty: 0 (no bound given).
+std::int64_t memory_size(const std::string& text) {
+    if (text.empty()) return 0;
+    std::size_t used = 0;
+    double value = -1;
+    try {
+        value = std::stod(text, &used);
+    } catch (const std::exception&) {
+        used = 0;
+    }
+    const std::string unit = text.substr(used);
+    const std::map<std::string, double> units = {{"", 1}, {"K", 1024.0}, {"M", 1024.0 * 1024}, {"G", 1024.0 * 1024 * 1024},
+                                                 {"T", 1024.0 * 1024 * 1024 * 1024}};
+    const auto factor = units.find(unit);
+    if (used == 0 || factor == units.end() || !(value > 0) || value * factor->second > 9e18)
+        throw ScenarioError("--max-memory", 0, "size", text, "a size such as 8G, 512M or 2000000000 (bytes)");
+    return static_cast<std::int64_t>(value * factor->second);
+}
+
 }  // namespace
 
-int run_command(const RunArgs& args, const Comm& world) {
-    const Scenario scenario = load_on_every_rank(world, args.scenario, overrides_of(args));
+int run_command(const RunArgs& given, const Comm& world) {
+    RunArgs args = given;
+    std::vector<std::string> overrides = overrides_of(args);
+    if (!args.resume.empty()) {   // everything but threads and verbosity comes from the file
+        ResumePoint point;
+        on_every_rank(world, [&] {
+            point = read_resume_point(args.resume);
+            if (point.completed) throw OutputError(args.resume + ": the run is complete; nothing to resume");
+        });
+        args.scenario = point.source;
+        overrides = point.overrides;
+        args.replicates = point.replicates;
+        args.checkpoint_every = point.checkpoint_every;
+        args.output = args.resume;
+        if (world.rank() == 0 && !args.quiet)
+            std::cerr << "migsim: resuming " << args.resume << " from day " << point.checkpoint_day << " ("
+                      << point.days_completed << " days were written; "
+                      << (point.checkpoint_day > 0 ? "the checkpoint's" : "no checkpoint yet, so from the start") << ")\n";
+    } else if (args.scenario.empty()) {
+        throw ScenarioError("give a scenario (a folder, scenario.yml or a variant .yml), or --resume FILE");
+    }
+    const Scenario scenario = load_on_every_rank(world, args.scenario, overrides);
     const std::string output = args.output.empty() ? scenario.settings.name + ".h5" : args.output;
 
-    const RunResult result = with_progress(args, world, output, [&](const RunOptions& o) { return run(scenario, o); });
+    const RunResult result = with_progress(args, world, output, [&](RunOptions o) {
+        o.overwrite = args.force;
+        o.checkpoint_every = args.checkpoint_every;
+        o.resume = !args.resume.empty();
+        o.source = std::filesystem::absolute(args.scenario).lexically_normal().string();
+        o.overrides = overrides;
+        o.max_memory = memory_size(args.max_memory);
+        return run(scenario, o);
+    });
 
     if (world.rank() != 0) return result.interrupted ? exit_interrupted : exit_ok;
     if (world.size() > 1) report_traffic(world, args, result);

@@ -22,6 +22,10 @@ struct RunArgs {
     bool quiet = false;
     int replicates = 1;
     std::string decompose = "replicates";   // over MPI ranks: replicates or agents
+    bool force = false;                     // replace an existing output
+    int checkpoint_every = 0;               // days between checkpoints
+    std::string resume;                     // a run file to continue
+    std::string max_memory;                 // e.g. 8G; empty: what the machine has
     // sweep only
     std::vector<std::string> parameters;
     int samples = 0;

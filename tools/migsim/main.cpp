@@ -68,20 +68,35 @@ int main(int argc, char** argv) {
 
     cli::RunArgs run_args;
     auto* run = app.add_subcommand("run", "Run a scenario and write its time series to HDF5.");
-    run->add_option("scenario", run_args.scenario, "scenario folder, scenario.yml, or a variant .yml")->required();
-    run->add_option("-o,--output", run_args.output, "output HDF5 file (default: NAME.h5, NAME from the scenario)");
-    run->add_option("--seed", run_args.seed, "master seed (default: the scenario's); replicates use seed, seed+1, ...")
+    auto* run_scenario = run->add_option("scenario", run_args.scenario, "scenario folder, scenario.yml, or a variant .yml");
+    auto* run_output = run->add_option("-o,--output", run_args.output,
+                                       "output HDF5 file (default: NAME.h5, NAME from the scenario); an existing "
+                                       "file is never replaced without --force");
+    auto* run_seed = run->add_option("--seed", run_args.seed, "master seed (default: the scenario's); replicates use seed, seed+1, ...")
         ->check(CLI::Range(0LL, 4294967295LL));
-    run->add_option("--days", run_args.days, "days to simulate (default: the scenario's)")->check(CLI::Range(1, 65535));
+    auto* run_days = run->add_option("--days", run_args.days, "days to simulate (default: the scenario's)")->check(CLI::Range(1, 65535));
     run->add_option("--threads", run_args.threads, "worker threads (default: all cores); never changes the result")
         ->check(CLI::Range(0, 1024));
-    run->add_option("--set", run_args.overrides,
+    auto* run_set = run->add_option("--set", run_args.overrides,
                     "override a parameter, KEY=VALUE, repeatable: border:ID.patrol=0.6, market:ID.price=900, "
                     "pathway:ID.quota=2000, days=365 (keys: docs/SCENARIOS.md)");
-    run->add_option("--replicates", run_args.replicates,
+    auto* run_replicates = run->add_option("--replicates", run_args.replicates,
                     "run N seeds (seed, seed+1, ...) into one file with a replicate dimension and ensemble "
                     "summaries (mean, 5/50/95% quantiles)")
         ->check(CLI::Range(1, 100000));
+    auto* run_force = run->add_flag("--force", run_args.force, "replace the output file if it exists");
+    run->add_option("--checkpoint-every", run_args.checkpoint_every,
+                    "save the whole state in the output file every DAYS days, so that --resume continues a "
+                    "killed run from there (bit-identical to an uninterrupted run)")
+        ->check(CLI::Range(1, 65535));
+    run->add_option("--resume", run_args.resume,
+                    "continue the interrupted run in FILE (the -o of the run) from its last checkpoint; "
+                    "scenario and options come from the file")
+        ->excludes(run_scenario)->excludes(run_output)->excludes(run_seed)->excludes(run_days)->excludes(run_set)
+        ->excludes(run_replicates)->excludes(run_force);
+    run->add_option("--max-memory", run_args.max_memory,
+                    "refuse a run estimated to need more than SIZE per process (8G, 512M; default: the memory "
+                    "available now)");
     run->add_flag("-q,--quiet", run_args.quiet, "no progress line and no summary table");
     run->add_option("--decompose", run_args.decompose,
                     "under mpirun: 'replicates' (default; ranks take whole replicates) or 'agents' (every "
@@ -89,7 +104,9 @@ int main(int argc, char** argv) {
                     "(docs/CLUSTER.md)")
         ->check(CLI::IsMember({"replicates", "agents"}));
     run->footer("Progress (day, agents, agent-days per second, time left) goes to stderr; Ctrl-C stops "
-                "after the current day and keeps the file.");
+                "after the current day and keeps the file.\n"
+                "Long runs: migsim run SCENARIO -o long.h5 --checkpoint-every 90; if the job is killed, "
+                "migsim run --resume long.h5 goes on from the last checkpoint (docs/WORKFLOW.md, \"Long runs\").");
 
     cli::RunArgs sweep_args;
     sweep_args.quiet = false;

@@ -7,7 +7,9 @@
 #pragma once
 
 #include <cstdint>
+#include <cstddef>
 #include <memory>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -27,14 +29,34 @@ struct RunInfo {
     std::vector<std::string> parameters;
     std::vector<std::vector<double>> samples;
     std::string sweep_spec;
+    // Runs: how to load the scenario again to resume (absolute path, --set overrides).
+    std::string source;
+    std::vector<std::string> overrides;
+    int checkpoint_every = 0;           // days between checkpoints; 0: none
     [[nodiscard]] bool is_sweep() const { return !parameters.empty(); }
 };
+
+// What a run file says about resuming it (migsim run --resume).
+struct ResumePoint {
+    std::string source;                 // the scenario as given, made absolute
+    std::vector<std::string> overrides;
+    int replicates = 1;
+    int checkpoint_every = 0;
+    int days_completed = 0;
+    int checkpoint_day = 0;             // the day the newest checkpoint continues from; 0: none
+    bool completed = false;
+    std::string resolved_scenario;      // every input and override, to check nothing changed
+};
+// Throws OutputError when `path` is not a run file written by migsim.
+[[nodiscard]] ResumePoint read_resume_point(const std::string& path);
 
 class Hdf5Writer {
 public:
     // Creates the file (replacing any), with every dimension, coordinate and empty series.
     Hdf5Writer(const std::string& path, const Scenario& scenario, const RunInfo& info);
-    // Reopens a sweep file written by the same sweep (same spec) to finish it.
+    // Reopens a file to finish it: a sweep written by the same sweep (same spec), or an
+    // interrupted run of the same scenario and replicates (days from the newest checkpoint
+    // on are written again).
     struct Resume {};
     Hdf5Writer(Resume, const std::string& path, const RunInfo& info);
     ~Hdf5Writer();
@@ -50,8 +72,16 @@ public:
     void flush();
     void sample_done(int sample);                       // sweeps: mark a finished sample
     [[nodiscard]] std::vector<bool> completed_samples() const;
-    // Marks the run complete; plain runs also get their ensemble summaries.
+    // Marks the run complete; plain runs also get their ensemble summaries. A checkpoint is
+    // deleted (HDF5 keeps its space: docs/WORKFLOW.md, "Long runs").
     void finish(double wall_seconds);
+
+    // Writes every held day, then each replicate's state as the checkpoint from which a run
+    // continues at `day`. Two slots, the older overwritten: a kill while writing one leaves
+    // the other.
+    void write_checkpoint(int day, const std::vector<std::vector<std::byte>>& states);
+    // The newest checkpoint's day and states (day 0 and no states when there is none).
+    [[nodiscard]] std::pair<int, std::vector<std::vector<std::byte>>> checkpoint() const;
 
 private:
     struct Impl;

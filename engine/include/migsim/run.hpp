@@ -35,7 +35,20 @@ struct RunOptions {
     // arguments; rank 0 writes the file, the others write nothing and get no progress calls.
     const Comm* comm = nullptr;
     Decomposition decompose = Decomposition::replicates;
+    // Runs only (docs/WORKFLOW.md, "Long runs"):
+    bool overwrite = false;          // replace an existing output (else: OutputError)
+    int checkpoint_every = 0;        // days between checkpoints in the file; 0: none
+    bool resume = false;             // continue the interrupted run in `output` from its checkpoint
+    std::string source;              // how the scenario was given (path, --set overrides), kept
+    std::vector<std::string> overrides;   // in the file so that --resume can load it again
+    std::int64_t max_memory = 0;     // bytes a rank may use; 0: what the machine has available
 };
+
+// Bytes one rank needs for a run of `scenario` (agents, route tables, the writer's buffers,
+// checkpoints), from its sizes alone: checked before a run starts.
+[[nodiscard]] std::int64_t estimate_memory(const Scenario& scenario, const RunOptions& options, int ranks);
+// Memory this machine has available now (MemAvailable), or 0 when it cannot be read.
+[[nodiscard]] std::int64_t available_memory();
 
 // On rank 0 every field is the run's; on other ranks only `interrupted` and the wall time.
 struct RunResult {

@@ -459,6 +459,13 @@ Hdf5Writer::Hdf5Writer(const std::string& path, const Scenario& s, const RunInfo
     write_attribute(root, "seed", static_cast<std::int64_t>(info.seeds.front()));
     write_attribute(root, "replicates", static_cast<std::int64_t>(w.replicates));
     if (w.sweep) write_attribute(root, "sweep_spec", info.sweep_spec);
+    if (!w.sweep) {
+        write_attribute(root, "source", info.source);
+        std::string overrides;
+        for (const auto& o : info.overrides) overrides += (overrides.empty() ? "" : "\n") + o;
+        write_attribute(root, "overrides", overrides);
+        write_attribute(root, "checkpoint_every", static_cast<std::int64_t>(info.checkpoint_every));
+    }
     std::string hashes;
     for (const auto& f : s.inputs) hashes += f.sha256 + "  " + f.path + "\n";
     write_attribute(root, "input_sha256", hashes);
@@ -473,31 +480,126 @@ Hdf5Writer::Hdf5Writer(const std::string& path, const Scenario& s, const RunInfo
 Hdf5Writer::Hdf5Writer(Resume, const std::string& path, const RunInfo& info) : impl_(std::make_unique<Impl>()) {
     Impl& w = *impl_;
     w.path = path;
-    w.sweep = true;
+    w.sweep = info.is_sweep();
     silence_hdf5_errors();
     w.file = Handle(H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), H5Fclose);
-    if (w.file.get() < 0) throw OutputError(path + ": cannot reopen the sweep file to resume it");
-    if (read_string_attribute(w.file, "sweep_spec") != info.sweep_spec)
+    if (w.file.get() < 0) throw OutputError(path + ": cannot reopen the file to resume it");
+    if (w.sweep && read_string_attribute(w.file, "sweep_spec") != info.sweep_spec)
         throw OutputError(path + ": holds a different sweep (other scenario, parameters, samples or replicates); "
                                  "give another -o, or delete the file to start over");
+    if (!w.sweep) {
+        if (read_string_attribute(w.file, "kind") != "run")
+            throw OutputError(path + ": is not a run file (a sweep resumes with migsim sweep)");
+        if (number_attribute(w.file, "completed") > 0) throw OutputError(path + ": the run is complete; nothing to resume");
+        if (static_cast<std::size_t>(number_attribute(w.file, "replicates")) != info.seeds.size())
+            throw OutputError(path + ": holds another number of replicates");
+    }
     w.time = Handle(H5Dopen2(w.file, "time", H5P_DEFAULT), H5Dclose);
-    w.sample_completed = Handle(H5Dopen2(w.file, "sample_completed", H5P_DEFAULT), H5Dclose);
-    w.samples = info.samples.size();
+    if (w.sweep) w.sample_completed = Handle(H5Dopen2(w.file, "sample_completed", H5P_DEFAULT), H5Dclose);
+    w.samples = w.sweep ? info.samples.size() : 1;
     w.replicates = info.seeds.size();
     Handle time_space(H5Dget_space(w.time), H5Sclose);
     H5Sget_simple_extent_dims(time_space, &w.days_written, nullptr);
-    auto reopen = [&](const std::string& name, hid_t type) {
+    auto reopen = [&](const std::string& name, hid_t type, const std::string& dimension) {
         Handle ds(H5Dopen2(w.file, name.c_str(), H5P_DEFAULT), H5Dclose);
-        check(ds, "reopen " + name);
+        if (ds.get() < 0) throw OutputError(path + ": has no dataset " + name + " (not a migsim file of this version?)");
         Handle space(H5Dget_space(ds), H5Sclose);
         hsize_t dims[4] = {0, 0, 0, 0};
         const int rank = H5Sget_simple_extent_ndims(space);
         H5Sget_simple_extent_dims(space, dims, nullptr);
-        w.series.push_back({name, std::move(ds), rank == 4 ? dims[3] : 0, type, ""});
+        w.series.push_back({name, std::move(ds), rank == w.lead() + 1 ? dims[w.lead()] : 0, type, dimension});
     };
     for (const auto& series : series_catalogue())
-        reopen(series.name, is_money(series.name) ? H5T_NATIVE_DOUBLE : H5T_NATIVE_INT64);
-    reopen("agents_created", H5T_NATIVE_INT64);
+        reopen(series.name, is_money(series.name) ? H5T_NATIVE_DOUBLE : H5T_NATIVE_INT64, series.dimension);
+    reopen("agents_created", H5T_NATIVE_INT64, "");
+}
+
+namespace {
+constexpr const char* checkpoint_group = "checkpoint";
+std::string slot_name(int slot, std::size_t replicate) {
+    return "slot" + std::to_string(slot) + "_replicate" + std::to_string(replicate);
+}
+}  // namespace
+
+void Hdf5Writer::write_checkpoint(int day, const std::vector<std::vector<std::byte>>& states) {
+    Impl& w = *impl_;
+    flush();   // every day before `day` is in the file before the checkpoint says so
+    if (H5Lexists(w.file, checkpoint_group, H5P_DEFAULT) <= 0)
+        Handle(H5Gcreate2(w.file, checkpoint_group, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose);
+    Handle group(H5Gopen2(w.file, checkpoint_group, H5P_DEFAULT), H5Gclose);
+    check(group, "open the checkpoint group");
+    const int newest = H5Aexists(group, "slot") > 0 ? static_cast<int>(number_attribute(group, "slot")) : 1;
+    const int slot = 1 - newest;
+    for (std::size_t r = 0; r < states.size(); ++r) {
+        // Uncompressed chunks of a fixed size are rewritten in place: the file grows to two
+        // states at most, however many checkpoints a run takes.
+        const std::string name = slot_name(slot, r);
+        const hsize_t n = states[r].size();
+        if (H5Lexists(group, name.c_str(), H5P_DEFAULT) <= 0) {
+            hsize_t zero = 0, unlimited = H5S_UNLIMITED, chunk = hsize_t{1} << 20;
+            Handle space(H5Screate_simple(1, &zero, &unlimited), H5Sclose);
+            Handle plist(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
+            H5Pset_chunk(plist, 1, &chunk);
+            Handle(H5Dcreate2(group, name.c_str(), H5T_NATIVE_UINT8, space, H5P_DEFAULT, plist, H5P_DEFAULT), H5Dclose);
+        }
+        Handle ds(H5Dopen2(group, name.c_str(), H5P_DEFAULT), H5Dclose);
+        check(ds, "open " + name);
+        check(H5Dset_extent(ds, &n), "size " + name);
+        if (n > 0) check(H5Dwrite(ds, H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, states[r].data()), "write " + name);
+    }
+    if (H5Fflush(w.file, H5F_SCOPE_GLOBAL) < 0)
+        throw OutputError(w.path + ": cannot write the checkpoint of day " + std::to_string(day) + " (disk full?)");
+    write_attribute(group, "slot", static_cast<std::int64_t>(slot));
+    write_attribute(group, "day", static_cast<std::int64_t>(day));
+    check(H5Fflush(w.file, H5F_SCOPE_GLOBAL), "flush");
+}
+
+std::pair<int, std::vector<std::vector<std::byte>>> Hdf5Writer::checkpoint() const {
+    const Impl& w = *impl_;
+    std::pair<int, std::vector<std::vector<std::byte>>> out{0, {}};
+    if (H5Lexists(w.file, checkpoint_group, H5P_DEFAULT) <= 0) return out;
+    Handle group(H5Gopen2(w.file, checkpoint_group, H5P_DEFAULT), H5Gclose);
+    if (H5Aexists(group, "day") <= 0) return out;   // killed before the first checkpoint was complete
+    const int slot = static_cast<int>(number_attribute(group, "slot"));
+    out.first = static_cast<int>(number_attribute(group, "day"));
+    for (std::size_t r = 0; r < w.replicates; ++r) {
+        Handle ds(H5Dopen2(group, slot_name(slot, r).c_str(), H5P_DEFAULT), H5Dclose);
+        if (ds.get() < 0) throw OutputError(w.path + ": the checkpoint lacks replicate " + std::to_string(r));
+        Handle space(H5Dget_space(ds), H5Sclose);
+        hsize_t n = 0;
+        H5Sget_simple_extent_dims(space, &n, nullptr);
+        auto& state = out.second.emplace_back(n);
+        if (n > 0) check(H5Dread(ds, H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, state.data()), "read checkpoint");
+    }
+    return out;
+}
+
+ResumePoint read_resume_point(const std::string& path) {
+    silence_hdf5_errors();
+    Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
+    if (file.get() < 0) throw OutputError(path + ": cannot open it to resume (does it exist? is it an HDF5 file?)");
+    if (read_string_attribute(file, "kind") != "run")
+        throw OutputError(path + ": is not a migsim run file (sweeps resume by running the same migsim sweep again)");
+    ResumePoint point;
+    point.source = read_string_attribute(file, "source");
+    if (point.source.empty())
+        throw OutputError(path + ": does not say which scenario it ran (written by an older migsim?)");
+    const std::string overrides = read_string_attribute(file, "overrides");
+    for (std::size_t at = 0; at < overrides.size();) {
+        const std::size_t end = std::min(overrides.find('\n', at), overrides.size());
+        point.overrides.push_back(overrides.substr(at, end - at));
+        at = end + 1;
+    }
+    point.replicates = static_cast<int>(number_attribute(file, "replicates"));
+    point.checkpoint_every = static_cast<int>(number_attribute(file, "checkpoint_every"));
+    point.days_completed = static_cast<int>(number_attribute(file, "days_completed"));
+    point.completed = number_attribute(file, "completed") > 0;
+    point.resolved_scenario = read_string_attribute(file, "resolved_scenario");
+    if (H5Lexists(file, checkpoint_group, H5P_DEFAULT) > 0) {
+        Handle group(H5Gopen2(file, checkpoint_group, H5P_DEFAULT), H5Gclose);
+        point.checkpoint_day = static_cast<int>(number_attribute(group, "day"));
+    }
+    return point;
 }
 
 Hdf5Writer::~Hdf5Writer() = default;
@@ -579,6 +681,7 @@ void Hdf5Writer::finish(double wall_seconds) {
         for (const auto& name : summarised_series())
             for (const auto& series : w.series)
                 if (series.name == name) w.write_summary(series);
+    if (H5Lexists(w.file, checkpoint_group, H5P_DEFAULT) > 0) check(H5Ldelete(w.file, checkpoint_group, H5P_DEFAULT), "delete checkpoint");
     write_attribute(w.file, "wall_time_s", wall_seconds);
     write_attribute(w.file, "completed", std::int64_t{1});
     w.series.clear();
