@@ -92,18 +92,21 @@ CsvTable::CsvTable(std::string path, const std::vector<std::string>& required,
         for (const auto& c : optional) known = known || c == name;
         if (!known) {
             std::string columns;
-            for (const auto& c : required) columns += " " + c;
-            for (const auto& c : optional) columns += " " + c;
+            for (const auto& c : required) columns += (columns.empty() ? "" : ", ") + c;
+            for (const auto& c : optional) columns += (columns.empty() ? "" : ", ") + c;
             throw ScenarioError(path_, header.line, "header", name,
-                                "one of the columns" + columns);
+                                "one of the columns " + columns + " (names are case-sensitive)");
         }
         if (!columns_.emplace(name, i).second)
             throw ScenarioError(path_, header.line, "header", name, "each column once");
     }
     for (const auto& c : required)
-        if (!columns_.count(c))
-            throw ScenarioError(path_, header.line, "header", "",
-                                "a column named '" + c + "' (it is missing)");
+        if (!columns_.count(c)) {
+            std::string names;
+            for (const auto& f : header.fields) names += (names.empty() ? "" : ",") + trim(f);
+            throw ScenarioError(path_, header.line, "header", names,
+                                "a column named '" + c + "' (it is missing; docs/SCENARIOS.md lists the columns)");
+        }
     for (std::size_t r = 1; r < all.size(); ++r) {
         Row& row = all[r];
         if (row.fields.size() != header.fields.size())

@@ -63,17 +63,17 @@ constexpr std::int64_t most_delay = 3650;                 // the same bound as -
 constexpr const char* most_delay_why = "ten years";
 constexpr std::int64_t most_day = 65535;
 constexpr const char* most_day_why = "a run has at most 65535 days";
+constexpr double most_km = 100'000;
 
 // A day within the run as the scenario's files set it (`days:` of scenario.yml, or a variant's
 // `set: days`), checked when the row is read: a row after the end would never apply. (A
 // shorter --days on the command line is fine: it cuts the run, not the scenario.)
 int day_in_run(const Scenario& s, const CsvTable& t, const CsvTable::Row& row, const char* what) {
-    const auto day = static_cast<int>(t.integer(row, "day", 0, "a day >= 0", most_day, most_day_why));
-    if (day >= s.settings.days)
-        t.fail(row, "day", t.text(row, "day"),
-               "a day from 0 to " + std::to_string(s.settings.days - 1) + " (the run has " +
-                   std::to_string(s.settings.days) + " days, set by 'days' in the scenario's .yml; " +
-                   what + ")");
+    const std::string expected = "a day from 0 to " + std::to_string(s.settings.days - 1) + " (the run has " +
+                                 std::to_string(s.settings.days) + " days, set by 'days' in the scenario's .yml; " +
+                                 what + ")";
+    const auto day = static_cast<int>(t.integer(row, "day", 0, expected.c_str(), most_day, most_day_why));
+    if (day >= s.settings.days) t.fail(row, "day", t.text(row, "day"), expected);
     return day;
 }
 
@@ -146,6 +146,9 @@ std::string read_links(Scenario& s, const std::string& path) {
                    "a location that is not a destination (destinations are terminal)");
         l.distance_km = t.number(row, "distance_km");
         if (l.distance_km <= 0) t.fail(row, "distance_km", t.text(row, "distance_km"), "a distance in km > 0");
+        if (l.distance_km > most_km)
+            t.fail(row, "distance_km", t.text(row, "distance_km"),
+                   "a distance in km > 0, at most 100000 (two and a half times round the Earth)");
         std::string mode = t.text(row, "mode");
         if (mode == "land") l.mode = Mode::land;
         else if (mode == "sea") l.mode = Mode::sea;
@@ -241,7 +244,7 @@ std::string read_demand(Scenario& s, const std::string& path) {
         DemandRow d;
         d.file = path;
         d.line = row.line;
-        d.day = day_in_run(s, t, row, "rows after the end would create nobody");
+        d.day = day_in_run(s, t, row, "a row after the end would create nobody");
         d.origin = locations.at(t, row, "origin");
         if (s.locations[static_cast<std::size_t>(d.origin)].kind == LocationKind::destination)
             t.fail(row, "origin", t.text(row, "origin"), "a location that is not a destination");

@@ -88,18 +88,18 @@ std::string read_text_file(const std::string& path) {
     std::error_code ec;
     const auto status = fs::status(path, ec);
     if (!fs::exists(status))
-        throw ScenarioError(path + ": cannot open the file: it does not exist (check the path; "
-                            "paths in a .yml are relative to that file)");
+        throw ScenarioError(path + ": cannot open the file: it does not exist; expected an existing file "
+                            "(check the path; paths in a .yml are relative to that file)");
     if (fs::is_directory(status))
         throw ScenarioError(path + ": cannot read the file: it is a folder; expected a file");
     std::ifstream in(path, std::ios::binary);
     if (!in)
         throw ScenarioError(path + ": cannot open the file: " + std::strerror(errno) +
-                            " (check its permissions)");
+                            "; expected a file migsim may read (check its permissions)");
     std::stringstream buffer;
     buffer << in.rdbuf();
     if (in.bad())
-        throw ScenarioError(path + ": cannot read the file: " + std::strerror(errno));
+        throw ScenarioError(path + ": cannot read the file: " + std::strerror(errno) + "; expected a readable file");
     std::string bytes = buffer.str();
     check_utf8(path, bytes);
     return bytes;
