@@ -112,3 +112,42 @@ TEST(Loading, BadYamlValueNamesItsLine) {
     EXPECT_EQ(e.line(), 26);
     EXPECT_EQ(e.value(), "-2.0");
 }
+
+// The rest of the catalogue (docs/ERRORS.md, replayed word for word by
+// tests/python/test_error_catalogue.py); here the fields of the exception.
+TEST(Loading, NonFiniteAndTooLargeNumbers) {
+    EXPECT_EQ(error_of(BrokenToy("borders.csv", "0.3,port_west", "nan,port_west")).value(), "nan");
+    EXPECT_EQ(error_of(BrokenToy("locations.csv", "transit,,5", "transit,,inf")).field(), "column 'wage'");
+    auto e = error_of(BrokenToy("pathways.csv", "mainland,60,30", "mainland,99999999999999999999,30"));
+    EXPECT_EQ(e.field(), "column 'quota'");
+    EXPECT_NE(std::string(e.what()).find("at most"), std::string::npos);
+    EXPECT_EQ(error_of(BrokenToy("demand.csv", "village,migrant,900", "village,migrant,4294967296")).value(),
+              "4294967296");
+}
+
+TEST(Loading, DayOutsideTheRun) {
+    auto e = error_of(BrokenToy("events.csv", "60,border", "120,border"));   // the toy runs days 0..119
+    EXPECT_EQ(e.field(), "column 'day'");
+    EXPECT_EQ(e.value(), "120");
+}
+
+TEST(Loading, EncodingIsUtf8WithAnOptionalByteOrderMark) {
+    auto e = error_of(BrokenToy("borders.csv", "Strait (sea)", "D\xE9troit (sea)"));
+    EXPECT_NE(std::string(e.what()).find("borders.csv:2:9: encoding"), std::string::npos);
+    BrokenToy bom("locations.csv", "id,name", "\xEF\xBB\xBFid,name");
+    EXPECT_EQ(load_scenario(bom.dir()).locations.size(), 9u);
+}
+
+TEST(Loading, AVariantThatExtendsItself) {
+    BrokenToy t("scenario.yml", "name: toy", "name: toy");
+    std::ofstream(t.dir() / "a.yml") << "extends: b.yml\nname: a\n";
+    std::ofstream(t.dir() / "b.yml") << "extends: a.yml\nname: b\n";
+    try {
+        (void)load_scenario(t.dir() / "a.yml");
+        ADD_FAILURE() << "no ScenarioError";
+    } catch (const ScenarioError& e) {
+        EXPECT_EQ(e.field(), "extends");
+        EXPECT_EQ(e.value(), "a.yml");
+        EXPECT_NE(e.file().find("b.yml"), std::string::npos);
+    }
+}

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "migsim/errors.hpp"
+#include "scenario/text_file.hpp"
 
 namespace migsim::detail {
 
@@ -53,17 +54,13 @@ std::optional<double> parse_number(const std::string& text) {
 CsvTable::CsvTable(std::string path, const std::vector<std::string>& required,
                    const std::vector<std::string>& optional)
     : path_(std::move(path)) {
-    std::ifstream in(path_, std::ios::binary);
-    if (!in) throw ScenarioError(path_ + ": cannot open the file (does it exist?)");
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    bytes_ = buffer.str();
+    bytes_ = read_text_file(path_);
 
     csv_parser parser{};
     csv_init(&parser, CSV_APPEND_NULL);
     std::vector<Row> all;
     ParseState state{&all, {}, 0, 0};
-    std::istringstream lines(bytes_);
+    std::istringstream lines{std::string(without_bom(bytes_))};
     std::string line;
     while (std::getline(lines, line)) {
         ++state.line;
@@ -85,7 +82,8 @@ CsvTable::CsvTable(std::string path, const std::vector<std::string>& required,
     }
     csv_free(&parser);
 
-    if (all.empty()) throw ScenarioError(path_ + ": the file is empty; expected a header row");
+    if (all.empty())
+        throw ScenarioError(path_ + ": the file is empty; expected a header row naming the columns (docs/SCENARIOS.md)");
     const Row& header = all.front();
     for (std::size_t i = 0; i < header.fields.size(); ++i) {
         std::string name = trim(header.fields[i]);
@@ -94,24 +92,30 @@ CsvTable::CsvTable(std::string path, const std::vector<std::string>& required,
         for (const auto& c : optional) known = known || c == name;
         if (!known) {
             std::string columns;
-            for (const auto& c : required) columns += " " + c;
-            for (const auto& c : optional) columns += " " + c;
+            for (const auto& c : required) columns += (columns.empty() ? "" : ", ") + c;
+            for (const auto& c : optional) columns += (columns.empty() ? "" : ", ") + c;
             throw ScenarioError(path_, header.line, "header", name,
-                                "one of the columns" + columns);
+                                "one of the columns " + columns + " (names are case-sensitive)");
         }
         if (!columns_.emplace(name, i).second)
             throw ScenarioError(path_, header.line, "header", name, "each column once");
     }
     for (const auto& c : required)
-        if (!columns_.count(c))
-            throw ScenarioError(path_, header.line, "header", "",
-                                "a column named '" + c + "' (it is missing)");
+        if (!columns_.count(c)) {
+            std::string names;
+            for (const auto& f : header.fields) names += (names.empty() ? "" : ",") + trim(f);
+            throw ScenarioError(path_, header.line, "header", names,
+                                "a column named '" + c + "' (it is missing; docs/SCENARIOS.md lists the columns)");
+        }
     for (std::size_t r = 1; r < all.size(); ++r) {
         Row& row = all[r];
         if (row.fields.size() != header.fields.size())
             throw ScenarioError(path_ + ":" + std::to_string(row.line) + ": the row has " +
                                 std::to_string(row.fields.size()) + " fields; expected " +
-                                std::to_string(header.fields.size()) + " as in the header");
+                                std::to_string(header.fields.size()) + " as in the header" +
+                                (row.fields.size() > header.fields.size()
+                                     ? " (a value that contains a comma must be in double quotes)"
+                                     : " (an empty value still needs its comma)"));
         for (auto& f : row.fields) f = trim(f);
         rows_.push_back(std::move(row));
     }
@@ -144,7 +148,7 @@ std::string CsvTable::id(const Row& row, const std::string& column) const {
 double CsvTable::number(const Row& row, const std::string& column) const {
     std::string value = text(row, column);
     auto parsed = parse_number(value);
-    if (!parsed) fail(row, column, value, "a number");
+    if (!parsed) fail(row, column, value, "a finite number");
     return *parsed;
 }
 
@@ -162,12 +166,17 @@ double CsvTable::probability(const Row& row, const std::string& column) const {
 }
 
 std::int64_t CsvTable::integer(const Row& row, const std::string& column, std::int64_t low,
-                               const char* expected) const {
+                               const char* expected, std::int64_t high, const char* why) const {
     std::string value = text(row, column);
     std::int64_t parsed = 0;
     auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), parsed);
-    if (ec != std::errc{} || ptr != value.data() + value.size() || value.empty())
+    const bool digits = ptr == value.data() + value.size() && !value.empty();
+    const bool too_large = digits && ec == std::errc::result_out_of_range && value[0] != '-';
+    if (!too_large && (ec != std::errc{} || !digits))
         fail(row, column, value, std::string("a whole number: ") + expected);
+    if (too_large || parsed > high)
+        fail(row, column, value,
+             std::string(expected) + ", at most " + std::to_string(high) + " (" + why + ")");
     if (parsed < low) fail(row, column, value, expected);
     return parsed;
 }

@@ -34,8 +34,10 @@ public:
     [[nodiscard]] double number_at_least(const Row& row, const std::string& column, double low,
                                          const char* expected) const;
     [[nodiscard]] double probability(const Row& row, const std::string& column) const;
+    // A whole number in [low, high]; `why` says where `high` comes from (the type the engine
+    // stores it in, the longest run).
     [[nodiscard]] std::int64_t integer(const Row& row, const std::string& column, std::int64_t low,
-                                       const char* expected) const;
+                                       const char* expected, std::int64_t high, const char* why) const;
     [[nodiscard]] std::vector<std::string> list(const Row& row, const std::string& column) const;
 
     [[noreturn]] void fail(const Row& row, const std::string& column, const std::string& value,

@@ -13,6 +13,7 @@
 #include "scenario/csv_table.hpp"
 #include "scenario/parameters.hpp"
 #include "scenario/tables.hpp"
+#include "scenario/text_file.hpp"
 #include "scenario/validate.hpp"
 
 namespace migsim {
@@ -30,16 +31,14 @@ struct YamlFile {
 };
 
 YamlFile read_yaml(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw ScenarioError(path.string() + ": cannot open the file (does it exist?)");
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    YamlFile file{path.string(), buffer.str(), {}};
+    YamlFile file{path.string(), detail::read_text_file(path.string()), {}};
     try {
-        file.root = YAML::Load(file.bytes);
+        file.root = YAML::Load(std::string(detail::without_bom(file.bytes)));
     } catch (const YAML::Exception& e) {
-        throw ScenarioError(file.path + ":" + std::to_string(e.mark.line + 1) +
-                            ": malformed YAML (" + e.msg + ")");
+        throw ScenarioError(file.path + ":" + std::to_string(e.mark.line + 1) + ":" +
+                            std::to_string(e.mark.column + 1) + ": malformed YAML (" + e.msg +
+                            "); expected YAML as in docs/SCENARIOS.md (indent with spaces, not "
+                            "tabs; quote values that contain ': ' or start with '[', '{', '*')");
     }
     if (!file.root.IsMap())
         throw ScenarioError(file.path + ": expected a YAML mapping of settings at the top level");
@@ -62,7 +61,8 @@ std::string scalar(const YamlFile& f, const YAML::Node& node, const std::string&
 double number(const YamlFile& f, const YAML::Node& node, const std::string& key, double low,
               const char* expected) {
     auto value = detail::parse_number(scalar(f, node, key));
-    if (!value || *value < low) fail(f, node, key, expected);
+    if (!value) fail(f, node, key, std::string(expected) + " (a finite number)");
+    if (*value < low) fail(f, node, key, expected);
     return *value;
 }
 
@@ -174,7 +174,9 @@ Scenario load_scenario(const fs::path& given, const std::vector<std::string>& ov
     while (chain.back().root["extends"]) {
         const YamlFile& variant = chain.back();
         check_keys(variant, variant.root, {"extends", "name", "description", "set", "events"}, "");
-        if (chain.size() > 16) throw ScenarioError(variant.path + ": 'extends' chain is longer than 16 files (a cycle?)");
+        if (chain.size() >= 16)
+            throw ScenarioError(variant.path + ": 'extends' chain is longer than 16 files; expected a "
+                                "shorter chain of variants ending in a scenario without 'extends'");
         const YAML::Node extends = variant.root["extends"];
         const std::string target = scalar(variant, extends, "extends");
         fs::path next = fs::path(variant.path).parent_path() / target;
@@ -183,6 +185,17 @@ Scenario load_scenario(const fs::path& given, const std::vector<std::string>& ov
             throw ScenarioError(variant.path, line_of(extends), "extends", target,
                                 "the path of an existing scenario folder or .yml, relative to this file (" +
                                     next.string() + " does not exist)");
+        // A variant that extends itself, directly or through others, would never reach a base.
+        std::error_code ec;
+        const fs::path resolved = fs::weakly_canonical(next, ec);
+        for (const auto& earlier : chain)
+            if (fs::weakly_canonical(earlier.path, ec) == resolved) {
+                std::string cycle;
+                for (const auto& f : chain) cycle += fs::path(f.path).filename().string() + " -> ";
+                throw ScenarioError(variant.path, line_of(extends), "extends", target,
+                                    "a scenario other than this chain's own files (" + cycle +
+                                        resolved.filename().string() + " is a cycle): extend the base scenario");
+            }
         chain.push_back(read_yaml(next));
     }
     const YamlFile& base = chain.back();

@@ -112,8 +112,21 @@ Assignment resolve_assignment(const Scenario& scenario, const std::string& targe
                     (spec->high_open ? *number < spec->high : *number <= spec->high);
     if (!in_range || (spec->integer && std::floor(*number) != *number))
         throw ScenarioError(origin.file, origin.line, target + "." + parameter, value,
-                            spec->expected);
+                            std::string(spec->expected) + (number ? "" : " (a finite number)"));
     return Assignment{kind->kind, index, spec->parameter, *number};
+}
+
+// YYYY-MM-DD naming a day of the proleptic Gregorian calendar (no 2019-02-30).
+static bool is_date(const std::string& value) {
+    if (value.size() != 10 || value[4] != '-' || value[7] != '-') return false;
+    for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
+        if (value[i] < '0' || value[i] > '9') return false;
+    const int year = std::stoi(value.substr(0, 4)), month = std::stoi(value.substr(5, 2)),
+              day = std::stoi(value.substr(8, 2));
+    const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    constexpr int month_days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    return month >= 1 && month <= 12 && day >= 1 &&
+           day <= month_days[month - 1] + (month == 2 && leap ? 1 : 0);
 }
 
 bool is_setting_key(const std::string& key) {
@@ -122,8 +135,11 @@ bool is_setting_key(const std::string& key) {
 
 void apply_setting(Settings& settings, const std::string& key, const std::string& value,
                    const Origin& origin) {
+    bool numeric = false;   // for numbers, say why 'nan', 'inf' or '1,5' is refused
     auto fail = [&](const std::string& expected) -> void {
-        throw ScenarioError(origin.file, origin.line, key, value, expected);
+        const bool parsed = numeric && parse_number(value).has_value();
+        throw ScenarioError(origin.file, origin.line, key, value,
+                            expected + (numeric && !parsed ? " (a finite number)" : ""));
     };
     if (key == "name") { settings.name = value; return; }
     if (key == "description") { settings.description = value; return; }
@@ -134,11 +150,12 @@ void apply_setting(Settings& settings, const std::string& key, const std::string
         return;
     }
     if (key == "start_date") {
-        if (value.size() != 10 || value[4] != '-' || value[7] != '-') fail("a date YYYY-MM-DD");
+        if (!is_date(value)) fail("a date YYYY-MM-DD, like 2019-01-01");
         settings.start_date = value;
         return;
     }
     auto number = parse_number(value);
+    numeric = true;
     auto whole = [&](double low, const char* expected) {
         if (!number || *number < low || std::floor(*number) != *number || *number > 1e15)
             fail(expected);

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <unordered_map>
-#include <unordered_set>
 
 #include "migsim/errors.hpp"
 #include "scenario/csv_table.hpp"
@@ -25,7 +24,8 @@ public:
         auto it = index_.find(id);
         if (it == index_.end())
             t.fail(row, column, id,
-                   std::string("the id of a ") + what_ + " (unknown id)");
+                   std::string("the id of a ") + what_ + " (unknown id; check its spelling in the " +
+                       what_ + "s table)");
         return it->second;
     }
     int at(const CsvTable& t, const CsvTable::Row& row, const std::string& column) const {
@@ -42,12 +42,45 @@ private:
 class UniqueIds {
 public:
     void check(const CsvTable& t, const CsvTable::Row& row, const std::string& id) {
-        if (!seen_.insert(id).second) t.fail(row, "id", id, "a unique id (it is defined twice)");
+        auto [at, added] = seen_.emplace(id, row.line);
+        if (!added)
+            t.fail(row, "id", id,
+                   "a unique id (it is defined twice: already on line " + std::to_string(at->second) + ")");
     }
 
 private:
-    std::unordered_set<std::string> seen_;
+    std::unordered_map<std::string, long> seen_;
 };
+
+// Upper bounds of the whole-number columns. Counts are stored in 64 bits and added up (seats
+// and places of a day, over ranks), day numbers in int and agents' days in 16 bits; a bound
+// keeps a typo (an extra digit, 1e20) from wrapping around into a different scenario.
+constexpr std::int64_t most_count = 1'000'000'000'000;   // the same bound as --set
+constexpr const char* most_count_why = "the largest count migsim accepts";
+constexpr std::int64_t most_agents = 4'294'967'295;
+constexpr const char* most_agents_why = "agent ids are 32 bits";
+constexpr std::int64_t most_delay = 3650;                 // the same bound as --set
+constexpr const char* most_delay_why = "ten years";
+constexpr std::int64_t most_day = 65535;
+constexpr const char* most_day_why = "a run has at most 65535 days";
+constexpr double most_km = 100'000;
+
+// A day within the run as the scenario's files set it (`days:` of scenario.yml, or a variant's
+// `set: days`), checked when the row is read: a row after the end would never apply. (A
+// shorter --days on the command line is fine: it cuts the run, not the scenario.)
+int day_in_run(const Scenario& s, const CsvTable& t, const CsvTable::Row& row, const char* what) {
+    const std::string expected = "a day from 0 to " + std::to_string(s.settings.days - 1) + " (the run has " +
+                                 std::to_string(s.settings.days) + " days, set by 'days' in the scenario's .yml; " +
+                                 what + ")";
+    const auto day = static_cast<int>(t.integer(row, "day", 0, expected.c_str(), most_day, most_day_why));
+    if (day >= s.settings.days) t.fail(row, "day", t.text(row, "day"), expected);
+    return day;
+}
+
+void require_rows(const CsvTable& t, const char* expected) {
+    if (t.rows().empty())
+        throw ScenarioError(t.path() + ": the table has no rows, only its header; expected " + expected);
+}
 
 }  // namespace
 
@@ -70,10 +103,11 @@ std::string read_locations(Scenario& s, const std::string& path) {
         else if (kind == "coast") l.kind = LocationKind::coast;
         else if (kind == "destination") l.kind = LocationKind::destination;
         else t.fail(row, "kind", kind, "origin, transit, coast or destination");
-        if (t.has(row, "capacity")) l.capacity = t.integer(row, "capacity", 0, "agents >= 0 (0: unlimited)");
+        if (t.has(row, "capacity")) l.capacity = t.integer(row, "capacity", 0, "agents >= 0 (0: unlimited)", most_count, most_count_why);
         l.wage = t.number_at_least(row, "wage", 0, "money per day >= 0");
         s.locations.push_back(std::move(l));
     }
+    require_rows(t, "at least one location");
     return t.bytes();
 }
 
@@ -88,7 +122,7 @@ std::string read_borders(Scenario& s, const std::string& path) {
         b.name = t.text(row, "name");
         b.patrol = t.probability(row, "patrol");
         if (t.has(row, "return_to")) b.return_to = locations.at(t, row, "return_to");
-        b.detention_days = static_cast<int>(t.integer(row, "detention_days", 0, "whole days >= 0"));
+        b.detention_days = static_cast<int>(t.integer(row, "detention_days", 0, "whole days >= 0", most_delay, most_delay_why));
         s.borders.push_back(std::move(b));
     }
     return t.bytes();
@@ -112,6 +146,9 @@ std::string read_links(Scenario& s, const std::string& path) {
                    "a location that is not a destination (destinations are terminal)");
         l.distance_km = t.number(row, "distance_km");
         if (l.distance_km <= 0) t.fail(row, "distance_km", t.text(row, "distance_km"), "a distance in km > 0");
+        if (l.distance_km > most_km)
+            t.fail(row, "distance_km", t.text(row, "distance_km"),
+                   "a distance in km > 0, at most 100000 (two and a half times round the Earth)");
         std::string mode = t.text(row, "mode");
         if (mode == "land") l.mode = Mode::land;
         else if (mode == "sea") l.mode = Mode::sea;
@@ -127,6 +164,7 @@ std::string read_links(Scenario& s, const std::string& path) {
         }
         s.links.push_back(std::move(l));
     }
+    require_rows(t, "at least one link");
     return t.bytes();
 }
 
@@ -153,7 +191,7 @@ std::string read_markets(Scenario& s, const std::string& path) {
             m.links.push_back(link);
         }
         m.price = t.number_at_least(row, "price", 0, "money per seat >= 0");
-        m.capacity = t.integer(row, "capacity", 0, "seats per day >= 0");
+        m.capacity = t.integer(row, "capacity", 0, "seats per day >= 0", most_count, most_count_why);
         m.evasion = t.number(row, "evasion");
         if (m.evasion < 0 || m.evasion >= 1) t.fail(row, "evasion", t.text(row, "evasion"), "a number in [0, 1)");
         m.safety = t.number_at_least(row, "safety", 0, "a factor >= 0");
@@ -185,13 +223,13 @@ std::string read_pathways(Scenario& s, const std::string& path) {
         p.to = locations.at(t, row, "to");
         if (s.locations[static_cast<std::size_t>(p.to)].kind != LocationKind::destination)
             t.fail(row, "to", t.text(row, "to"), "a location of kind destination");
-        p.quota = t.integer(row, "quota", 0, "places per period >= 0");
-        p.period_days = static_cast<int>(t.integer(row, "period_days", 1, "days >= 1"));
-        p.processing_days = static_cast<int>(t.integer(row, "processing_days", 0, "days >= 0"));
+        p.quota = t.integer(row, "quota", 0, "places per period >= 0", most_count, most_count_why);
+        p.period_days = static_cast<int>(t.integer(row, "period_days", 1, "days >= 1", most_day, most_day_why));
+        p.processing_days = static_cast<int>(t.integer(row, "processing_days", 0, "days >= 0", most_delay, most_delay_why));
         p.cost = t.number_at_least(row, "cost", 0, "money >= 0");
-        p.open_day = static_cast<int>(t.integer(row, "open_day", 0, "a day >= 0"));
+        p.open_day = static_cast<int>(t.integer(row, "open_day", 0, "a day >= 0", most_day, most_day_why));
         p.close_day = t.has(row, "close_day")
-                          ? static_cast<int>(t.integer(row, "close_day", p.open_day, "a day >= open_day"))
+                          ? static_cast<int>(t.integer(row, "close_day", p.open_day, "a day >= open_day (empty: never closes)", most_day, most_day_why))
                           : std::numeric_limits<int>::max();
         s.pathways.push_back(std::move(p));
     }
@@ -206,17 +244,16 @@ std::string read_demand(Scenario& s, const std::string& path) {
         DemandRow d;
         d.file = path;
         d.line = row.line;
-        d.day = static_cast<int>(t.integer(row, "day", 0, "a day >= 0"));
+        d.day = day_in_run(s, t, row, "a row after the end would create nobody");
         d.origin = locations.at(t, row, "origin");
         if (s.locations[static_cast<std::size_t>(d.origin)].kind == LocationKind::destination)
             t.fail(row, "origin", t.text(row, "origin"), "a location that is not a destination");
         d.profile = profiles.at(t, row, "profile");
-        d.count = t.integer(row, "count", 0, "agents >= 0");
-        if (t.has(row, "spread_days")) d.spread_days = static_cast<int>(t.integer(row, "spread_days", 1, "days >= 1"));
+        d.count = t.integer(row, "count", 0, "agents >= 0", most_agents, most_agents_why);
+        if (t.has(row, "spread_days")) d.spread_days = static_cast<int>(t.integer(row, "spread_days", 1, "days >= 1", most_day, most_day_why));
         s.demand.push_back(d);
     }
-    if (s.demand.empty())
-        throw ScenarioError(path + ": the table has no rows; expected at least one row of new migrants");
+    require_rows(t, "at least one row of new migrants");
     return t.bytes();
 }
 
@@ -224,7 +261,7 @@ std::string read_events(Scenario& s, const std::string& path) {
     CsvTable t(path, {"day", "target", "parameter", "value"});
     for (const auto& row : t.rows()) {
         Event e;
-        e.day = static_cast<int>(t.integer(row, "day", 0, "a day >= 0"));
+        e.day = day_in_run(s, t, row, "a change after the end would never apply");
         Origin origin{path, row.line};
         if (t.text(row, "target").rfind("profile:", 0) == 0 &&
             t.text(row, "parameter").rfind("budget", 0) == 0)

@@ -1,5 +1,6 @@
 #include "scenario/validate.hpp"
 
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -61,6 +62,20 @@ void check_storage_limits(const Scenario& s) {
     at_most("markets plus pathways", s.markets.size() + s.pathways.size(), 65535,
             "the market or pathway a migrant asks for is stored in 16 bits");
     at_most("profiles", s.profiles.size(), 256, "an agent's profile is stored in 8 bits");
+    // A journey's days are an int (and an agent's days 16 bits): a distance of 1e300 km, or a
+    // speed of 1e-300 km per day, would overflow Scenario::travel_days.
+    for (const auto& l : s.links) {
+        const double speed = s.settings.speed_km_per_day[static_cast<std::size_t>(l.mode)];
+        const double days = l.distance_km / speed;
+        if (!(days <= 65535)) {
+            std::ostringstream text;
+            text << "links: link '" << l.id << "' is " << l.distance_km << " km at " << speed
+                 << " km per day by " << to_string(l.mode);
+            throw ScenarioError(text.str() +
+                                "; expected a journey of at most 65535 days (check distance_km and "
+                                "the speeds)");
+        }
+    }
     at_most("migrants in the demand", static_cast<std::size_t>(s.total_agents()), 4294967295u,
             "agent ids are 32 bits");
     for (std::size_t m = 0; m < s.markets.size(); ++m)
