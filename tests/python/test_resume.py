@@ -1,0 +1,104 @@
+"""Long runs (docs/WORKFLOW.md, "Long runs"): an output is never replaced without --force; a
+run with --checkpoint-every that is killed outright (SIGKILL) continues with
+`migsim run --resume FILE` and ends bit-identical to a run that was never interrupted, even
+when killed again while resuming; a resume refuses a finished file and changed inputs; a run
+estimated not to fit in memory is refused before it starts."""
+from __future__ import annotations
+
+import shutil
+import signal
+
+import pytest
+
+from conftest import CRASH_MARKERS, MEDITERRANEAN, TOY, wait_for_days
+
+h5py = pytest.importorskip("h5py")
+
+RUN = [MEDITERRANEAN, "--days", "400", "--replicates", "2", "-q", "--threads", "1"]
+
+
+@pytest.fixture(scope="module")
+def uninterrupted(migsim, tmp_path_factory) -> list[str]:
+    out = tmp_path_factory.mktemp("reference") / "reference.h5"
+    migsim.ok("run", *RUN, "-o", out)
+    return migsim.ok("info", "--checksums", out).stdout.splitlines()
+
+
+def kill_after(migsim, args, path, days) -> None:
+    proc = migsim.popen(*args)
+    wait_for_days(proc, path, days)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+
+
+def checkpoint_day(path) -> int:
+    with h5py.File(path, "r") as f:
+        return int(f["checkpoint"].attrs["day"]) if "checkpoint" in f else 0
+
+
+@pytest.mark.parametrize("kill_at", [60, 180, 330])
+def test_killed_and_resumed_is_bit_identical(migsim, tmp_path, uninterrupted, kill_at):
+    out = tmp_path / "long.h5"
+    kill_after(migsim, ["run", *RUN, "--checkpoint-every", "50", "-o", out], out, kill_at)
+    assert checkpoint_day(out) >= 50 * ((kill_at - 64) // 50)   # at most one write block behind
+    resumed = migsim("run", "--resume", out, "-q")
+    assert resumed.returncode == 0, resumed.stderr
+    assert migsim.ok("info", "--checksums", out).stdout.splitlines() == uninterrupted
+    with h5py.File(out, "r") as f:
+        assert f.attrs["completed"] == 1 and "checkpoint" not in f
+
+
+def test_killed_again_while_resuming(migsim, tmp_path, uninterrupted):
+    out = tmp_path / "twice.h5"
+    kill_after(migsim, ["run", *RUN, "--checkpoint-every", "40", "-o", out], out, 120)
+    first = checkpoint_day(out)
+    kill_after(migsim, ["run", "--resume", out, "-q"], out, first + 130)
+    assert checkpoint_day(out) > first
+    assert migsim("run", "--resume", out, "-q").returncode == 0
+    assert migsim.ok("info", "--checksums", out).stdout.splitlines() == uninterrupted
+
+
+def test_an_existing_output_needs_force(migsim, tmp_path):
+    out = tmp_path / "toy.h5"
+    migsim.ok("run", TOY, "-q", "-o", out)
+    before = out.stat().st_mtime_ns
+    again = migsim("run", TOY, "-q", "-o", out)
+    assert again.returncode == 3
+    assert "exists; give --force to replace it" in again.stderr
+    assert out.stat().st_mtime_ns == before
+    migsim.ok("run", TOY, "-q", "-o", out, "--force")
+
+
+def test_resume_refuses_a_finished_run_and_extra_options(migsim, tmp_path):
+    out = tmp_path / "toy.h5"
+    migsim.ok("run", TOY, "-q", "-o", out)
+    finished = migsim("run", "--resume", out)
+    assert finished.returncode == 3 and "the run is complete" in finished.stderr
+    extra = migsim("run", TOY, "--resume", out)
+    assert extra.returncode == 2 and "excludes" in extra.stderr
+    missing = migsim("run", "--resume", tmp_path / "none.h5")
+    assert missing.returncode == 3 and "cannot open it to resume" in missing.stderr
+
+
+def test_resume_refuses_changed_inputs(migsim, tmp_path):
+    scenario = tmp_path / "med"
+    shutil.copytree(MEDITERRANEAN, scenario)
+    out = tmp_path / "changed.h5"
+    kill_after(migsim, ["run", scenario, "--days", "400", "-q", "--threads", "1", "--checkpoint-every", "30",
+                        "-o", out], out, 100)
+    borders = scenario / "borders.csv"
+    borders.write_text(borders.read_text().replace("0.10,,7", "0.11,,7", 1))
+    refused = migsim("run", "--resume", out, "-q")
+    assert refused.returncode == 3
+    assert "changed since this run started" in refused.stderr
+    assert not any(marker in refused.stderr for marker in CRASH_MARKERS)
+
+
+def test_a_run_that_will_not_fit_is_refused_before_it_starts(migsim, tmp_path):
+    out = tmp_path / "big.h5"
+    refused = migsim("run", MEDITERRANEAN, "--replicates", "50", "--max-memory", "100M", "-o", out)
+    assert refused.returncode == 2
+    assert "needs about" in refused.stderr and "--max-memory allows" in refused.stderr
+    assert not out.exists()
+    bad = migsim("run", TOY, "--max-memory", "lots", "-o", out)
+    assert bad.returncode == 2 and "a size such as 8G" in bad.stderr
