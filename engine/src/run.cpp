@@ -189,6 +189,32 @@ std::vector<Job> replicates_of(const Scenario& scenario, int sample, int replica
 
 }  // namespace
 
+namespace {
+// Bytes of one replicate's day in the file, uncompressed (the Mediterranean: 4,944).
+std::int64_t row_bytes(const Scenario& s) {
+    return (static_cast<std::int64_t>(s.locations.size()) * 5 + static_cast<std::int64_t>(s.links.size()) * 2 +
+            static_cast<std::int64_t>(s.borders.size()) * 5 + static_cast<std::int64_t>(s.markets.size()) * 4 +
+            static_cast<std::int64_t>(s.pathways.size()) * 2 + static_cast<std::int64_t>(s.profiles.size()) * 5 + 9) * 8;
+}
+
+// Refuses, before it starts, a run whose file cannot fit on its disk: the series compress
+// about 1.8x (the Mediterranean), so a quarter of their raw size is a safe lower bound; two
+// checkpoint slots are not compressed.
+void check_disk_space(const Scenario& s, const RunOptions& options) {
+    const std::filesystem::path folder = std::filesystem::absolute(options.output).parent_path();
+    std::error_code error;
+    const auto space = std::filesystem::space(folder, error);
+    if (error) return;   // not knowable here: a full disk then stops the run cleanly
+    const std::int64_t replicates = std::max(1, options.replicates);
+    const std::int64_t need = row_bytes(s) * s.settings.days * replicates / 4 +
+                              (options.checkpoint_every > 0 ? 2 * 20 * s.total_agents() * replicates : 0);
+    if (static_cast<std::int64_t>(space.available) < need)
+        throw OutputError(options.output + ": the disk holding it has " + std::to_string(space.available / 1000000) +
+                          " MB free; the run needs at least " + std::to_string(need / 1000000 + 1) +
+                          " MB (give -o on a disk with more room, or fewer replicates or days)");
+}
+}  // namespace
+
 std::int64_t available_memory() {
     std::ifstream meminfo("/proc/meminfo");
     std::string key;
@@ -213,9 +239,7 @@ std::int64_t estimate_memory(const Scenario& s, const RunOptions& options, int r
     const auto G = static_cast<std::int64_t>(s.profiles.size());
     const std::int64_t tables = (L + s.pathways.size() + N) * G * 48 + N * G * 8 + L * 3 * 8 * 8;
     // The writer holds up to 64 days of every series (twice: one block being written).
-    const std::int64_t row = (N * 5 + L * 2 + static_cast<std::int64_t>(s.borders.size()) * 5 +
-                              static_cast<std::int64_t>(s.markets.size()) * 4 + G * 5 + 16) * 8;
-    const std::int64_t writer = 2 * 64 * row * replicates;
+    const std::int64_t writer = 2 * 64 * row_bytes(s) * replicates;
     return sims * (agents * per_agent + tables) + writer + (std::int64_t{32} << 20);
 }
 
@@ -257,6 +281,7 @@ RunResult run(const Scenario& scenario, const RunOptions& options) {
             throw ScenarioError("--checkpoint-every: checkpoints are for runs on one process (got " +
                                 std::to_string(comm.size()) + " ranks); a sweep over ranks resumes by sample");
         if (comm.rank() != 0) return;
+        check_disk_space(scenario, options);
         if (options.resume) {
             if (read_resume_point(options.output).resolved_scenario != scenario.resolved_text)
                 throw OutputError(options.output + ": the scenario's files or overrides changed since this run "

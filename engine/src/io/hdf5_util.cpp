@@ -14,7 +14,16 @@ void check(const Handle& handle, const std::string& what) {
     if (handle.get() < 0) throw OutputError("HDF5: " + what + " failed");
 }
 
-void silence_hdf5_errors() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
+void silence_hdf5_errors() {
+    // No clean-up of HDF5 at exit: a file whose close failed (a full disk) stays open, and
+    // HDF5's exit handler crashed closing it again. The operating system releases it anyway.
+    static const bool once = [] {
+        H5dont_atexit();
+        return true;
+    }();
+    (void)once;
+    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+}
 
 Handle open_file(const std::string& path) {
     silence_hdf5_errors();

@@ -677,10 +677,15 @@ std::vector<bool> Hdf5Writer::completed_samples() const {
 void Hdf5Writer::finish(double wall_seconds) {
     Impl& w = *impl_;
     flush();
-    if (!w.sweep)
-        for (const auto& name : summarised_series())
-            for (const auto& series : w.series)
-                if (series.name == name) w.write_summary(series);
+    try {
+        if (!w.sweep)
+            for (const auto& name : summarised_series())
+                for (const auto& series : w.series)
+                    if (series.name == name) w.write_summary(series);
+    } catch (const OutputError& e) {
+        throw OutputError(w.path + ": cannot finish the file (" + e.what() + "; disk full?): every day is in it, "
+                                   "the ensemble summaries are not, and it stays marked incomplete");
+    }
     if (H5Lexists(w.file, checkpoint_group, H5P_DEFAULT) > 0) check(H5Ldelete(w.file, checkpoint_group, H5P_DEFAULT), "delete checkpoint");
     write_attribute(w.file, "wall_time_s", wall_seconds);
     write_attribute(w.file, "completed", std::int64_t{1});
