@@ -191,3 +191,9 @@ def test_the_slurm_decomposed_script_splits_agents(tmp_path):
     assert result.returncode == 0, result.stderr
     with h5py.File(tmp_path / "d.h5", "r") as f:
         assert f.attrs["decomposition"] == "agents" and f.attrs["ranks"] == 2 and f.attrs["threads"] == 2
+
+
+def test_checkpoints_are_refused_over_ranks(tmp_path):
+    result = launch(2, "run", MEDITERRANEAN, "--days", "5", "-q", "--checkpoint-every", "2", "-o", tmp_path / "c.h5")
+    assert result.returncode == 2
+    assert result.stderr.count("error: ") == 1 and "checkpoints are for runs on one process" in result.stderr
