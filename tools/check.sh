@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Every check CI runs, in order, each under a banner with its time; stops at the first failure.
+#   tools/check.sh            all steps
+#   tools/check.sh asan fuzz  only the steps named (release mpi asan tsan tidy fuzz)
+# Steps: release build + every test; MPI build + the mpi tests; the unit tests under ASan+UBSan;
+# the parallel tests under TSan; clang-tidy (zero findings); a bounded libFuzzer run over the
+# scenario loader and the kept regression cases. How to run each by hand: docs/QUALITY.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+JOBS=${JOBS:-2}
+FUZZ_SECONDS=${FUZZ_SECONDS:-120}
+# The tests that run threads (TBB workers, the writer's thread): run again under TSan.
+TSAN_TESTS=${TSAN_TESTS:-'^(Determinism|Conservation|Selection|DayExchange|Output)\.'}
+steps=("$@")
+[ ${#steps[@]} -gt 0 ] || steps=(release mpi asan tsan tidy fuzz)
+
+declare -a summary=()
+banner() { printf '\n======== check: %s ========\n' "$1"; }
+run_step() {
+  local name=$1; shift
+  banner "$name"
+  local start=$SECONDS
+  "$@"
+  summary+=("$(printf '%-8s %5d s' "$name" $((SECONDS - start)))")
+  printf '======== check: %s passed in %d s ========\n' "$name" $((SECONDS - start))
+}
+
+step_release() {
+  cmake --preset release && cmake --build --preset release -j"$JOBS" && ctest --preset release -j"$JOBS"
+}
+step_mpi() {
+  cmake --preset mpi && cmake --build --preset mpi -j"$JOBS" && ctest --preset mpi
+}
+step_asan() {   # every GoogleTest test under AddressSanitizer (with LeakSanitizer) and UBSan
+  cmake --preset asan && cmake --build --preset asan -j"$JOBS" --target migsim_tests &&
+    ctest --preset asan -j"$JOBS"
+}
+step_tsan() {
+  cmake --preset tsan && cmake --build --preset tsan -j"$JOBS" --target migsim_tests &&
+    ctest --preset tsan -j"$JOBS" -R "$TSAN_TESTS"
+}
+step_tidy() {   # compile_commands.json from the `tidy` preset; any finding is an error
+  cmake --preset tidy && cmake --build --preset tidy --target migsim_version
+  local files
+  mapfile -t files < <(git ls-files 'engine/src/*.cpp' 'tools/migsim/*.cpp' | grep -v world_mpi.cpp)
+  if ! run-clang-tidy -quiet -p build/tidy -j "$JOBS" -warnings-as-errors='*' "${files[@]/#/$PWD/}" \
+         > build/tidy/clang-tidy.log 2>&1 || grep -qE 'warning:|error:' build/tidy/clang-tidy.log; then
+    grep -E 'warning:|error:' -A3 build/tidy/clang-tidy.log || tail -n 30 build/tidy/clang-tidy.log
+    return 1
+  fi
+  echo "clang-tidy: ${#files[@]} files, no findings"
+}
+step_fuzz() {   # the kept cases, then a bounded run from the shipped scenarios
+  cmake --preset fuzz && cmake --build --preset fuzz -j"$JOBS" && ctest --preset fuzz
+  rm -rf build/fuzz/corpus build/fuzz/artifacts && mkdir -p build/fuzz/artifacts
+  /usr/bin/python3 fuzz/make_corpus.py build/fuzz/corpus
+  local rc=0
+  build/fuzz/fuzz/migsim_fuzz_scenario -max_total_time="$FUZZ_SECONDS" -timeout=10 -rss_limit_mb=2048 \
+    -print_final_stats=1 -dict=fuzz/scenario.dict -artifact_prefix=build/fuzz/artifacts/ \
+    build/fuzz/corpus > build/fuzz/fuzz.log 2>&1 || rc=$?
+  grep -E '^(INFO: Seed|INFO: seed corpus|Done |stat::)|ERROR|SUMMARY|==[0-9]+==' build/fuzz/fuzz.log || true
+  if [ "$rc" -ne 0 ]; then
+    tail -n 60 build/fuzz/fuzz.log
+    echo "fuzz: a crash, leak or timeout (exit $rc); the input: $(ls build/fuzz/artifacts)"
+    echo "fix it and keep the input in fuzz/regressions/"
+    return 1
+  fi
+}
+
+for s in "${steps[@]}"; do run_step "$s" "step_$s"; done
+printf '\n======== check: times ========\n'; printf '%s\n' "${summary[@]}"
