@@ -166,7 +166,10 @@ void read_profiles(Scenario& s, const YamlFile& f) {
 }  // namespace
 
 Scenario load_scenario(const fs::path& given, const std::vector<std::string>& overrides) {
-    fs::path path = fs::is_directory(given) ? given / "scenario.yml" : given;
+    // The error_code overloads: a path the system refuses (too long, no permission) is a path
+    // that does not exist, reported as a ScenarioError, never a filesystem_error.
+    std::error_code ec;
+    fs::path path = fs::is_directory(given, ec) ? given / "scenario.yml" : given;
     // The chain from the file given down to the base. (Held by value in a vector and never
     // assigned: assigning a YAML::Node rewrites the node it shares with its copies.)
     std::vector<YamlFile> chain;
@@ -180,8 +183,8 @@ Scenario load_scenario(const fs::path& given, const std::vector<std::string>& ov
         const YAML::Node extends = variant.root["extends"];
         const std::string target = scalar(variant, extends, "extends");
         fs::path next = fs::path(variant.path).parent_path() / target;
-        if (fs::is_directory(next)) next /= "scenario.yml";
-        if (!fs::is_regular_file(next))
+        if (fs::is_directory(next, ec)) next /= "scenario.yml";
+        if (!fs::is_regular_file(next, ec))
             throw ScenarioError(variant.path, line_of(extends), "extends", target,
                                 "the path of an existing scenario folder or .yml, relative to this file (" +
                                     next.string() + " does not exist)");

@@ -156,8 +156,8 @@ void apply_setting(Settings& settings, const std::string& key, const std::string
     }
     auto number = parse_number(value);
     numeric = true;
-    auto whole = [&](double low, const char* expected) {
-        if (!number || *number < low || std::floor(*number) != *number || *number > 1e15)
+    auto whole = [&](double low, const char* expected, double high = 1e15) {
+        if (!number || *number < low || std::floor(*number) != *number || *number > high)
             fail(expected);
         return *number;
     };
@@ -167,8 +167,8 @@ void apply_setting(Settings& settings, const std::string& key, const std::string
         settings.days = static_cast<int>(whole(1, "whole days from 1 to 65535"));
     }
     else if (key == "seed") settings.seed = static_cast<std::uint64_t>(whole(0, "a whole number >= 0"));
-    else if (key == "max_attempts") settings.max_attempts = static_cast<int>(whole(1, "whole attempts >= 1"));
-    else if (key == "give_up_days") settings.give_up_days = static_cast<int>(whole(1, "whole days >= 1"));
+    else if (key == "max_attempts") settings.max_attempts = static_cast<int>(whole(1, "whole attempts from 1 to 2147483647", 2147483647));
+    else if (key == "give_up_days") settings.give_up_days = static_cast<int>(whole(1, "whole days from 1 to 2147483647", 2147483647));
     else if (key == "information_lag_days") {
         if (!number || *number < 1) fail("days >= 1");
         settings.information_lag_days = *number;
