@@ -6,6 +6,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -23,6 +25,11 @@ const std::filesystem::path& work_dir() {
     return dir;
 }
 
+bool verbose() {
+    static const bool on = std::getenv("MIGSIM_FUZZ_VERBOSE") != nullptr;
+    return on;
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -31,8 +38,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     try {
         const migsim::Scenario scenario = migsim::load_scenario(files.load, files.overrides);
         (void)scenario.total_agents();
-    } catch (const migsim::ScenarioError&) {
-        // The expected outcome for bad input.
+    } catch (const migsim::ScenarioError& e) {
+        // The expected outcome for bad input; MIGSIM_FUZZ_VERBOSE=1 prints why it was refused.
+        if (verbose()) std::fprintf(stderr, "ScenarioError: %s\n", e.what());
     }
     return 0;
 }

@@ -16,11 +16,15 @@ TABLE_LINE = re.compile(r"^(\s+)(locations|links|borders|markets|pathways|demand
 
 
 def merge_csv(paths):
-    """One table from several files with the same header (the events lists)."""
+    """One table from several files with the same columns (the events lists): the later
+    files' comments and header row are dropped."""
     lines = []
     for p in paths:
         text = p.read_text().splitlines()
-        lines += text if not lines else [l for l in text if l != lines[0]]
+        if lines:
+            rows = [l for l in text if l.strip() and not l.lstrip().startswith("#")]
+            text = rows[1:]
+        lines += text
     return "\n".join(lines) + "\n"
 
 
@@ -46,9 +50,15 @@ def pack_folder(folder: pathlib.Path):
 
 
 def pack(sections, overrides=()):
+    """The sections in order, each followed by a separator line; an empty one has no lines."""
     parts = [sections.get(name, "") for name in FILES]
     parts.append("".join(o + "\n" for o in overrides))
-    return ("\n" + SEPARATOR + "\n").join(p.rstrip("\n") for p in parts) + "\n"
+    out = ""
+    for i, part in enumerate(parts):
+        if i:
+            out += SEPARATOR + "\n"
+        out += part.rstrip("\n") + "\n" if part.strip() else ""
+    return out
 
 
 def main():

@@ -1,7 +1,7 @@
 // The fuzz input format: one byte string holding a whole scenario folder, so that a fuzzer can
 // mutate the YAML and every CSV table at once. Sections are separated by a line that is exactly
 // `%%%`, in the fixed order of `container_files`; a missing section is a missing file. When the
-// `variant.yml` section is not empty, that variant is loaded (it may `extends: scenario.yml` and
+// `variant.yml` section is not blank, that variant is loaded (it may `extends: scenario.yml` and
 // name `variant-events.csv`); otherwise the folder. Each line of the last section is one
 // override, as given to --set.
 //
@@ -56,7 +56,8 @@ inline Unpacked unpack(std::string_view input, const std::filesystem::path& dir)
     Unpacked out{dir, {}};
     for (std::size_t i = 0; i < sections.size() && i < container_files.size(); ++i) {
         std::ofstream(dir / container_files[i], std::ios::binary) << sections[i];
-        if (container_files[i] == "variant.yml" && !sections[i].empty()) out.load = dir / "variant.yml";
+        const bool blank = sections[i].find_first_not_of(" \t\r\n") == std::string::npos;
+        if (container_files[i] == "variant.yml" && !blank) out.load = dir / "variant.yml";
     }
     if (sections.size() > container_files.size()) {
         const std::string& overrides = sections[container_files.size()];
