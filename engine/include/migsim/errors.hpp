@@ -12,7 +12,7 @@ namespace migsim {
 class ScenarioError : public std::runtime_error {
 public:
     ScenarioError(std::string file, long line, std::string field, std::string value,
-                  std::string expected);
+                  const std::string& expected);
     // For errors that are not about one field (a file that cannot be opened, an unreachable
     // destination): the message is given whole.
     explicit ScenarioError(const std::string& message);

@@ -34,7 +34,7 @@ void on_row_end(int, void* state_ptr) {
     state.fields.clear();
 }
 
-std::string trim(std::string s) {
+std::string trim(const std::string& s) {
     auto begin = s.find_first_not_of(" \t\r");
     auto end = s.find_last_not_of(" \t\r");
     return begin == std::string::npos ? std::string{} : s.substr(begin, end - begin + 1);

@@ -12,7 +12,7 @@ std::string describe(const std::string& file, long line, const std::string& fiel
 }  // namespace
 
 ScenarioError::ScenarioError(std::string file, long line, std::string field, std::string value,
-                             std::string expected)
+                             const std::string& expected)
     : std::runtime_error(describe(file, line, field, value, expected)),
       file_(std::move(file)), field_(std::move(field)), value_(std::move(value)), line_(line) {}
 

@@ -9,6 +9,7 @@
 // max_generated_links. One way on per place is always possible; cross links take what the
 // other links leave, at most 35% of places (fewer above about 45,000 places, none at 65,000).
 #include <algorithm>
+#include <cassert>
 
 #include "scenario/generator.hpp"
 
@@ -102,6 +103,7 @@ void add_links(Generator& g) {
 
     // Sea crossings: one from every coast, a second from most while links are left.
     const auto C = g.layers.coasts.size(), D = g.layers.destinations.size();
+    assert(C > 0 && D > 0);   // shape_of() gives at least 2 of each (for the analyzer: no division by 0)
     const LinkStyle sea{Mode::sea, 100, 900, 10, 30, 50}, far_sea{Mode::sea, 300, 1400, 10, 20, 50};
     std::vector<int> first_crossing;
     for (std::size_t c = 0; c < C; ++c) {

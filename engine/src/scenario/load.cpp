@@ -19,7 +19,6 @@
 namespace migsim {
 
 namespace fs = std::filesystem;
-using detail::Origin;
 
 namespace {
 
