@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 JOBS=${JOBS:-2}
 FUZZ_SECONDS=${FUZZ_SECONDS:-120}
 # The tests that run threads (TBB workers, the writer's thread): run again under TSan.
-TSAN_TESTS=${TSAN_TESTS:-'^(Determinism|Conservation|Selection|DayExchange|Output)\.'}
+TSAN_TESTS=${TSAN_TESTS:-'^(Determinism|Conservation|Checkpoint|Selection|DayExchange|Output)\.'}
 steps=("$@")
 [ ${#steps[@]} -gt 0 ] || steps=(release mpi asan tsan tidy fuzz)
 
@@ -26,22 +26,30 @@ run_step() {
   printf '======== check: %s passed in %d s ========\n' "$name" $((SECONDS - start))
 }
 
+# One command a line: under `set -e` a failure anywhere in the step ends the script.
 step_release() {
-  cmake --preset release && cmake --build --preset release -j"$JOBS" && ctest --preset release -j"$JOBS"
+  cmake --preset release
+  cmake --build --preset release -j"$JOBS"
+  ctest --preset release -j"$JOBS"
 }
 step_mpi() {
-  cmake --preset mpi && cmake --build --preset mpi -j"$JOBS" && ctest --preset mpi
+  cmake --preset mpi
+  cmake --build --preset mpi -j"$JOBS"
+  ctest --preset mpi
 }
 step_asan() {   # every GoogleTest test under AddressSanitizer (with LeakSanitizer) and UBSan
-  cmake --preset asan && cmake --build --preset asan -j"$JOBS" --target migsim_tests &&
-    ctest --preset asan -j"$JOBS"
+  cmake --preset asan
+  cmake --build --preset asan -j"$JOBS" --target migsim_tests
+  ctest --preset asan -j"$JOBS"
 }
-step_tsan() {
-  cmake --preset tsan && cmake --build --preset tsan -j"$JOBS" --target migsim_tests &&
-    ctest --preset tsan -j"$JOBS" -R "$TSAN_TESTS"
+step_tsan() {   # the threaded tests under ThreadSanitizer (TBB annotated: tests/support/tsan_tbb.cpp)
+  cmake --preset tsan
+  cmake --build --preset tsan -j"$JOBS" --target migsim_tests
+  ctest --preset tsan -j"$JOBS" -R "$TSAN_TESTS"
 }
 step_tidy() {   # compile_commands.json from the `tidy` preset; any finding is an error
-  cmake --preset tidy && cmake --build --preset tidy --target migsim_version
+  cmake --preset tidy
+  cmake --build --preset tidy --target migsim_version
   local files
   mapfile -t files < <(git ls-files 'engine/src/*.cpp' 'tools/migsim/*.cpp' | grep -v world_mpi.cpp)
   if ! run-clang-tidy -quiet -p build/tidy -j "$JOBS" -warnings-as-errors='*' "${files[@]/#/$PWD/}" \
@@ -52,7 +60,9 @@ step_tidy() {   # compile_commands.json from the `tidy` preset; any finding is a
   echo "clang-tidy: ${#files[@]} files, no findings"
 }
 step_fuzz() {   # the kept cases, then a bounded run from the shipped scenarios
-  cmake --preset fuzz && cmake --build --preset fuzz -j"$JOBS" && ctest --preset fuzz
+  cmake --preset fuzz
+  cmake --build --preset fuzz -j"$JOBS"
+  ctest --preset fuzz
   rm -rf build/fuzz/corpus build/fuzz/artifacts && mkdir -p build/fuzz/artifacts
   /usr/bin/python3 fuzz/make_corpus.py build/fuzz/corpus
   local rc=0
