@@ -9,11 +9,13 @@
 // This file defines that entry point (the executable's definition wins over libtbb's) and
 // forwards it to TSan's annotations, and wraps four more libtbb entry points where the
 // hand-over happens inside the library:
-//   - execution_slot(), which a parallel_for task calls first when it starts on a thread:
-//     acquire everything released by spawns (one sync object for all spawns: an
-//     over-approximation that can hide a race between two tasks, never invent one);
+//   - execution_slot(), which a stolen parallel_for task calls when it starts: acquire
+//     everything released by spawns (one sync object for all spawns: an over-approximation
+//     that can hide a race between two tasks, never invent one);
 //   - allocate()/deallocate() of TBB's small-object pool: a task's memory reused by another
 //     thread is handed over.
+// A task taken from a pool by another thread is announced by libtbb itself, to a profiling
+// library: tsan_tbb_itt.c, loaded through the preset's environment, acquires the same object.
 // Tested both ways on a probe: a correct parallel_for gives no report, a racy one is reported.
 // Only TBB's hand-overs are annotated: a race in our own code is still a race.
 #include <dlfcn.h>
@@ -33,7 +35,8 @@ namespace r1 {
 
 namespace {
 
-char every_spawn;   // the one sync object of all spawns
+// The one sync object of all spawns; the same address in tsan_tbb_itt.c.
+void* const every_spawn = reinterpret_cast<void*>(&__tsan_release);
 constexpr int notify_acquired = 2, notify_releasing = 3;   // d1::notify_type
 
 template <class F>
@@ -46,7 +49,7 @@ F next_definition(const char* mangled) {
 void call_itt_notify(int type, void* ptr) {
     if (type == notify_releasing) {
         __tsan_release(ptr);
-        __tsan_release(&every_spawn);
+        __tsan_release(every_spawn);
     } else if (type == notify_acquired) {
         __tsan_acquire(ptr);
         // A wait_context's reference count (the atomic the workers decrement) follows its
@@ -58,7 +61,7 @@ void call_itt_notify(int type, void* ptr) {
 unsigned short execution_slot(const d1::execution_data* ed) {
     using Fn = unsigned short (*)(const d1::execution_data*);
     static const Fn real = next_definition<Fn>("_ZN3tbb6detail2r114execution_slotEPKNS0_2d114execution_dataE");
-    __tsan_acquire(&every_spawn);
+    __tsan_acquire(every_spawn);
     return real(ed);
 }
 
