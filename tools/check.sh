@@ -52,7 +52,7 @@ step_tidy() {   # compile_commands.json from the `tidy` preset; any finding is a
   cmake --build --preset tidy --target migsim_version
   local files
   mapfile -t files < <(git ls-files 'engine/src/*.cpp' 'tools/migsim/*.cpp' | grep -v world_mpi.cpp)
-  if ! run-clang-tidy -quiet -p build/tidy -j "$JOBS" -warnings-as-errors='*' "${files[@]/#/$PWD/}" \
+  if ! run-clang-tidy -quiet -p build/tidy -j "$JOBS" "${files[@]/#/$PWD/}" \
          > build/tidy/clang-tidy.log 2>&1 || grep -qE 'warning:|error:' build/tidy/clang-tidy.log; then
     grep -E 'warning:|error:' -A3 build/tidy/clang-tidy.log || tail -n 30 build/tidy/clang-tidy.log
     return 1
