@@ -318,7 +318,7 @@ Hdf5Writer::Hdf5Writer(const std::string& path, const Scenario& s, const RunInfo
     w.replicates = info.seeds.size();
     silence_hdf5_errors();
     Handle fcpl(H5Pcreate(H5P_FILE_CREATE), H5Pclose);
-    H5Pset_file_space_strategy(fcpl, H5F_FSPACE_STRATEGY_NONE, 0, 1);   // see days_per_chunk
+    H5Pset_file_space_strategy(fcpl, H5F_FSPACE_STRATEGY_NONE, false, 1);   // see days_per_chunk
     w.file = Handle(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, fcpl, H5P_DEFAULT), H5Fclose);
     if (w.file.get() < 0) throw OutputError(path + ": cannot create the output file (is the folder writable?)");
 
