@@ -135,3 +135,10 @@ def test_a_disk_that_fills_during_the_run_stops_it_cleanly(migsim, small_disk):
     with h5py.File(out, "r", locking=False) as f:
         assert f.attrs["completed"] == 0
         assert f.attrs["days_completed"] > 0
+
+
+def test_validate_reports_the_memory_estimate(migsim):
+    line = [l for l in migsim.ok("validate", MEDITERRANEAN).stdout.splitlines() if l.startswith("memory:")]
+    assert len(line) == 1
+    first, more = (int(n) for n in __import__("re").findall(r"(\d+) MB", line[0]))
+    assert 30 <= first <= 120 and 15 <= more <= 40   # measured: 52 MB peak, 25 MB per replicate

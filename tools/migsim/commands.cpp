@@ -153,6 +153,11 @@ int validate_command(const std::string& path, const std::vector<std::string>& ov
               << " markets, " << s.pathways.size() << " pathways, " << s.profiles.size() << " profiles, "
               << s.events.size() << " events; " << s.total_agents() << " migrants over "
               << s.settings.days << " days from " << s.settings.start_date << "\n";
+    RunOptions one, two;
+    two.replicates = 2;
+    const std::int64_t first = estimate_memory(s, one, 1), more = estimate_memory(s, two, 1) - first;
+    std::cout << "memory: a run needs about " << (first + 999999) / 1000000 << " MB, each further replicate "
+              << (more + 999999) / 1000000 << " MB (estimate, checked before a run; --max-memory)\n";
     for (std::size_t k = 0; k < s.events.size(); ++k) {
         const Assignment& c = s.events[k].change;
         std::cout << "  event:" << k + 1 << "  day " << s.events[k].day << "  " << target_name(s, c) << "."
