@@ -5,6 +5,7 @@ when killed again while resuming; a resume refuses a finished file and changed i
 estimated not to fit in memory is refused before it starts."""
 from __future__ import annotations
 
+import re
 import shutil
 import signal
 
@@ -140,5 +141,5 @@ def test_a_disk_that_fills_during_the_run_stops_it_cleanly(migsim, small_disk):
 def test_validate_reports_the_memory_estimate(migsim):
     line = [l for l in migsim.ok("validate", MEDITERRANEAN).stdout.splitlines() if l.startswith("memory:")]
     assert len(line) == 1
-    first, more = (int(n) for n in __import__("re").findall(r"(\d+) MB", line[0]))
+    first, more = (int(n) for n in re.findall(r"(\d+) MB", line[0]))
     assert 30 <= first <= 120 and 15 <= more <= 40   # measured: 52 MB peak, 25 MB per replicate
