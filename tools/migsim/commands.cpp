@@ -44,7 +44,12 @@ RunResult with_progress(const RunArgs& args, const Comm& world, const std::strin
                   << world.size() - args.replicates << " rank(s) have nothing to do; add --decompose agents to "
                                                        "split each replicate over all ranks\n";
     ProgressLine progress(!args.quiet && world.rank() == 0);
-    RunOptions options{output, args.threads, std::ref(progress), &stop_requested, args.replicates};
+    RunOptions options;
+    options.output = output;
+    options.threads = args.threads;
+    options.progress = std::ref(progress);
+    options.stop = &stop_requested;
+    options.replicates = args.replicates;
     options.comm = &world;
     options.decompose = args.decompose == "agents" ? Decomposition::agents : Decomposition::replicates;
     const RunResult result = body(options);
