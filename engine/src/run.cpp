@@ -244,10 +244,13 @@ std::int64_t estimate_memory(const Scenario& s, const RunOptions& options, int r
 }
 
 namespace {
-std::string gigabytes(std::int64_t bytes) {
+std::string size_text(std::int64_t bytes) {
     std::ostringstream out;
     out.precision(3);
-    out << static_cast<double>(bytes) / 1e9 << " GB";
+    if (bytes < 1000000000)
+        out << (bytes + 999999) / 1000000 << " MB";
+    else
+        out << static_cast<double>(bytes) / 1e9 << " GB";
     return out.str();
 }
 
@@ -256,11 +259,11 @@ void check_memory(const Scenario& scenario, const RunOptions& options, int ranks
     const std::int64_t need = estimate_memory(scenario, options, ranks);
     const std::int64_t bound = options.max_memory > 0 ? options.max_memory : available_memory();
     if (bound > 0 && need > bound)
-        throw ScenarioError(scenario.settings.name + ": the run needs about " + gigabytes(need) + " per process (" +
+        throw ScenarioError(std::string(options.max_memory > 0 ? "--max-memory" : "memory") + ": the run of '" +
+                            scenario.settings.name + "' needs about " + size_text(need) + " per process (" +
                             std::to_string(scenario.total_agents()) + " migrants x " +
-                            std::to_string(std::max(1, options.replicates)) + " replicates) but " +
-                            (options.max_memory > 0 ? "--max-memory allows " : "the machine has ") + gigabytes(bound) +
-                            (options.max_memory > 0 ? "" : " available") +
+                            std::to_string(std::max(1, options.replicates)) + " replicates), expected at most " +
+                            size_text(bound) + (options.max_memory > 0 ? " (--max-memory)" : " (the memory available now)") +
                             "; run fewer replicates at once, split them over ranks (docs/CLUSTER.md), or raise --max-memory");
 }
 }  // namespace

@@ -99,7 +99,7 @@ def test_a_run_that_will_not_fit_is_refused_before_it_starts(migsim, tmp_path):
     out = tmp_path / "big.h5"
     refused = migsim("run", MEDITERRANEAN, "--replicates", "50", "--max-memory", "100M", "-o", out)
     assert refused.returncode == 2
-    assert "needs about" in refused.stderr and "--max-memory allows" in refused.stderr
+    assert "needs about" in refused.stderr and "expected at most 105 MB (--max-memory)" in refused.stderr
     assert not out.exists()
     bad = migsim("run", TOY, "--max-memory", "lots", "-o", out)
     assert bad.returncode == 2 and "a size such as 8G" in bad.stderr
