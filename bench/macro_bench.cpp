@@ -79,6 +79,7 @@ void BM_MacroMediterraneanWithOutput(benchmark::State& state) {
     const auto path = std::filesystem::temp_directory_path() / "migsim_bench_med.h5";
     RunOptions options;
     options.output = path.string();
+    options.overwrite = true;   // a file left by an interrupted benchmark
     options.threads = static_cast<int>(state.range(0));
     double agent_days = 0;
     for (auto _ : state) agent_days += run(scenario, options).agent_days;
