@@ -358,19 +358,19 @@ RunResult run_sweep(const SweepPlan& plan, const RunOptions& options) {
     // ranks; with replicates over ranks, enough samples side by side to give every rank work
     // (of the same length, so that they step in lockstep).
     const bool spread = options.decompose == Decomposition::replicates && comm.size() > 1;
-    std::vector<int> todo;
+    std::vector<int> unfinished;
     for (int k = 0; k < samples; ++k)
-        if (!done[static_cast<std::size_t>(k)]) todo.push_back(k);
-    for (std::size_t next = 0; next < todo.size() && !result.interrupted;) {
+        if (!done[static_cast<std::size_t>(k)]) unfinished.push_back(k);
+    for (std::size_t next = 0; next < unfinished.size() && !result.interrupted;) {
         std::vector<Job> wave;
         std::vector<int> wave_samples;
-        const int days = scenarios[static_cast<std::size_t>(todo[next])].settings.days;
+        const int days = scenarios[static_cast<std::size_t>(unfinished[next])].settings.days;
         do {
-            const int k = todo[next++];
+            const int k = unfinished[next++];
             for (const Job& job : replicates_of(scenarios[static_cast<std::size_t>(k)], k, replicates)) wave.push_back(job);
             wave_samples.push_back(k);
-        } while (spread && next < todo.size() && static_cast<int>(wave.size()) < comm.size() &&
-                 scenarios[static_cast<std::size_t>(todo[next])].settings.days == days);
+        } while (spread && next < unfinished.size() && static_cast<int>(wave.size()) < comm.size() &&
+                 scenarios[static_cast<std::size_t>(unfinished[next])].settings.days == days);
         if (!run_jobs(wave, options, writer.get(), samples, result, start)) {
             result.interrupted = true;
             break;
