@@ -11,7 +11,10 @@
 
 namespace migsim {
 
-enum class LocationKind : std::uint8_t { origin, transit, coast, destination };
+// origin..destination: migsim's own (logit) rules. town, conflict_zone, camp: Flee's rules
+// (`rules: flee`); a town becomes a conflict zone while its conflict intensity is above 0.
+enum class LocationKind : std::uint8_t { origin, transit, coast, destination, town, conflict_zone, camp };
+enum class Rules : std::uint8_t { logit, flee };
 enum class Mode : std::uint8_t { land, sea, air };
 enum class GiveUpAction : std::uint8_t { settle, go_home };
 
@@ -23,6 +26,8 @@ struct Location {
     LocationKind kind = LocationKind::transit;
     std::int64_t capacity = 0;   // agents present; 0 = unlimited
     double wage = 0;             // money per day earned while waiting here
+    std::int64_t population = 0; // residents (Flee rules: weighs where the displaced come from)
+    double conflict = 0;         // conflict intensity (Flee rules), >= 0; 0 = no conflict
 };
 
 struct Link {
@@ -35,6 +40,7 @@ struct Link {
     double death_risk = 0;                // per attempt, before market safety
     bool alone = false;                   // irregular attempt possible without a smuggler
     int market = no_index;                // derived: the market selling this link, if any
+    bool open = true;                     // closed links cannot be entered (Flee's closures)
 };
 
 struct Border {
@@ -95,7 +101,7 @@ enum class TargetKind : std::uint8_t { border, link, market, pathway, location, 
 enum class Parameter : std::uint8_t {
     patrol, detention_days, death_risk, cost, price, capacity, evasion, safety, risk_premium,
     quota, processing_days, wage, tau, budget_median, budget_sigma, weight_time, weight_money,
-    weight_interception, weight_death
+    weight_interception, weight_death, open, conflict
 };
 
 struct Assignment {
@@ -122,6 +128,42 @@ struct Settings {
     GiveUpAction give_up_action = GiveUpAction::settle;
 };
 
+// Flee's rules (docs/FLEE.md): the settings of a Flee simsetting.yml under their Flee names,
+// with Flee's defaults. Only read when `rules: flee`.
+struct FleeSettings {
+    double max_move_speed = 360;          // km per day
+    double camp_movechance = 0.001, conflict_movechance = 1, default_movechance = 0.3;
+    double foreign_weight = 1, camp_weight = 1, conflict_weight = 0.31622776601683794;   // 1/sqrt(10)
+    int awareness_level = 1;              // links per candidate route (0: a random neighbour)
+    double capacity_buffer = 0.9, capacity_scaling = 1;
+    double softening = 10, weight_softening = 0, distance_power = 1, weight_power = 1;
+    std::vector<double> conflict_spawn_decay;   // factor per interval since a conflict began; empty: 1
+    int conflict_spawn_decay_interval = 30;
+    int hasten = 1;                       // populations, capacities and data divided by this
+    // What fills a camp when Flee's capacity rule weighs it: the agents there at the start of
+    // the day, or those plus the agents on links leading there (the intended rule, default).
+    enum class Occupancy : std::uint8_t { present, present_and_incoming };
+    Occupancy capacity_occupancy = Occupancy::present_and_incoming;
+    // Where new agents come from: the daily rise of the camps' registrations (Flee's default),
+    // or a number per conflict zone and day.
+    enum class Spawning : std::uint8_t { registrations, conflict };
+    Spawning spawning = Spawning::registrations;
+    bool insert_day0 = true;              // registrations: day 0's camp counts start in the camps
+    bool take_from_population = false;    // each agent spawned lowers its zone's population
+    enum class SpawnMode : std::uint8_t { constant, pop_ratio, poisson };
+    SpawnMode conflict_spawn_mode = SpawnMode::constant;
+    double displaced_per_conflict_day = 0;
+    std::string registrations;            // data_layout.csv, relative to scenario.yml
+    std::string registration_corrections; // optional
+};
+
+// UNHCR registrations of a Flee scenario's camps, per day of the run (migsim/flee.hpp).
+struct CampSeries {
+    std::string camp;                     // the location's name, as in data_layout.csv
+    int location = no_index;              // its index
+    std::vector<std::int64_t> daily;      // interpolated as Flee does, divided by hasten
+};
+
 struct InputFile {
     std::string path;      // as given (relative to the working directory)
     std::string sha256;    // hex digest of the bytes read
@@ -137,6 +179,10 @@ struct Scenario {
     std::vector<Profile> profiles;
     std::vector<DemandRow> demand;
     std::vector<Event> events;            // sorted by day, stable in file order
+    Rules rules = Rules::logit;
+    FleeSettings flee;
+    std::vector<CampSeries> registrations;        // Flee rules with registrations data
+    std::vector<std::int64_t> spawns_per_day;     // Flee rules: new agents each day
     std::vector<InputFile> inputs;        // every file read, with its hash
     std::string resolved_text;            // every input file and override, for provenance
 

@@ -298,6 +298,9 @@ const char* to_string(LocationKind kind) {
         case LocationKind::transit: return "transit";
         case LocationKind::coast: return "coast";
         case LocationKind::destination: return "destination";
+        case LocationKind::town: return "town";
+        case LocationKind::conflict_zone: return "conflict_zone";
+        case LocationKind::camp: return "camp";
     }
     return "?";
 }

@@ -45,6 +45,8 @@ constexpr ParameterSpec specs[] = {
     {"weight_money", TargetKind::profile, Parameter::weight_money, 0, inf, false, false, "a weight >= 0"},
     {"weight_interception", TargetKind::profile, Parameter::weight_interception, 0, inf, false, false, "a weight >= 0"},
     {"weight_death", TargetKind::profile, Parameter::weight_death, 0, inf, false, false, "a weight >= 0"},
+    {"open", TargetKind::link, Parameter::open, 0, 1, true, false, "1 (open) or 0 (closed)"},
+    {"conflict", TargetKind::location, Parameter::conflict, 0, 1e6, false, false, "a conflict intensity >= 0 (0: none)"},
 };
 
 struct KindName {
@@ -258,6 +260,14 @@ void apply(Scenario& s, const Assignment& c) {
         case Parameter::weight_money: s.profiles[i].weights.money = v; break;
         case Parameter::weight_interception: s.profiles[i].weights.interception = v; break;
         case Parameter::weight_death: s.profiles[i].weights.death = v; break;
+        case Parameter::open: s.links[i].open = v != 0; break;
+        case Parameter::conflict: {
+            Location& l = s.locations[i];
+            l.conflict = v;
+            if (l.kind == LocationKind::town || l.kind == LocationKind::conflict_zone)
+                l.kind = v > 0 ? LocationKind::conflict_zone : LocationKind::town;
+            break;
+        }
     }
 }
 
