@@ -76,8 +76,9 @@ public:
     [[nodiscard]] std::vector<std::byte> save_state() const;
     void restore_state(std::span<const std::byte> state);
 
+    struct Impl;   // the rule set (engine/src/model/model.hpp): migsim's logit or Flee's
+
 private:
-    struct Impl;
     std::unique_ptr<Impl> impl_;
 };
 

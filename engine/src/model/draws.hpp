@@ -18,6 +18,10 @@ enum class Purpose : std::uint32_t {
     choice = 2,     // option picked from the alias table (two words)
     crossing = 3,   // seat/quota priority, interception, death
     sweep = 4,      // Latin hypercube: (parameter, sample) in place of (agent, day)
+    spawn = 5,      // Flee rules: the conflict zone a new agent appears in, its first wake day
+    move = 6,       // Flee rules: move roll, route column and coin; round = hop of the day
+    wake = 7,       // Flee rules: days until the next successful move roll (geometric)
+    spawn_count = 8,   // Flee rules, conflict spawning: (zone, day) in place of (agent, day)
 };
 
 using Words = std::array<std::uint32_t, 4>;

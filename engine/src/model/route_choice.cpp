@@ -55,14 +55,10 @@ RouteChoice::RouteChoice(const Scenario& s) : profiles_(s.profiles.size()) {
     cost_.resize(options_.size());
     open_.resize(options_.size());
     probability_.resize(options_.size());
-    threshold_.resize(options_.size());
-    alias_.resize(options_.size());
     cost_to_go_.resize(static_cast<Eigen::Index>(s.locations.size()), static_cast<Eigen::Index>(profiles_));
     std::size_t widest = 0;
     for (std::size_t g = 0; g + 1 < offsets_.size(); ++g) widest = std::max<std::size_t>(widest, offsets_[g + 1] - offsets_[g]);
-    scratch_small_.resize(widest);
-    scratch_large_.resize(widest);
-    scratch_scaled_.resize(widest);
+    alias_.resize(options_.size(), widest);
 }
 
 double RouteChoice::option_cost(const Scenario& s, const DayConditions& day, int profile,
@@ -147,41 +143,16 @@ void RouteChoice::update(const Scenario& s, const DayConditions& day) {
                 probability_[first] = total = 1;
             }
             for (std::size_t i = first; i < first + count; ++i) probability_[i] /= total;
-            build_alias(first, count);
+            alias_.build(first, count, probability_);
         }
     }
-}
-
-// Vose's alias method over probability_[first, first + count).
-void RouteChoice::build_alias(std::size_t first, std::size_t count) {
-    // Scratch sized in the constructor to the largest group: no allocation per day.
-    auto& small = scratch_small_;
-    auto& large = scratch_large_;
-    auto& scaled = scratch_scaled_;
-    std::size_t n_small = 0, n_large = 0;
-    for (std::size_t k = 0; k < count; ++k) {
-        scaled[k] = probability_[first + k] * static_cast<double>(count);
-        (scaled[k] < 1.0 ? small[n_small++] : large[n_large++]) = k;
-        alias_[first + k] = static_cast<std::uint16_t>(k);
-    }
-    while (n_small > 0 && n_large > 0) {
-        std::size_t s = small[--n_small], l = large[--n_large];
-        threshold_[first + s] = scaled[s];
-        alias_[first + s] = static_cast<std::uint16_t>(l);
-        scaled[l] = (scaled[l] + scaled[s]) - 1.0;
-        (scaled[l] < 1.0 ? small[n_small++] : large[n_large++]) = l;
-    }
-    while (n_large > 0) threshold_[first + large[--n_large]] = 1.0;
-    while (n_small > 0) threshold_[first + small[--n_small]] = 1.0;
 }
 
 const Option& RouteChoice::sample(int location, int profile, std::uint32_t word_column,
                                   std::uint32_t word_coin) const {
     const std::size_t g = static_cast<std::size_t>(location) * profiles_ + static_cast<std::size_t>(profile);
     const std::size_t first = offsets_[g], count = offsets_[g + 1] - first;
-    const std::size_t k = static_cast<std::size_t>((static_cast<std::uint64_t>(word_column) * count) >> 32);
-    const std::size_t pick = unit(word_coin) < threshold_[first + k] ? k : alias_[first + k];
-    return options_[first + pick];
+    return options_[first + alias_.sample(first, count, word_column, word_coin)];
 }
 
 std::vector<std::pair<Option, double>> RouteChoice::probabilities(int location, int profile) const {

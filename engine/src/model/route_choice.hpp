@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "migsim/scenario.hpp"
+#include "model/alias.hpp"
 
 namespace migsim::detail {
 
@@ -57,7 +58,6 @@ public:
 private:
     [[nodiscard]] double option_cost(const Scenario& s, const DayConditions& day, int profile,
                                      const Option& o, bool& open) const;
-    void build_alias(std::size_t first, std::size_t count);
 
     std::size_t profiles_;
     std::vector<Option> options_;          // grouped by (location, profile)
@@ -66,10 +66,7 @@ private:
     std::vector<double> cost_;             // today's G without cost-to-go, per option
     std::vector<bool> open_;
     std::vector<double> probability_;      // today's logit probability, per option
-    std::vector<double> threshold_;        // alias table, per option slot
-    std::vector<std::uint16_t> alias_;
-    std::vector<std::size_t> scratch_small_, scratch_large_;
-    std::vector<double> scratch_scaled_;
+    AliasTables alias_;                    // one group per (location, profile)
     Eigen::MatrixXd cost_to_go_;
 };
 

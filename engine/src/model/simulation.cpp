@@ -26,6 +26,7 @@
 #include "model/conditions.hpp"
 #include "model/counters.hpp"
 #include "model/draws.hpp"
+#include "model/model.hpp"
 #include "model/outward.hpp"
 #include "model/route_choice.hpp"
 #include "migsim/comm.hpp"
@@ -54,9 +55,8 @@ struct Worker {   // one per thread: its partial counts and its asks of the day
 };
 
 bool journey_over(Status st) { return st >= Status::arrived; }
-}  // namespace
 
-struct Simulation::Impl {
+struct LogitModel final : Simulation::Impl {
     const Scenario original;   // as given: a restored state replays its events
     Scenario current;        // the scenario with the events applied so far
     const std::size_t L, M;  // links, markets (contests 0..M-1 are markets, then pathways)
@@ -68,7 +68,6 @@ struct Simulation::Impl {
     // every draw is keyed on the global id, so who holds an agent never changes what it does.
     const Comm& comm;
     const std::uint32_t rank, ranks;
-    std::int64_t created = 0;   // agents created so far, on all ranks
     AgentStore agents;
     RouteChoice choice;
     Outward outward;
@@ -83,10 +82,8 @@ struct Simulation::Impl {
     std::vector<std::uint8_t> regular_arrival;   // link x profile: crossing it is regular
     std::vector<int> travel_days;
     std::size_t next_event = 0;
-    int day = 0;
-    DayTotals today;
 
-    Impl(const Scenario& s, int threads, const Comm& c)
+    LogitModel(const Scenario& s, int threads, const Comm& c)
         : original(s), current(s), L(s.links.size()), M(s.markets.size()),
           parallelism(tbb::global_control::max_allowed_parallelism,
                        static_cast<std::size_t>(std::max(threads, tbb::info::default_concurrency()))),
@@ -375,7 +372,7 @@ struct Simulation::Impl {
             for (std::size_t k = begin; k < ended_end; ++k) totals.values[k] += w.ended.values[k];
     }
 
-    void step() {
+    void step() override {
         apply_events();
         create_agents();
         conditions.begin_day(current, day, today.location_population.empty()
@@ -428,7 +425,7 @@ struct Simulation::Impl {
 
     static constexpr std::uint64_t state_magic = 0x6d696773696d0001;   // "migsim", version 1
 
-    void save(std::vector<std::byte>& bytes) const {
+    void save(std::vector<std::byte>& bytes) const override {
         ByteWriter out(bytes);
         out.put(state_magic);
         out.put(static_cast<std::uint64_t>(std::hash<std::string>{}(current.resolved_text)));
@@ -446,7 +443,7 @@ struct Simulation::Impl {
         conditions.save(out);
     }
 
-    void restore(std::span<const std::byte> bytes) {
+    void restore(std::span<const std::byte> bytes) override {
         ByteReader in(bytes, "the checkpoint");
         std::uint64_t magic = 0, scenario_hash = 0, events = 0;
         std::uint32_t saved_ranks = 0, saved_rank = 0;
@@ -517,17 +514,27 @@ struct Simulation::Impl {
             today.market_revenue[m] = static_cast<double>(totals(Count::market_seats, m)) * today.market_price[m];
         }
     }
+
+    [[nodiscard]] const Scenario& scenario() const override { return current; }
+    [[nodiscard]] std::int64_t agents_here() const override { return static_cast<std::int64_t>(agents.size()); }
 };
 
+}  // namespace
+
+std::unique_ptr<Simulation::Impl> detail::make_logit_model(const Scenario& s, int threads, const Comm& comm) {
+    return std::make_unique<LogitModel>(s, threads, comm);
+}
+
 Simulation::Simulation(const Scenario& scenario, int threads, const Comm& comm)
-    : impl_(std::make_unique<Impl>(scenario, threads, comm)) {}
+    : impl_(scenario.rules == Rules::flee ? detail::make_flee_model(scenario, threads, comm)
+                                          : detail::make_logit_model(scenario, threads, comm)) {}
 Simulation::~Simulation() = default;
 void Simulation::step() { impl_->step(); }
 int Simulation::day() const { return impl_->day; }
 const DayTotals& Simulation::today() const { return impl_->today; }
-const Scenario& Simulation::scenario() const { return impl_->current; }
+const Scenario& Simulation::scenario() const { return impl_->scenario(); }
 std::int64_t Simulation::agents() const { return impl_->created; }
-std::int64_t Simulation::agents_here() const { return static_cast<std::int64_t>(impl_->agents.size()); }
+std::int64_t Simulation::agents_here() const { return impl_->agents_here(); }
 std::size_t Simulation::hot_bytes_per_agent() { return AgentStore::hot_bytes; }
 
 std::vector<std::byte> Simulation::save_state() const {

@@ -11,6 +11,7 @@
 #include "migsim/errors.hpp"
 #include "migsim/scenario.hpp"
 #include "scenario/csv_table.hpp"
+#include "scenario/flee_scenario.hpp"
 #include "scenario/parameters.hpp"
 #include "scenario/tables.hpp"
 #include "scenario/text_file.hpp"
@@ -112,6 +113,28 @@ void read_settings(Scenario& s, const YamlFile& f) {
     }
 }
 
+// `rules: logit | flee` and, for Flee's rules, the `flee:` block of Flee's settings.
+void read_rules(Scenario& s, const YamlFile& f) {
+    if (auto rules = f.root["rules"]) {
+        const std::string name = scalar(f, rules, "rules");
+        if (name == "flee") s.rules = Rules::flee;
+        else if (name != "logit") fail(f, rules, "rules", "logit (migsim's route choice) or flee (Flee's rules, docs/FLEE.md)");
+    }
+    const YAML::Node block = f.root["flee"];
+    if (!block) return;
+    if (s.rules != Rules::flee) fail(f, block, "flee", "no 'flee:' block unless 'rules: flee'");
+    if (!block.IsMap()) fail(f, block, "flee", "a mapping of Flee's settings, like {camp_weight: 5}");
+    for (const auto& item : block) {
+        const std::string key = item.first.Scalar();
+        std::string value;
+        if (item.second.IsSequence())
+            for (const auto& v : item.second) value += (value.empty() ? "" : ",") + scalar(f, v, "flee." + key);
+        else
+            value = scalar(f, item.second, "flee." + key);
+        detail::apply_flee_setting(s.flee, key, value, {f.path, line_of(item.first)});
+    }
+}
+
 std::vector<int> id_list(const YamlFile& f, const YAML::Node& node, const std::string& key,
                          const std::vector<std::string>& ids, const char* what) {
     std::vector<int> out;
@@ -204,7 +227,7 @@ Scenario load_scenario(const fs::path& given, const std::vector<std::string>& ov
     check_keys(base, base.root,
                {"name", "description", "start_date", "days", "seed", "speeds_km_per_day",
                 "information_lag_days", "max_attempts", "give_up_days", "give_up_action", "tables",
-                "profiles"},
+                "profiles", "rules", "flee"},
                "");
 
     Scenario s;
@@ -215,11 +238,14 @@ Scenario load_scenario(const fs::path& given, const std::vector<std::string>& ov
     };
     record(base.path, base.bytes);
     read_settings(s, base);
+    read_rules(s, base);
+    const bool flee = s.rules == Rules::flee;
 
     const fs::path dir = fs::path(base.path).parent_path();
     auto tables = required(base, base.root, "tables", "");
     if (!tables.IsMap()) fail(base, tables, "tables", "a mapping of table names to CSV files");
-    check_keys(base, tables, {"locations", "links", "borders", "markets", "pathways", "demand", "events"}, "tables");
+    if (flee) check_keys(base, tables, {"locations", "links", "events"}, "tables (rules: flee)");
+    else check_keys(base, tables, {"locations", "links", "borders", "markets", "pathways", "demand", "events"}, "tables");
     auto table = [&](const char* key, bool needed) -> std::string {
         auto node = tables[key];
         if (!node) {
@@ -232,13 +258,17 @@ Scenario load_scenario(const fs::path& given, const std::vector<std::string>& ov
         std::string file = table(key, needed);
         if (!file.empty()) record(file, reader(s, file));
     };
-    read("locations", true, detail::read_locations);
-    read("borders", true, detail::read_borders);
-    read_profiles(s, base);
+    read("locations", true, flee ? detail::read_flee_locations : detail::read_locations);
+    if (!flee) {
+        read("borders", true, detail::read_borders);
+        read_profiles(s, base);
+    }
     read("links", true, detail::read_links);
-    read("markets", true, detail::read_markets);
-    read("pathways", false, detail::read_pathways);
-    read("demand", true, detail::read_demand);
+    if (!flee) {
+        read("markets", true, detail::read_markets);
+        read("pathways", false, detail::read_pathways);
+        read("demand", true, detail::read_demand);
+    }
     // Events may come from several files (the policy timeline, fitted values), in order.
     if (auto events = tables["events"]) {
         const std::vector<YAML::Node> files = events.IsSequence() ? std::vector<YAML::Node>(events.begin(), events.end())
@@ -276,8 +306,11 @@ Scenario load_scenario(const fs::path& given, const std::vector<std::string>& ov
         detail::apply_override(s, o.substr(0, eq), o.substr(eq + 1), {"--set " + o, 0});
         text += "# ---- --set " + o + "\n";
     }
+    if (flee)
+        for (const auto& [file, bytes] : detail::finish_flee(s, dir)) record(file, bytes);
     s.resolved_text = std::move(text);
-    detail::validate(s);
+    if (flee) detail::validate_flee(s);
+    else detail::validate(s);
     return s;
 }
 
@@ -288,6 +321,7 @@ int Scenario::travel_days(const Link& link) const {
 
 std::int64_t Scenario::total_agents() const {
     std::int64_t total = 0;
+    for (auto n : spawns_per_day) total += n;   // Flee rules
     for (const auto& d : demand) total += d.count;
     return total;
 }

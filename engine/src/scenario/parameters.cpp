@@ -5,6 +5,7 @@
 
 #include "migsim/errors.hpp"
 #include "scenario/csv_table.hpp"
+#include "scenario/flee_scenario.hpp"
 
 namespace migsim::detail {
 
@@ -201,6 +202,12 @@ void apply_override(Scenario& scenario, const std::string& key, const std::strin
         Event& event = scenario.events[static_cast<std::size_t>(*n) - 1];
         event.change = resolve_assignment(scenario, target_name(scenario, event.change),
                                           to_string(event.change.parameter), value, origin);
+        return;
+    }
+    if (key.rfind("flee.", 0) == 0) {
+        if (scenario.rules != Rules::flee)
+            throw ScenarioError(origin.file, origin.line, "key", key, "flee.KEY only with 'rules: flee'");
+        apply_flee_setting(scenario.flee, key.substr(5), value, origin);
         return;
     }
     if (is_setting_key(key)) {
