@@ -42,6 +42,14 @@ struct CompareArgs {
     std::string base, variant, by = "total", window, format = "table";
 };
 
+struct ValidateDataArgs {
+    std::string run;           // a run file of a Flee scenario
+    std::string data;          // a source_data folder (data_layout.csv); empty: the run's scenario's
+    std::string corrections;   // registration_corrections.csv; empty: DATA/../input_csv/ if there
+    std::string format = "table", per_day, plots;
+    int hasten = 0;            // 0: the run's scenario's
+};
+
 // Run and sweep are collective: every rank calls them (rank 0 writes and prints).
 int run_command(const RunArgs& args, const Comm& world);
 int validate_command(const std::string& scenario, const std::vector<std::string>& overrides);
@@ -49,5 +57,6 @@ int info_command(const std::string& path, bool checksums);
 int sweep_command(const RunArgs& args, const Comm& world);
 int compare_command(const CompareArgs& args);
 int generate_command(const GenerateArgs& args);
+int validate_data_command(const ValidateDataArgs& args);
 
 }  // namespace migsim::cli

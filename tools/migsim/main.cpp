@@ -191,6 +191,25 @@ int main(int argc, char** argv) {   // NOLINT(bugprone-exception-escape)
         "A stress test:\n"
         "  migsim generate -o stress --locations 65000 --agents 100000000 && migsim validate stress");
 
+    cli::ValidateDataArgs vd_args;
+    auto* validate_data = app.add_subcommand(
+        "validate-data", "Compare a run of a Flee scenario with the UNHCR camp registrations (Flee's ARD).");
+    validate_data->add_option("run", vd_args.run, "an HDF5 file written by migsim run (rules: flee)")->required();
+    validate_data->add_option("--data", vd_args.data,
+                              "a Flee source_data folder (data_layout.csv and the camp series); default: the "
+                              "registrations of the scenario the run was made from");
+    validate_data->add_option("--corrections", vd_args.corrections,
+                              "registration_corrections.csv (default with --data: DATA/../input_csv/ if there)");
+    validate_data->add_option("--hasten", vd_args.hasten,
+                              "divide the data by N (default: the run's flee.hasten)")->check(CLI::Range(1, 1000000));
+    validate_data->add_option("--format", vd_args.format, "table (default), csv or json")
+        ->check(CLI::IsMember({"table", "csv", "json"}));
+    validate_data->add_option("--per-day", vd_args.per_day, "also write each day's error, per replicate, to FILE.csv");
+    validate_data->add_option("--plots", vd_args.plots, "also draw one PNG per camp into DIR (Python, matplotlib)");
+    validate_data->footer("The metric and its numbers: docs/FLEE.md, \"Validating against UNHCR data\". Example:\n"
+                          "  migsim run scenarios/flee-mali2012 --replicates 10 -o mali.h5\n"
+                          "  migsim validate-data mali.h5 --plots mali-plots");
+
     std::string info_path;
     bool checksums = false;
     auto* info = app.add_subcommand("info", "Describe an output file: metadata and totals by route.");
@@ -215,6 +234,7 @@ int main(int argc, char** argv) {   // NOLINT(bugprone-exception-escape)
             if (*info) code = cli::info_command(info_path, checksums);
             if (*compare) code = cli::compare_command(compare_args);
             if (*generate) code = cli::generate_command(generate_args);
+            if (*validate_data) code = cli::validate_data_command(vd_args);
         });
         return code;
     } catch (const AgreedFailure& e) {   // every rank knows: each ends cleanly, one reports

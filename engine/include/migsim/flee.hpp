@@ -48,5 +48,41 @@ struct ArdResult {
 // both have. Throws std::invalid_argument if the number of camps differs.
 [[nodiscard]] ArdResult averaged_relative_difference(
     const std::vector<CampSeries>& data, const std::vector<std::vector<std::int64_t>>& simulated);
+// The same for a trajectory in real numbers (the mean over replicates).
+[[nodiscard]] ArdResult averaged_relative_difference(const std::vector<CampSeries>& data,
+                                                     const std::vector<std::vector<double>>& simulated);
+
+// `migsim validate-data`: a run's replicates against the registrations.
+struct Spread {
+    double mean = 0, sd = 0, min = 0, max = 0, q05 = 0, q50 = 0, q95 = 0;   // sd: n-1; quantiles as numpy's default
+};
+[[nodiscard]] Spread spread_of(std::vector<double> values);
+
+struct RunValidation {
+    std::vector<std::string> camps;          // the series' order
+    std::vector<ArdResult> replicates;
+    Spread ard, rescaled;                    // over the replicates' ARDs: the figure to quote
+    // The ARD of the mean trajectory (camp counts averaged over replicates first): lower than
+    // the mean ARD, since averaging cancels part of each replicate's noise.
+    ArdResult ensemble_mean_trajectory;
+    std::vector<double> camp_share;          // per camp: mean over replicates of camp_share
+    std::vector<std::vector<double>> mean_trajectory;   // [camp][day]
+};
+// `simulated[r][c][t]`: replicate r, camp c (the series' order), day t.
+[[nodiscard]] RunValidation validate_replicates(
+    const std::vector<CampSeries>& data, const std::vector<std::vector<std::vector<std::int64_t>>>& simulated);
+
+// Each replicate's `location_population` of the camps in `data`, matched by location name, from
+// a run file. Throws OutputError if the file cannot be read, ScenarioError naming a camp that
+// is not a location of the run.
+// The run's start date and the days it was asked for (the file's attributes).
+struct RunPeriod {
+    std::string start_date;
+    int days = 0;
+};
+[[nodiscard]] RunPeriod read_run_period(const std::string& run_file);
+
+[[nodiscard]] std::vector<std::vector<std::vector<std::int64_t>>> read_camp_populations(
+    const std::string& run_file, const std::vector<CampSeries>& data);
 
 }  // namespace migsim

@@ -51,16 +51,12 @@ std::optional<double> parse_number(const std::string& text) {
     return value;
 }
 
-CsvTable::CsvTable(std::string path, const std::vector<std::string>& required,
-                   const std::vector<std::string>& optional)
-    : path_(std::move(path)) {
-    bytes_ = read_text_file(path_);
-
+std::vector<CsvTable::Row> read_csv_rows(const std::string& path, const std::string& bytes) {
     csv_parser parser{};
     csv_init(&parser, CSV_APPEND_NULL);
-    std::vector<Row> all;
+    std::vector<CsvTable::Row> all;
     ParseState state{&all, {}, 0, 0};
-    std::istringstream lines{std::string(without_bom(bytes_))};
+    std::istringstream lines{std::string(without_bom(bytes))};
     std::string line;
     while (std::getline(lines, line)) {
         ++state.line;
@@ -71,16 +67,24 @@ CsvTable::CsvTable(std::string path, const std::vector<std::string>& required,
             line.size()) {
             std::string why = csv_strerror(csv_error(&parser));
             csv_free(&parser);
-            throw ScenarioError(path_ + ":" + std::to_string(state.line) + ": malformed CSV (" +
+            throw ScenarioError(path + ":" + std::to_string(state.line) + ": malformed CSV (" +
                                 why + ")");
         }
     }
     if (csv_fini(&parser, on_field, on_row_end, &state) != 0) {
         csv_free(&parser);
-        throw ScenarioError(path_ + ":" + std::to_string(state.line) +
+        throw ScenarioError(path + ":" + std::to_string(state.line) +
                             ": malformed CSV (a quoted field is never closed)");
     }
     csv_free(&parser);
+    return all;
+}
+
+CsvTable::CsvTable(std::string path, const std::vector<std::string>& required,
+                   const std::vector<std::string>& optional)
+    : path_(std::move(path)) {
+    bytes_ = read_text_file(path_);
+    std::vector<Row> all = read_csv_rows(path_, bytes_);
 
     if (all.empty())
         throw ScenarioError(path_ + ": the file is empty; expected a header row naming the columns (docs/SCENARIOS.md)");

@@ -49,6 +49,11 @@ private:
     std::vector<Row> rows_;
 };
 
+// Every row of a CSV file's `bytes` (read from `path`), fields as written (not trimmed), with
+// blank lines and lines starting with '#' left out; for files without a header row (Flee's
+// data). Throws ScenarioError for malformed CSV.
+std::vector<CsvTable::Row> read_csv_rows(const std::string& path, const std::string& bytes);
+
 // Parses a number the way the tables do (whole string, finite); nullopt when it is not one.
 std::optional<double> parse_number(const std::string& text);
 
