@@ -26,7 +26,12 @@ namespace {
 
 // The scenario the run was made from, as --resume loads it (its path and --set overrides).
 Scenario scenario_of_run(const std::string& run) {
-    const ResumePoint point = read_resume_point(run);
+    ResumePoint point;
+    try {
+        point = read_resume_point(run);
+    } catch (const OutputError& e) {
+        throw OutputError(std::string(e.what()) + "; give --data DIR/source_data (and --hasten N)");
+    }
     return load_scenario(point.source, point.overrides);
 }
 
