@@ -118,13 +118,25 @@ std::string describe_output(const std::string& path) {
     const auto kinds = read_strings(file, "location_kind");
     const auto arrivals = run_totals(file, "arrivals");
     const auto regular = run_totals(file, "arrivals_regular");
-    out << std::left << std::setw(28) << "destination" << std::right << std::setw(10) << "arrived" << std::setw(13)
-        << "regular" << "\n";
-    for (std::size_t l = 0; l < locations.size(); ++l)
-        if (kinds[l] == "destination")
-            out << std::left << std::setw(28) << locations[l] << std::right << std::setw(10) << fixed(arrivals[l])
-                << std::setw(13) << fixed(regular[l]) << "\n";
     std::vector<hsize_t> shape;
+    if (std::find(kinds.begin(), kinds.end(), "camp") != kinds.end()) {   // Flee's rules: camps, not destinations
+        const auto population = read_numbers<std::int64_t>(file, "location_population", H5T_NATIVE_INT64, shape);
+        const hsize_t last = shape.size() == 3 && shape[1] > 0 ? shape[1] - 1 : 0;
+        out << std::left << std::setw(28) << "camp" << std::right << std::setw(10) << "arrived" << std::setw(16)
+            << "there at end" << "\n";
+        for (std::size_t l = 0; l < locations.size(); ++l)
+            if (kinds[l] == "camp")
+                out << std::left << std::setw(28) << locations[l] << std::right << std::setw(10) << fixed(arrivals[l])
+                    << std::setw(16) << (shape.size() == 3 ? population[last * shape[2] + l] : 0) << "\n";
+        out << "(replicate 0 at the end; arrivals: mean over replicates; against UNHCR data: migsim validate-data FILE)\n";
+    } else {
+        out << std::left << std::setw(28) << "destination" << std::right << std::setw(10) << "arrived" << std::setw(13)
+            << "regular" << "\n";
+        for (std::size_t l = 0; l < locations.size(); ++l)
+            if (kinds[l] == "destination")
+                out << std::left << std::setw(28) << locations[l] << std::right << std::setw(10) << fixed(arrivals[l])
+                    << std::setw(13) << fixed(regular[l]) << "\n";
+    }
     auto status = read_numbers<std::int64_t>(file, "status_counts", H5T_NATIVE_INT64, shape);
     const auto names = read_strings(file, "status");
     if (shape.size() == 3 && shape[1] > 0) {

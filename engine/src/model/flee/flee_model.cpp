@@ -45,22 +45,22 @@ constexpr std::uint32_t rechance_round = 0xFFFF;
 // Per-thread counts of a day, one flat vector so threads and ranks add them in one loop.
 struct FleeCounts {
     std::size_t N = 0, L = 0;
-    std::vector<std::int64_t> values;   // status[2], place[N], incoming[N], arrivals[N], transit_days[N], flow[L]
-    FleeCounts(std::size_t n, std::size_t l) : N(n), L(l), values(2 + 4 * n + l, 0) {}
-    std::int64_t& waiting() { return values[0]; }
-    std::int64_t& travelling() { return values[1]; }
-    std::int64_t* place() { return values.data() + 2; }
-    std::int64_t* incoming() { return values.data() + 2 + N; }
-    std::int64_t* arrivals() { return values.data() + 2 + 2 * N; }
-    std::int64_t* transit_days() { return values.data() + 2 + 3 * N; }
-    std::int64_t* flow() { return values.data() + 2 + 4 * N; }
+    std::vector<std::int64_t> values;   // travelling, place[N], incoming[N], arrivals[N], transit_days[N], flow[L]
+    FleeCounts(std::size_t n, std::size_t l) : N(n), L(l), values(1 + 4 * n + l, 0) {}
+    std::int64_t& travelling() { return values[0]; }
+    std::int64_t* place() { return values.data() + 1; }
+    std::int64_t* incoming() { return values.data() + 1 + N; }
+    std::int64_t* arrivals() { return values.data() + 1 + 2 * N; }
+    std::int64_t* transit_days() { return values.data() + 1 + 3 * N; }
+    std::int64_t* flow() { return values.data() + 1 + 4 * N; }
 };
 
-// Days until the next successful roll of chance p, counting from today: floor(ln U / ln(1-p)).
-std::uint32_t failures_before_success(std::uint32_t word, double p) {
-    if (p >= 1) return 0;
-    if (p <= 0) return UINT32_MAX;
-    const double days = std::floor(std::log(unit(word)) / std::log1p(-p));
+// Days until the next successful roll, counting from today: floor(ln U / ln(1 - p)), given
+// log_stay = ln(1 - p) (0 when p = 0, -inf when p = 1).
+std::uint32_t failures_before_success(std::uint32_t word, double log_stay) {
+    if (log_stay == 0) return UINT32_MAX;       // never moves
+    if (std::isinf(log_stay)) return 0;         // moves every day
+    const double days = std::floor(std::log(unit(word)) / log_stay);
     return days >= 65535.0 ? UINT32_MAX : static_cast<std::uint32_t>(days);
 }
 
@@ -107,7 +107,7 @@ struct FleeModel final : Simulation::Impl {
 
     // Settles agent i at its place until its next successful roll, from `from_day` on.
     void settle(std::uint32_t i, int from_day, std::uint32_t word) {
-        agents.wake[i] = wake_day(from_day, failures_before_success(word, routes.move_chance(agents.location[i])));
+        agents.wake[i] = wake_day(from_day, failures_before_success(word, routes.log_stay(agents.location[i])));
     }
 
     // Starts the next leg of agent i's route (choosing one if it has none). False: it stays.
@@ -181,7 +181,6 @@ struct FleeModel final : Simulation::Impl {
 
     void count_end_of_day(std::uint32_t i, FleeCounts& w) const {
         if (agents.via[i] == at_place) {
-            w.waiting()++;
             w.place()[agents.location[i]]++;
         } else {
             w.travelling()++;
@@ -216,7 +215,7 @@ struct FleeModel final : Simulation::Impl {
             const auto at = placed[static_cast<std::size_t>(g - created)];
             const std::uint32_t word = draw(seed(), static_cast<std::uint32_t>(g), day, Purpose::spawn)[2];
             agents.add(at, static_cast<std::uint16_t>(day),
-                       wake_day(day, failures_before_success(word, move_chance_of(current.flee, current.locations[at].kind))));
+                       wake_day(day, failures_before_success(word, std::log1p(-move_chance_of(current.flee, current.locations[at].kind)))));
         }
         for (auto at : placed) occupancy[at]++;   // today's newcomers fill their places too
         created += static_cast<std::int64_t>(placed.size());
@@ -231,7 +230,18 @@ struct FleeModel final : Simulation::Impl {
         arena.execute([&] {
             tbb::parallel_for(tbb::blocked_range<std::uint32_t>(0, n, agent_grain), [&](const auto& range) {
                 FleeCounts& w = workers.local();
+                // The common case first, in a tight loop: an agent resting at a place today.
+                const std::uint16_t* via = agents.via.data();
+                const std::uint16_t* location = agents.location.data();
+                const std::uint16_t* wake = agents.wake.data();
+                const std::uint8_t* changed = chance_changed.data();
+                std::int64_t* place = w.place();
+                const auto today = static_cast<std::uint16_t>(day);
                 for (std::uint32_t i = range.begin(); i != range.end(); ++i) {
+                    if (via[i] == at_place && wake[i] > today && !changed[location[i]]) {
+                        place[location[i]]++;
+                        continue;
+                    }
                     live_day(i, w);
                     count_end_of_day(i, w);
                 }
@@ -251,7 +261,7 @@ struct FleeModel final : Simulation::Impl {
         today.day = day;
         today.agents_created = created;
         today.status_counts.fill(0);
-        today.status_counts[static_cast<std::size_t>(Status::waiting)] = totals.waiting();
+        today.status_counts[static_cast<std::size_t>(Status::waiting)] = created - totals.travelling();
         today.status_counts[static_cast<std::size_t>(Status::travelling)] = totals.travelling();
         today.location_population.assign(totals.place(), totals.place() + N);
         today.arrivals.assign(totals.arrivals(), totals.arrivals() + N);

@@ -69,6 +69,7 @@ FleeRoutes::FleeRoutes(const Scenario& s)
     score_.assign(N, 1);
     capmult_.assign(N, 1);
     move_chance_.assign(N, 0);
+    log_stay_.assign(N, 0);
     refuses_.assign(N, 0);
     any_open_.assign(N, 0);
     open_.assign(end_.size(), 1);
@@ -99,6 +100,7 @@ void FleeRoutes::update(const Scenario& s, int day, const std::vector<int>& conf
         capmult_[e] = mult;
         refuses_[e] = place.kind == LocationKind::camp && mult < 0.5;
         move_chance_[e] = move_chance_of(f, place.kind);
+        log_stay_[e] = std::log1p(-move_chance_[e]);
     }
     for (std::size_t at = 0; at < N; ++at) {
         const std::size_t first = first_[at], count = first_[at + 1] - first;

@@ -36,6 +36,7 @@ public:
                 const std::vector<std::int64_t>& occupancy);
 
     [[nodiscard]] double move_chance(std::size_t at) const { return move_chance_[at]; }
+    [[nodiscard]] double log_stay(std::size_t at) const { return log_stay_[at]; }   // ln(1 - move chance)
     // A camp so full (capmult < 0.5) that agents drop a route that ends there.
     [[nodiscard]] bool refuses(std::size_t at) const { return refuses_[at] != 0; }
     // A route from `at` (an index for path_*), or -1 when no route is open.
@@ -58,7 +59,7 @@ private:
     std::vector<std::size_t> first_;         // per place: its paths are [first_[at], first_[at + 1])
     std::vector<int> end_, links_in_, link_; // per path: where it ends, its links, the links in order
     std::vector<double> km_;                 // per path: its length
-    std::vector<double> score_, capmult_, move_chance_, probability_;
+    std::vector<double> score_, capmult_, move_chance_, log_stay_, probability_;
     std::vector<std::uint8_t> refuses_, open_;
     std::vector<std::uint8_t> any_open_;     // per place: some route is open today
     AliasTables alias_;
