@@ -38,6 +38,13 @@ struct GenerateArgs {
     bool force = false;
 };
 
+struct ImportFleeArgs {
+    std::string dir, output;
+    int hasten = 0;          // 0: simsetting.yml's
+    bool force = false;      // write into an existing folder
+    bool strict = false;     // refuse settings migsim cannot apply
+};
+
 struct CompareArgs {
     std::string base, variant, by = "total", window, format = "table";
 };
@@ -49,5 +56,6 @@ int info_command(const std::string& path, bool checksums);
 int sweep_command(const RunArgs& args, const Comm& world);
 int compare_command(const CompareArgs& args);
 int generate_command(const GenerateArgs& args);
+int import_flee_command(const ImportFleeArgs& args);
 
 }  // namespace migsim::cli
