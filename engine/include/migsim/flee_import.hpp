@@ -31,6 +31,7 @@ struct FleeImportItem {
 struct FleeImportOptions {
     int hasten = 0;          // > 0: replaces optimisations.hasten of simsetting.yml
     std::string source;      // how to name the folder in the header comment (default: the path)
+    std::string folder;      // the name the scenario is named after, flee-<folder> (default: DIR's own)
 };
 
 struct FleeImport {

@@ -1125,7 +1125,7 @@ FleeImport import_flee(const fs::path& dir, const FleeImportOptions& options) {
     // ---- the texts ----
     fs::path normal = fs::absolute(dir, error).lexically_normal();
     if (normal.filename().empty()) normal = normal.parent_path();
-    const std::string folder = normal.filename().string();
+    const std::string folder = options.folder.empty() ? normal.filename().string() : options.folder;
     result.name = "flee-" + [&] {
         std::string id = snake_id(folder);
         std::replace(id.begin(), id.end(), '_', '-');
