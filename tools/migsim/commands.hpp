@@ -38,6 +38,13 @@ struct GenerateArgs {
     bool force = false;
 };
 
+struct ImportFleeArgs {
+    std::string dir, output;
+    int hasten = 0;          // 0: simsetting.yml's
+    bool force = false;      // write into an existing folder
+    bool strict = false;     // refuse settings migsim cannot apply
+};
+
 struct CompareArgs {
     std::string base, variant, by = "total", window, format = "table";
 };
@@ -58,5 +65,6 @@ int sweep_command(const RunArgs& args, const Comm& world);
 int compare_command(const CompareArgs& args);
 int generate_command(const GenerateArgs& args);
 int validate_data_command(const ValidateDataArgs& args);
+int import_flee_command(const ImportFleeArgs& args);
 
 }  // namespace migsim::cli

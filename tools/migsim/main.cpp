@@ -64,6 +64,7 @@ int main(int argc, char** argv) {   // NOLINT(bugprone-exception-escape)
         "  migsim compare base.h5 shift.h5 --by border      paired differences with 95% intervals\n"
         "  migsim sweep scenarios/toy --param border:strait.patrol=0.2:0.8:7 -o sweep.h5\n"
         "  migsim generate -o big --locations 10000 --agents 5000000   a synthetic scenario to benchmark\n"
+        "  migsim import-flee FabFlee/config_files/mali2012 -o scenarios/flee-mali2012   a Flee scenario\n"
         "Then in Python:  xarray.open_dataset('med.h5', engine='h5netcdf')\n"
         "Scenario format: docs/SCENARIOS.md. Exit codes: 0 ok, 2 bad input, 3 output error, "
         "130 interrupted (the file keeps every finished day).");
@@ -209,6 +210,42 @@ int main(int argc, char** argv) {   // NOLINT(bugprone-exception-escape)
     validate_data->footer("The metric and its numbers: docs/FLEE.md, \"Validating against UNHCR data\". Example:\n"
                           "  migsim run scenarios/flee-mali2012 --replicates 10 -o mali.h5\n"
                           "  migsim validate-data mali.h5 --plots mali-plots");
+    cli::ImportFleeArgs import_args;
+    auto* import_flee = app.add_subcommand(
+        "import-flee", "Convert a FabFlee scenario folder (Flee's input_csv/, source_data/, simsetting.yml) into a "
+                       "migsim scenario with Flee's rules.");
+    import_flee->add_option("dir", import_args.dir, "the FabFlee folder, e.g. FabFlee/config_files/mali2012")
+        ->required();
+    import_flee->add_option("-o,--output", import_args.output,
+                            "the scenario folder to write (new or empty; an existing one needs --force)")
+        ->required();
+    import_flee->add_option("--hasten", import_args.hasten,
+                            "divide populations, capacities and registrations by N (1: full size); default: "
+                            "simsetting.yml's optimisations.hasten")
+        ->check(CLI::Range(1, 1000000));
+    import_flee->add_flag("--force", import_args.force,
+                          "write into an existing folder: scenario.yml, the tables and flee/ are replaced, other "
+                          "files (a README, variants) are kept");
+    import_flee->add_flag("--strict", import_args.strict,
+                          "exit 2, writing nothing, if any Flee setting, file or row in use is unsupported");
+    import_flee->footer(
+        "What it writes (docs/FLEE.md, \"Importing a FabFlee scenario\"):\n"
+        "  scenario.yml   rules: flee, start_date and days from input_csv/sim_period.csv, and a flee: block with\n"
+        "                 every setting, each commented with the simsetting.yml key it came from;\n"
+        "  locations.csv  ids in snake_case of Flee's names; camps get Flee's population as capacity; a\n"
+        "                 conflict_zone whose conflict starts later is a town until then;\n"
+        "  links.csv      each route of routes.csv both ways (A__B, B__A), mode land, cost 0;\n"
+        "  events.csv     conflicts.csv's changes (location:ID conflict) and closures.csv (link:ID open 0/1);\n"
+        "  flee/          Flee's input_csv/, source_data/ and simsetting.yml, copied: the registrations\n"
+        "                 (UNHCR camp counts) that drive spawning and migsim validate-data are read there.\n"
+        "The report lists every setting, file, column and row as supported, unsupported (Flee uses it, migsim\n"
+        "cannot: the run differs), inert (no effect with these settings) or ignored. Location types other than\n"
+        "town, conflict_zone and camp (idpcamp, marker, forward, flood_zone) are refused with an error.\n"
+        "Example:\n"
+        "  migsim import-flee FabFlee/config_files/mali2012 -o scenarios/flee-mali2012 --hasten 1\n"
+        "  migsim run scenarios/flee-mali2012 -o mali.h5 && migsim validate-data mali.h5\n"
+        "Exit codes: 0 imported, 2 bad input or --strict refused, 3 the folder exists (add --force) or "
+        "cannot be written.");
 
     std::string info_path;
     bool checksums = false;
@@ -235,6 +272,7 @@ int main(int argc, char** argv) {   // NOLINT(bugprone-exception-escape)
             if (*compare) code = cli::compare_command(compare_args);
             if (*generate) code = cli::generate_command(generate_args);
             if (*validate_data) code = cli::validate_data_command(vd_args);
+            if (*import_flee) code = cli::import_flee_command(import_args);
         });
         return code;
     } catch (const AgreedFailure& e) {   // every rank knows: each ends cleanly, one reports
