@@ -75,6 +75,21 @@ def test_ranks_and_threads_give_the_serial_bytes(serial, tmp_path, decompose, ra
         assert f.attrs["completed"] == 1
 
 
+# Flee's rules (docs/FLEE.md): mali2012 at a tenth, its closures and first conflicts included.
+FLEE = ["run", str(REPO_ROOT / "scenarios" / "flee-mali2012" / "reduced.yml"), "--days", "120",
+        "--replicates", "2", "-q"]
+
+
+@pytest.mark.parametrize("decompose, ranks", [("agents", 2), ("agents", 3), ("replicates", 2)])
+def test_flee_rules_over_ranks_give_the_serial_bytes(tmp_path, decompose, ranks):
+    serial = tmp_path / "serial.h5"
+    assert launch(0, *FLEE, "--threads", "1", "-o", serial).returncode == 0
+    out = tmp_path / "ranks.h5"
+    result = launch(ranks, *FLEE, "--threads", "2", "--decompose", decompose, "-o", out, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert checksums(out) == checksums(serial)
+
+
 @pytest.mark.parametrize("decompose, replicates", [("replicates", 1), ("replicates", 2), ("agents", 2)])
 def test_a_sweep_over_ranks_is_the_serial_sweep(tmp_path, decompose, replicates):
     # With replicates over ranks, samples run side by side in waves that fill the ranks:

@@ -105,8 +105,11 @@ def apply(recipe: list[str], toy: Path) -> tuple[list[str], int]:
 
 
 def replay(case: Case, workdir: Path) -> tuple[subprocess.CompletedProcess, int]:
-    toy = Path(shutil.copytree(TOY, workdir / "toy"))
-    args, exit_code = apply(case.recipe, toy)
+    # `scenario NAME` in a recipe breaks a copy of scenarios/NAME instead of the toy.
+    names = [line.split()[1] for line in case.recipe if line.startswith("scenario ")]
+    source = REPO_ROOT / "scenarios" / names[0] if names else TOY
+    toy = Path(shutil.copytree(source, workdir / (names[0] if names else "toy")))
+    args, exit_code = apply([line for line in case.recipe if not line.startswith("scenario ")], toy)
     result = subprocess.run([str(migsim_path()), *args], capture_output=True, text=True,
                             timeout=60, cwd=workdir, errors="replace")
     return result, exit_code

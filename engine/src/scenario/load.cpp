@@ -192,6 +192,10 @@ Scenario load_scenario(const fs::path& given, const std::vector<std::string>& ov
     // that does not exist, reported as a ScenarioError, never a filesystem_error.
     std::error_code ec;
     fs::path path = fs::is_directory(given, ec) ? given / "scenario.yml" : given;
+    if (fs::is_directory(given, ec) && !fs::exists(path, ec) && fs::exists(given / "input_csv", ec))
+        throw ScenarioError(given.string() + ": a FabFlee scenario folder (input_csv/, simsetting.yml), not a migsim "
+                            "scenario; expected a folder with scenario.yml: convert it once with 'migsim import-flee " +
+                            given.string() + " -o scenarios/NAME' (docs/FLEE.md)");
     // The chain from the file given down to the base. (Held by value in a vector and never
     // assigned: assigning a YAML::Node rewrites the node it shares with its copies.)
     std::vector<YamlFile> chain;
