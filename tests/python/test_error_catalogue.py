@@ -145,7 +145,7 @@ def test_error_catalogue(migsim, tmp_path, title):
             # One line naming a file (or --set), saying what was got and what was expected.
             message = result.stderr
             assert message.count("\n") == 1 and message.startswith("migsim: error: "), message
-            assert re.search(r"(toy/[\w./-]+|--set \S+|--[\w-]+)(:\d+)*:", message), f"no file named: {message}"
+            assert re.search(r"((toy|flee-mali2012)/[\w./-]+|--set \S+|--[\w-]+)(:\d+)*:", message), f"no file named: {message}"
             assert "expected" in message, f"no 'expected': {message}"
 
 
