@@ -38,7 +38,7 @@ using namespace detail;
 
 namespace {
 
-constexpr std::size_t agent_grain = 8192;
+constexpr std::size_t agent_grain = 4096;
 constexpr std::uint32_t max_hops = 64;   // same-day hops; each one covers a link, so few are ever used
 constexpr std::uint32_t rechance_round = 0xFFFF;
 
@@ -136,20 +136,25 @@ struct FleeModel final : Simulation::Impl {
     void live_day(std::uint32_t i, FleeCounts& w) {
         const std::uint32_t g = id(i);
         float moved = 0;   // km today
+        // One draw per hop: the roll, the route's column and coin, and the word that draws the
+        // next wake day when the agent settles; an agent that set out on an earlier day has no
+        // draw yet today and takes one only to settle.
+        Words words{};
+        bool drawn = false;
+        auto settle_word = [&](std::uint32_t hop) {
+            return drawn ? words[3] : draw(seed(), g, day, Purpose::wake, hop)[0];
+        };
         for (std::uint32_t hop = 0; hop < max_hops; ++hop) {
             if (agents.via[i] == at_place) {
                 const std::size_t at = agents.location[i];
-                bool go = false;
-                Words words{};
+                bool go = true;
                 if (hop == 0) {
                     if (chance_changed[at]) settle(i, day, draw(seed(), g, day, Purpose::wake, rechance_round)[0]);
                     if (agents.wake[i] > day) return;   // the common case: nothing today
-                    words = draw(seed(), g, day, Purpose::move, hop);
-                    go = true;
-                } else {
-                    words = draw(seed(), g, day, Purpose::move, hop);
-                    go = happens(words[0], routes.move_chance(at));
                 }
+                words = draw(seed(), g, day, Purpose::move, hop);
+                drawn = true;
+                if (hop > 0) go = happens(words[0], routes.move_chance(at));   // hop 0: the wake day is the roll
                 if (!go || !start_leg(i, words, w)) {
                     settle(i, day + 1, words[3]);
                     return;
@@ -165,7 +170,7 @@ struct FleeModel final : Simulation::Impl {
             if (!link.open) {   // closed while on it: back where it set out from
                 agents.location[i] = static_cast<std::uint16_t>(link.from);
                 agents.path[i] = no_path;
-                settle(i, day + 1, draw(seed(), g, day, Purpose::wake, hop)[0]);
+                settle(i, day + 1, settle_word(hop));
                 return;
             }
             const auto to = static_cast<std::size_t>(link.to);
@@ -173,9 +178,10 @@ struct FleeModel final : Simulation::Impl {
             w.arrivals()[to]++;
             w.transit_days()[to] += day - agents.born[i];
             if (moved >= speed) {
-                settle(i, day + 1, draw(seed(), g, day, Purpose::wake, hop)[0]);
+                settle(i, day + 1, settle_word(hop));
                 return;
             }
+            drawn = false;   // the next hop draws afresh
         }
     }
 
