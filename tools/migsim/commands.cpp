@@ -153,11 +153,19 @@ int run_command(const RunArgs& given, const Comm& world) {
 
 int validate_command(const std::string& path, const std::vector<std::string>& overrides) {
     const Scenario s = load_scenario(path, overrides);
-    std::cout << "ok: scenario '" << s.settings.name << "': " << s.locations.size() << " locations, "
-              << s.links.size() << " links, " << s.borders.size() << " borders, " << s.markets.size()
-              << " markets, " << s.pathways.size() << " pathways, " << s.profiles.size() << " profiles, "
-              << s.events.size() << " events; " << s.total_agents() << " migrants over "
-              << s.settings.days << " days from " << s.settings.start_date << "\n";
+    if (s.rules == Rules::flee)
+        std::cout << "ok: scenario '" << s.settings.name << "' (rules: flee): " << s.locations.size() << " locations ("
+                  << std::count_if(s.locations.begin(), s.locations.end(),
+                                   [](const Location& l) { return l.kind == LocationKind::camp; })
+                  << " camps), " << s.links.size() << " links, " << s.events.size() << " events; "
+                  << s.total_agents() << " agents from " << s.registrations.size() << " camps' registrations over "
+                  << s.settings.days << " days from " << s.settings.start_date << "\n";
+    else
+        std::cout << "ok: scenario '" << s.settings.name << "': " << s.locations.size() << " locations, "
+                  << s.links.size() << " links, " << s.borders.size() << " borders, " << s.markets.size()
+                  << " markets, " << s.pathways.size() << " pathways, " << s.profiles.size() << " profiles, "
+                  << s.events.size() << " events; " << s.total_agents() << " migrants over "
+                  << s.settings.days << " days from " << s.settings.start_date << "\n";
     RunOptions one, two;
     two.replicates = 2;
     const std::int64_t first = estimate_memory(s, one, 1), more = estimate_memory(s, two, 1) - first;

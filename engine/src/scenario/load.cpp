@@ -120,6 +120,13 @@ void read_rules(Scenario& s, const YamlFile& f) {
         if (name == "flee") s.rules = Rules::flee;
         else if (name != "logit") fail(f, rules, "rules", "logit (migsim's route choice) or flee (Flee's rules, docs/FLEE.md)");
     }
+    if (s.rules == Rules::flee)   // migsim's own rules' settings would be silently unused
+        for (const char* key : {"profiles", "speeds_km_per_day", "information_lag_days", "max_attempts", "give_up_days",
+                                "give_up_action"})
+            if (f.root[key])
+                fail(f, f.root[key], key,
+                     "no such key with 'rules: flee' (it belongs to migsim's own rules; Flee's settings go under "
+                     "'flee:', docs/FLEE.md)");
     const YAML::Node block = f.root["flee"];
     if (!block) return;
     if (s.rules != Rules::flee) fail(f, block, "flee", "no 'flee:' block unless 'rules: flee'");
