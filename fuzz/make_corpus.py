@@ -12,7 +12,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 SEPARATOR = "%%%"
 FILES = ["scenario.yml", "locations.csv", "borders.csv", "links.csv", "markets.csv",
          "pathways.csv", "demand.csv", "events.csv", "variant.yml", "variant-events.csv"]
-TABLE_LINE = re.compile(r"^(\s+)(locations|links|borders|markets|pathways|demand|events):\s*(.+?)\s*$")
+TABLE_LINE = re.compile(r"^(\s+)(locations|links|borders|markets|pathways|demand|events):\s*([^#]+?)\s*(#.*)?$")
 
 
 def merge_csv(paths):
@@ -40,7 +40,7 @@ def pack_folder(folder: pathlib.Path):
             in_tables = False
         m = TABLE_LINE.match(line) if in_tables else None
         if m:
-            indent, key, value = m.groups()
+            indent, key, value, _ = m.groups()
             names = [v.strip() for v in value.strip("[]").split(",")]
             sections[key + ".csv"] = merge_csv([folder / n for n in names])
             line = f"{indent}{key}: {key}.csv"
@@ -84,6 +84,12 @@ def main():
             text = text.replace(m.group(0), "events: variant-events.csv")
         sections["variant.yml"] = text
         seeds["mediterranean-" + variant.stem] = pack(sections)
+    # Flee's rules: mali2012 with conflict-driven spawning (the container has no room for the
+    # registrations' data files).
+    flee = pack_folder(ROOT / "scenarios" / "flee-mali2012")
+    flee["scenario.yml"] = re.sub(r"^\s*registration(s|_corrections):.*\n", "", flee["scenario.yml"], flags=re.M)
+    flee["scenario.yml"] = flee["scenario.yml"].replace("spawning: registrations", "spawning: conflict")
+    seeds["flee-mali2012"] = pack(flee, ["flee.displaced_per_conflict_day=50", "flee.awareness_level=2"])
     for name, data in seeds.items():
         (out / name).write_text(data)
     print(f"make_corpus: {len(seeds)} seeds in {out}")

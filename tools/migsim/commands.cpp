@@ -158,8 +158,11 @@ int validate_command(const std::string& path, const std::vector<std::string>& ov
                   << std::count_if(s.locations.begin(), s.locations.end(),
                                    [](const Location& l) { return l.kind == LocationKind::camp; })
                   << " camps), " << s.links.size() << " links, " << s.events.size() << " events; "
-                  << s.total_agents() << " agents from " << s.registrations.size() << " camps' registrations over "
-                  << s.settings.days << " days from " << s.settings.start_date << "\n";
+                  << (s.flee.spawning == FleeSettings::Spawning::registrations
+                          ? std::to_string(s.total_agents()) + " agents from " + std::to_string(s.registrations.size()) +
+                                " camps' registrations"
+                          : std::string("agents from conflict zones (spawning: conflict)"))
+                  << " over " << s.settings.days << " days from " << s.settings.start_date << "\n";
     else
         std::cout << "ok: scenario '" << s.settings.name << "': " << s.locations.size() << " locations, "
                   << s.links.size() << " links, " << s.borders.size() << " borders, " << s.markets.size()
