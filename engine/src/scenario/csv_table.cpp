@@ -67,8 +67,9 @@ std::vector<CsvTable::Row> read_csv_rows(const std::string& path, const std::str
             line.size()) {
             std::string why = csv_strerror(csv_error(&parser));
             csv_free(&parser);
-            throw ScenarioError(path + ":" + std::to_string(state.line) + ": malformed CSV (" +
-                                why + ")");
+            std::string message = path;
+            message += ":" + std::to_string(state.line) + ": malformed CSV (" + why + ")";
+            throw ScenarioError(message);
         }
     }
     if (csv_fini(&parser, on_field, on_row_end, &state) != 0) {
