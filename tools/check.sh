@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 JOBS=${JOBS:-2}
 FUZZ_SECONDS=${FUZZ_SECONDS:-120}
 # The tests that run threads (TBB workers, the writer's thread): run again under TSan.
-TSAN_TESTS=${TSAN_TESTS:-'^(Determinism|Conservation|Checkpoint|Selection|DayExchange|Output)\.'}
+TSAN_TESTS=${TSAN_TESTS:-'^(Determinism|Conservation|Checkpoint|Selection|DayExchange|Output|FleeDeterminism|FleeCheckpoint|FleeMoveChance|FleeMali2012)\.'}
 steps=("$@")
 [ ${#steps[@]} -gt 0 ] || steps=(release mpi asan tsan tidy fuzz)
 
