@@ -57,7 +57,7 @@ FleeCsv read_flee_csv(const std::string& path, bool first_row_is_header) {
         if (csv_parse(&parser, line.data(), line.size(), on_field, on_row_end, &state) != line.size()) {
             std::string why = csv_strerror(csv_error(&parser));
             csv_free(&parser);
-            throw ScenarioError(path + ":" + std::to_string(state.line) + ": malformed CSV (" + why + ")");
+            throw ScenarioError(flee_import::cat({path, ":", std::to_string(state.line), ": malformed CSV (", why, ")"}));
         }
     }
     if (csv_fini(&parser, on_field, on_row_end, &state) != 0) {

@@ -145,7 +145,7 @@ void read_closures(const fs::path& file, const Network& net, int days, Report& r
         const std::string& type = field(t, row, 0, "closure_type");
         const std::string where = "input_csv/closures.csv:" + std::to_string(row.line);
         if (type == "camp" || type == "idpcamp" || type == "remove_forced_redirection") {
-            report.add(where + " " + type + " closure " + (row.fields.size() > 1 ? row.fields[1] : ""), type,
+            report.add(cat({where, " ", type, " closure ", row.fields.size() > 1 ? row.fields[1] : ""}), type,
                        Status::unsupported,
                        type == "remove_forced_redirection"
                            ? "forced redirection is not implemented; the row is dropped"
@@ -185,7 +185,7 @@ void read_closures(const fs::path& file, const Network& net, int days, Report& r
                     links.emplace_back(r.b, r.a);
                 }
             }
-            what = "country closure " + name1 + "-" + name2;
+            what = cat({"country closure ", name1, "-", name2});
         } else if (type == "location") {
             const int at = location_index(net, t, row, 1, "name1");
             for (const auto& r : net.routes)
@@ -201,15 +201,15 @@ void read_closures(const fs::path& file, const Network& net, int days, Report& r
                 fail(t, row.line, "name2", name2, "a location joined to " + name1 + " by a route of input_csv/routes.csv");
             links.emplace_back(a, b);
             links.emplace_back(b, a);
-            what = "link closure " + name1 + "-" + name2;
+            what = cat({"link closure ", name1, "-", name2});
         }
         std::string span = "days " + std::to_string(start) + ".." + (end_value == -1 ? "never" : std::to_string(end_value));
         if (links.empty()) {
-            report.add(where + " " + what, span, Status::ignored, "no route joins them: nothing to close (Flee warns too)");
+            report.add(cat({where, " ", what}), span, Status::ignored, "no route joins them: nothing to close (Flee warns too)");
             continue;
         }
         if (start >= days) {
-            report.add(where + " " + what, span, Status::ignored,
+            report.add(cat({where, " ", what}), span, Status::ignored,
                        "starts on or after day " + std::to_string(days) + ", after the run's last day: dropped");
             continue;
         }
@@ -222,12 +222,12 @@ void read_closures(const fs::path& file, const Network& net, int days, Report& r
         if (type == "link")
             reason += ". Flee's own code closes nothing for a link closure read from closures.csv (it compares "
                       "names by identity); migsim closes the route both ways, as intended";
-        report.add(where + " " + what, span, Status::supported, reason);
+        report.add(cat({where, " ", what}), span, Status::supported, reason);
     }
 }
 
 // The union of a link's closures as open/close events: closed while any closure covers the day.
-std::vector<ChangeRow> closure_events(const std::string& link, std::vector<Interval> intervals, int days) {
+std::vector<ChangeRow> closure_events(const std::string& link, const std::vector<Interval>& intervals, int days) {
     std::set<int> boundaries;
     for (const auto& i : intervals) {
         boundaries.insert(i.start);

@@ -8,7 +8,9 @@
 #include <limits>
 #include <map>
 #include <optional>
+#include <initializer_list>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -48,6 +50,13 @@ long long whole_field(const FleeCsv& t, const FleeCsv::Row& row, std::size_t i, 
                       long long low, long long high, const std::string& expected);
 // ASCII lowercase, as Flee compares location types and spawn modes.
 std::string lower(std::string s);
+
+// The parts joined, in one allocation (labels of report items).
+inline std::string cat(std::initializer_list<std::string_view> parts) {
+    std::string out;
+    for (auto part : parts) out += part;
+    return out;
+}
 
 // ---- the network: locations, routes, closures, conflicts (flee_import_network.cpp) ----
 
@@ -97,7 +106,7 @@ std::string link_id(const Network& net, int from, int to);
 void read_closures(const std::filesystem::path& file, const Network& net, int days, Report& report,
                    std::map<std::string, std::vector<Interval>>& closed);
 // The union of a link's closures as open/close events: closed while any closure covers the day.
-std::vector<ChangeRow> closure_events(const std::string& link, std::vector<Interval> intervals, int days);
+std::vector<ChangeRow> closure_events(const std::string& link, const std::vector<Interval>& intervals, int days);
 // input_csv/conflicts.csv: day 0's intensities into the locations, later changes into `events`.
 void read_conflicts(const std::filesystem::path& file, Network& net, int days, Report& report,
                     std::vector<ChangeRow>& events);
