@@ -61,10 +61,18 @@ TEST(Loading, TheToyScenarioAsShipped) {
     EXPECT_EQ(s.markets[1].links.size(), 2u);   // the desert-and-boat package
     EXPECT_EQ(s.links[7].market, 0);            // strait_crossing sold by strait_boats
     EXPECT_EQ(s.total_agents(), 1800);
-    EXPECT_EQ(s.inputs.size(), 8u);             // scenario.yml and seven tables, each hashed
+    EXPECT_EQ(s.inputs.size(), 9u);             // scenario.yml and eight tables, each hashed
     EXPECT_EQ(s.inputs[0].sha256.size(), 64u);
     EXPECT_EQ(s.events.size(), 1u);
     EXPECT_EQ(s.settings.give_up_action, GiveUpAction::go_home);
+    ASSERT_EQ(s.groups.size(), 4u);
+    EXPECT_EQ(s.groups[1].sex, "female");
+    EXPECT_DOUBLE_EQ(s.profiles[0].group_shares[1], 0.2);
+    ASSERT_EQ(s.harms.size(), 5u);
+    EXPECT_EQ(s.harms[0].kind, HarmKind::abduction);
+    EXPECT_EQ(s.harms[4].group, 1);             // violence against women at the west port
+    EXPECT_DOUBLE_EQ(s.links[5].toll, 30);
+    EXPECT_DOUBLE_EQ(s.links[9].bribe_interception, 0.6);
 }
 
 TEST(Loading, UnknownIdNamesFileLineColumnAndValue) {
@@ -109,7 +117,7 @@ TEST(Loading, UnreachableDestination) {
 TEST(Loading, BadYamlValueNamesItsLine) {
     auto e = error_of(BrokenToy("scenario.yml", "tau: 2.0", "tau: -2.0"));
     EXPECT_NE(e.file().find("scenario.yml"), std::string::npos);
-    EXPECT_EQ(e.line(), 26);
+    EXPECT_EQ(e.line(), 27);
     EXPECT_EQ(e.value(), "-2.0");
 }
 

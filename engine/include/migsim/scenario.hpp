@@ -41,6 +41,9 @@ struct Link {
     bool alone = false;                   // irregular attempt possible without a smuggler
     int market = no_index;                // derived: the market selling this link, if any
     bool open = true;                     // closed links cannot be entered (Flee's closures)
+    double bribe = 0;                     // money to officials per crossing, paid by those who can
+    double bribe_interception = 1;        // interception factor for an unassisted crosser who paid
+    double toll = 0;                      // money to armed groups per traversal (what one has, at most)
 };
 
 struct Border {
@@ -72,6 +75,36 @@ struct Pathway {
     int open_day = 0, close_day = 0;      // applications on open_day <= day < close_day
 };
 
+// Demographic groups (sex x age): agents carry one; harms and pathways may depend on it.
+struct Group {
+    std::string id;
+    std::string sex;   // female | male
+    std::string age;   // child | adult
+};
+
+// Harm at a place (docs/HARM.md): a daily risk for agents waiting there.
+enum class HarmKind : std::uint8_t {
+    abduction,     // held `days` for ransom (money taken, up to `ransom`), `death_risk` a day while held
+    trafficking,   // out of the flow (status trafficked) until it gets out: `exit_rate` a day
+    violence,      // counted, nothing else changes
+    detention,     // held by the State `days`, then released there or, with `return_share`, sent to `return_to` (home if none)
+};
+inline constexpr int harm_kinds = 4;
+
+struct Harm {
+    std::string id;
+    int location = no_index;
+    HarmKind kind = HarmKind::violence;
+    int group = no_index;          // only this group; no_index: every group without a row of its own
+    double daily_risk = 0;
+    int days = 0;
+    double ransom = 0;
+    double death_risk = 0;         // per day held
+    double exit_rate = 0;          // per day trafficked
+    double return_share = 0;
+    int return_to = no_index;      // location; no_index: home (the journey ends)
+};
+
 struct RouteWeights {
     double time = 1;            // per day
     double money = 0;           // per unit of money
@@ -86,6 +119,7 @@ struct Profile {
     double tau = 1;                               // logit scale, in generalised-cost units
     std::vector<int> destinations;                // location indices
     std::vector<int> visa_free;                   // border indices crossed regularly
+    std::vector<double> group_shares;             // per group, summing to 1 (empty: no groups)
 };
 
 struct DemandRow {
@@ -94,14 +128,16 @@ struct DemandRow {
     int spread_days = 1;
     std::string file;   // where the row was read, for messages
     long line = 0;
+    int group = no_index;   // every agent of the row in this group; no_index: the profile's shares
 };
 
 // One scalar a policy can change: `border:strait.patrol`, `market:tangier.price`, ...
-enum class TargetKind : std::uint8_t { border, link, market, pathway, location, profile };
+enum class TargetKind : std::uint8_t { border, link, market, pathway, location, profile, harm };
 enum class Parameter : std::uint8_t {
     patrol, detention_days, death_risk, cost, price, capacity, evasion, safety, risk_premium,
     quota, processing_days, wage, tau, budget_median, budget_sigma, weight_time, weight_money,
-    weight_interception, weight_death, open, conflict
+    weight_interception, weight_death, open, conflict, bribe, bribe_interception, toll,
+    daily_risk, harm_days, ransom, harm_death_risk, exit_rate, return_share
 };
 
 struct Assignment {
@@ -178,6 +214,8 @@ struct Scenario {
     std::vector<Pathway> pathways;
     std::vector<Profile> profiles;
     std::vector<DemandRow> demand;
+    std::vector<Group> groups;            // empty: one implicit group
+    std::vector<Harm> harms;
     std::vector<Event> events;            // sorted by day, stable in file order
     Rules rules = Rules::logit;
     FleeSettings flee;
@@ -205,5 +243,6 @@ void apply(Scenario& scenario, const Assignment& change);
 [[nodiscard]] const char* to_string(Mode mode);
 [[nodiscard]] const char* to_string(Parameter parameter);
 [[nodiscard]] const char* to_string(TargetKind kind);
+[[nodiscard]] const char* to_string(HarmKind kind);
 
 }  // namespace migsim

@@ -15,10 +15,12 @@
 
 namespace migsim {
 
+// held: abducted for ransom; trafficked: out of the flow (forced labour, exploitation) until it
+// gets out. Statuses from `arrived` on end the journey.
 enum class Status : std::uint8_t {
-    waiting, travelling, detained, arrived, arrived_regular, dead_missing, settled, returned
+    waiting, travelling, detained, held, trafficked, arrived, arrived_regular, dead_missing, settled, returned
 };
-inline constexpr int status_count = 8;
+inline constexpr int status_count = 10;
 [[nodiscard]] const char* to_string(Status status);
 
 // Everything recorded about one day. Counts are exact integers; prices and revenue are
@@ -49,6 +51,13 @@ struct DayTotals {
     std::vector<std::int64_t> profile_deaths;
     std::vector<std::int64_t> profile_interceptions;
     std::vector<std::int64_t> profile_seats;              // smugglers' seats bought, by profile
+    // Harm (docs/HARM.md): people who suffered each harm today at each location, by kind.
+    std::vector<std::int64_t> harm_abductions, harm_trafficking, harm_violence, harm_detentions;
+    std::vector<std::int64_t> harm_deaths;                // died while held for ransom
+    std::vector<std::int64_t> harm_returns;               // sent home (or on) from detention
+    // Money paid today, apart from smugglers' revenue: to armed groups and criminals (ransom per
+    // location, tolls per link), to officials (bribes per link), fares and pathway fees.
+    std::vector<double> ransom_paid, tolls_paid, bribes_paid, fares_paid, pathway_fees_paid;
 };
 
 class Simulation {
@@ -68,6 +77,10 @@ public:
     [[nodiscard]] std::int64_t agents() const;             // created so far, on all ranks
     [[nodiscard]] std::int64_t agents_here() const;        // held by this rank
     [[nodiscard]] static std::size_t hot_bytes_per_agent();
+    // Money: what this rank's agents were given (budgets, wages) and hold now, for the
+    // conservation check (given = paid out + held).
+    [[nodiscard]] double money_given() const;
+    [[nodiscard]] double money_held() const;
 
     // Checkpoints: everything that carries over to the next day (agents, beliefs, quota
     // periods, counts of ended journeys, yesterday's places), as bytes. restore_state() on a

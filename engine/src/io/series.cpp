@@ -29,6 +29,17 @@ const std::vector<SeriesInfo>& series_catalogue() {
         {"profile_deaths", "profile", "agents/day", "dead or missing by profile"},
         {"profile_interceptions", "profile", "attempts/day", "interceptions by profile"},
         {"profile_seats", "profile", "seats/day", "smugglers' seats bought by profile"},
+        {"harm_abductions", "location", "agents/day", "abducted for ransom (docs/HARM.md)"},
+        {"harm_trafficking", "location", "agents/day", "taken into trafficking or forced labour"},
+        {"harm_violence", "location", "agents/day", "who suffered violence (counted; nothing else changes)"},
+        {"harm_detentions", "location", "agents/day", "detained by the State (raids; interceptions are border_interceptions)"},
+        {"harm_deaths", "location", "agents/day", "died while held for ransom"},
+        {"harm_returns", "location", "agents/day", "sent home or on when released from detention"},
+        {"ransom_paid", "location", "money/day", "ransom taken by armed groups and criminals"},
+        {"tolls_paid", "link", "money/day", "tolls paid to armed groups on the link"},
+        {"bribes_paid", "link", "money/day", "bribes paid to officials at the link's crossing"},
+        {"fares_paid", "link", "money/day", "fares paid for travel without a smuggler"},
+        {"pathway_fees_paid", "pathway", "money/day", "fees paid by those admitted"},
     };
     return catalogue;
 }
@@ -37,7 +48,8 @@ const std::vector<std::string>& summarised_series() {
     static const std::vector<std::string> names = {
         "arrivals", "arrivals_regular", "arrival_transit_days", "link_flow", "link_deaths",
         "border_attempts", "border_interceptions", "border_deaths", "border_crossings",
-        "market_seats", "market_revenue", "pathway_admissions", "status_counts"};
+        "market_seats", "market_revenue", "pathway_admissions", "status_counts", "harm_abductions",
+        "harm_trafficking", "harm_violence", "harm_detentions", "harm_deaths", "ransom_paid", "tolls_paid", "bribes_paid"};
     return names;
 }
 
@@ -61,18 +73,30 @@ const std::map<std::string, CountSeries>& count_fields() {
         {"profile_regular_arrivals", &DayTotals::profile_regular_arrivals},
         {"profile_deaths", &DayTotals::profile_deaths},
         {"profile_interceptions", &DayTotals::profile_interceptions},
-        {"profile_seats", &DayTotals::profile_seats}};
+        {"profile_seats", &DayTotals::profile_seats},
+        {"harm_abductions", &DayTotals::harm_abductions}, {"harm_trafficking", &DayTotals::harm_trafficking},
+        {"harm_violence", &DayTotals::harm_violence}, {"harm_detentions", &DayTotals::harm_detentions},
+        {"harm_deaths", &DayTotals::harm_deaths}, {"harm_returns", &DayTotals::harm_returns}};
+    return fields;
+}
+
+using MoneySeries = std::vector<double> DayTotals::*;
+const std::map<std::string, MoneySeries>& money_fields() {
+    static const std::map<std::string, MoneySeries> fields = {
+        {"market_price", &DayTotals::market_price}, {"market_revenue", &DayTotals::market_revenue},
+        {"ransom_paid", &DayTotals::ransom_paid}, {"tolls_paid", &DayTotals::tolls_paid},
+        {"bribes_paid", &DayTotals::bribes_paid}, {"fares_paid", &DayTotals::fares_paid},
+        {"pathway_fees_paid", &DayTotals::pathway_fees_paid}};
     return fields;
 }
 
 }  // namespace
 
-bool is_money(const std::string& name) { return name == "market_price" || name == "market_revenue"; }
+bool is_money(const std::string& name) { return money_fields().contains(name); }
 
 const void* row_of(const DayTotals& t, const std::string& name) {
     if (name == "status_counts") return t.status_counts.data();
-    if (name == "market_price") return t.market_price.data();
-    if (name == "market_revenue") return t.market_revenue.data();
+    if (is_money(name)) return (t.*(money_fields().at(name))).data();
     return (t.*(count_fields().at(name))).data();
 }
 

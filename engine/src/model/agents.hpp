@@ -26,6 +26,7 @@ struct AgentStore {
     std::vector<float> money;
     std::vector<std::uint16_t> origin;        // where it set out from (read when choosing)
     std::vector<std::uint16_t> born;          // cold: day it was created
+    std::vector<std::uint8_t> group;          // cold: demographic group (read where harms are)
 
     static constexpr std::size_t hot_bytes = 2 + sizeof(Status) + 1 + 1 + 1 + 2 + 2 + 2 + 4;
 
@@ -34,14 +35,14 @@ struct AgentStore {
     void reserve(std::size_t n) {
         location.reserve(n); status.reserve(n); profile.reserve(n); attempts.reserve(n);
         ticket.reserve(n); via.reserve(n); days_left.reserve(n); days_waiting.reserve(n);
-        money.reserve(n); origin.reserve(n); born.reserve(n);
+        money.reserve(n); origin.reserve(n); born.reserve(n); group.reserve(n);
     }
 
-    void add(std::uint16_t at, std::uint8_t group, float budget, std::uint16_t day) {
-        location.push_back(at); status.push_back(Status::waiting); profile.push_back(group);
+    void add(std::uint16_t at, std::uint8_t of_profile, std::uint8_t of_group, float budget, std::uint16_t day) {
+        location.push_back(at); status.push_back(Status::waiting); profile.push_back(of_profile);
         attempts.push_back(0); ticket.push_back(no_ticket); via.push_back(0);
         days_left.push_back(0); days_waiting.push_back(0); money.push_back(budget);
-        origin.push_back(at); born.push_back(day);
+        origin.push_back(at); born.push_back(day); group.push_back(of_group);
     }
 };
 

@@ -23,6 +23,11 @@ enum class Count : std::uint8_t {
     passage_attempts, passage_interceptions, passage_deaths,   // per link x 3 passages
     arrival_transit_days,                                      // per location
     profile_arrivals, profile_regular_arrivals, profile_deaths, profile_interceptions, profile_seats,
+    harm_events,                       // per location x HarmKind: people who suffered it today
+    harm_deaths, harm_returns,         // per location: died while held; sent home or on from detention
+    ransom_cents, wage_cents,          // per location: money taken, earned; in cents (integers: exact sums)
+    bribe_cents, toll_cents, fare_cents,   // per link
+    pathway_fee_cents,                 // per pathway
     sections
 };
 
@@ -35,7 +40,9 @@ public:
                                      s.markets.size(), s.markets.size(), s.pathways.size(),
                                      s.pathways.size(), 3 * L, 3 * L, 3 * L, s.locations.size(),
                                      s.profiles.size(), s.profiles.size(), s.profiles.size(),
-                                     s.profiles.size(), s.profiles.size()};
+                                     s.profiles.size(), s.profiles.size(),
+                                     harm_kinds * s.locations.size(), s.locations.size(), s.locations.size(),
+                                     s.locations.size(), s.locations.size(), L, L, L, s.pathways.size()};
         std::size_t at = 0;
         for (std::size_t k = 0; k < offset_.size(); ++k) {
             offset_[k] = at;

@@ -22,6 +22,9 @@ enum class Purpose : std::uint32_t {
     move = 6,       // Flee rules: move roll, route column and coin; round = hop of the day
     wake = 7,       // Flee rules: days until the next successful move roll (geometric)
     spawn_count = 8,   // Flee rules, conflict spawning: (zone, day) in place of (agent, day)
+    group = 9,      // demographic group at creation (one word)
+    harm = 10,      // harms at a place: abduction, trafficking, detention, violence (round 0);
+                    // death while held (1), release from detention (2), exit from trafficking (3)
 };
 
 using Words = std::array<std::uint32_t, 4>;

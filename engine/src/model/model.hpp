@@ -22,6 +22,8 @@ struct Simulation::Impl {
     virtual void step() = 0;
     [[nodiscard]] virtual const Scenario& scenario() const = 0;
     [[nodiscard]] virtual std::int64_t agents_here() const = 0;
+    [[nodiscard]] virtual double money_given() const { return 0; }
+    [[nodiscard]] virtual double money_held() const { return 0; }
     virtual void save(std::vector<std::byte>& bytes) const = 0;
     virtual void restore(std::span<const std::byte> bytes) = 0;
 };

@@ -80,9 +80,12 @@ double RouteChoice::option_cost(const Scenario& s, const DayConditions& day, int
         open = open && m.capacity > 0;
         g += w.money * day.market_price[static_cast<std::size_t>(link.market)];
     } else {
-        g += w.money * link.cost;
+        g += w.money * (link.cost + link.bribe);   // smugglers pay officials for their passengers
     }
-    return g + w.interception * day.perceived_interception[k][o.index] +
+    g += w.money * link.toll;
+    // Those who cross alone pay the bribe to be let through more often (docs/HARM.md).
+    const double bribed = o.passage == Passage::alone && link.bribe > 0 ? link.bribe_interception : 1.0;
+    return g + w.interception * bribed * day.perceived_interception[k][o.index] +
            w.death * day.perceived_death[k][o.index];
 }
 

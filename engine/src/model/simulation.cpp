@@ -26,6 +26,7 @@
 #include "model/conditions.hpp"
 #include "model/counters.hpp"
 #include "model/draws.hpp"
+#include "model/harm.hpp"
 #include "model/model.hpp"
 #include "model/outward.hpp"
 #include "model/route_choice.hpp"
@@ -37,7 +38,7 @@ namespace migsim {
 using namespace detail;
 
 const char* to_string(Status status) {
-    static constexpr const char* names[] = {"waiting", "travelling", "detained", "arrived",
+    static constexpr const char* names[] = {"waiting", "travelling", "detained", "held", "trafficked", "arrived",
                                             "arrived_regular", "dead_missing", "settled", "returned"};
     return names[static_cast<std::size_t>(status)];
 }
@@ -56,6 +57,9 @@ struct Worker {   // one per thread: its partial counts and its asks of the day
 
 bool journey_over(Status st) { return st >= Status::arrived; }
 
+// Money as whole cents, so that sums over agents are exact in any order.
+std::int64_t cents(double money) { return std::llround(money * 100); }
+
 struct LogitModel final : Simulation::Impl {
     const Scenario original;   // as given: a restored state replays its events
     Scenario current;        // the scenario with the events applied so far
@@ -72,6 +76,7 @@ struct LogitModel final : Simulation::Impl {
     RouteChoice choice;
     Outward outward;
     ConditionsTracker conditions;
+    HarmPlaces harm_places;
     CounterLayout layout;
     tbb::enumerable_thread_specific<Worker> workers;
     Counters totals;
@@ -82,6 +87,8 @@ struct LogitModel final : Simulation::Impl {
     std::vector<std::uint8_t> regular_arrival;   // link x profile: crossing it is regular
     std::vector<int> travel_days;
     std::size_t next_event = 0;
+    std::int64_t budgets_cents = 0;   // money agents set out with, on this rank
+    std::int64_t wages_cents = 0;     // and earned on the way
 
     LogitModel(const Scenario& s, int threads, const Comm& c)
         : original(s), current(s), L(s.links.size()), M(s.markets.size()),
@@ -89,7 +96,7 @@ struct LogitModel final : Simulation::Impl {
                        static_cast<std::size_t>(std::max(threads, tbb::info::default_concurrency()))),
           arena(threads > 0 ? threads : tbb::task_arena::automatic), comm(c),
           rank(static_cast<std::uint32_t>(c.rank())), ranks(static_cast<std::uint32_t>(c.size())), choice(s), outward(s), conditions(s),
-          layout(s), workers([this] { return Worker{Counters(layout), {}, Counters(layout)}; }), totals(layout),
+          harm_places(s), layout(s), workers([this] { return Worker{Counters(layout), {}, Counters(layout)}; }), totals(layout),
           demand(M + s.pathways.size()), places(M + s.pathways.size()) {
         agents.reserve(static_cast<std::size_t>(s.total_agents() / ranks + 1));
         package_next.assign(M * s.locations.size(), no_index);
@@ -118,7 +125,8 @@ struct LogitModel final : Simulation::Impl {
         const Status st = agents.status[i];
         if (journey_over(st)) return;   // counted in `ended` when it ended
         w.counts(Count::status, static_cast<std::size_t>(st))++;
-        const bool present = st == Status::waiting || st == Status::detained || st == Status::arrived ||
+        const bool present = st == Status::waiting || st == Status::detained || st == Status::held ||
+                             st == Status::trafficked || st == Status::arrived ||
                              st == Status::arrived_regular || st == Status::settled ||
                              (st == Status::travelling && agents.via[i] >= L);   // in processing
         if (present) w.counts(Count::location_population, agents.location[i])++;
@@ -166,7 +174,16 @@ struct LogitModel final : Simulation::Impl {
         }
     }
 
+    // Pays up to `amount` (what it has, at most) to `to`; returns what was paid.
+    float pay(std::uint32_t i, double amount, Count to, std::size_t where, Worker& w) {
+        const float paid = std::min(agents.money[i], static_cast<float>(amount));
+        agents.money[i] -= paid;
+        w.counts(to, where) += cents(paid);
+        return paid;
+    }
+
     void depart(std::uint32_t i, std::size_t l, Passage passage, Worker& w) {
+        if (current.links[l].toll > 0) pay(i, current.links[l].toll, Count::toll_cents, l, w);   // armed groups
         agents.status[i] = Status::travelling;
         agents.via[i] = static_cast<std::uint16_t>(l);
         agents.days_left[i] = static_cast<std::uint16_t>(travel_days[l]);
@@ -189,7 +206,14 @@ struct LogitModel final : Simulation::Impl {
             w.counts(Count::passage_attempts, l * 3 + k)++;
             if (link.border != no_index) w.counts(Count::border_attempts, b)++;
         }
-        if (happens(words[1], day_rates.interception[k][l])) {
+        // At an official crossing, those who cross without a smuggler pay the officials if they can
+        // (smugglers pay for their passengers); a bribed official lets more through.
+        double interception = day_rates.interception[k][l];
+        if (link.bribe > 0 && passage != Passage::smuggled && agents.money[i] >= static_cast<float>(link.bribe)) {
+            pay(i, link.bribe, Count::bribe_cents, l, w);
+            if (passage == Passage::alone) interception *= link.bribe_interception;
+        }
+        if (happens(words[1], interception)) {
             const Border& border = current.borders[b];
             w.counts(Count::border_interceptions, b)++;
             w.counts(Count::passage_interceptions, l * 3 + k)++;
@@ -224,6 +248,83 @@ struct LogitModel final : Simulation::Impl {
         count_ended(i, w);
     }
 
+    // ---- harm at places (docs/HARM.md)
+
+    [[nodiscard]] const Harm* harm_at(std::size_t at, std::uint32_t i, HarmKind kind) const {
+        const int row = harm_places.row(at, agents.group[i], kind);
+        return row == no_index ? nullptr : &current.harms[static_cast<std::size_t>(row)];
+    }
+
+    // A waiting agent's day at a dangerous place; true if it is now held, trafficked or detained.
+    bool suffer_harm(std::uint32_t i, std::size_t at, Worker& w) {
+        const Words words = draw(current.settings.seed, id(i), day, Purpose::harm);
+        auto suffers = [&](HarmKind kind, std::uint32_t word) -> const Harm* {
+            const Harm* h = harm_at(at, i, kind);
+            if (h == nullptr || !happens(word, h->daily_risk)) return nullptr;
+            w.counts(Count::harm_events, at * harm_kinds + static_cast<std::size_t>(kind))++;
+            return h;
+        };
+        suffers(HarmKind::violence, words[3]);   // counted; nothing else changes
+        if (const Harm* h = suffers(HarmKind::abduction, words[0])) {
+            pay(i, h->ransom, Count::ransom_cents, at, w);
+            agents.status[i] = Status::held;
+            agents.days_left[i] = static_cast<std::uint16_t>(h->days);
+            return true;
+        }
+        if (suffers(HarmKind::trafficking, words[1]) != nullptr) {
+            agents.status[i] = Status::trafficked;
+            return true;
+        }
+        if (const Harm* h = suffers(HarmKind::detention, words[2])) {
+            agents.status[i] = Status::detained;
+            agents.days_left[i] = static_cast<std::uint16_t>(h->days);
+            return true;
+        }
+        return false;
+    }
+
+    // A day held for ransom: it may die; when the days are over it is let go where it was.
+    void hold(std::uint32_t i, Worker& w) {
+        const std::size_t at = agents.location[i];
+        const Harm* h = harm_at(at, i, HarmKind::abduction);
+        if (h != nullptr && happens(draw(current.settings.seed, id(i), day, Purpose::harm, 1)[0], h->death_risk)) {
+            agents.status[i] = Status::dead_missing;
+            w.counts(Count::harm_deaths, at)++;
+            w.counts(Count::profile_deaths, agents.profile[i])++;
+            count_ended(i, w);
+            return;
+        }
+        if (--agents.days_left[i] == 0) agents.status[i] = Status::waiting;
+    }
+
+    // A day trafficked: it gets out with the place's exit rate and goes on from there.
+    void exploit(std::uint32_t i, Worker& w) {
+        (void)w;
+        const Harm* h = harm_at(agents.location[i], i, HarmKind::trafficking);
+        if (h != nullptr && happens(draw(current.settings.seed, id(i), day, Purpose::harm, 3)[0], h->exit_rate)) {
+            agents.status[i] = Status::waiting;
+            agents.days_waiting[i] = 0;
+        }
+    }
+
+    // The end of a detention (after a raid or an interception): released where it is, or, with
+    // the place's return share, sent on to `return_to` or home (the journey ends).
+    void release(std::uint32_t i, Worker& w) {
+        const std::size_t at = agents.location[i];
+        agents.status[i] = Status::waiting;
+        const Harm* h = harm_at(at, i, HarmKind::detention);
+        if (h == nullptr || !happens(draw(current.settings.seed, id(i), day, Purpose::harm, 2)[0], h->return_share)) return;
+        w.counts(Count::harm_returns, at)++;
+        if (h->return_to != no_index) {
+            agents.location[i] = static_cast<std::uint16_t>(h->return_to);
+            agents.days_waiting[i] = 0;
+            return;
+        }
+        agents.status[i] = Status::returned;
+        agents.location[i] = agents.origin[i];
+        count_ended(i, w);
+    }
+
     // The logit's pick, drawn again while it would take the agent back towards its origin
     // (rejection sampling: the logit renormalised over the outward options and staying);
     // after max_rounds such draws in a row the agent waits for the day.
@@ -243,8 +344,12 @@ struct LogitModel final : Simulation::Impl {
     // asked for a scarce place (its outcome comes in the resolution phase).
     bool decide(std::uint32_t i, Worker& w) {
         const std::size_t at = agents.location[i];
-        agents.money[i] += static_cast<float>(current.locations[at].wage);
+        if (current.locations[at].wage > 0) {
+            agents.money[i] += static_cast<float>(current.locations[at].wage);
+            w.counts(Count::wage_cents, at) += cents(static_cast<float>(current.locations[at].wage));
+        }
         if (agents.days_waiting[i] < UINT16_MAX) ++agents.days_waiting[i];
+        if (harm_places.any(at) && suffer_harm(i, at, w)) return false;
         if (agents.attempts[i] >= current.settings.max_attempts ||
             agents.days_waiting[i] >= current.settings.give_up_days) {
             give_up(i, w);
@@ -281,6 +386,7 @@ struct LogitModel final : Simulation::Impl {
         }
         if (money < link.cost) return false;
         money -= static_cast<float>(link.cost);
+        w.counts(Count::fare_cents, o.index) += cents(static_cast<float>(link.cost));
         attempt(i, o.index, o.passage, draw(current.settings.seed, id(i), day, Purpose::crossing), w);
         return false;
     }
@@ -298,8 +404,10 @@ struct LogitModel final : Simulation::Impl {
                 if (--agents.days_left[i] == 0) finish_trip(i, w);
                 break;
             case Status::detained:
-                if (--agents.days_left[i] == 0) agents.status[i] = Status::waiting;
+                if (--agents.days_left[i] == 0) release(i, w);
                 break;
+            case Status::held: hold(i, w); break;
+            case Status::trafficked: exploit(i, w); break;
             case Status::waiting: asked = decide(i, w); break;
             default: break;
         }
@@ -322,6 +430,7 @@ struct LogitModel final : Simulation::Impl {
             const Pathway& p = current.pathways[a.option];
             w.counts(Count::pathway_admissions, a.option)++;
             agents.money[i] -= static_cast<float>(p.cost);
+            w.counts(Count::pathway_fee_cents, a.option) += cents(static_cast<float>(p.cost));
             if (p.processing_days == 0) {
                 arrive_regular(i, p.to, w);
             } else {
@@ -336,8 +445,24 @@ struct LogitModel final : Simulation::Impl {
     // ---- the day, in order
 
     void apply_events() {
-        while (next_event < current.events.size() && current.events[next_event].day <= day)
+        bool harms_changed = false;
+        while (next_event < current.events.size() && current.events[next_event].day <= day) {
+            harms_changed = harms_changed || current.events[next_event].change.kind == TargetKind::harm;
             apply(current, current.events[next_event++].change);
+        }
+        if (harms_changed) harm_places.update(current);
+    }
+
+    // The demand row's group, or one drawn from the profile's shares (one word, its own purpose:
+    // adding groups to a scenario leaves every other draw as it was).
+    [[nodiscard]] std::uint8_t group_of(const DemandRow& row, const Profile& p, std::uint32_t g) const {
+        if (row.group != no_index) return static_cast<std::uint8_t>(row.group);
+        if (p.group_shares.empty()) return 0;
+        const double u = unit(draw(current.settings.seed, g, day, Purpose::group)[0]);
+        double below = 0;
+        for (std::size_t k = 0; k + 1 < p.group_shares.size(); ++k)
+            if (u < (below += p.group_shares[k])) return static_cast<std::uint8_t>(k);
+        return static_cast<std::uint8_t>(p.group_shares.size() - 1);
     }
 
     void create_agents() {
@@ -351,9 +476,10 @@ struct LogitModel final : Simulation::Impl {
             for (std::int64_t g = first; g < created + n; g += ranks) {
                 const Words words = draw(current.settings.seed, static_cast<std::uint32_t>(g), day, Purpose::budget);
                 const double z = std::sqrt(-2 * std::log(unit(words[0]))) * std::cos(2 * std::numbers::pi * unit(words[1]));
+                const auto budget = static_cast<float>(p.budget_median * std::exp(p.budget_sigma * z));
+                budgets_cents += cents(budget);
                 agents.add(static_cast<std::uint16_t>(row.origin), static_cast<std::uint8_t>(row.profile),
-                           static_cast<float>(p.budget_median * std::exp(p.budget_sigma * z)),
-                           static_cast<std::uint16_t>(day));
+                           group_of(row, p, static_cast<std::uint32_t>(g)), budget, static_cast<std::uint16_t>(day));
             }
             created += n;
         }
@@ -415,6 +541,7 @@ struct LogitModel final : Simulation::Impl {
         });
 
         sum_workers(Count::status, Count::sections);
+        for (std::size_t at = 0; at < current.locations.size(); ++at) wages_cents += totals(Count::wage_cents, at);
         comm.sum(totals.values);
         conditions.end_day(current, totals);
         publish();
@@ -423,7 +550,7 @@ struct LogitModel final : Simulation::Impl {
 
     // ---- checkpoints
 
-    static constexpr std::uint64_t state_magic = 0x6d696773696d0001;   // "migsim", version 1
+    static constexpr std::uint64_t state_magic = 0x6d696773696d0002;   // "migsim", version 2 (harms, groups)
 
     void save(std::vector<std::byte>& bytes) const override {
         ByteWriter out(bytes);
@@ -433,7 +560,8 @@ struct LogitModel final : Simulation::Impl {
         out.put(static_cast<std::uint64_t>(next_event));
         out.put(agents.location), out.put(agents.status), out.put(agents.profile), out.put(agents.attempts);
         out.put(agents.ticket), out.put(agents.via), out.put(agents.days_left), out.put(agents.days_waiting);
-        out.put(agents.money), out.put(agents.origin), out.put(agents.born);
+        out.put(agents.money), out.put(agents.origin), out.put(agents.born), out.put(agents.group);
+        out.put(budgets_cents), out.put(wages_cents);
         Counters ended(layout);
         ended.zero();
         for (const Worker& w : workers)
@@ -462,7 +590,9 @@ struct LogitModel final : Simulation::Impl {
         const auto n = static_cast<std::int64_t>(agents.location.size());
         in.take(agents.status, n), in.take(agents.profile, n), in.take(agents.attempts, n);
         in.take(agents.ticket, n), in.take(agents.via, n), in.take(agents.days_left, n), in.take(agents.days_waiting, n);
-        in.take(agents.money, n), in.take(agents.origin, n), in.take(agents.born, n);
+        in.take(agents.money, n), in.take(agents.origin, n), in.take(agents.born, n), in.take(agents.group, n);
+        in.take(budgets_cents), in.take(wages_cents);
+        harm_places.update(current);
         Counters ended(layout);
         in.take(ended.values, static_cast<std::int64_t>(layout.total()));
         workers.clear();
@@ -505,6 +635,24 @@ struct LogitModel final : Simulation::Impl {
         copy_section(Count::profile_deaths, G, today.profile_deaths);
         copy_section(Count::profile_interceptions, G, today.profile_interceptions);
         copy_section(Count::profile_seats, G, today.profile_seats);
+        for (auto [kind, series] : {std::pair{HarmKind::abduction, &today.harm_abductions},
+                                    std::pair{HarmKind::trafficking, &today.harm_trafficking},
+                                    std::pair{HarmKind::violence, &today.harm_violence},
+                                    std::pair{HarmKind::detention, &today.harm_detentions}}) {
+            series->resize(N);
+            for (std::size_t at = 0; at < N; ++at) (*series)[at] = totals(Count::harm_events, at * harm_kinds + static_cast<std::size_t>(kind));
+        }
+        copy_section(Count::harm_deaths, N, today.harm_deaths);
+        copy_section(Count::harm_returns, N, today.harm_returns);
+        auto money = [&](Count c, std::size_t n, std::vector<double>& out) {
+            out.resize(n);
+            for (std::size_t k = 0; k < n; ++k) out[k] = static_cast<double>(totals(c, k)) / 100;
+        };
+        money(Count::ransom_cents, N, today.ransom_paid);
+        money(Count::toll_cents, L, today.tolls_paid);
+        money(Count::bribe_cents, L, today.bribes_paid);
+        money(Count::fare_cents, L, today.fares_paid);
+        money(Count::pathway_fee_cents, P, today.pathway_fees_paid);
         today.market_unmet_demand.resize(M);
         today.market_price.resize(M);
         today.market_revenue.resize(M);
@@ -517,6 +665,12 @@ struct LogitModel final : Simulation::Impl {
 
     [[nodiscard]] const Scenario& scenario() const override { return current; }
     [[nodiscard]] std::int64_t agents_here() const override { return static_cast<std::int64_t>(agents.size()); }
+    [[nodiscard]] double money_given() const override { return static_cast<double>(budgets_cents + wages_cents) / 100; }
+    [[nodiscard]] double money_held() const override {
+        double held = 0;
+        for (float m : agents.money) held += m;
+        return held;
+    }
 };
 
 }  // namespace
@@ -536,6 +690,8 @@ const Scenario& Simulation::scenario() const { return impl_->scenario(); }
 std::int64_t Simulation::agents() const { return impl_->created; }
 std::int64_t Simulation::agents_here() const { return impl_->agents_here(); }
 std::size_t Simulation::hot_bytes_per_agent() { return AgentStore::hot_bytes; }
+double Simulation::money_given() const { return impl_->money_given(); }
+double Simulation::money_held() const { return impl_->money_held(); }
 
 std::vector<std::byte> Simulation::save_state() const {
     std::vector<std::byte> bytes;

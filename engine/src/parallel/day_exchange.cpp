@@ -21,6 +21,9 @@ void each_field(Totals& t, Visit&& visit) {
     visit(t.arrival_transit_days);
     visit(t.profile_arrivals), visit(t.profile_regular_arrivals), visit(t.profile_deaths);
     visit(t.profile_interceptions), visit(t.profile_seats);
+    visit(t.harm_abductions), visit(t.harm_trafficking), visit(t.harm_violence), visit(t.harm_detentions);
+    visit(t.harm_deaths), visit(t.harm_returns);
+    visit(t.ransom_paid), visit(t.tolls_paid), visit(t.bribes_paid), visit(t.fares_paid), visit(t.pathway_fees_paid);
 }
 
 }  // namespace

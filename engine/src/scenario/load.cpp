@@ -156,6 +156,53 @@ std::vector<int> id_list(const YamlFile& f, const YAML::Node& node, const std::s
     return out;
 }
 
+// `groups:` (optional): demographic groups, each {id, sex: female|male, age: child|adult}.
+void read_groups(Scenario& s, const YamlFile& f) {
+    const YAML::Node groups = f.root["groups"];
+    if (!groups) return;
+    if (!groups.IsSequence() || groups.size() == 0 || groups.size() > 255)
+        fail(f, groups, "groups", "a list of 1 to 255 groups like - {id: woman, sex: female, age: adult}");
+    for (std::size_t i = 0; i < groups.size(); ++i) {
+        const auto& node = groups[i];
+        const std::string where = "groups[" + std::to_string(i) + "]";
+        if (!node.IsMap()) fail(f, node, where, "a mapping {id, sex, age}");
+        check_keys(f, node, {"id", "sex", "age"}, where);
+        Group g;
+        g.id = scalar(f, required(f, node, "id", where), where + ".id");
+        if (index_of(s.groups, g.id) != no_index) fail(f, node["id"], where + ".id", "a unique group id");
+        g.sex = scalar(f, required(f, node, "sex", where), where + ".sex");
+        if (g.sex != "female" && g.sex != "male") fail(f, node["sex"], where + ".sex", "female or male");
+        g.age = scalar(f, required(f, node, "age", where), where + ".age");
+        if (g.age != "child" && g.age != "adult") fail(f, node["age"], where + ".age", "child or adult");
+        s.groups.push_back(std::move(g));
+    }
+}
+
+// A profile's `groups: {woman: 0.2, man: 0.7, ...}`: the shares of its migrants by group.
+void read_group_shares(const Scenario& s, const YamlFile& f, const YAML::Node& node, const std::string& where,
+                       Profile& p) {
+    if (!node) {
+        if (!s.groups.empty())
+            throw ScenarioError(f.path, 0, where, "",
+                                "the shares of each group among this profile's migrants, like {woman: 0.3, man: 0.7} "
+                                "(the scenario defines groups)");
+        return;
+    }
+    if (s.groups.empty()) fail(f, node, where, "no group shares: the scenario has no 'groups:'");
+    if (!node.IsMap()) fail(f, node, where, "a mapping of group ids to shares, like {woman: 0.3, man: 0.7}");
+    p.group_shares.assign(s.groups.size(), 0.0);
+    double total = 0;
+    for (const auto& item : node) {
+        const std::string id = item.first.Scalar();
+        const int g = index_of(s.groups, id);
+        if (g == no_index) fail(f, item.first, where, "the id of a group defined under 'groups:'");
+        p.group_shares[static_cast<std::size_t>(g)] = number(f, item.second, where + "." + id, 0, "a share >= 0");
+        total += p.group_shares[static_cast<std::size_t>(g)];
+    }
+    if (std::abs(total - 1) > 1e-6)
+        fail(f, node, where, "shares that add up to 1 (they add up to " + std::to_string(total) + ")");
+}
+
 void read_profiles(Scenario& s, const YamlFile& f) {
     auto profiles = required(f, f.root, "profiles", "");
     if (!profiles.IsSequence() || profiles.size() == 0)
@@ -167,7 +214,7 @@ void read_profiles(Scenario& s, const YamlFile& f) {
         const auto& node = profiles[i];
         std::string where = "profiles[" + std::to_string(i) + "]";
         if (!node.IsMap()) fail(f, node, where, "a mapping with id, budget, weights, tau, destinations");
-        check_keys(f, node, {"id", "budget", "weights", "tau", "destinations", "visa_free"}, where);
+        check_keys(f, node, {"id", "budget", "weights", "tau", "destinations", "visa_free", "groups"}, where);
         Profile p;
         p.id = scalar(f, required(f, node, "id", where), where + ".id");
         if (index_of(s.profiles, p.id) != no_index) fail(f, node["id"], where + ".id", "a unique profile id");
@@ -188,6 +235,7 @@ void read_profiles(Scenario& s, const YamlFile& f) {
             if (s.locations[static_cast<std::size_t>(p.destinations[d])].kind != LocationKind::destination)
                 fail(f, node["destinations"][d], where + ".destinations", "a location of kind destination");
         p.visa_free = id_list(f, node["visa_free"], where + ".visa_free", border_ids, "border");
+        read_group_shares(s, f, node["groups"], where + ".groups", p);
         s.profiles.push_back(std::move(p));
     }
 }
@@ -238,7 +286,7 @@ Scenario load_scenario(const fs::path& given, const std::vector<std::string>& ov
     check_keys(base, base.root,
                {"name", "description", "start_date", "days", "seed", "speeds_km_per_day",
                 "information_lag_days", "max_attempts", "give_up_days", "give_up_action", "tables",
-                "profiles", "rules", "flee"},
+                "profiles", "rules", "flee", "groups"},
                "");
 
     Scenario s;
@@ -256,7 +304,7 @@ Scenario load_scenario(const fs::path& given, const std::vector<std::string>& ov
     auto tables = required(base, base.root, "tables", "");
     if (!tables.IsMap()) fail(base, tables, "tables", "a mapping of table names to CSV files");
     if (flee) check_keys(base, tables, {"locations", "links", "events"}, "tables (rules: flee)");
-    else check_keys(base, tables, {"locations", "links", "borders", "markets", "pathways", "demand", "events"}, "tables");
+    else check_keys(base, tables, {"locations", "links", "borders", "markets", "pathways", "demand", "events", "harms"}, "tables");
     auto table = [&](const char* key, bool needed) -> std::string {
         auto node = tables[key];
         if (!node) {
@@ -271,6 +319,7 @@ Scenario load_scenario(const fs::path& given, const std::vector<std::string>& ov
     };
     read("locations", true, flee ? detail::read_flee_locations : detail::read_locations);
     if (!flee) {
+        read_groups(s, base);
         read("borders", true, detail::read_borders);
         read_profiles(s, base);
     }
@@ -279,6 +328,7 @@ Scenario load_scenario(const fs::path& given, const std::vector<std::string>& ov
         read("markets", true, detail::read_markets);
         read("pathways", false, detail::read_pathways);
         read("demand", true, detail::read_demand);
+        read("harms", false, detail::read_harms);
     }
     // Events may come from several files (the policy timeline, fitted values), in order.
     if (auto events = tables["events"]) {

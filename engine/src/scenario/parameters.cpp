@@ -48,6 +48,15 @@ constexpr ParameterSpec specs[] = {
     {"weight_death", TargetKind::profile, Parameter::weight_death, 0, inf, false, false, "a weight >= 0"},
     {"open", TargetKind::link, Parameter::open, 0, 1, true, false, "1 (open) or 0 (closed)"},
     {"conflict", TargetKind::location, Parameter::conflict, 0, 1e6, false, false, "a conflict intensity >= 0 (0: none)"},
+    {"bribe", TargetKind::link, Parameter::bribe, 0, inf, false, false, "money >= 0"},
+    {"bribe_interception", TargetKind::link, Parameter::bribe_interception, 0, 1, false, false, "a factor in [0, 1]"},
+    {"toll", TargetKind::link, Parameter::toll, 0, inf, false, false, "money >= 0"},
+    {"daily_risk", TargetKind::harm, Parameter::daily_risk, 0, 1, false, false, "a probability in [0, 1]"},
+    {"days", TargetKind::harm, Parameter::harm_days, 0, 3650, true, false, "whole days >= 0"},
+    {"ransom", TargetKind::harm, Parameter::ransom, 0, inf, false, false, "money >= 0"},
+    {"death_risk", TargetKind::harm, Parameter::harm_death_risk, 0, 1, false, false, "a probability in [0, 1]"},
+    {"exit_rate", TargetKind::harm, Parameter::exit_rate, 0, 1, false, false, "a probability in [0, 1]"},
+    {"return_share", TargetKind::harm, Parameter::return_share, 0, 1, false, false, "a share in [0, 1]"},
 };
 
 struct KindName {
@@ -56,7 +65,8 @@ struct KindName {
 };
 constexpr KindName kind_names[] = {{"border", TargetKind::border},     {"link", TargetKind::link},
                                    {"market", TargetKind::market},     {"pathway", TargetKind::pathway},
-                                   {"location", TargetKind::location}, {"profile", TargetKind::profile}};
+                                   {"location", TargetKind::location}, {"profile", TargetKind::profile},
+                                   {"harm", TargetKind::harm}};
 
 template <class Items>
 int find_id(const Items& items, const std::string& id) {
@@ -73,6 +83,7 @@ int find_target(const Scenario& s, TargetKind kind, const std::string& id) {
         case TargetKind::pathway: return find_id(s.pathways, id);
         case TargetKind::location: return find_id(s.locations, id);
         case TargetKind::profile: return find_id(s.profiles, id);
+        case TargetKind::harm: return find_id(s.harms, id);
     }
     return no_index;
 }
@@ -97,7 +108,7 @@ Assignment resolve_assignment(const Scenario& scenario, const std::string& targe
     if (colon == std::string::npos || kind == nullptr)
         throw ScenarioError(origin.file, origin.line, "target", target,
                             "KIND:ID with KIND one of border, link, market, pathway, location, "
-                            "profile (e.g. border:strait)");
+                            "profile, harm (e.g. border:strait)");
     std::string id = target.substr(colon + 1);
     int index = find_target(scenario, kind->kind, id);
     if (index == no_index)
@@ -232,6 +243,11 @@ const char* to_string(Parameter parameter) {
     return "?";
 }
 
+const char* to_string(HarmKind kind) {
+    static constexpr const char* names[] = {"abduction", "trafficking", "violence", "detention"};
+    return names[static_cast<std::size_t>(kind)];
+}
+
 const char* to_string(TargetKind kind) {
     for (const auto& k : detail::kind_names)
         if (k.kind == kind) return k.name;
@@ -268,6 +284,15 @@ void apply(Scenario& s, const Assignment& c) {
         case Parameter::weight_interception: s.profiles[i].weights.interception = v; break;
         case Parameter::weight_death: s.profiles[i].weights.death = v; break;
         case Parameter::open: s.links[i].open = v != 0; break;
+        case Parameter::bribe: s.links[i].bribe = v; break;
+        case Parameter::bribe_interception: s.links[i].bribe_interception = v; break;
+        case Parameter::toll: s.links[i].toll = v; break;
+        case Parameter::daily_risk: s.harms[i].daily_risk = v; break;
+        case Parameter::harm_days: s.harms[i].days = static_cast<int>(v); break;
+        case Parameter::ransom: s.harms[i].ransom = v; break;
+        case Parameter::harm_death_risk: s.harms[i].death_risk = v; break;
+        case Parameter::exit_rate: s.harms[i].exit_rate = v; break;
+        case Parameter::return_share: s.harms[i].return_share = v; break;
         case Parameter::conflict: {
             Location& l = s.locations[i];
             l.conflict = v;
@@ -288,6 +313,7 @@ std::string target_name(const Scenario& s, const Assignment& a) {
         case TargetKind::pathway: id = s.pathways[i].id; break;
         case TargetKind::location: id = s.locations[i].id; break;
         case TargetKind::profile: id = s.profiles[i].id; break;
+        case TargetKind::harm: id = s.harms[i].id; break;
     }
     return std::string(to_string(a.kind)) + ":" + id;
 }

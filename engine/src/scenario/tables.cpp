@@ -130,7 +130,7 @@ std::string read_borders(Scenario& s, const std::string& path) {
 
 std::string read_links(Scenario& s, const std::string& path) {
     CsvTable t(path, {"id", "from", "to", "distance_km", "mode", "cost"},
-               {"border", "death_risk", "alone"});
+               {"border", "death_risk", "alone", "bribe", "bribe_interception", "toll"});
     IdIndex locations(s.locations, "location");
     IdIndex borders(s.borders, "border");
     UniqueIds unique;
@@ -162,6 +162,14 @@ std::string read_links(Scenario& s, const std::string& path) {
             if (alone != "yes" && alone != "no") t.fail(row, "alone", alone, "yes or no");
             l.alone = alone == "yes";
         }
+        if (t.has(row, "bribe")) l.bribe = t.number_at_least(row, "bribe", 0, "money >= 0");
+        if (t.has(row, "bribe_interception")) {
+            l.bribe_interception = t.probability(row, "bribe_interception");
+            if (l.border == no_index)
+                t.fail(row, "bribe_interception", t.text(row, "bribe_interception"),
+                       "no value on a link without a border (nobody intercepts there)");
+        }
+        if (t.has(row, "toll")) l.toll = t.number_at_least(row, "toll", 0, "money >= 0");
         s.links.push_back(std::move(l));
     }
     require_rows(t, "at least one link");
@@ -237,9 +245,10 @@ std::string read_pathways(Scenario& s, const std::string& path) {
 }
 
 std::string read_demand(Scenario& s, const std::string& path) {
-    CsvTable t(path, {"day", "origin", "profile", "count"}, {"spread_days"});
+    CsvTable t(path, {"day", "origin", "profile", "count"}, {"spread_days", "group"});
     IdIndex locations(s.locations, "location");
     IdIndex profiles(s.profiles, "profile");
+    IdIndex groups(s.groups, "group");
     for (const auto& row : t.rows()) {
         DemandRow d;
         d.file = path;
@@ -251,9 +260,56 @@ std::string read_demand(Scenario& s, const std::string& path) {
         d.profile = profiles.at(t, row, "profile");
         d.count = t.integer(row, "count", 0, "agents >= 0", most_agents, most_agents_why);
         if (t.has(row, "spread_days")) d.spread_days = static_cast<int>(t.integer(row, "spread_days", 1, "days >= 1", most_day, most_day_why));
+        if (t.has(row, "group")) d.group = groups.at(t, row, "group");
         s.demand.push_back(d);
     }
     require_rows(t, "at least one row of new migrants");
+    return t.bytes();
+}
+
+std::string read_harms(Scenario& s, const std::string& path) {
+    CsvTable t(path, {"id", "location", "harm", "daily_risk"},
+               {"group", "days", "ransom", "death_risk", "exit_rate", "return_share", "return_to"});
+    IdIndex locations(s.locations, "location");
+    IdIndex groups(s.groups, "group");
+    UniqueIds unique;
+    for (const auto& row : t.rows()) {
+        Harm h;
+        h.id = t.id(row, "id");
+        unique.check(t, row, h.id);
+        h.location = locations.at(t, row, "location");
+        const std::string kind = t.text(row, "harm");
+        if (kind == "abduction") h.kind = HarmKind::abduction;
+        else if (kind == "trafficking") h.kind = HarmKind::trafficking;
+        else if (kind == "violence") h.kind = HarmKind::violence;
+        else if (kind == "detention") h.kind = HarmKind::detention;
+        else t.fail(row, "harm", kind, "abduction, trafficking, violence or detention");
+        if (t.has(row, "group")) h.group = groups.at(t, row, "group");
+        h.daily_risk = t.probability(row, "daily_risk");
+        // Each kind's own columns; a column another kind would use is a mistake worth saying.
+        auto only_for = [&](const char* column, std::initializer_list<HarmKind> kinds) {
+            if (!t.has(row, column)) return false;
+            for (HarmKind k : kinds)
+                if (k == h.kind) return true;
+            t.fail(row, column, t.text(row, column), std::string("no value for harm ") + kind + " (it does not use " + column + ")");
+            return false;
+        };
+        if (only_for("days", {HarmKind::abduction, HarmKind::detention}))
+            h.days = static_cast<int>(t.integer(row, "days", 1, "whole days >= 1", most_delay, most_delay_why));
+        if ((h.kind == HarmKind::abduction || h.kind == HarmKind::detention) && h.days == 0)
+            t.fail(row, "days", "", "the days held (>= 1) for harm " + kind);
+        if (only_for("ransom", {HarmKind::abduction})) h.ransom = t.number_at_least(row, "ransom", 0, "money >= 0");
+        if (only_for("death_risk", {HarmKind::abduction})) h.death_risk = t.probability(row, "death_risk");
+        if (only_for("exit_rate", {HarmKind::trafficking})) h.exit_rate = t.probability(row, "exit_rate");
+        if (only_for("return_share", {HarmKind::detention})) h.return_share = t.probability(row, "return_share");
+        if (only_for("return_to", {HarmKind::detention})) h.return_to = locations.at(t, row, "return_to");
+        for (const Harm& other : s.harms)
+            if (other.location == h.location && other.kind == h.kind && other.group == h.group)
+                t.fail(row, "harm", kind,
+                       "one row per location, harm and group (row '" + other.id + "' already sets " + kind + " at " +
+                           t.text(row, "location") + (h.group == no_index ? "" : " for group " + t.text(row, "group")) + ")");
+        s.harms.push_back(std::move(h));
+    }
     return t.bytes();
 }
 

@@ -275,6 +275,11 @@ struct FleeModel final : Simulation::Impl {
         today.arrivals_regular.assign(N, 0);
         today.link_flow.assign(totals.flow(), totals.flow() + L);
         today.link_deaths.assign(L, 0);
+        for (auto* series : {&today.harm_abductions, &today.harm_trafficking, &today.harm_violence,
+                             &today.harm_detentions, &today.harm_deaths, &today.harm_returns})
+            series->assign(N, 0);   // Flee's rules have no harms, and no money
+        today.ransom_paid.assign(N, 0);
+        for (auto* series : {&today.tolls_paid, &today.bribes_paid, &today.fares_paid}) series->assign(L, 0);
     }
 
     // ---- checkpoints
