@@ -13,7 +13,8 @@ from conftest import (TOY, profile_ids, read_table, scenario_setting, series_cat
 xr = pytest.importorskip("xarray")
 h5py = pytest.importorskip("h5py")
 
-MONEY = {"market_price", "market_revenue"}
+MONEY = {"market_price", "market_revenue", "ransom_paid", "tolls_paid", "bribes_paid", "fares_paid",
+         "pathway_fees_paid"}
 
 
 @pytest.fixture(scope="module")
@@ -155,7 +156,7 @@ def test_input_hashes(ds):
         digest, path = line.split("  ", 1)
         hashes[path.rsplit("/", 1)[-1]] = digest
     expected_files = {"scenario.yml", "locations.csv", "links.csv", "borders.csv", "markets.csv",
-                      "pathways.csv", "demand.csv", "events.csv"}
+                      "pathways.csv", "demand.csv", "events.csv", "harms.csv"}
     assert set(hashes) == expected_files
     for name in expected_files:
         assert hashes[name] == hashlib.sha256((TOY / name).read_bytes()).hexdigest(), name

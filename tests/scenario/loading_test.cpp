@@ -72,7 +72,7 @@ TEST(Loading, TheToyScenarioAsShipped) {
     EXPECT_EQ(s.harms[0].kind, HarmKind::abduction);
     EXPECT_EQ(s.harms[4].group, 1);             // violence against women at the west port
     EXPECT_DOUBLE_EQ(s.links[5].toll, 30);
-    EXPECT_DOUBLE_EQ(s.links[9].bribe_interception, 0.6);
+    EXPECT_DOUBLE_EQ(s.links[9].bribe_interception, 0.9);
 }
 
 TEST(Loading, UnknownIdNamesFileLineColumnAndValue) {
