@@ -88,6 +88,9 @@ int main(int argc, char** argv) {   // NOLINT(bugprone-exception-escape)
                     "summaries (mean, 5/50/95% quantiles)")
         ->check(CLI::Range(1, 100000));
     auto* run_force = run->add_flag("--force", run_args.force, "replace the output file if it exists");
+    auto* run_by_group = run->add_flag("--by-group", run_args.by_group,
+                    "also write every series that counts people split by demographic group (NAME_by_group, "
+                    "with a group dimension; the scenario's groups:); same as --set output_by_group=true");
     run->add_option("--checkpoint-every", run_args.checkpoint_every,
                     "save the whole state in the output file every DAYS days, so that --resume continues a "
                     "killed run from there (bit-identical to an uninterrupted run)")
@@ -96,7 +99,7 @@ int main(int argc, char** argv) {   // NOLINT(bugprone-exception-escape)
                     "continue the interrupted run in FILE (the -o of the run) from its last checkpoint; "
                     "scenario and options come from the file")
         ->excludes(run_scenario)->excludes(run_output)->excludes(run_seed)->excludes(run_days)->excludes(run_set)
-        ->excludes(run_replicates)->excludes(run_force);
+        ->excludes(run_replicates)->excludes(run_force)->excludes(run_by_group);
     run->add_option("--max-memory", run_args.max_memory,
                     "refuse a run estimated to need more than SIZE per process (8G, 512M; default: the memory "
                     "available now)");
@@ -129,6 +132,7 @@ int main(int argc, char** argv) {   // NOLINT(bugprone-exception-escape)
     sweep->add_option("--days", sweep_args.days, "days to simulate")->check(CLI::Range(1, 65535));
     sweep->add_option("--threads", sweep_args.threads, "worker threads (default: all cores)")->check(CLI::Range(0, 1024));
     sweep->add_option("--set", sweep_args.overrides, "override a parameter for every sample, KEY=VALUE");
+    sweep->add_flag("--by-group", sweep_args.by_group, "also write the people-counting series split by group");
     sweep->add_flag("-q,--quiet", sweep_args.quiet, "no progress line");
     sweep->add_option("--decompose", sweep_args.decompose,
                       "under mpirun: 'replicates' (ranks take each sample's replicates) or 'agents'")

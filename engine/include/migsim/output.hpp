@@ -100,6 +100,11 @@ struct SeriesInfo {
 };
 [[nodiscard]] const std::vector<SeriesInfo>& series_catalogue();
 
+// The series that count people and can be split by demographic group (settings
+// output_by_group): each is written again as NAME_by_group, (replicate, time, entity, group),
+// whose sum over group is NAME exactly. DayTotals::by_group holds them in this order.
+[[nodiscard]] const std::vector<std::string>& grouped_series();
+
 // One line per dataset: "name sha256-of-its-raw-values", sorted by name. Attributes (which
 // hold the wall time and thread count) are left out: equal lines mean equal results.
 [[nodiscard]] std::vector<std::string> dataset_checksums(const std::string& path);

@@ -162,6 +162,7 @@ struct Settings {
     int max_attempts = 5;
     int give_up_days = 365;
     GiveUpAction give_up_action = GiveUpAction::settle;
+    bool output_by_group = false;   // also write the people-counting series split by group
 };
 
 // Flee's rules (docs/FLEE.md): the settings of a Flee simsetting.yml under their Flee names,

@@ -23,6 +23,11 @@ public:
         raw(&value, sizeof value);
     }
     template <class T>
+    void put(const std::vector<std::vector<T>>& lists) {
+        put(static_cast<std::uint64_t>(lists.size()));
+        for (const auto& list : lists) put(list);
+    }
+    template <class T>
     void put(const std::vector<T>& values) {
         put(static_cast<std::uint64_t>(values.size()));
         if constexpr (std::is_same_v<T, bool>) {
@@ -47,6 +52,14 @@ public:
         requires std::is_trivially_copyable_v<T>
     void take(T& value) {
         raw(&value, sizeof value);
+    }
+    template <class T>
+    void take(std::vector<std::vector<T>>& lists) {
+        std::uint64_t n = 0;
+        take(n);
+        if (n > in_.size()) throw std::runtime_error(what_ + " does not fit (" + std::to_string(n) + " lists)");
+        lists.resize(n);
+        for (auto& list : lists) take(list);
     }
     // A vector of any length, or (`expected` given) of exactly that length.
     template <class T>

@@ -59,6 +59,7 @@ struct Hdf5Writer::Impl {
         hsize_t width;
         hid_t type;
         std::string dimension;   // the entity dimension; empty for agents_created
+        hsize_t groups = 0;      // a trailing group dimension (NAME_by_group series): its length
     };
     std::vector<Series> series;          // the catalogue's, then agents_created (width 0)
     bool sweep = false;
@@ -135,7 +136,7 @@ struct Hdf5Writer::Impl {
     }
 
     [[nodiscard]] std::size_t row_bytes(const Series& s) const {
-        return (s.dimension.empty() && s.width == 0 ? 1 : s.width) * 8;   // int64 or double
+        return (s.dimension.empty() && s.width == 0 ? 1 : s.width) * std::max<hsize_t>(s.groups, 1) * 8;   // int64 or double
     }
 
     // Writes the held days of every series and the time coordinate (no flush).
@@ -207,8 +208,8 @@ struct Hdf5Writer::Impl {
     // A chunked, compressed series (leading dims, then the entity dim unless `dim` is empty).
     Handle make_series(const std::string& name, const std::string& dim, hsize_t width, hid_t type,
                        const std::string& units, const std::string& description,
-                       const std::string& coordinates) {
-        const int rank = lead() + (dim.empty() ? 0 : 1);
+                       const std::string& coordinates, hsize_t groups = 0) {
+        const int rank = lead() + (dim.empty() ? 0 : 1) + (groups > 0 ? 1 : 0);
         std::vector<hsize_t> shape, max, chunk;
         if (sweep) shape.push_back(samples), max.push_back(samples), chunk.push_back(1);
         shape.push_back(replicates), max.push_back(replicates), chunk.push_back(1);
@@ -218,6 +219,7 @@ struct Hdf5Writer::Impl {
             shape.push_back(width), max.push_back(width == 0 ? H5S_UNLIMITED : width);
             chunk.push_back(std::max<hsize_t>(width, 1));
         }
+        if (groups > 0) shape.push_back(groups), max.push_back(groups), chunk.push_back(groups);
         Handle space(H5Screate_simple(rank, shape.data(), max.data()), H5Sclose);
         Handle plist(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
         H5Pset_chunk(plist, rank, chunk.data());
@@ -229,7 +231,8 @@ struct Hdf5Writer::Impl {
         if (sweep) check(H5DSattach_scale(ds, dims.at("sample"), axis++), "attach sample");
         check(H5DSattach_scale(ds, dims.at("replicate"), axis++), "attach replicate");
         check(H5DSattach_scale(ds, time, axis++), "attach time");
-        if (!dim.empty()) check(H5DSattach_scale(ds, dims.at(dim), axis), "attach " + dim);
+        if (!dim.empty()) check(H5DSattach_scale(ds, dims.at(dim), axis++), "attach " + dim);
+        if (groups > 0) check(H5DSattach_scale(ds, dims.at("group"), axis), "attach group");
         write_attribute(ds, "units", units);
         write_attribute(ds, "long_name", description);
         std::string all = coordinates;
@@ -256,6 +259,7 @@ struct Hdf5Writer::Impl {
         start.push_back(replicate), count.push_back(1);
         start.push_back(first_day), count.push_back(days);
         if (rank > lead()) start.push_back(0), count.push_back(s.width);
+        if (s.groups > 0) start.push_back(0), count.push_back(s.groups);
         H5Sselect_hyperslab(space, H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr);
         Handle memory(H5Screate_simple(rank, count.data(), nullptr), H5Sclose);
         if (rank == lead() || s.width > 0)
@@ -439,6 +443,24 @@ Hdf5Writer::Hdf5Writer(const std::string& path, const Scenario& s, const RunInfo
         w.series.push_back({series.name, w.make_series(series.name, series.dimension, width, type, series.units,
                                                        series.description, coordinates), width, type,
                             series.dimension});
+    }
+    // Split by group, when the scenario asks for it (settings.output_by_group).
+    const auto groups = static_cast<hsize_t>(s.groups.size());
+    if (s.settings.output_by_group && groups > 0) {
+        w.make_dimension("group", ids(s.groups));
+        w.coordinate("group_sex", "group", column(s.groups, [](const Group& g) { return g.sex; }));
+        w.coordinate("group_age", "group", column(s.groups, [](const Group& g) { return g.age; }));
+        for (const auto& name : grouped_series()) {
+            const auto& info = *std::find_if(series_catalogue().begin(), series_catalogue().end(),
+                                              [&](const SeriesInfo& x) { return name == x.name; });
+            const auto& [width, coordinates] = widths.at(info.dimension);
+            const std::string grouped = name + "_by_group";
+            w.series.push_back({grouped, w.make_series(grouped, info.dimension, width, H5T_NATIVE_INT64, info.units,
+                                                       std::string(info.description) + ", by group",
+                                                       coordinates + (coordinates.empty() ? "" : " ") + "group_sex group_age",
+                                                       groups),
+                                width, H5T_NATIVE_INT64, info.dimension, groups});
+        }
     }
     w.series.push_back({"agents_created", w.make_series("agents_created", "", 0, H5T_NATIVE_INT64, "agents",
                                                         "agents created so far (sum over status_counts)", ""),

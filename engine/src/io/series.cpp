@@ -1,5 +1,6 @@
 #include "io/series.hpp"
 
+#include <algorithm>
 #include <map>
 
 namespace migsim {
@@ -42,6 +43,15 @@ const std::vector<SeriesInfo>& series_catalogue() {
         {"pathway_fees_paid", "pathway", "money/day", "fees paid by those admitted"},
     };
     return catalogue;
+}
+
+const std::vector<std::string>& grouped_series() {
+    static const std::vector<std::string> names = {
+        "status_counts", "location_population", "arrivals", "arrivals_regular", "link_flow", "link_deaths",
+        "border_attempts", "border_interceptions", "border_deaths", "border_crossings", "border_regular_crossings",
+        "market_seats", "pathway_applications", "pathway_admissions", "harm_abductions", "harm_trafficking",
+        "harm_violence", "harm_detentions", "harm_deaths", "harm_returns"};
+    return names;
 }
 
 const std::vector<std::string>& summarised_series() {
@@ -95,6 +105,12 @@ const std::map<std::string, MoneySeries>& money_fields() {
 bool is_money(const std::string& name) { return money_fields().contains(name); }
 
 const void* row_of(const DayTotals& t, const std::string& name) {
+    if (name.ends_with("_by_group")) {
+        const auto& names = grouped_series();
+        const auto k = static_cast<std::size_t>(
+            std::find(names.begin(), names.end(), name.substr(0, name.size() - 9)) - names.begin());
+        return t.by_group.at(k).data();
+    }
     if (name == "status_counts") return t.status_counts.data();
     if (is_money(name)) return (t.*(money_fields().at(name))).data();
     return (t.*(count_fields().at(name))).data();

@@ -47,12 +47,25 @@ namespace {
 constexpr std::size_t agent_grain = 4096;   // agents per task: large enough to amortise
 
 struct Worker {   // one per thread: its partial counts and its asks of the day
-    Counters counts;
-    std::vector<Ask> asks;
+    // One set of counts per group when the run splits its series by group, else one: the agent
+    // being counted selects its group's (`now`), so a run that does not split pays nothing.
+    std::vector<Counters> group_counts;
     // Agents whose journey ended (arrived, dead, settled, returned) never change again: they are
     // counted once, here, when they end, and these counts are never zeroed, so that the day's
     // sweep does not count them again every day (86% of the Mediterranean run's agent-days).
-    Counters ended;
+    std::vector<Counters> group_ended;
+    std::size_t now = 0;
+    std::vector<Ask> asks;
+
+    std::int64_t& counts(Count c, std::size_t i) { return group_counts[now](c, i); }
+    std::int64_t& ended(Count c, std::size_t i) { return group_ended[now](c, i); }
+};
+
+// The series split by group (DayTotals::by_group, in grouped_series() order): where each
+// one's entity e lies in the counts (section, e * stride + offset).
+struct GroupedSeries {
+    Count section;
+    std::size_t stride = 1, offset = 0;
 };
 
 bool journey_over(Status st) { return st >= Status::arrived; }
@@ -78,8 +91,10 @@ struct LogitModel final : Simulation::Impl {
     ConditionsTracker conditions;
     HarmPlaces harm_places;
     CounterLayout layout;
+    const std::size_t split;   // groups counted apart: the scenario's groups with output_by_group, else 1
     tbb::enumerable_thread_specific<Worker> workers;
     Counters totals;
+    std::vector<Counters> group_totals;   // when split
     Thresholds thresholds;
     std::vector<std::int64_t> demand, places;
     std::vector<std::span<const Ask>> ask_lists;
@@ -96,7 +111,12 @@ struct LogitModel final : Simulation::Impl {
                        static_cast<std::size_t>(std::max(threads, tbb::info::default_concurrency()))),
           arena(threads > 0 ? threads : tbb::task_arena::automatic), comm(c),
           rank(static_cast<std::uint32_t>(c.rank())), ranks(static_cast<std::uint32_t>(c.size())), choice(s), outward(s), conditions(s),
-          harm_places(s), layout(s), workers([this] { return Worker{Counters(layout), {}, Counters(layout)}; }), totals(layout),
+          harm_places(s), layout(s),
+          split(s.settings.output_by_group ? std::max<std::size_t>(1, s.groups.size()) : 1),
+          workers([this] {
+              return Worker{std::vector<Counters>(split, Counters(layout)), std::vector<Counters>(split, Counters(layout)), 0, {}};
+          }),
+          totals(layout), group_totals(split > 1 ? split : 0, Counters(layout)),
           demand(M + s.pathways.size()), places(M + s.pathways.size()) {
         agents.reserve(static_cast<std::size_t>(s.total_agents() / ranks + 1));
         package_next.assign(M * s.locations.size(), no_index);
@@ -398,6 +418,7 @@ struct LogitModel final : Simulation::Impl {
     }
 
     void intent(std::uint32_t i, Worker& w) {
+        if (split > 1) w.now = agents.group[i];
         bool asked = false;
         switch (agents.status[i]) {
             case Status::travelling:
@@ -416,6 +437,7 @@ struct LogitModel final : Simulation::Impl {
 
     void resolve(const Ask& a, Worker& w) {
         const std::uint32_t i = a.agent;
+        if (split > 1) w.now = agents.group[i];
         const bool wins = thresholds.wins(a);
         if (a.contest < M) {
             const std::size_t m = a.contest;
@@ -490,12 +512,32 @@ struct LogitModel final : Simulation::Impl {
         const std::size_t end = last == Count::sections ? layout.total() : layout.offset(last);
         std::fill(totals.values.begin() + static_cast<std::ptrdiff_t>(begin),
                   totals.values.begin() + static_cast<std::ptrdiff_t>(end), 0);
-        for (const Worker& w : workers)
-            for (std::size_t k = begin; k < end; ++k) totals.values[k] += w.counts.values[k];
         // The ended journeys: status and place sections (the first two), whenever they are summed.
         const std::size_t ended_end = std::min(end, layout.offset(Count::arrivals));
         for (const Worker& w : workers)
-            for (std::size_t k = begin; k < ended_end; ++k) totals.values[k] += w.ended.values[k];
+            for (std::size_t g = 0; g < split; ++g) {
+                for (std::size_t k = begin; k < end; ++k) totals.values[k] += w.group_counts[g].values[k];
+                for (std::size_t k = begin; k < ended_end; ++k) totals.values[k] += w.group_ended[g].values[k];
+            }
+    }
+
+    // Each group's totals of the day (a run split by group), over threads and ranks.
+    void sum_groups() {
+        const std::size_t ended_end = layout.offset(Count::arrivals);
+        std::vector<std::int64_t> all;
+        all.reserve(split * layout.total());
+        for (std::size_t g = 0; g < split; ++g) {
+            Counters& t = group_totals[g];
+            t.zero();
+            for (const Worker& w : workers) {
+                for (std::size_t k = 0; k < t.values.size(); ++k) t.values[k] += w.group_counts[g].values[k];
+                for (std::size_t k = 0; k < ended_end; ++k) t.values[k] += w.group_ended[g].values[k];
+            }
+            all.insert(all.end(), t.values.begin(), t.values.end());
+        }
+        comm.sum(all);
+        for (std::size_t g = 0; g < split; ++g)
+            std::copy_n(all.begin() + static_cast<std::ptrdiff_t>(g * layout.total()), layout.total(), group_totals[g].values.begin());
     }
 
     void step() override {
@@ -506,7 +548,7 @@ struct LogitModel final : Simulation::Impl {
                                                : today.location_population);
         choice.update(current, conditions.today());
         for (Worker& w : workers) {
-            w.counts.zero();
+            for (Counters& c : w.group_counts) c.zero();
             w.asks.clear();
         }
         const auto n = static_cast<std::uint32_t>(agents.size());
@@ -543,6 +585,7 @@ struct LogitModel final : Simulation::Impl {
         sum_workers(Count::status, Count::sections);
         for (std::size_t at = 0; at < current.locations.size(); ++at) wages_cents += totals(Count::wage_cents, at);
         comm.sum(totals.values);
+        if (split > 1) sum_groups();
         conditions.end_day(current, totals);
         publish();
         ++day;
@@ -562,11 +605,13 @@ struct LogitModel final : Simulation::Impl {
         out.put(agents.ticket), out.put(agents.via), out.put(agents.days_left), out.put(agents.days_waiting);
         out.put(agents.money), out.put(agents.origin), out.put(agents.born), out.put(agents.group);
         out.put(budgets_cents), out.put(wages_cents);
-        Counters ended(layout);
-        ended.zero();
-        for (const Worker& w : workers)
-            for (std::size_t k = 0; k < ended.values.size(); ++k) ended.values[k] += w.ended.values[k];
-        out.put(ended.values);
+        out.put(static_cast<std::uint64_t>(split));
+        for (std::size_t g = 0; g < split; ++g) {
+            Counters ended(layout);
+            for (const Worker& w : workers)
+                for (std::size_t k = 0; k < ended.values.size(); ++k) ended.values[k] += w.group_ended[g].values[k];
+            out.put(ended.values);
+        }
         out.put(today.location_population);
         conditions.save(out);
     }
@@ -593,10 +638,13 @@ struct LogitModel final : Simulation::Impl {
         in.take(agents.money, n), in.take(agents.origin, n), in.take(agents.born, n), in.take(agents.group, n);
         in.take(budgets_cents), in.take(wages_cents);
         harm_places.update(current);
-        Counters ended(layout);
-        in.take(ended.values, static_cast<std::int64_t>(layout.total()));
+        std::uint64_t saved_split = 0;
+        in.take(saved_split);
+        if (saved_split != split) throw std::runtime_error("the checkpoint's split by group does not fit");
         workers.clear();
-        workers.local().ended = ended;   // the ended journeys so far, counted once
+        Worker& here = workers.local();
+        for (std::size_t g = 0; g < split; ++g)   // the ended journeys so far, counted once
+            in.take(here.group_ended[g].values, static_cast<std::int64_t>(layout.total()));
         in.take(today.location_population);   // empty before the first day
         if (!today.location_population.empty() && today.location_population.size() != current.locations.size())
             throw std::runtime_error("the checkpoint's places do not fit");
@@ -653,6 +701,7 @@ struct LogitModel final : Simulation::Impl {
         money(Count::bribe_cents, L, today.bribes_paid);
         money(Count::fare_cents, L, today.fares_paid);
         money(Count::pathway_fee_cents, P, today.pathway_fees_paid);
+        if (split > 1) publish_by_group();
         today.market_unmet_demand.resize(M);
         today.market_price.resize(M);
         today.market_revenue.resize(M);
@@ -660,6 +709,30 @@ struct LogitModel final : Simulation::Impl {
             today.market_unmet_demand[m] = demand[m] - totals(Count::market_seats, m);
             today.market_price[m] = conditions.today().market_price[m];
             today.market_revenue[m] = static_cast<double>(totals(Count::market_seats, m)) * today.market_price[m];
+        }
+    }
+
+    // DayTotals::by_group, in grouped_series() order: entity-major, a count per group.
+    void publish_by_group() {
+        const std::size_t N = current.locations.size(), B = current.borders.size(), P = current.pathways.size();
+        auto harm = [](HarmKind k) { return GroupedSeries{Count::harm_events, harm_kinds, static_cast<std::size_t>(k)}; };
+        const std::pair<GroupedSeries, std::size_t> series[] = {
+            {{Count::status}, status_count}, {{Count::location_population}, N}, {{Count::arrivals}, N},
+            {{Count::arrivals_regular}, N}, {{Count::link_flow}, L}, {{Count::link_deaths}, L},
+            {{Count::border_attempts}, B}, {{Count::border_interceptions}, B}, {{Count::border_deaths}, B},
+            {{Count::border_crossings}, B}, {{Count::border_regular_crossings}, B}, {{Count::market_seats}, M},
+            {{Count::pathway_applications}, P}, {{Count::pathway_admissions}, P}, {harm(HarmKind::abduction), N},
+            {harm(HarmKind::trafficking), N}, {harm(HarmKind::violence), N}, {harm(HarmKind::detention), N},
+            {{Count::harm_deaths}, N}, {{Count::harm_returns}, N}};
+        static_assert(std::size(series) == 20);
+        today.by_group.resize(std::size(series));
+        for (std::size_t k = 0; k < std::size(series); ++k) {
+            const auto& [where, entities] = series[k];
+            auto& row = today.by_group[k];
+            row.resize(entities * split);
+            for (std::size_t e = 0; e < entities; ++e)
+                for (std::size_t g = 0; g < split; ++g)
+                    row[e * split + g] = group_totals[g](where.section, e * where.stride + where.offset);
         }
     }
 

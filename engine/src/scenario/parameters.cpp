@@ -168,6 +168,12 @@ void apply_setting(Settings& settings, const std::string& key, const std::string
         settings.start_date = value;
         return;
     }
+    if (key == "output_by_group") {
+        if (value == "true" || value == "yes" || value == "1") settings.output_by_group = true;
+        else if (value == "false" || value == "no" || value == "0") settings.output_by_group = false;
+        else fail("true or false");
+        return;
+    }
     auto number = parse_number(value);
     numeric = true;
     auto whole = [&](double low, const char* expected, double high = 1e15) {
@@ -195,7 +201,7 @@ void apply_setting(Settings& settings, const std::string& key, const std::string
     } else {
         throw ScenarioError(origin.file, origin.line, "key", key,
                             "a setting (name, description, start_date, days, seed, max_attempts, "
-                            "give_up_days, give_up_action, information_lag_days, speed.MODE) or "
+                            "give_up_days, give_up_action, information_lag_days, speed.MODE, output_by_group) or "
                             "TARGET.PARAMETER such as border:strait.patrol");
     }
 }
