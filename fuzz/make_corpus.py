@@ -11,8 +11,8 @@ import sys
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SEPARATOR = "%%%"
 FILES = ["scenario.yml", "locations.csv", "borders.csv", "links.csv", "markets.csv",
-         "pathways.csv", "demand.csv", "events.csv", "variant.yml", "variant-events.csv"]
-TABLE_LINE = re.compile(r"^(\s+)(locations|links|borders|markets|pathways|demand|events):\s*([^#]+?)\s*(#.*)?$")
+         "pathways.csv", "demand.csv", "events.csv", "variant.yml", "variant-events.csv", "harms.csv"]
+TABLE_LINE = re.compile(r"^(\s+)(locations|links|borders|markets|pathways|demand|events|harms):\s*([^#]+?)\s*(#.*)?$")
 
 
 def merge_csv(paths):

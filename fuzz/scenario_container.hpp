@@ -19,9 +19,9 @@
 namespace migsim::fuzz {
 
 inline constexpr std::string_view separator = "%%%";
-inline constexpr std::array<std::string_view, 10> container_files{
+inline constexpr std::array<std::string_view, 11> container_files{
     "scenario.yml", "locations.csv", "borders.csv", "links.csv",  "markets.csv",
-    "pathways.csv", "demand.csv",    "events.csv",  "variant.yml", "variant-events.csv"};
+    "pathways.csv", "demand.csv",    "events.csv",  "variant.yml", "variant-events.csv", "harms.csv"};
 
 struct Unpacked {
     std::filesystem::path load;            // what to pass to load_scenario

@@ -199,8 +199,12 @@ void read_group_shares(const Scenario& s, const YamlFile& f, const YAML::Node& n
         p.group_shares[static_cast<std::size_t>(g)] = number(f, item.second, where + "." + id, 0, "a share >= 0");
         total += p.group_shares[static_cast<std::size_t>(g)];
     }
-    if (std::abs(total - 1) > 1e-6)
-        fail(f, node, where, "shares that add up to 1 (they add up to " + std::to_string(total) + ")");
+    if (std::abs(total - 1) > 1e-6) {
+        std::ostringstream sum;
+        sum << total;
+        throw ScenarioError(f.path, line_of(node), where, "shares adding up to " + sum.str(),
+                            "shares that add up to 1");
+    }
 }
 
 void read_profiles(Scenario& s, const YamlFile& f) {
