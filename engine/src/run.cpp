@@ -166,7 +166,26 @@ bool run_jobs(const std::vector<Job>& jobs, const RunOptions& options, Hdf5Write
         }
     }
     result.agents += agents;
+    // The journey sample (a run on one process: check_journeys), whole, at the end.
+    const double sample = jobs.front().scenario->settings.journey_sample;
+    if (sample > 0 && writer != nullptr)
+        for (std::size_t j = 0; j < jobs.size() && j < sims.size(); ++j)
+            writer->write_journeys(jobs[j].replicate, sample, sims[j]->journeys());
     return true;
+}
+
+// The journey sample is kept in memory and written when the run ends, from one process: it
+// is refused, with what to do instead, where it could not be whole (docs/JOURNEYS.md).
+void check_journeys(const Scenario& s, const RunOptions& options, int ranks, bool sweep) {
+    if (s.settings.journey_sample <= 0) return;
+    const std::string what = "--journeys (journey_sample=" + std::to_string(s.settings.journey_sample) + "): ";
+    if (sweep) throw ScenarioError(what + "a sweep writes no journey table; run the sample you want with migsim run --journeys");
+    if (s.rules == Rules::flee) throw ScenarioError(what + "the journey table is for migsim's own rules, not Flee's");
+    if (ranks > 1)
+        throw ScenarioError(what + "the journey table is written by a run on one process (got " + std::to_string(ranks) +
+                            " ranks); run it without mpirun, or with --replicates and one replicate per process");
+    if (options.checkpoint_every > 0)
+        throw ScenarioError(what + "the journey sample is not kept in checkpoints; drop --checkpoint-every (or --journeys)");
 }
 
 // The end of a run or a sweep: its time and this rank's traffic; rank 0 closes the file,
@@ -280,6 +299,7 @@ RunResult run(const Scenario& scenario, const RunOptions& options) {
     Checkpoint resume_from;
     on_every_rank(comm, [&] {
         check_memory(scenario, options, comm.size());
+        check_journeys(scenario, options, comm.size(), false);
         if (options.checkpoint_every > 0 && comm.size() > 1)
             throw ScenarioError("--checkpoint-every: checkpoints are for runs on one process (got " +
                                 std::to_string(comm.size()) + " ranks); a sweep over ranks resumes by sample");
@@ -325,6 +345,7 @@ RunResult run_sweep(const SweepPlan& plan, const RunOptions& options) {
     std::vector<Scenario> scenarios;
     on_every_rank(comm, [&] {
         for (int k = 0; k < samples; ++k) scenarios.push_back(sample_scenario(k));
+        check_journeys(scenarios.front(), options, comm.size(), true);
     });
 
     std::ostringstream spec;

@@ -24,6 +24,7 @@ struct RunArgs {
     std::string decompose = "replicates";   // over MPI ranks: replicates or agents
     bool force = false;                     // replace an existing output
     bool by_group = false;                  // --by-group: output_by_group=true
+    std::string journeys;                   // --journeys SHARE: journey_sample=SHARE
     int checkpoint_every = 0;               // days between checkpoints
     std::string resume;                     // a run file to continue
     std::string max_memory;                 // e.g. 8G; empty: what the machine has

@@ -91,6 +91,9 @@ int main(int argc, char** argv) {   // NOLINT(bugprone-exception-escape)
     auto* run_by_group = run->add_flag("--by-group", run_args.by_group,
                     "also write every series that counts people split by demographic group (NAME_by_group, "
                     "with a group dimension; the scenario's groups:); same as --set output_by_group=true");
+    auto* run_journeys = run->add_option("--journeys", run_args.journeys,
+                    "record the whole journey of a share SHARE (0 to 1) of the agents, drawn by seed and id, "
+                    "in the group `journeys` of the file (docs/JOURNEYS.md); same as --set journey_sample=SHARE");
     run->add_option("--checkpoint-every", run_args.checkpoint_every,
                     "save the whole state in the output file every DAYS days, so that --resume continues a "
                     "killed run from there (bit-identical to an uninterrupted run)")
@@ -99,7 +102,7 @@ int main(int argc, char** argv) {   // NOLINT(bugprone-exception-escape)
                     "continue the interrupted run in FILE (the -o of the run) from its last checkpoint; "
                     "scenario and options come from the file")
         ->excludes(run_scenario)->excludes(run_output)->excludes(run_seed)->excludes(run_days)->excludes(run_set)
-        ->excludes(run_replicates)->excludes(run_force)->excludes(run_by_group);
+        ->excludes(run_replicates)->excludes(run_force)->excludes(run_by_group)->excludes(run_journeys);
     run->add_option("--max-memory", run_args.max_memory,
                     "refuse a run estimated to need more than SIZE per process (8G, 512M; default: the memory "
                     "available now)");

@@ -75,6 +75,9 @@ public:
     // Marks the run complete; plain runs also get their ensemble summaries. A checkpoint is
     // deleted (HDF5 keeps its space: docs/WORKFLOW.md, "Long runs").
     void finish(double wall_seconds);
+    // One replicate's journey sample (settings.journey_sample = `sample`): the group `journeys`,
+    // written by finish() (docs/JOURNEYS.md).
+    void write_journeys(int replicate, double sample, std::vector<Journey> journeys);
 
     // Writes every held day, then each replicate's state as the checkpoint from which a run
     // continues at `day`. Two slots, the older overwritten: a kill while writing one leaves

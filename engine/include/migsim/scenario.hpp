@@ -163,6 +163,9 @@ struct Settings {
     int give_up_days = 365;
     GiveUpAction give_up_action = GiveUpAction::settle;
     bool output_by_group = false;   // also write the people-counting series split by group
+    // Share of agents whose whole journey is recorded (the `journeys` table, docs/JOURNEYS.md):
+    // an agent is in the sample iff a draw on (seed, global id) falls below it. 0: none, no cost.
+    double journey_sample = 0;
 };
 
 // Flee's rules (docs/FLEE.md): the settings of a Flee simsetting.yml under their Flee names,

@@ -63,6 +63,23 @@ struct DayTotals {
     std::vector<std::vector<std::int64_t>> by_group;
 };
 
+// One sampled agent's journey (settings.journey_sample; docs/JOURNEYS.md). Money in cents.
+struct Journey {
+    std::int64_t id = 0;                 // global agent id
+    int profile = 0, group = 0, origin = 0, born = 0;
+    int end_day = -1;                    // day the journey ended; -1: still on the way
+    Status outcome = Status::waiting;    // status at the end of the run
+    int days_travelling = 0;             // days in status travelling (on links or in processing)
+    int attempts = 0;                    // irregular crossing attempts
+    int interceptions = 0;
+    std::vector<std::uint16_t> route;    // places in order: origin, then each new place
+    std::int64_t smugglers_cents = 0;    // seat prices
+    std::int64_t officials_cents = 0;    // bribes
+    std::int64_t armed_groups_cents = 0; // tolls and ransom
+    std::int64_t fares_cents = 0;        // fares and pathway fees
+    std::array<int, 4> harms{};          // abduction, trafficking, violence, detention (HarmKind order)
+};
+
 class Simulation {
 public:
     // `threads` = 0: as many as TBB's default arena allows. With a `comm` of several ranks the
@@ -84,6 +101,8 @@ public:
     // conservation check (given = paid out + held).
     [[nodiscard]] double money_given() const;
     [[nodiscard]] double money_held() const;
+    // The sampled journeys on this rank (settings.journey_sample), by id; empty when none.
+    [[nodiscard]] std::vector<Journey> journeys() const;
 
     // Checkpoints: everything that carries over to the next day (agents, beliefs, quota
     // periods, counts of ended journeys, yesterday's places), as bytes. restore_state() on a

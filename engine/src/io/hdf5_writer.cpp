@@ -9,6 +9,7 @@
 #include <hdf5_hl.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <chrono>
 #include <cstring>
@@ -66,6 +67,10 @@ struct Hdf5Writer::Impl {
     hsize_t samples = 1, replicates = 1;
     std::vector<std::string> sweep_coordinates;   // param_* variables, coordinates along sample
     hsize_t days_written = 0;
+    // The journey sample, by replicate, written at the end (write_journeys).
+    std::vector<std::pair<int, std::vector<Journey>>> journeys;
+    bool has_journeys = false;
+    double journey_sample = 0;
 
     // Days given but not yet written, per sample: consecutive days from `first_day`, a byte
     // block per (series, replicate) holding `days` rows. Several samples run side by side when
@@ -696,10 +701,84 @@ std::vector<bool> Hdf5Writer::completed_samples() const {
     return {done.begin(), done.end()};
 }
 
+void Hdf5Writer::write_journeys(int replicate, double sample, std::vector<Journey> journeys) {
+    impl_->has_journeys = true;
+    impl_->journey_sample = sample;
+    impl_->journeys.emplace_back(replicate, std::move(journeys));
+}
+
+namespace {
+template <class T>
+void write_column(hid_t group, const char* name, hid_t type, const std::vector<T>& values, const char* what) {
+    const hsize_t n[1] = {values.size()};
+    Handle space(H5Screate_simple(1, n, nullptr), H5Sclose);
+    Handle ds(H5Dcreate2(group, name, type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose);
+    check(ds, std::string("create journeys/") + name);
+    if (!values.empty()) check(H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), std::string("write journeys/") + name);
+    write_attribute(ds, "long_name", what);
+}
+
+// The group `journeys` (docs/JOURNEYS.md): one row per sampled journey, replicate by replicate
+// and by agent id within each, a column per field; the routes end to end in `route`.
+void write_journey_table(hid_t file, double sample, const std::vector<std::pair<int, std::vector<Journey>>>& all) {
+    std::vector<std::int64_t> replicate, id, profile, group, origin, born, end_day, outcome, days_travelling,
+        attempts, interceptions, route_start, route_length;
+    std::array<std::vector<std::int64_t>, 4> harms;
+    std::vector<double> smugglers, officials, armed_groups, fares;
+    std::vector<std::int32_t> route;
+    for (const auto& [r, journeys] : all)
+        for (const Journey& j : journeys) {
+            replicate.push_back(r), id.push_back(j.id), profile.push_back(j.profile), group.push_back(j.group);
+            origin.push_back(j.origin), born.push_back(j.born), end_day.push_back(j.end_day);
+            outcome.push_back(static_cast<std::int64_t>(j.outcome)), days_travelling.push_back(j.days_travelling);
+            attempts.push_back(j.attempts), interceptions.push_back(j.interceptions);
+            for (std::size_t k = 0; k < 4; ++k) harms[k].push_back(j.harms[k]);
+            smugglers.push_back(static_cast<double>(j.smugglers_cents) / 100);
+            officials.push_back(static_cast<double>(j.officials_cents) / 100);
+            armed_groups.push_back(static_cast<double>(j.armed_groups_cents) / 100);
+            fares.push_back(static_cast<double>(j.fares_cents) / 100);
+            route_start.push_back(static_cast<std::int64_t>(route.size()));
+            route_length.push_back(static_cast<std::int64_t>(j.route.size()));
+            route.insert(route.end(), j.route.begin(), j.route.end());
+        }
+    if (H5Lexists(file, "journeys", H5P_DEFAULT) > 0) check(H5Ldelete(file, "journeys", H5P_DEFAULT), "delete journeys");
+    Handle g(H5Gcreate2(file, "journeys", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose);
+    check(g, "create group journeys");
+    write_attribute(g, "journey_sample", sample);
+    std::string names;
+    for (int k = 0; k < status_count; ++k) names += (k ? "," : "") + std::string(to_string(static_cast<Status>(k)));
+    write_attribute(g, "outcome_names", names);
+    const hid_t I = H5T_NATIVE_INT64, D = H5T_NATIVE_DOUBLE;
+    write_column(g, "replicate", I, replicate, "replicate of the journey");
+    write_column(g, "id", I, id, "global agent id");
+    write_column(g, "profile", I, profile, "profile index");
+    write_column(g, "group", I, group, "demographic group index");
+    write_column(g, "origin", I, origin, "location index it set out from");
+    write_column(g, "born", I, born, "day it was created");
+    write_column(g, "end_day", I, end_day, "day its journey ended; -1: still on the way");
+    write_column(g, "outcome", I, outcome, "status index at the end of the run (outcome_names)");
+    write_column(g, "days_travelling", I, days_travelling, "days in status travelling");
+    write_column(g, "attempts", I, attempts, "irregular crossing attempts");
+    write_column(g, "interceptions", I, interceptions, "attempts intercepted");
+    write_column(g, "abductions", I, harms[0], "times abducted");
+    write_column(g, "trafficking", I, harms[1], "times trafficked");
+    write_column(g, "violence", I, harms[2], "times suffering violence");
+    write_column(g, "detentions", I, harms[3], "times detained in a raid");
+    write_column(g, "paid_smugglers", D, smugglers, "money paid for smugglers' seats");
+    write_column(g, "paid_officials", D, officials, "money paid in bribes");
+    write_column(g, "paid_armed_groups", D, armed_groups, "money paid in tolls and ransom");
+    write_column(g, "paid_fares", D, fares, "money paid in fares and pathway fees");
+    write_column(g, "route_start", I, route_start, "first index of the journey's places in route");
+    write_column(g, "route_length", I, route_length, "number of places on the route");
+    write_column(g, "route", H5T_NATIVE_INT32, route, "location indices of every route, end to end");
+}
+}  // namespace
+
 void Hdf5Writer::finish(double wall_seconds) {
     Impl& w = *impl_;
     flush();
     try {
+        if (w.has_journeys) write_journey_table(w.file, w.journey_sample, w.journeys);
         if (!w.sweep)
             for (const auto& name : summarised_series())
                 for (const auto& series : w.series)

@@ -25,6 +25,7 @@ enum class Purpose : std::uint32_t {
     group = 9,      // demographic group at creation (one word)
     harm = 10,      // harms at a place: abduction, trafficking, detention, violence (round 0);
                     // death while held (1), release from detention (2), exit from trafficking (3)
+    journey = 11,   // in the journey sample or not (one word, day 0: a pure function of seed and id)
 };
 
 using Words = std::array<std::uint32_t, 4>;

@@ -24,6 +24,7 @@ struct Simulation::Impl {
     [[nodiscard]] virtual std::int64_t agents_here() const = 0;
     [[nodiscard]] virtual double money_given() const { return 0; }
     [[nodiscard]] virtual double money_held() const { return 0; }
+    [[nodiscard]] virtual std::vector<Journey> journeys() const { return {}; }
     virtual void save(std::vector<std::byte>& bytes) const = 0;
     virtual void restore(std::span<const std::byte> bytes) = 0;
 };

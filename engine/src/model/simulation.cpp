@@ -104,6 +104,13 @@ struct LogitModel final : Simulation::Impl {
     std::size_t next_event = 0;
     std::int64_t budgets_cents = 0;   // money agents set out with, on this rank
     std::int64_t wages_cents = 0;     // and earned on the way
+    // The journey sample (settings.journey_sample > 0 only): slot of agent i in `journeys_`, or
+    // no_journey. Each agent writes only its own record, so the parallel sweep needs no lock;
+    // with `tracking` false nothing is allocated and each hook is one predictable branch.
+    static constexpr std::uint32_t no_journey = UINT32_MAX;
+    const bool tracking;
+    std::vector<std::uint32_t> journey_slot;
+    std::vector<Journey> journeys_;
 
     LogitModel(const Scenario& s, int threads, const Comm& c)
         : original(s), current(s), L(s.links.size()), M(s.markets.size()),
@@ -117,7 +124,8 @@ struct LogitModel final : Simulation::Impl {
               return Worker{std::vector<Counters>(split, Counters(layout)), std::vector<Counters>(split, Counters(layout)), 0, {}};
           }),
           totals(layout), group_totals(split > 1 ? split : 0, Counters(layout)),
-          demand(M + s.pathways.size()), places(M + s.pathways.size()) {
+          demand(M + s.pathways.size()), places(M + s.pathways.size()),
+          tracking(s.settings.journey_sample > 0) {
         agents.reserve(static_cast<std::size_t>(s.total_agents() / ranks + 1));
         package_next.assign(M * s.locations.size(), no_index);
         for (std::size_t m = 0; m < M; ++m)
@@ -139,6 +147,32 @@ struct LogitModel final : Simulation::Impl {
     // The global id of this rank's agent i (ids are dealt round-robin over ranks).
     [[nodiscard]] std::uint32_t id(std::uint32_t i) const { return i * ranks + rank; }
 
+    // ---- the journey sample (docs/JOURNEYS.md)
+
+    [[nodiscard]] Journey* journey(std::uint32_t i) {
+        const std::uint32_t slot = journey_slot[i];
+        return slot == no_journey ? nullptr : &journeys_[slot];
+    }
+
+    // Agent i is now where agents.location says: a new place on its route (a return to where it
+    // already was, as after an interception on the shore it left, adds nothing).
+    void moved(std::uint32_t i) {
+        if (!tracking) return;
+        if (Journey* j = journey(i); j != nullptr && j->route.back() != agents.location[i]) j->route.push_back(agents.location[i]);
+    }
+
+    void note_paid(std::uint32_t i, Count to, std::int64_t amount) {
+        if (!tracking) return;
+        Journey* j = journey(i);
+        if (j == nullptr) return;
+        switch (to) {
+            case Count::toll_cents: case Count::ransom_cents: j->armed_groups_cents += amount; break;
+            case Count::bribe_cents: j->officials_cents += amount; break;
+            case Count::fare_cents: case Count::pathway_fee_cents: j->fares_cents += amount; break;
+            default: j->smugglers_cents += amount; break;   // market_seats: a seat's price
+        }
+    }
+
     // ---- per-agent actions (called from worker threads; touch only agent i and `w`)
 
     void count_end_of_day(std::uint32_t i, Worker& w) const {
@@ -153,8 +187,10 @@ struct LogitModel final : Simulation::Impl {
     }
 
     // Once, when agent i's journey ends (its status and place are final).
-    void count_ended(std::uint32_t i, Worker& w) const {
+    void count_ended(std::uint32_t i, Worker& w) {
         const Status st = agents.status[i];
+        if (tracking)
+            if (Journey* j = journey(i)) j->end_day = day;
         w.ended(Count::status, static_cast<std::size_t>(st))++;
         if (st == Status::arrived || st == Status::arrived_regular || st == Status::settled)
             w.ended(Count::location_population, agents.location[i])++;
@@ -169,6 +205,7 @@ struct LogitModel final : Simulation::Impl {
     void arrive_regular(std::uint32_t i, int to, Worker& w) {
         agents.location[i] = static_cast<std::uint16_t>(to);
         agents.status[i] = Status::arrived_regular;
+        moved(i);
         count_arrival(i, static_cast<std::size_t>(to), true, w);
         count_ended(i, w);
     }
@@ -183,6 +220,7 @@ struct LogitModel final : Simulation::Impl {
         const auto to = static_cast<std::size_t>(link.to);
         agents.location[i] = static_cast<std::uint16_t>(to);
         agents.days_waiting[i] = 0;
+        moved(i);
         if (current.locations[to].kind != LocationKind::destination) {
             agents.status[i] = Status::waiting;
         } else if (regular_arrival[via * current.profiles.size() + agents.profile[i]]) {
@@ -199,6 +237,7 @@ struct LogitModel final : Simulation::Impl {
         const float paid = std::min(agents.money[i], static_cast<float>(amount));
         agents.money[i] -= paid;
         w.counts(to, where) += cents(paid);
+        note_paid(i, to, cents(paid));
         return paid;
     }
 
@@ -224,6 +263,8 @@ struct LogitModel final : Simulation::Impl {
         const bool irregular = passage != Passage::regular;
         if (irregular) {
             w.counts(Count::passage_attempts, l * 3 + k)++;
+            if (tracking)
+                if (Journey* j = journey(i)) ++j->attempts;
             if (link.border != no_index) w.counts(Count::border_attempts, b)++;
         }
         // At an official crossing, those who cross without a smuggler pay the officials if they can
@@ -244,6 +285,9 @@ struct LogitModel final : Simulation::Impl {
             agents.days_waiting[i] = 0;
             agents.days_left[i] = static_cast<std::uint16_t>(border.detention_days);
             agents.status[i] = border.detention_days > 0 ? Status::detained : Status::waiting;
+            if (tracking)
+                if (Journey* j = journey(i)) ++j->interceptions;
+            moved(i);
             return;
         }
         if (happens(words[2], day_rates.death[k][l])) {
@@ -262,6 +306,7 @@ struct LogitModel final : Simulation::Impl {
         if (current.settings.give_up_action == GiveUpAction::go_home) {
             agents.status[i] = Status::returned;
             agents.location[i] = agents.origin[i];
+            moved(i);
         } else {
             agents.status[i] = Status::settled;
         }
@@ -282,6 +327,8 @@ struct LogitModel final : Simulation::Impl {
             const Harm* h = harm_at(at, i, kind);
             if (h == nullptr || !happens(word, h->daily_risk)) return nullptr;
             w.counts(Count::harm_events, at * harm_kinds + static_cast<std::size_t>(kind))++;
+            if (tracking)
+                if (Journey* j = journey(i)) ++j->harms[static_cast<std::size_t>(kind)];
             return h;
         };
         suffers(HarmKind::violence, words[3]);   // counted; nothing else changes
@@ -338,10 +385,12 @@ struct LogitModel final : Simulation::Impl {
         if (h->return_to != no_index) {
             agents.location[i] = static_cast<std::uint16_t>(h->return_to);
             agents.days_waiting[i] = 0;
+            moved(i);
             return;
         }
         agents.status[i] = Status::returned;
         agents.location[i] = agents.origin[i];
+        moved(i);
         count_ended(i, w);
     }
 
@@ -407,6 +456,7 @@ struct LogitModel final : Simulation::Impl {
         if (money < link.cost) return false;
         money -= static_cast<float>(link.cost);
         w.counts(Count::fare_cents, o.index) += cents(static_cast<float>(link.cost));
+        note_paid(i, Count::fare_cents, cents(static_cast<float>(link.cost)));
         attempt(i, o.index, o.passage, draw(current.settings.seed, id(i), day, Purpose::crossing), w);
         return false;
     }
@@ -422,6 +472,8 @@ struct LogitModel final : Simulation::Impl {
         bool asked = false;
         switch (agents.status[i]) {
             case Status::travelling:
+                if (tracking)
+                    if (Journey* j = journey(i)) ++j->days_travelling;
                 if (--agents.days_left[i] == 0) finish_trip(i, w);
                 break;
             case Status::detained:
@@ -445,6 +497,7 @@ struct LogitModel final : Simulation::Impl {
                 w.counts(Count::market_seats, m)++;
                 w.counts(Count::profile_seats, agents.profile[i])++;
                 agents.money[i] -= static_cast<float>(conditions.today().market_price[m]);
+                note_paid(i, Count::market_seats, cents(static_cast<float>(conditions.today().market_price[m])));
                 if (current.markets[m].links.size() > 1) agents.ticket[i] = static_cast<std::uint8_t>(m + 1);
                 attempt(i, a.option, Passage::smuggled, draw(current.settings.seed, id(i), day, Purpose::crossing), w);
             }
@@ -453,6 +506,7 @@ struct LogitModel final : Simulation::Impl {
             w.counts(Count::pathway_admissions, a.option)++;
             agents.money[i] -= static_cast<float>(p.cost);
             w.counts(Count::pathway_fee_cents, a.option) += cents(static_cast<float>(p.cost));
+            note_paid(i, Count::pathway_fee_cents, cents(static_cast<float>(p.cost)));
             if (p.processing_days == 0) {
                 arrive_regular(i, p.to, w);
             } else {
@@ -502,9 +556,33 @@ struct LogitModel final : Simulation::Impl {
                 budgets_cents += cents(budget);
                 agents.add(static_cast<std::uint16_t>(row.origin), static_cast<std::uint8_t>(row.profile),
                            group_of(row, p, static_cast<std::uint32_t>(g)), budget, static_cast<std::uint16_t>(day));
+                if (tracking) sample_journey(static_cast<std::uint32_t>(g), row);
             }
             created += n;
         }
+    }
+
+    // A new agent (global id g): in the sample iff its own draw falls below the share, so the
+    // sample depends on neither threads nor ranks.
+    void sample_journey(std::uint32_t g, const DemandRow& row) {
+        if (!happens(draw(current.settings.seed, g, 0, Purpose::journey)[0], current.settings.journey_sample)) {
+            journey_slot.push_back(no_journey);
+            return;
+        }
+        journey_slot.push_back(static_cast<std::uint32_t>(journeys_.size()));
+        Journey& j = journeys_.emplace_back();
+        j.id = g;
+        j.profile = row.profile;
+        j.group = agents.group.back();
+        j.origin = row.origin;
+        j.born = day;
+        j.route.push_back(static_cast<std::uint16_t>(row.origin));
+    }
+
+    [[nodiscard]] std::vector<Journey> journeys() const override {
+        std::vector<Journey> out = journeys_;   // created in id order on this rank
+        for (Journey& j : out) j.outcome = agents.status[static_cast<std::uint32_t>(j.id) / ranks];
+        return out;
     }
 
     void sum_workers(Count first, Count last) {
@@ -596,6 +674,7 @@ struct LogitModel final : Simulation::Impl {
     static constexpr std::uint64_t state_magic = 0x6d696773696d0002;   // "migsim", version 2 (harms, groups)
 
     void save(std::vector<std::byte>& bytes) const override {
+        if (tracking) throw std::runtime_error("the journey sample is not kept in checkpoints (docs/JOURNEYS.md)");
         ByteWriter out(bytes);
         out.put(state_magic);
         out.put(static_cast<std::uint64_t>(std::hash<std::string>{}(current.resolved_text)));
@@ -765,6 +844,7 @@ std::int64_t Simulation::agents_here() const { return impl_->agents_here(); }
 std::size_t Simulation::hot_bytes_per_agent() { return AgentStore::hot_bytes; }
 double Simulation::money_given() const { return impl_->money_given(); }
 double Simulation::money_held() const { return impl_->money_held(); }
+std::vector<Journey> Simulation::journeys() const { return impl_->journeys(); }
 
 std::vector<std::byte> Simulation::save_state() const {
     std::vector<std::byte> bytes;

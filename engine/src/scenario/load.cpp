@@ -99,7 +99,7 @@ void read_settings(Scenario& s, const YamlFile& f) {
     const auto& root = f.root;
     for (const char* key : {"name", "description", "start_date", "days", "seed",
                             "information_lag_days", "max_attempts", "give_up_days",
-                            "give_up_action", "output_by_group"})
+                            "give_up_action", "output_by_group", "journey_sample"})
         if (root[key]) detail::apply_setting(s.settings, key, scalar(f, root[key], key), {f.path, line_of(root[key])});
     if (s.settings.name.empty())
         throw ScenarioError(f.path, 1, "name", "", "a scenario name (the key 'name' is missing)");
@@ -290,7 +290,7 @@ Scenario load_scenario(const fs::path& given, const std::vector<std::string>& ov
     check_keys(base, base.root,
                {"name", "description", "start_date", "days", "seed", "speeds_km_per_day",
                 "information_lag_days", "max_attempts", "give_up_days", "give_up_action", "tables",
-                "profiles", "rules", "flee", "groups", "output_by_group"},
+                "profiles", "rules", "flee", "groups", "output_by_group", "journey_sample"},
                "");
 
     Scenario s;

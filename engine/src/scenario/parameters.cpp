@@ -189,7 +189,10 @@ void apply_setting(Settings& settings, const std::string& key, const std::string
     else if (key == "seed") settings.seed = static_cast<std::uint64_t>(whole(0, "a whole number >= 0"));
     else if (key == "max_attempts") settings.max_attempts = static_cast<int>(whole(1, "whole attempts from 1 to 2147483647", 2147483647));
     else if (key == "give_up_days") settings.give_up_days = static_cast<int>(whole(1, "whole days from 1 to 2147483647", 2147483647));
-    else if (key == "information_lag_days") {
+    else if (key == "journey_sample") {
+        if (!number || *number < 0 || *number > 1) fail("a share from 0 to 1");
+        settings.journey_sample = *number;
+    } else if (key == "information_lag_days") {
         if (!number || *number < 1) fail("days >= 1");
         settings.information_lag_days = *number;
     } else if (key.rfind("speed.", 0) == 0) {
@@ -201,7 +204,7 @@ void apply_setting(Settings& settings, const std::string& key, const std::string
     } else {
         throw ScenarioError(origin.file, origin.line, "key", key,
                             "a setting (name, description, start_date, days, seed, max_attempts, "
-                            "give_up_days, give_up_action, information_lag_days, speed.MODE, output_by_group) or "
+                            "give_up_days, give_up_action, information_lag_days, speed.MODE, output_by_group, journey_sample) or "
                             "TARGET.PARAMETER such as border:strait.patrol");
     }
 }

@@ -7,6 +7,7 @@
     migsim.ensemble_summary(ds, "arrivals")          # mean, q05, q50, q95 over replicates
     migsim.compare("base.h5", "variant.h5", by="border")   # = migsim compare --format csv
     migsim.plot_series(ds, "arrivals", by="location")
+    migsim.journeys("toy.h5")                        # run --journeys SHARE: one row per journey
 
 Layout of the files: docs/ARCHITECTURE.md ("Output"); compare: docs/COMPARE.md.
 """
@@ -14,7 +15,7 @@ from .compare import check_paired, compare, outcomes, paired_statistics
 from .ensemble import ensemble_summary, replicate_band, summary, summary_table
 from .frames import (as_frame, dates, entities, link_table, monthly, parse_window, select_window,
                      start_date, tidy, totals)
-from .io import (input_hashes, is_complete, is_sweep, open_run, replicates, run_info,
+from .io import (input_hashes, is_complete, is_sweep, journeys, open_run, replicates, run_info,
                  trim_incomplete)
 from .plots import (parameter_variable, plot_route_map, plot_route_shares, plot_series, plot_sweep,
                     sweep_outcome)
@@ -22,7 +23,7 @@ from .plots import (parameter_variable, plot_route_map, plot_route_shares, plot_
 __version__ = "0.1.0"
 
 __all__ = [
-    "open_run", "trim_incomplete", "run_info", "input_hashes", "is_complete", "is_sweep", "replicates",
+    "open_run", "journeys", "trim_incomplete", "run_info", "input_hashes", "is_complete", "is_sweep", "replicates",
     "tidy", "totals", "monthly", "entities", "link_table", "as_frame", "dates", "start_date",
     "parse_window", "select_window",
     "ensemble_summary", "summary", "summary_table", "replicate_band",

@@ -254,3 +254,39 @@ def input_hashes(ds: xr.Dataset) -> dict[str, str]:
         if len(parts) == 2:
             out[parts[1].strip()] = parts[0]
     return out
+
+
+JOURNEY_COLUMNS = ("replicate", "id", "profile", "group", "origin", "born", "end_day", "outcome",
+                   "days_travelling", "attempts", "interceptions", "abductions", "trafficking",
+                   "violence", "detentions", "paid_smugglers", "paid_officials",
+                   "paid_armed_groups", "paid_fares")
+
+
+def journeys(path: PathLike, *, names: bool = True):
+    """The journey table of a run made with `migsim run --journeys SHARE` (docs/JOURNEYS.md).
+
+    A pandas DataFrame, one row per sampled journey (replicate, then agent id), with the
+    columns of JOURNEY_COLUMNS and `route`, the location indices visited in order (origin
+    first). With `names` (the default) `outcome` is the status name, and `origin_id` and
+    `route_ids` give the location ids. Raises KeyError when the file has no journey table.
+    """
+    import h5py
+    import pandas as pd
+
+    with h5py.File(Path(path), "r") as f:
+        if "journeys" not in f:
+            raise KeyError(f"{path}: no journey table (run with --journeys SHARE)")
+        g = f["journeys"]
+        frame = pd.DataFrame({c: g[c][()] for c in JOURNEY_COLUMNS})
+        route = g["route"][()]
+        starts, lengths = g["route_start"][()], g["route_length"][()]
+        frame["route"] = [route[s:s + n].tolist() for s, n in zip(starts, lengths)]
+        outcome_names = _attribute(g.attrs["outcome_names"]).split(",")
+        locations = [_attribute(v) for v in f["location"][()]] if "location" in f else None
+    if names:
+        frame["outcome"] = pd.Categorical([outcome_names[k] for k in frame["outcome"]],
+                                          categories=outcome_names)
+        if locations is not None:
+            frame["origin_id"] = [locations[k] for k in frame["origin"]]
+            frame["route_ids"] = [[locations[k] for k in r] for r in frame["route"]]
+    return frame
