@@ -30,7 +30,7 @@ std::vector<std::string> overrides_of(const RunArgs& args) {
     std::vector<std::string> overrides = args.overrides;
     if (args.seed >= 0) overrides.push_back("seed=" + std::to_string(args.seed));
     if (args.days > 0) overrides.push_back("days=" + std::to_string(args.days));
-    if (args.by_group) overrides.push_back("output_by_group=true");
+    if (args.by_group) overrides.emplace_back("output_by_group=true");
     if (!args.journeys.empty()) overrides.push_back("journey_sample=" + args.journeys);
     return overrides;
 }

@@ -196,7 +196,9 @@ void read_group_shares(const Scenario& s, const YamlFile& f, const YAML::Node& n
         const std::string id = item.first.Scalar();
         const int g = index_of(s.groups, id);
         if (g == no_index) fail(f, item.first, where, "the id of a group defined under 'groups:'");
-        p.group_shares[static_cast<std::size_t>(g)] = number(f, item.second, where + "." + id, 0, "a share >= 0");
+        std::string key = where;
+        key += "." + id;
+        p.group_shares[static_cast<std::size_t>(g)] = number(f, item.second, key, 0, "a share >= 0");
         total += p.group_shares[static_cast<std::size_t>(g)];
     }
     if (std::abs(total - 1) > 1e-6) {
