@@ -124,6 +124,29 @@ BENCHMARK(BM_MacroGenerated)
     ->Args({100000000, 100, 2})
     ->ArgsProduct({{1000000}, {1000, 10000}, {1, 2}})
     ->Unit(benchmark::kSecond)->UseRealTime()->Iterations(1);
+// What the journey table and the split by group cost, and that they cost nothing when off
+// (docs/HARM.md, docs/JOURNEYS.md). The Mediterranean with journeys of a share Arg(0)/1000 of
+// its migrants, 2 threads.
+void BM_MacroMediterraneanJourneys(benchmark::State& state) {
+    Scenario scenario = load_scenario(mediterranean_dir, {});
+    scenario.settings.journey_sample = static_cast<double>(state.range(0)) / 1000;
+    run_in_memory(state, scenario, 2);
+    state.counters["journey_sample"] = scenario.settings.journey_sample;
+}
+BENCHMARK(BM_MacroMediterraneanJourneys)->Arg(0)->Arg(10)->Arg(1000)->Unit(benchmark::kSecond)->UseRealTime()->Iterations(1);
+
+// The toy scenario (4 groups, harms, tolls, bribes) with its demand times 200 (360,000 agents),
+// series split by group (Arg(0) = 1) or not, 2 threads.
+void BM_MacroToyByGroup(benchmark::State& state) {
+    Scenario scenario = load_scenario(std::string(MIGSIM_SOURCE_DIR) + "/scenarios/toy", {});
+    for (auto& row : scenario.demand) row.count *= 200;
+    for (auto& market : scenario.markets) market.capacity *= 200;
+    for (auto& pathway : scenario.pathways) pathway.quota *= 200;
+    scenario.settings.output_by_group = state.range(0) == 1;
+    run_in_memory(state, scenario, 2);
+    state.counters["by_group"] = static_cast<double>(state.range(0));
+}
+BENCHMARK(BM_MacroToyByGroup)->Arg(0)->Arg(1)->Unit(benchmark::kSecond)->UseRealTime()->Iterations(3);
 }  // namespace
 
 BENCHMARK_MAIN();
