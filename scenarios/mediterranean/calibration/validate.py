@@ -5,8 +5,8 @@ the stylised facts the scenario must reproduce, each marked pass or fail.
     /usr/bin/python3 scenarios/mediterranean/calibration/validate.py [--replicates 10] [--out validation]
 
 Runs (with the migsim binary, $MIGSIM_BIN or build/release/tools/migsim/migsim): the base
-scenario, the `no-moroccan-patrol-2019` counterfactual and a pathway check, each an ensemble of
---replicates seeds. Prints both tables, writes OUT/targets.csv and OUT/facts.csv, and with
+scenario, the `no-moroccan-patrol-2019` counterfactual, a pathway check and the `libya-crackdown`
+what-if (for the harm section, harm_report.py), each an ensemble of --replicates seeds. Prints both tables, writes OUT/targets.csv and OUT/facts.csv, and with
 --markdown FILE a report (scenarios/mediterranean/VALIDATION.md is made this way).
 Years 2019-2021 are the fitted ones; 2022 is out of sample.
 """
@@ -21,11 +21,13 @@ from pathlib import Path
 
 import numpy as np
 
+import harm_report
 from targets import (FIT_YEARS, ROUTES, SCENARIO, load_targets, model_values, open_run, route_value, run,
                      yearly)
 
 PATHWAY_OPENS = 365          # the pathway check opens humanitarian visas on 2020-01-01
 PATHWAY_PROFILE = "horn_sudan"
+HARM_WHATIF = "libya-crackdown.yml"   # fewer and dearer departures from Libya: longer stays there
 
 
 def target_rows(ds, targets):
@@ -150,6 +152,7 @@ def main(argv=None):
     pathway_base_path = run(SCENARIO, args.out / "pathway_base.h5", n, seed, days=days)
     pathway_open_path = run(Path(__file__).resolve().parent / "pathway-check.yml", args.out / "pathway_open.h5", n,
                             seed, days=days)
+    harm_whatif_path = run(SCENARIO / "variants" / HARM_WHATIF, args.out / "harm_whatif.h5", n, seed)
     base = open_run(base_path)
 
     targets = load_targets()
@@ -168,11 +171,12 @@ def main(argv=None):
     for f in facts:
         print(f"[{f['result']:>4}] {f['fact']}: {f['value']} (expected {f['expected']})")
     if args.markdown:
-        write_markdown(args.markdown, rows, facts, fit_malr, oos_malr, n, seed)
+        harm_lines = harm_report.markdown(base, open_run(harm_whatif_path), HARM_WHATIF)
+        write_markdown(args.markdown, rows, facts, fit_malr, oos_malr, n, seed, harm_lines)
     return 0 if all(f["result"] == "pass" for f in facts) else 1
 
 
-def write_markdown(path, rows, facts, fit_malr, oos_malr, n, seed):
+def write_markdown(path, rows, facts, fit_malr, oos_malr, n, seed, harm_lines=()):
     lines = ["# Validation of the Mediterranean scenario", "",
              "Made by `/usr/bin/python3 scenarios/mediterranean/calibration/validate.py --markdown "
              "scenarios/mediterranean/VALIDATION.md`", f"({n} replicates, seeds {seed} to {seed + n - 1}). Observed "
@@ -186,6 +190,8 @@ def write_markdown(path, rows, facts, fit_malr, oos_malr, n, seed):
               "|---|---|---|---|---|---|---|"]
     lines += [f"| {r['target']} | {r['year']} | {r['observed']:,.0f} | {r['mean']:,.0f} | {r['low']:,.0f} - "
               f"{r['high']:,.0f} | {r['relative_error']:+.0%} | {r['fit']} |" for r in rows]
+    if harm_lines:
+        lines += [""] + list(harm_lines)
     Path(path).write_text("\n".join(lines) + "\n")
 
 
