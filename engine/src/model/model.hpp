@@ -1,4 +1,4 @@
-// The rule sets behind a Simulation: migsim's own (LogitModel, model/simulation.cpp) and Flee's
+// The rule sets behind a Simulation: migsim's own (LogitModel, model/logit_model.hpp) and Flee's
 // (FleeModel, model/flee/). Each advances its agents a day at a time and fills the same
 // DayTotals, so the writer, the runner and the front ends do not know which one runs.
 #pragma once

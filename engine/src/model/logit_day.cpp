@@ -1,0 +1,283 @@
+// The day loop. A day has two phases so that the outcome cannot depend on thread or rank
+// count (see docs/ARCHITECTURE.md, "Determinism"):
+//   intent      every agent acts on its own draws; those who want a scarce thing (a smuggler's
+//               seat, a pathway place) only ask, and the asks are counted;
+//   resolution  where D askers want C < D places, the C with the smallest keys win (a global
+//               selection over integer histograms), then each asker applies its outcome.
+// Agents touch only their own record; shared totals are per-thread integer counters summed
+// after each phase.
+// Here: migsim's day (LogitModel::step, model/logit_model.hpp) and the agent actions intent() calls,
+// kept in one translation unit so that the compiler can inline them into the parallel sweep.
+#include <oneapi/tbb/blocked_range.h>
+#include <oneapi/tbb/parallel_for.h>
+
+#include <algorithm>
+
+#include "model/logit_model.hpp"
+
+namespace migsim::detail::logit {
+
+void LogitModel::finish_trip(std::uint32_t i, Worker& w) {
+    const std::size_t via = agents.via[i];
+    if (via >= L) {   // a pathway's processing is over
+        arrive_regular(i, current.pathways[via - L].to, w);
+        return;
+    }
+    const Link& link = current.links[via];
+    const auto to = static_cast<std::size_t>(link.to);
+    agents.location[i] = static_cast<std::uint16_t>(to);
+    agents.days_waiting[i] = 0;
+    moved(i);
+    if (current.locations[to].kind != LocationKind::destination) {
+        agents.status[i] = Status::waiting;
+    } else if (regular_arrival[via * current.profiles.size() + agents.profile[i]]) {
+        arrive_regular(i, link.to, w);
+    } else {
+        agents.status[i] = Status::arrived;
+        count_arrival(i, to, false, w);
+        count_ended(i, w);
+    }
+}
+
+void LogitModel::depart(std::uint32_t i, std::size_t l, Passage passage, Worker& w) {
+    if (current.links[l].toll > 0) pay(i, current.links[l].toll, Count::toll_cents, l, w);   // armed groups
+    agents.status[i] = Status::travelling;
+    agents.via[i] = static_cast<std::uint16_t>(l);
+    agents.days_left[i] = static_cast<std::uint16_t>(travel_days[l]);
+    agents.days_waiting[i] = 0;
+    w.counts(Count::link_flow, l)++;
+    const int b = current.links[l].border;
+    if (b != no_index)
+        w.counts(passage == Passage::regular ? Count::border_regular_crossings : Count::border_crossings,
+                 static_cast<std::size_t>(b))++;
+}
+
+// An irregular attempt (or a regular trip with death risk): interception, death, or away.
+void LogitModel::attempt(std::uint32_t i, std::size_t l, Passage passage, const Words& words, Worker& w) {
+    const Link& link = current.links[l];
+    const auto k = static_cast<std::size_t>(passage);
+    const auto& day_rates = conditions.today();
+    const std::size_t b = static_cast<std::size_t>(link.border);
+    const bool irregular = passage != Passage::regular;
+    if (irregular) {
+        w.counts(Count::passage_attempts, l * 3 + k)++;
+        if (tracking)
+            if (Journey* j = journey(i)) ++j->attempts;
+        if (link.border != no_index) w.counts(Count::border_attempts, b)++;
+    }
+    // At an official crossing, those who cross without a smuggler pay the officials if they can
+    // (smugglers pay for their passengers); a bribed official lets more through.
+    double interception = day_rates.interception[k][l];
+    if (link.bribe > 0 && passage != Passage::smuggled && agents.money[i] >= static_cast<float>(link.bribe)) {
+        pay(i, link.bribe, Count::bribe_cents, l, w);
+        if (passage == Passage::alone) interception *= link.bribe_interception;
+    }
+    if (happens(words[1], interception)) {
+        const Border& border = current.borders[b];
+        w.counts(Count::border_interceptions, b)++;
+        w.counts(Count::passage_interceptions, l * 3 + k)++;
+        w.counts(Count::profile_interceptions, agents.profile[i])++;
+        agents.attempts[i] = static_cast<std::uint8_t>(std::min(255, agents.attempts[i] + 1));
+        agents.ticket[i] = no_ticket;   // what was paid is lost
+        agents.location[i] = static_cast<std::uint16_t>(border.return_to != no_index ? border.return_to : link.from);
+        agents.days_waiting[i] = 0;
+        agents.days_left[i] = static_cast<std::uint16_t>(border.detention_days);
+        agents.status[i] = border.detention_days > 0 ? Status::detained : Status::waiting;
+        if (tracking)
+            if (Journey* j = journey(i)) ++j->interceptions;
+        moved(i);
+        return;
+    }
+    if (happens(words[2], day_rates.death[k][l])) {
+        agents.status[i] = Status::dead_missing;
+        count_ended(i, w);
+        w.counts(Count::link_deaths, l)++;
+        w.counts(Count::profile_deaths, agents.profile[i])++;
+        if (irregular) w.counts(Count::passage_deaths, l * 3 + k)++;
+        if (link.border != no_index) w.counts(Count::border_deaths, b)++;
+        return;
+    }
+    depart(i, l, passage, w);
+}
+
+void LogitModel::give_up(std::uint32_t i, Worker& w) {
+    if (current.settings.give_up_action == GiveUpAction::go_home) {
+        agents.status[i] = Status::returned;
+        agents.location[i] = agents.origin[i];
+        moved(i);
+    } else {
+        agents.status[i] = Status::settled;
+    }
+    count_ended(i, w);
+}
+
+// The logit's pick, drawn again while it would take the agent back towards its origin
+// (rejection sampling: the logit renormalised over the outward options and staying);
+// after max_rounds such draws in a row the agent waits for the day.
+const Option& LogitModel::choose(std::uint32_t i, int at) const {
+    static constexpr std::uint32_t max_rounds = 16;
+    static constexpr Option wait{};   // kind stay
+    const int profile = agents.profile[i];
+    for (std::uint32_t round = 0; round < max_rounds; ++round) {
+        const Words words = draw(current.settings.seed, id(i), day, Purpose::choice, round);
+        const Option& o = choice.sample(at, profile, words[0], words[1]);
+        if (o.kind != Option::Kind::link || outward.allows(agents.origin[i], o.index)) return o;
+    }
+    return wait;
+}
+
+// A waiting agent: earn, maybe give up, continue a package, or choose. Returns true if it
+// asked for a scarce place (its outcome comes in the resolution phase).
+bool LogitModel::decide(std::uint32_t i, Worker& w) {
+    const std::size_t at = agents.location[i];
+    if (current.locations[at].wage > 0) {
+        agents.money[i] += static_cast<float>(current.locations[at].wage);
+        w.counts(Count::wage_cents, at) += cents(static_cast<float>(current.locations[at].wage));
+    }
+    if (agents.days_waiting[i] < UINT16_MAX) ++agents.days_waiting[i];
+    if (harm_places.any(at) && suffer_harm(i, at, w)) return false;
+    if (agents.attempts[i] >= current.settings.max_attempts ||
+        agents.days_waiting[i] >= current.settings.give_up_days) {
+        give_up(i, w);
+        return false;
+    }
+    if (agents.ticket[i] != no_ticket) {   // a package carries its buyer on
+        const int next = package_next[(agents.ticket[i] - 1u) * current.locations.size() + at];
+        if (next != no_index) {
+            attempt(i, static_cast<std::size_t>(next), Passage::smuggled,
+                    draw(current.settings.seed, id(i), day, Purpose::crossing), w);
+            return false;
+        }
+        agents.ticket[i] = no_ticket;
+    }
+    const Option& o = choose(i, static_cast<int>(at));
+    float& money = agents.money[i];
+    switch (o.kind) {
+        case Option::Kind::stay: return false;
+        case Option::Kind::pathway: {
+            const Pathway& p = current.pathways[o.index];
+            if (money < p.cost) return false;
+            w.counts(Count::pathway_applications, o.index)++;
+            ask(i, M + o.index, o.index, w);
+            return true;
+        }
+        case Option::Kind::link: break;
+    }
+    const Link& link = current.links[o.index];
+    if (o.passage == Passage::smuggled) {
+        if (money < conditions.today().market_price[static_cast<std::size_t>(link.market)]) return false;
+        w.counts(Count::market_demand, static_cast<std::size_t>(link.market))++;
+        ask(i, static_cast<std::size_t>(link.market), o.index, w);
+        return true;
+    }
+    if (money < link.cost) return false;
+    money -= static_cast<float>(link.cost);
+    w.counts(Count::fare_cents, o.index) += cents(static_cast<float>(link.cost));
+    note_paid(i, Count::fare_cents, cents(static_cast<float>(link.cost)));
+    attempt(i, o.index, o.passage, draw(current.settings.seed, id(i), day, Purpose::crossing), w);
+    return false;
+}
+
+void LogitModel::intent(std::uint32_t i, Worker& w) {
+    if (split > 1) w.now = agents.group[i];
+    bool asked = false;
+    switch (agents.status[i]) {
+        case Status::travelling:
+            if (tracking)
+                if (Journey* j = journey(i)) ++j->days_travelling;
+            if (--agents.days_left[i] == 0) finish_trip(i, w);
+            break;
+        case Status::detained:
+            if (--agents.days_left[i] == 0) release(i, w);
+            break;
+        case Status::held: hold(i, w); break;
+        case Status::trafficked: exploit(i, w); break;
+        case Status::waiting: asked = decide(i, w); break;
+        default: break;
+    }
+    if (!asked) count_end_of_day(i, w);
+}
+
+void LogitModel::resolve(const Ask& a, Worker& w) {
+    const std::uint32_t i = a.agent;
+    if (split > 1) w.now = agents.group[i];
+    const bool wins = thresholds.wins(a);
+    if (a.contest < M) {
+        const std::size_t m = a.contest;
+        if (wins) {
+            w.counts(Count::market_seats, m)++;
+            w.counts(Count::profile_seats, agents.profile[i])++;
+            agents.money[i] -= static_cast<float>(conditions.today().market_price[m]);
+            note_paid(i, Count::market_seats, cents(static_cast<float>(conditions.today().market_price[m])));
+            if (current.markets[m].links.size() > 1) agents.ticket[i] = static_cast<std::uint8_t>(m + 1);
+            attempt(i, a.option, Passage::smuggled, draw(current.settings.seed, id(i), day, Purpose::crossing), w);
+        }
+    } else if (wins) {
+        const Pathway& p = current.pathways[a.option];
+        w.counts(Count::pathway_admissions, a.option)++;
+        agents.money[i] -= static_cast<float>(p.cost);
+        w.counts(Count::pathway_fee_cents, a.option) += cents(static_cast<float>(p.cost));
+        note_paid(i, Count::pathway_fee_cents, cents(static_cast<float>(p.cost)));
+        if (p.processing_days == 0) {
+            arrive_regular(i, p.to, w);
+        } else {
+            agents.status[i] = Status::travelling;
+            agents.via[i] = static_cast<std::uint16_t>(L + a.option);
+            agents.days_left[i] = static_cast<std::uint16_t>(p.processing_days);
+        }
+    }
+    count_end_of_day(i, w);
+}
+
+void LogitModel::step() {
+    apply_events();
+    create_agents();
+    conditions.begin_day(current, day, today.location_population.empty()
+                                           ? std::vector<std::int64_t>(current.locations.size(), 0)
+                                           : today.location_population);
+    choice.update(current, conditions.today());
+    for (Worker& w : workers) {
+        for (Counters& c : w.group_counts) c.zero();
+        w.asks.clear();
+    }
+    const auto n = static_cast<std::uint32_t>(agents.size());
+    arena.execute([&] {
+        tbb::parallel_for(tbb::blocked_range<std::uint32_t>(0, n, agent_grain), [&](const auto& range) {
+            Worker& w = workers.local();
+            for (std::uint32_t i = range.begin(); i != range.end(); ++i) intent(i, w);
+        });
+    });
+
+    // Resolution: demand is summed exactly, the winners found by their own keys.
+    sum_workers(Count::market_demand, Count::market_seats);
+    sum_workers(Count::pathway_applications, Count::pathway_admissions);
+    for (std::size_t m = 0; m < M; ++m) {
+        demand[m] = totals(Count::market_demand, m);
+        places[m] = current.markets[m].capacity;
+    }
+    for (std::size_t p = 0; p < current.pathways.size(); ++p) {
+        demand[M + p] = totals(Count::pathway_applications, p);
+        places[M + p] = conditions.quota_left(p);
+    }
+    comm.sum(demand);
+    ask_lists.clear();
+    for (const Worker& w : workers) ask_lists.emplace_back(w.asks);
+    find_thresholds(ask_lists, demand, places, comm, thresholds);
+    arena.execute([&] {
+        for (const auto& list : ask_lists)
+            tbb::parallel_for(tbb::blocked_range<std::size_t>(0, list.size(), agent_grain), [&](const auto& range) {
+                Worker& w = workers.local();
+                for (std::size_t k = range.begin(); k != range.end(); ++k) resolve(list[k], w);
+            });
+    });
+
+    sum_workers(Count::status, Count::sections);
+    for (std::size_t at = 0; at < current.locations.size(); ++at) wages_cents += totals(Count::wage_cents, at);
+    comm.sum(totals.values);
+    if (split > 1) sum_groups();
+    conditions.end_day(current, totals);
+    publish();
+    ++day;
+}
+
+}  // namespace migsim::detail::logit
