@@ -231,3 +231,31 @@ TEST(Money, WhatAgentsWereGivenIsWhatTheyPaidPlusWhatTheyHold) {
     EXPECT_GT(paid, 0.1 * given);
     EXPECT_NEAR(given, paid + sim.money_held(), 1e-6 * given);
 }
+
+TEST(Groups, APathwayForSomeGroupsAdmitsOnlyThem) {
+    const std::int64_t n = 2000;
+    Scenario s = crossing(n, 0.9, false);   // the sea: almost always intercepted, no seats sold
+    add_market(s, market("boats", {1}, 100, 0));
+    s.groups = {Group{"man", "male", "adult"}, Group{"woman", "female", "adult"}};
+    s.profiles[0].group_shares = {0.5, 0.5};
+    Pathway p;
+    p.id = p.name = "visa_for_women";
+    p.eligible = {0};
+    p.groups = {1};
+    p.to = 2;
+    p.quota = 1'000'000;
+    p.close_day = 1000;
+    s.pathways = {p};
+    s.profiles[0].tau = 1e-3;
+    for (int group : {0, 1}) {
+        s.demand[0].group = group;
+        Simulation sim(s, 2);
+        std::int64_t admitted = 0;
+        for (int d = 0; d < 10; ++d) {
+            sim.step();
+            admitted += sim.today().pathway_admissions[0];
+        }
+        if (group == 1) EXPECT_EQ(admitted, n);   // the cheapest way for those who may apply
+        else EXPECT_EQ(admitted, 0);
+    }
+}

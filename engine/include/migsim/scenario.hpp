@@ -66,6 +66,7 @@ struct Market {
 struct Pathway {
     std::string id, name;
     std::vector<int> eligible;            // profile indices
+    std::vector<int> groups;              // group indices that may apply; empty: every group
     std::vector<int> from;                // location indices; empty = anywhere
     int to = no_index;                    // destination location index
     std::int64_t quota = 0;               // admissions per period

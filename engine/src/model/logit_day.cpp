@@ -111,9 +111,9 @@ void LogitModel::give_up(std::uint32_t i, Worker& w) {
     count_ended(i, w);
 }
 
-// The logit's pick, drawn again while it would take the agent back towards its origin
-// (rejection sampling: the logit renormalised over the outward options and staying);
-// after max_rounds such draws in a row the agent waits for the day.
+// The logit's pick, drawn again while it would take the agent back towards its origin or is a
+// pathway its group may not apply to (rejection sampling: the logit renormalised over the
+// options open to it and staying); after max_rounds such draws in a row the agent waits.
 const Option& LogitModel::choose(std::uint32_t i, int at) const {
     static constexpr std::uint32_t max_rounds = 16;
     static constexpr Option wait{};   // kind stay
@@ -121,7 +121,10 @@ const Option& LogitModel::choose(std::uint32_t i, int at) const {
     for (std::uint32_t round = 0; round < max_rounds; ++round) {
         const Words words = draw(current.settings.seed, id(i), day, Purpose::choice, round);
         const Option& o = choice.sample(at, profile, words[0], words[1]);
-        if (o.kind != Option::Kind::link || outward.allows(agents.origin[i], o.index)) return o;
+        const bool open = o.kind == Option::Kind::link      ? outward.allows(agents.origin[i], o.index)
+                          : o.kind == Option::Kind::pathway ? group_may_apply(o.index, agents.group[i])
+                                                            : true;
+        if (open) return o;
     }
     return wait;
 }

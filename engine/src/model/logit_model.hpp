@@ -184,6 +184,12 @@ struct LogitModel final : Simulation::Impl {
 
     // ---- harm at places (docs/HARM.md)
 
+    // Pathways may be for some demographic groups only (pathways.csv `groups`).
+    [[nodiscard]] bool group_may_apply(std::size_t pathway, std::uint8_t group) const {
+        const auto& groups = current.pathways[pathway].groups;
+        return groups.empty() || std::find(groups.begin(), groups.end(), group) != groups.end();
+    }
+
     [[nodiscard]] const Harm* harm_at(std::size_t at, std::uint32_t i, HarmKind kind) const {
         const int row = harm_places.row(at, agents.group[i], kind);
         return row == no_index ? nullptr : &current.harms[static_cast<std::size_t>(row)];

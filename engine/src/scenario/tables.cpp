@@ -212,9 +212,10 @@ std::string read_markets(Scenario& s, const std::string& path) {
 std::string read_pathways(Scenario& s, const std::string& path) {
     CsvTable t(path, {"id", "name", "eligible", "from", "to", "quota", "period_days",
                       "processing_days", "cost", "open_day"},
-               {"close_day"});
+               {"close_day", "groups"});
     IdIndex locations(s.locations, "location");
     IdIndex profiles(s.profiles, "profile");
+    IdIndex groups(s.groups, "group");
     UniqueIds unique;
     for (const auto& row : t.rows()) {
         Pathway p;
@@ -228,6 +229,8 @@ std::string read_pathways(Scenario& s, const std::string& path) {
             for (const auto& id : t.list(row, "from")) p.from.push_back(locations.at(t, row, "from", id));
         if (p.from.empty() && t.text(row, "from") != "*")
             t.fail(row, "from", "", "location ids separated by ';', or * for anywhere");
+        if (t.has(row, "groups"))
+            for (const auto& id : t.list(row, "groups")) p.groups.push_back(groups.at(t, row, "groups", id));
         p.to = locations.at(t, row, "to");
         if (s.locations[static_cast<std::size_t>(p.to)].kind != LocationKind::destination)
             t.fail(row, "to", t.text(row, "to"), "a location of kind destination");
