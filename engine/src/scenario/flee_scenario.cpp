@@ -8,6 +8,7 @@
 #include "migsim/errors.hpp"
 #include "migsim/flee.hpp"
 #include "scenario/csv_table.hpp"
+#include "scenario/tables.hpp"
 #include "scenario/text_file.hpp"
 
 namespace migsim::detail {
@@ -141,12 +142,7 @@ std::string read_flee_locations(Scenario& s, const std::string& path) {
         l.id = t.id(row, "id");
         if (auto [at, added] = seen.emplace(l.id, row.line); !added)
             t.fail(row, "id", l.id, "a unique id (it is defined twice: already on line " + std::to_string(at->second) + ")");
-        l.name = t.text(row, "name");
-        l.country = t.text(row, "country");
-        l.lat = t.number(row, "lat");
-        if (l.lat < -90 || l.lat > 90) t.fail(row, "lat", t.text(row, "lat"), "a latitude in [-90, 90]");
-        l.lon = t.number(row, "lon");
-        if (l.lon < -180 || l.lon > 180) t.fail(row, "lon", t.text(row, "lon"), "a longitude in [-180, 180]");
+        read_place_columns(t, row, l);
         const std::string kind = t.text(row, "kind");
         if (kind == "town") l.kind = LocationKind::town;
         else if (kind == "conflict_zone") l.kind = LocationKind::conflict_zone;

@@ -84,6 +84,15 @@ void require_rows(const CsvTable& t, const char* expected) {
 
 }  // namespace
 
+void read_place_columns(const CsvTable& t, const CsvTable::Row& row, Location& l) {
+    l.name = t.text(row, "name");
+    l.country = t.text(row, "country");
+    l.lat = t.number(row, "lat");
+    if (l.lat < -90 || l.lat > 90) t.fail(row, "lat", t.text(row, "lat"), "a latitude in [-90, 90]");
+    l.lon = t.number(row, "lon");
+    if (l.lon < -180 || l.lon > 180) t.fail(row, "lon", t.text(row, "lon"), "a longitude in [-180, 180]");
+}
+
 std::string read_locations(Scenario& s, const std::string& path) {
     CsvTable t(path, {"id", "name", "country", "lat", "lon", "kind", "wage"}, {"capacity"});
     UniqueIds unique;
@@ -91,12 +100,7 @@ std::string read_locations(Scenario& s, const std::string& path) {
         Location l;
         l.id = t.id(row, "id");
         unique.check(t, row, l.id);
-        l.name = t.text(row, "name");
-        l.country = t.text(row, "country");
-        l.lat = t.number(row, "lat");
-        if (l.lat < -90 || l.lat > 90) t.fail(row, "lat", t.text(row, "lat"), "a latitude in [-90, 90]");
-        l.lon = t.number(row, "lon");
-        if (l.lon < -180 || l.lon > 180) t.fail(row, "lon", t.text(row, "lon"), "a longitude in [-180, 180]");
+        read_place_columns(t, row, l);
         std::string kind = t.text(row, "kind");
         if (kind == "origin") l.kind = LocationKind::origin;
         else if (kind == "transit") l.kind = LocationKind::transit;

@@ -5,11 +5,14 @@
 #include <string>
 
 #include "migsim/scenario.hpp"
+#include "scenario/csv_table.hpp"
 
 namespace migsim::detail {
 
 // Each returns the bytes it read (for the input hash and the resolved text).
 std::string read_locations(Scenario& s, const std::string& path);
+// name, country, lat and lon of a locations row, checked (both rule sets' locations tables).
+void read_place_columns(const CsvTable& t, const CsvTable::Row& row, Location& l);
 std::string read_borders(Scenario& s, const std::string& path);
 std::string read_links(Scenario& s, const std::string& path);      // after locations, borders
 std::string read_markets(Scenario& s, const std::string& path);    // after links
