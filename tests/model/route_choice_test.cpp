@@ -86,3 +86,82 @@ TEST(RouteChoice, FullLocationsAndClosedPathwaysAreNotChosen) {
     for (auto [option, probability] : choice.probabilities(0, 0))
         EXPECT_DOUBLE_EQ(probability, option.kind == Option::Kind::stay ? 1.0 : 0.0);
 }
+
+namespace {
+// Two boats from the coast, one deadlier; men, and women and girls who weigh death more.
+Scenario two_boats_and_groups() {
+    Scenario s = crossing(1, 0, true);
+    s.links.push_back(link("boat_b", 1, 2, 150, Mode::sea, 0));
+    s.links.back().alone = true;
+    s.profiles[0].weights = {1, 0, 0, 10};
+    s.profiles[0].tau = 2;
+    s.groups = {Group{"man", "male", "adult"}, Group{"woman", "female", "adult"}, Group{"girl", "female", "child"}};
+    s.groups[1].weight_factors.death = 4;
+    s.groups[2].weight_factors.death = 4;
+    s.profiles[0].group_shares = {0.5, 0.3, 0.2};
+    return s;
+}
+
+std::map<int, double> by_option(const std::vector<std::pair<Option, double>>& options) {
+    std::map<int, double> p;
+    for (auto [option, probability] : options) p[option.kind == Option::Kind::stay ? -1 : option.index] = probability;
+    return p;
+}
+}  // namespace
+
+TEST(RouteChoice, AGroupsWeightFactorsScaleItsProfilesWeights) {
+    Scenario s = two_boats_and_groups();
+    RouteChoice choice(s);
+    ASSERT_TRUE(choice.groups_choose_apart());
+    EXPECT_EQ(choice.chooser(0, 1), choice.chooser(0, 2));   // same factors, same pathways: one table
+    EXPECT_NE(choice.chooser(0, 0), choice.chooser(0, 1));
+    auto day = conditions_for(s);
+    day.perceived_death[static_cast<int>(Passage::alone)][1] = 0.05;
+    day.perceived_death[static_cast<int>(Passage::alone)][2] = 0.20;
+    choice.update(s, day);
+
+    // A woman chooses exactly as a profile whose death weight is 4 x 10 would.
+    Scenario scaled = s;
+    scaled.groups.clear();
+    scaled.profiles[0].group_shares.clear();
+    scaled.profiles[0].weights.death = 40;
+    RouteChoice reference(scaled);
+    reference.update(scaled, day);
+    const auto women = by_option(choice.probabilities(1, choice.chooser(0, 1)));
+    const auto men = by_option(choice.probabilities(1, choice.chooser(0, 0)));
+    const auto expected = by_option(reference.probabilities(1, 0));
+    for (auto [key, probability] : expected) EXPECT_DOUBLE_EQ(women.at(key), probability);
+    // Analytically: G(boat a) = 1 + 40 x 0.05 = 3, G(boat b) = 1 + 40 x 0.2 = 9, stay = 1 + 3.
+    const double a = std::exp(-3 / 2.0), b = std::exp(-9 / 2.0), stay = std::exp(-4 / 2.0);
+    EXPECT_NEAR(women.at(2), b / (a + b + stay), 1e-12);
+    EXPECT_GT(men.at(2), 2 * women.at(2));   // men, weighing death less, take the deadlier boat more
+    EXPECT_DOUBLE_EQ(choice.cost_to_go()(1, choice.chooser(0, 1)), 3.0);
+    EXPECT_DOUBLE_EQ(choice.cost_to_go()(1, choice.chooser(0, 0)), 1 + 10 * 0.05);
+}
+
+TEST(RouteChoice, GroupsChooseAlikeUnlessTheirFactorsOrPathwaysDiffer) {
+    Scenario s = two_boats_and_groups();
+    s.groups[1].weight_factors.death = s.groups[2].weight_factors.death = 1;
+    EXPECT_FALSE(RouteChoice(s).groups_choose_apart());   // no cost for groups that choose alike
+
+    // A visa for girls only: their cost-to-go counts it, the others' does not.
+    Pathway visa;
+    visa.id = visa.name = "visa";
+    visa.eligible = {0};
+    visa.groups = {2};
+    visa.to = 2;
+    visa.processing_days = 30;
+    s.pathways = {visa};
+    RouteChoice choice(s);
+    ASSERT_TRUE(choice.groups_choose_apart());
+    EXPECT_EQ(choice.chooser(0, 0), choice.chooser(0, 1));
+    auto day = conditions_for(s);
+    day.perceived_death[static_cast<int>(Passage::alone)][1] = 10;   // the boats: a cost of 101
+    day.perceived_death[static_cast<int>(Passage::alone)][2] = 10;
+    choice.update(s, day);
+    EXPECT_DOUBLE_EQ(choice.cost_to_go()(1, choice.chooser(0, 2)), 30.0);   // the visa, from anywhere
+    EXPECT_DOUBLE_EQ(choice.cost_to_go()(1, choice.chooser(0, 0)), 101.0);
+    EXPECT_DOUBLE_EQ(choice.cost_to_go()(0, choice.chooser(0, 0)), 2 + 101.0);   // walk 2 days, then a boat
+    for (auto [option, probability] : choice.probabilities(0, choice.chooser(0, 0)))
+        EXPECT_NE(option.kind, Option::Kind::pathway);
+}

@@ -76,12 +76,6 @@ struct Pathway {
     int open_day = 0, close_day = 0;      // applications on open_day <= day < close_day
 };
 
-// Demographic groups (sex x age): agents carry one; harms and pathways may depend on it.
-struct Group {
-    std::string id;
-    std::string sex;   // female | male
-    std::string age;   // child | adult
-};
 
 // Harm at a place (docs/HARM.md): a daily risk for agents waiting there.
 enum class HarmKind : std::uint8_t {
@@ -111,6 +105,17 @@ struct RouteWeights {
     double money = 0;           // per unit of money
     double interception = 0;    // per unit of interception probability
     double death = 0;           // per unit of death probability
+};
+
+// Demographic groups (sex x age): agents carry one; harms, pathways and route choice may
+// depend on it.
+struct Group {
+    std::string id;
+    std::string sex;   // female | male
+    std::string age;   // child | adult
+    // Multiply the route weights of every profile for this group's members (women weighing the
+    // risk of death more, say); all 1: the profile's weights unchanged.
+    RouteWeights weight_factors{1, 1, 1, 1};
 };
 
 struct Profile {

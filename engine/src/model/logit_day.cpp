@@ -111,20 +111,19 @@ void LogitModel::give_up(std::uint32_t i, Worker& w) {
     count_ended(i, w);
 }
 
-// The logit's pick, drawn again while it would take the agent back towards its origin or is a
-// pathway its group may not apply to (rejection sampling: the logit renormalised over the
-// options open to it and staying); after max_rounds such draws in a row the agent waits.
+// The logit's pick, drawn again while it would take the agent back towards its origin
+// (rejection sampling: the logit renormalised over the options open to it and staying); after
+// max_rounds such draws in a row the agent waits. Pathways closed to its group are not among
+// its chooser's options at all.
 const Option& LogitModel::choose(std::uint32_t i, int at) const {
     static constexpr std::uint32_t max_rounds = 16;
     static constexpr Option wait{};   // kind stay
-    const int profile = agents.profile[i];
+    const int profile = agents.profile[i];   // the (cold) group is read only where groups choose apart
+    const int chooser = choice.groups_choose_apart() ? choice.chooser(profile, agents.group[i]) : profile;
     for (std::uint32_t round = 0; round < max_rounds; ++round) {
         const Words words = draw(current.settings.seed, id(i), day, Purpose::choice, round);
-        const Option& o = choice.sample(at, profile, words[0], words[1]);
-        const bool open = o.kind == Option::Kind::link      ? outward.allows(agents.origin[i], o.index)
-                          : o.kind == Option::Kind::pathway ? group_may_apply(o.index, agents.group[i])
-                                                            : true;
-        if (open) return o;
+        const Option& o = choice.sample(at, chooser, words[0], words[1]);
+        if (o.kind != Option::Kind::link || outward.allows(agents.origin[i], o.index)) return o;
     }
     return wait;
 }

@@ -184,12 +184,6 @@ struct LogitModel final : Simulation::Impl {
 
     // ---- harm at places (docs/HARM.md)
 
-    // Pathways may be for some demographic groups only (pathways.csv `groups`).
-    [[nodiscard]] bool group_may_apply(std::size_t pathway, std::uint8_t group) const {
-        const auto& groups = current.pathways[pathway].groups;
-        return groups.empty() || std::find(groups.begin(), groups.end(), group) != groups.end();
-    }
-
     [[nodiscard]] const Harm* harm_at(std::size_t at, std::uint32_t i, HarmKind kind) const {
         const int row = harm_places.row(at, agents.group[i], kind);
         return row == no_index ? nullptr : &current.harms[static_cast<std::size_t>(row)];
@@ -224,7 +218,7 @@ struct LogitModel final : Simulation::Impl {
 
     // ---- checkpoints
 
-    static constexpr std::uint64_t state_magic = 0x6d696773696d0002;   // "migsim", version 2 (harms, groups)
+    static constexpr std::uint64_t state_magic = 0x6d696773696d0003;   // "migsim", version 3 (+ journey sample)
 
     void save(std::vector<std::byte>& bytes) const override;   // logit_output.cpp
     void restore(std::span<const std::byte> bytes) override;   // logit_output.cpp

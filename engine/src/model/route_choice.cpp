@@ -15,15 +15,40 @@ constexpr double unreachable = std::numeric_limits<double>::infinity();
 bool contains(const std::vector<int>& items, int x) {
     return std::find(items.begin(), items.end(), x) != items.end();
 }
+
+bool may_apply(const Pathway& pathway, int group) {
+    return group == no_index || pathway.groups.empty() || contains(pathway.groups, group);
+}
+
+// Groups choose alike when their weight factors are equal and the same pathways are open to them.
+bool choose_alike(const Scenario& s, int a, int b) {
+    const RouteWeights& fa = s.groups[static_cast<std::size_t>(a)].weight_factors;
+    const RouteWeights& fb = s.groups[static_cast<std::size_t>(b)].weight_factors;
+    if (fa.time != fb.time || fa.money != fb.money || fa.interception != fb.interception || fa.death != fb.death)
+        return false;
+    return std::all_of(s.pathways.begin(), s.pathways.end(),
+                       [&](const Pathway& w) { return may_apply(w, a) == may_apply(w, b); });
+}
 }  // namespace
 
-RouteChoice::RouteChoice(const Scenario& s) : profiles_(s.profiles.size()) {
-    const std::size_t groups = s.locations.size() * profiles_;
-    offsets_.reserve(groups + 1);
+RouteChoice::RouteChoice(const Scenario& s) {
+    class_group_.push_back(no_index);
+    if (!s.groups.empty()) {
+        class_group_.clear();
+        for (int g = 0; g < static_cast<int>(s.groups.size()); ++g) {
+            const auto same = std::find_if(class_group_.begin(), class_group_.end(),
+                                           [&](int other) { return choose_alike(s, g, other); });
+            class_of_group_.push_back(static_cast<int>(same - class_group_.begin()));
+            if (same == class_group_.end()) class_group_.push_back(g);
+        }
+    }
+    classes_ = static_cast<int>(class_group_.size());
+    choosers_ = s.profiles.size() * class_group_.size();
+    offsets_.reserve(s.locations.size() * choosers_ + 1);
     std::vector<std::vector<std::size_t>> links_from(s.locations.size());   // in link order
     for (std::size_t l = 0; l < s.links.size(); ++l) links_from[static_cast<std::size_t>(s.links[l].from)].push_back(l);
     for (std::size_t at = 0; at < s.locations.size(); ++at) {
-        for (std::size_t p = 0; p < profiles_; ++p) {
+        for (std::size_t c = 0; c < choosers_; ++c) {
             offsets_.push_back(static_cast<std::uint32_t>(options_.size()));
             auto add = [&](Option::Kind kind, Passage passage, std::size_t index, int to) {
                 options_.push_back({kind, passage, static_cast<std::uint16_t>(index)});
@@ -31,6 +56,8 @@ RouteChoice::RouteChoice(const Scenario& s) : profiles_(s.profiles.size()) {
             };
             add(Option::Kind::stay, Passage::regular, 0, static_cast<int>(at));
             if (s.locations[at].kind == LocationKind::destination) continue;
+            const std::size_t p = c / class_group_.size();
+            const int group = class_group_[c % class_group_.size()];
             const auto& profile = s.profiles[p];
             for (std::size_t l : links_from[at]) {
                 const Link& link = s.links[l];
@@ -45,7 +72,7 @@ RouteChoice::RouteChoice(const Scenario& s) : profiles_(s.profiles.size()) {
             }
             for (std::size_t w = 0; w < s.pathways.size(); ++w) {
                 const Pathway& pathway = s.pathways[w];
-                if (contains(pathway.eligible, static_cast<int>(p)) &&
+                if (contains(pathway.eligible, static_cast<int>(p)) && may_apply(pathway, group) &&
                     (pathway.from.empty() || contains(pathway.from, static_cast<int>(at))))
                     add(Option::Kind::pathway, Passage::regular, w, pathway.to);
             }
@@ -55,15 +82,23 @@ RouteChoice::RouteChoice(const Scenario& s) : profiles_(s.profiles.size()) {
     cost_.resize(options_.size());
     open_.resize(options_.size());
     probability_.resize(options_.size());
-    cost_to_go_.resize(static_cast<Eigen::Index>(s.locations.size()), static_cast<Eigen::Index>(profiles_));
+    cost_to_go_.resize(static_cast<Eigen::Index>(s.locations.size()), static_cast<Eigen::Index>(choosers_));
     std::size_t widest = 0;
-    for (std::size_t g = 0; g + 1 < offsets_.size(); ++g) widest = std::max<std::size_t>(widest, offsets_[g + 1] - offsets_[g]);
+    for (std::size_t b = 0; b + 1 < offsets_.size(); ++b) widest = std::max<std::size_t>(widest, offsets_[b + 1] - offsets_[b]);
     alias_.resize(options_.size(), widest);
 }
 
-double RouteChoice::option_cost(const Scenario& s, const DayConditions& day, int profile,
+RouteWeights RouteChoice::weights(const Scenario& s, std::size_t chooser) const {
+    RouteWeights w = s.profiles[chooser / class_group_.size()].weights;
+    const int group = class_group_[chooser % class_group_.size()];
+    if (group == no_index) return w;
+    const RouteWeights& factor = s.groups[static_cast<std::size_t>(group)].weight_factors;
+    return {w.time * factor.time, w.money * factor.money, w.interception * factor.interception, w.death * factor.death};
+}
+
+double RouteChoice::option_cost(const Scenario& s, const DayConditions& day, std::size_t chooser,
                                 const Option& o, bool& open) const {
-    const RouteWeights& w = s.profiles[static_cast<std::size_t>(profile)].weights;
+    const RouteWeights w = weights(s, chooser);
     open = true;
     if (o.kind == Option::Kind::stay) return w.time;
     if (o.kind == Option::Kind::pathway) {
@@ -92,26 +127,26 @@ double RouteChoice::option_cost(const Scenario& s, const DayConditions& day, int
 void RouteChoice::update(const Scenario& s, const DayConditions& day) {
     const std::size_t locations = s.locations.size();
     for (std::size_t at = 0; at < locations; ++at)
-        for (std::size_t p = 0; p < profiles_; ++p)
-            for (std::size_t i = offsets_[at * profiles_ + p]; i < offsets_[at * profiles_ + p + 1]; ++i) {
+        for (std::size_t c = 0; c < choosers_; ++c)
+            for (std::size_t i = offsets_[at * choosers_ + c]; i < offsets_[at * choosers_ + c + 1]; ++i) {
                 bool open = true;
-                cost_[i] = option_cost(s, day, static_cast<int>(p), options_[i], open);
+                cost_[i] = option_cost(s, day, c, options_[i], open);
                 open_[i] = open;
             }
 
-    // Cost-to-go: Bellman-Ford from each profile's destinations, over open moving options.
+    // Cost-to-go: Bellman-Ford from each chooser's destinations, over open moving options.
     cost_to_go_.setConstant(unreachable);
-    for (std::size_t p = 0; p < profiles_; ++p) {
-        for (int d : s.profiles[p].destinations) cost_to_go_(d, static_cast<Eigen::Index>(p)) = 0;
+    for (std::size_t c = 0; c < choosers_; ++c) {
+        const auto column = static_cast<Eigen::Index>(c);
+        for (int d : s.profiles[c / class_group_.size()].destinations) cost_to_go_(d, column) = 0;
         for (std::size_t round = 0; round < locations; ++round) {
             bool changed = false;
             for (std::size_t at = 0; at < locations; ++at) {
-                double& best = cost_to_go_(static_cast<Eigen::Index>(at), static_cast<Eigen::Index>(p));
-                const std::size_t g = at * profiles_ + p;
-                for (std::size_t i = offsets_[g]; i < offsets_[g + 1]; ++i) {
+                double& best = cost_to_go_(static_cast<Eigen::Index>(at), column);
+                const std::size_t b = at * choosers_ + c;
+                for (std::size_t i = offsets_[b]; i < offsets_[b + 1]; ++i) {
                     if (options_[i].kind == Option::Kind::stay || !open_[i]) continue;
-                    const double after = options_[i].kind == Option::Kind::pathway
-                                             ? 0.0 : cost_to_go_(option_to_[i], static_cast<Eigen::Index>(p));
+                    const double after = options_[i].kind == Option::Kind::pathway ? 0.0 : cost_to_go_(option_to_[i], column);
                     const double via = cost_[i] + after;
                     if (via < best) {
                         best = via;
@@ -123,16 +158,16 @@ void RouteChoice::update(const Scenario& s, const DayConditions& day) {
         }
     }
 
-    // Logit probabilities and alias tables per (location, profile).
+    // Logit probabilities and alias tables per (location, chooser).
     for (std::size_t at = 0; at < locations; ++at) {
-        for (std::size_t p = 0; p < profiles_; ++p) {
-            const std::size_t g = at * profiles_ + p, first = offsets_[g], count = offsets_[g + 1] - first;
-            const double tau = s.profiles[p].tau;
+        for (std::size_t c = 0; c < choosers_; ++c) {
+            const std::size_t b = at * choosers_ + c, first = offsets_[b], count = offsets_[b + 1] - first;
+            const double tau = s.profiles[c / class_group_.size()].tau;
             double lowest = unreachable;
             for (std::size_t i = first; i < first + count; ++i) {
                 // A pathway ends the journey at a destination: nothing more to pay after it.
                 if (options_[i].kind != Option::Kind::pathway)
-                    cost_[i] += cost_to_go_(option_to_[i], static_cast<Eigen::Index>(p));
+                    cost_[i] += cost_to_go_(option_to_[i], static_cast<Eigen::Index>(c));
                 if (open_[i] && cost_[i] < lowest) lowest = cost_[i];
             }
             double total = 0;
@@ -151,17 +186,17 @@ void RouteChoice::update(const Scenario& s, const DayConditions& day) {
     }
 }
 
-const Option& RouteChoice::sample(int location, int profile, std::uint32_t word_column,
+const Option& RouteChoice::sample(int location, int chooser, std::uint32_t word_column,
                                   std::uint32_t word_coin) const {
-    const std::size_t g = static_cast<std::size_t>(location) * profiles_ + static_cast<std::size_t>(profile);
-    const std::size_t first = offsets_[g], count = offsets_[g + 1] - first;
+    const std::size_t b = static_cast<std::size_t>(location) * choosers_ + static_cast<std::size_t>(chooser);
+    const std::size_t first = offsets_[b], count = offsets_[b + 1] - first;
     return options_[first + alias_.sample(first, count, word_column, word_coin)];
 }
 
-std::vector<std::pair<Option, double>> RouteChoice::probabilities(int location, int profile) const {
-    const std::size_t g = static_cast<std::size_t>(location) * profiles_ + static_cast<std::size_t>(profile);
+std::vector<std::pair<Option, double>> RouteChoice::probabilities(int location, int chooser) const {
+    const std::size_t b = static_cast<std::size_t>(location) * choosers_ + static_cast<std::size_t>(chooser);
     std::vector<std::pair<Option, double>> out;
-    for (std::size_t i = offsets_[g]; i < offsets_[g + 1]; ++i) out.emplace_back(options_[i], probability_[i]);
+    for (std::size_t i = offsets_[b]; i < offsets_[b + 1]; ++i) out.emplace_back(options_[i], probability_[i]);
     return out;
 }
 

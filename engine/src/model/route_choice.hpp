@@ -5,9 +5,12 @@
 // with p_int, p_death the *perceived* rates and V the cost-to-go: the cheapest G-path from a
 // location to one of the profile's destinations (Bellman-Ford on the same costs, an Eigen
 // matrix locations x profiles). Staying costs one day: w_time + V(here).
-// The choice is a logit, P ~ exp(-G / tau). All agents of one profile at one location share
-// it, so it is built once per (location, profile) per day as a Walker alias table and each
-// agent samples it in O(1) from its own draws.
+// The choice is a logit, P ~ exp(-G / tau). All agents of one *chooser* at one location share
+// it, so it is built once per (location, chooser) per day as a Walker alias table and each
+// agent samples it in O(1) from its own draws. A chooser is a profile, or a (profile, group
+// class) pair when demographic groups choose differently: a group class gathers the groups
+// with the same weight factors and the same pathways open to them (docs/HARM.md), so a
+// scenario whose groups all choose alike has one class and pays nothing for them.
 #pragma once
 
 #include <Eigen/Dense>
@@ -49,24 +52,34 @@ public:
     // Recomputes cost-to-go and every alias table for the day.
     void update(const Scenario& current, const DayConditions& day);
 
-    [[nodiscard]] const Option& sample(int location, int profile, std::uint32_t word_column,
+    [[nodiscard]] bool groups_choose_apart() const { return classes_ > 1; }
+    // Who chooses alike: an agent of this profile and demographic group.
+    [[nodiscard]] int chooser(int profile, int group) const {
+        return profile * classes_ + (class_of_group_.empty() ? 0 : class_of_group_[static_cast<std::size_t>(group)]);
+    }
+    [[nodiscard]] const Option& sample(int location, int chooser, std::uint32_t word_column,
                                        std::uint32_t word_coin) const;
+    // Locations x choosers (one chooser per profile when groups all choose alike).
     [[nodiscard]] const Eigen::MatrixXd& cost_to_go() const { return cost_to_go_; }
-    // Options open at (location, profile) with their probabilities today, for tests and tools.
-    [[nodiscard]] std::vector<std::pair<Option, double>> probabilities(int location, int profile) const;
+    // Options open at (location, chooser) with their probabilities today, for tests and tools.
+    [[nodiscard]] std::vector<std::pair<Option, double>> probabilities(int location, int chooser) const;
 
 private:
-    [[nodiscard]] double option_cost(const Scenario& s, const DayConditions& day, int profile,
+    [[nodiscard]] double option_cost(const Scenario& s, const DayConditions& day, std::size_t chooser,
                                      const Option& o, bool& open) const;
+    [[nodiscard]] RouteWeights weights(const Scenario& s, std::size_t chooser) const;
 
-    std::size_t profiles_;
-    std::vector<Option> options_;          // grouped by (location, profile)
-    std::vector<std::uint32_t> offsets_;   // group g = location * profiles + profile
+    int classes_ = 1;                      // group classes (1 without groups)
+    std::vector<int> class_of_group_;      // per group; empty without groups
+    std::vector<int> class_group_;         // a group of each class (its weight factors); -1: none
+    std::size_t choosers_;                 // profiles x classes
+    std::vector<Option> options_;          // grouped by (location, chooser)
+    std::vector<std::uint32_t> offsets_;   // block b = location * choosers + chooser
     std::vector<int> option_to_;           // where each option leads
     std::vector<double> cost_;             // today's G without cost-to-go, per option
     std::vector<bool> open_;
     std::vector<double> probability_;      // today's logit probability, per option
-    AliasTables alias_;                    // one group per (location, profile)
+    AliasTables alias_;                    // one block per (location, chooser)
     Eigen::MatrixXd cost_to_go_;
 };
 

@@ -156,7 +156,23 @@ std::vector<int> id_list(const YamlFile& f, const YAML::Node& node, const std::s
     return out;
 }
 
-// `groups:` (optional): demographic groups, each {id, sex: female|male, age: child|adult}.
+// A group's `weight_factors: {death: 2}` (optional): multipliers of the profiles' route
+// weights for its members; a weight not named keeps its factor 1.
+void read_weight_factors(const YamlFile& f, const YAML::Node& node, const std::string& where, RouteWeights& factors) {
+    if (!node) return;
+    if (!node.IsMap()) fail(f, node, where, "a mapping of route weights to factors, like {death: 2, time: 0.5}");
+    check_keys(f, node, {"time", "money", "interception", "death"}, where);
+    auto factor = [&](const char* key, double& out) {
+        if (node[key]) out = number(f, node[key], where + "." + key, 0, "a factor >= 0");
+    };
+    factor("time", factors.time);
+    factor("money", factors.money);
+    factor("interception", factors.interception);
+    factor("death", factors.death);
+}
+
+// `groups:` (optional): demographic groups, each {id, sex: female|male, age: child|adult} and
+// optional weight_factors.
 void read_groups(Scenario& s, const YamlFile& f) {
     const YAML::Node groups = f.root["groups"];
     if (!groups) return;
@@ -166,7 +182,7 @@ void read_groups(Scenario& s, const YamlFile& f) {
         const auto& node = groups[i];
         const std::string where = "groups[" + std::to_string(i) + "]";
         if (!node.IsMap()) fail(f, node, where, "a mapping {id, sex, age}");
-        check_keys(f, node, {"id", "sex", "age"}, where);
+        check_keys(f, node, {"id", "sex", "age", "weight_factors"}, where);
         Group g;
         g.id = scalar(f, required(f, node, "id", where), where + ".id");
         if (index_of(s.groups, g.id) != no_index) fail(f, node["id"], where + ".id", "a unique group id");
@@ -174,6 +190,7 @@ void read_groups(Scenario& s, const YamlFile& f) {
         if (g.sex != "female" && g.sex != "male") fail(f, node["sex"], where + ".sex", "female or male");
         g.age = scalar(f, required(f, node, "age", where), where + ".age");
         if (g.age != "child" && g.age != "adult") fail(f, node["age"], where + ".age", "child or adult");
+        read_weight_factors(f, node["weight_factors"], where + ".weight_factors", g.weight_factors);
         s.groups.push_back(std::move(g));
     }
 }
