@@ -9,6 +9,7 @@
 #include <oneapi/tbb/parallel_for.h>
 #include <oneapi/tbb/task_arena.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -100,6 +101,37 @@ private:
     std::vector<std::byte> bytes_;
 };
 
+// Every job's journey sample, whole, on rank 0 (empty elsewhere): from the ranks that hold a
+// share of its agents, merged in id order (agent decomposition), or from the rank that ran it
+// (replicates spread over ranks). The same table on any rank layout: the sample is drawn per id.
+std::vector<std::vector<Journey>> gather_journeys(const Comm& comm, bool split_agents, std::size_t jobs,
+                                                  const std::vector<std::unique_ptr<Simulation>>& sims) {
+    std::vector<std::vector<Journey>> all;
+    if (comm.size() == 1) {
+        for (const auto& sim : sims) all.push_back(sim->journeys());
+        return all;
+    }
+    std::vector<std::byte> bytes;
+    detail::ByteWriter out(bytes);
+    for (const auto& sim : sims) detail::put_journeys(out, sim->journeys());
+    const auto from = comm.gather(bytes);
+    if (comm.rank() != 0) return all;
+    all.resize(jobs);
+    const auto ranks = static_cast<std::size_t>(comm.size());
+    for (std::size_t r = 0; r < from.size(); ++r) {
+        detail::ByteReader in(from[r], "the journey sample from rank " + std::to_string(r));
+        for (std::size_t j = split_agents ? 0 : r; j < jobs; j += split_agents ? 1 : ranks) {
+            std::vector<Journey> part;
+            detail::take_journeys(in, part);
+            all[j].insert(all[j].end(), part.begin(), part.end());
+        }
+    }
+    if (split_agents)
+        for (auto& journeys : all)
+            std::sort(journeys.begin(), journeys.end(), [](const Journey& a, const Journey& b) { return a.id < b.id; });
+    return all;
+}
+
 // Where a resumed run goes on from: the day and each job's state (none: day 0).
 struct Checkpoint {
     int day = 0;
@@ -166,26 +198,24 @@ bool run_jobs(const std::vector<Job>& jobs, const RunOptions& options, Hdf5Write
         }
     }
     result.agents += agents;
-    // The journey sample (a run on one process: check_journeys), whole, at the end.
+    // The journey sample (not in sweeps: check_journeys), whole, at the end.
     const double sample = jobs.front().scenario->settings.journey_sample;
-    if (sample > 0 && writer != nullptr)
-        for (std::size_t j = 0; j < jobs.size() && j < sims.size(); ++j)
-            writer->write_journeys(jobs[j].replicate, sample, sims[j]->journeys());
+    if (sample > 0) {
+        auto journeys = gather_journeys(comm, split_agents, jobs.size(), sims);
+        if (writer != nullptr)
+            for (std::size_t j = 0; j < journeys.size(); ++j)
+                writer->write_journeys(jobs[j].replicate, sample, std::move(journeys[j]));
+    }
     return true;
 }
 
-// The journey sample is kept in memory and written when the run ends, from one process: it
-// is refused, with what to do instead, where it could not be whole (docs/JOURNEYS.md).
-void check_journeys(const Scenario& s, const RunOptions& options, int ranks, bool sweep) {
+// The journey sample is kept in memory (and in checkpoints) and written when the run ends: it
+// is refused, with what to do instead, where there is no table to write (docs/JOURNEYS.md).
+void check_journeys(const Scenario& s, bool sweep) {
     if (s.settings.journey_sample <= 0) return;
     const std::string what = "--journeys (journey_sample=" + std::to_string(s.settings.journey_sample) + "): ";
     if (sweep) throw ScenarioError(what + "a sweep writes no journey table; run the sample you want with migsim run --journeys");
     if (s.rules == Rules::flee) throw ScenarioError(what + "the journey table is for migsim's own rules, not Flee's");
-    if (ranks > 1)
-        throw ScenarioError(what + "the journey table is written by a run on one process (got " + std::to_string(ranks) +
-                            " ranks); run it without mpirun, or with --replicates and one replicate per process");
-    if (options.checkpoint_every > 0)
-        throw ScenarioError(what + "the journey sample is not kept in checkpoints; drop --checkpoint-every (or --journeys)");
 }
 
 // The end of a run or a sweep: its time and this rank's traffic; rank 0 closes the file,
@@ -299,7 +329,7 @@ RunResult run(const Scenario& scenario, const RunOptions& options) {
     Checkpoint resume_from;
     on_every_rank(comm, [&] {
         check_memory(scenario, options, comm.size());
-        check_journeys(scenario, options, comm.size(), false);
+        check_journeys(scenario, false);
         if (options.checkpoint_every > 0 && comm.size() > 1)
             throw ScenarioError("--checkpoint-every: checkpoints are for runs on one process (got " +
                                 std::to_string(comm.size()) + " ranks); a sweep over ranks resumes by sample");
@@ -345,7 +375,7 @@ RunResult run_sweep(const SweepPlan& plan, const RunOptions& options) {
     std::vector<Scenario> scenarios;
     on_every_rank(comm, [&] {
         for (int k = 0; k < samples; ++k) scenarios.push_back(sample_scenario(k));
-        check_journeys(scenarios.front(), options, comm.size(), true);
+        check_journeys(scenarios.front(), true);
     });
 
     std::ostringstream spec;

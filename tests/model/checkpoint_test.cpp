@@ -1,6 +1,6 @@
 // A simulation saved after day K and restored into a new one (any thread count) goes on
-// exactly as the original: every later day's totals are the same bytes. States of another
-// scenario, or cut short, are refused.
+// exactly as the original: every later day's totals are the same bytes, and so is the journey
+// sample at the end. States of another scenario, or cut short, are refused.
 #include <gtest/gtest.h>
 
 #include "migsim/scenario.hpp"
@@ -17,6 +17,13 @@ std::vector<std::byte> day_bytes(const Simulation& sim) {
     return bytes;
 }
 
+std::vector<std::byte> journey_bytes(const Simulation& sim) {
+    std::vector<std::byte> bytes;
+    detail::ByteWriter out(bytes);
+    detail::put_journeys(out, sim.journeys());
+    return bytes;
+}
+
 void expect_resumes_exactly(const Scenario& s, int checkpoint_day, int threads_after) {
     Simulation original(s, 2);
     for (int d = 0; d < checkpoint_day; ++d) original.step();
@@ -30,6 +37,7 @@ void expect_resumes_exactly(const Scenario& s, int checkpoint_day, int threads_a
         resumed.step();
         ASSERT_EQ(day_bytes(resumed), day_bytes(original)) << "day " << d;
     }
+    EXPECT_EQ(journey_bytes(resumed), journey_bytes(original));
 }
 
 const std::string source = MIGSIM_SOURCE_DIR;
@@ -39,6 +47,14 @@ const std::string source = MIGSIM_SOURCE_DIR;
 TEST(Checkpoint, ToyResumesBitIdenticalFromAnyDay) {
     const Scenario toy = load_scenario(source + "/scenarios/toy");
     for (int day : {0, 1, 37, toy.settings.days - 1}) expect_resumes_exactly(toy, day, 1);
+}
+
+TEST(Checkpoint, TheJourneySampleIsKeptInTheState) {
+    const Scenario toy = load_scenario(source + "/scenarios/toy", {"journey_sample=0.5"});
+    for (int day : {1, 37, 90}) expect_resumes_exactly(toy, day, 3);
+    Simulation sim(toy, 1);
+    for (int d = 0; d < toy.settings.days; ++d) sim.step();
+    EXPECT_GT(sim.journeys().size(), 100U);   // the comparison above compared something
 }
 
 TEST(Checkpoint, MediterraneanResumesBitIdenticalAcrossEventsAndThreads) {

@@ -1,7 +1,7 @@
 """MPI runs (ctest label `mpi`, built with -DMIGSIM_WITH_MPI=ON; docs/CLUSTER.md).
 
 The determinism contract across ranks: 1, 2 and 3 ranks x 1 and 2 threads, in both
-decompositions, give the same bytes in every dataset as one process; only rank 0 writes a
+decompositions, give the same bytes in every dataset (the journey table included) as one process; only rank 0 writes a
 file; a rank that fails or is stopped ends the whole job with a clear message and a non-zero
 exit, never a hang (every call has a timeout).
 
@@ -30,8 +30,9 @@ MPIRUN = shlex.split(os.environ.get("MIGSIM_MPIRUN", "mpirun --allow-run-as-root
 
 # A short Mediterranean run in which both kinds of scarce places are contested: smugglers'
 # seats (Aegean and Nador capacities cut) on most days and humanitarian visas (quota cut) on
-# some, so that the exact selection across ranks is exercised, not only the sums.
-CONTESTED = ["run", str(VISAS), "--days", "150", "--replicates", "3", "-q",
+# some, so that the exact selection across ranks is exercised, not only the sums. With a
+# journey sample: its table (gathered to rank 0, in id order) is in the checksums too.
+CONTESTED = ["run", str(VISAS), "--days", "150", "--replicates", "3", "-q", "--journeys", "0.1",
              "--set", "market:aegean_smugglers.capacity=40", "--set", "market:nador_boats.capacity=8",
              "--set", "pathway:humanitarian_visa.quota=150"]
 
@@ -57,7 +58,10 @@ def serial(tmp_path_factory) -> list[str]:
         assert (f["market_unmet_demand"][0].sum(axis=1) > 0).sum() > 100
         applied, admitted = f["pathway_applications"][0], f["pathway_admissions"][0]
         assert ((admitted.sum(axis=1) > 0) & ((applied - admitted).sum(axis=1) > 0)).any()
-    return checksums(out)
+        assert f["journeys/id"].shape[0] > 1000
+    sums = checksums(out)
+    assert any(line.startswith("journeys/route ") for line in sums)
+    return sums
 
 
 @pytest.mark.parametrize("decompose", ["replicates", "agents"])

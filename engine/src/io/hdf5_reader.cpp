@@ -47,7 +47,13 @@ std::string fixed(double x) {
 std::vector<std::string> dataset_checksums(const std::string& path) {
     Handle file = open_file(path);
     std::vector<std::string> lines;
-    for (const auto& name : dataset_names(file)) {
+    // The series at the root, then the journey table's columns (docs/JOURNEYS.md), if any.
+    std::vector<std::string> names = dataset_names(file);
+    if (H5Lexists(file, "journeys", H5P_DEFAULT) > 0) {
+        Handle journeys(H5Gopen2(file, "journeys", H5P_DEFAULT), H5Gclose);
+        for (const auto& column : dataset_names(journeys)) names.push_back("journeys/" + column);
+    }
+    for (const auto& name : names) {
         Handle ds(H5Dopen2(file, name.c_str(), H5P_DEFAULT), H5Dclose);
         Handle type(H5Dget_type(ds), H5Tclose);
         std::string bytes;

@@ -7,6 +7,7 @@
 
 #include "io/bytes.hpp"
 #include "model/logit_model.hpp"
+#include "parallel/day_exchange.hpp"
 
 namespace migsim::detail::logit {
 
@@ -17,7 +18,6 @@ std::vector<Journey> LogitModel::journeys() const {
 }
 
 void LogitModel::save(std::vector<std::byte>& bytes) const {
-    if (tracking) throw std::runtime_error("the journey sample is not kept in checkpoints (docs/JOURNEYS.md)");
     ByteWriter out(bytes);
     out.put(state_magic);
     out.put(static_cast<std::uint64_t>(std::hash<std::string>{}(current.resolved_text)));
@@ -36,6 +36,8 @@ void LogitModel::save(std::vector<std::byte>& bytes) const {
     }
     out.put(today.location_population);
     conditions.save(out);
+    out.put(static_cast<std::uint8_t>(tracking));
+    if (tracking) put_journeys(out, journeys_);
 }
 
 void LogitModel::restore(std::span<const std::byte> bytes) {
@@ -71,6 +73,20 @@ void LogitModel::restore(std::span<const std::byte> bytes) {
     if (!today.location_population.empty() && today.location_population.size() != current.locations.size())
         throw std::runtime_error("the checkpoint's places do not fit");
     conditions.restore(in);
+    std::uint8_t saved_tracking = 0;
+    in.take(saved_tracking);
+    if ((saved_tracking != 0) != tracking)
+        throw std::runtime_error(tracking ? "the checkpoint was taken without a journey sample"
+                                          : "the checkpoint was taken with a journey sample");
+    if (tracking) {
+        take_journeys(in, journeys_);
+        journey_slot.assign(agents.location.size(), no_journey);
+        for (std::size_t k = 0; k < journeys_.size(); ++k) {
+            const auto i = static_cast<std::size_t>(journeys_[k].id / ranks);
+            if (i >= journey_slot.size()) throw std::runtime_error("the checkpoint's journey sample does not fit");
+            journey_slot[i] = static_cast<std::uint32_t>(k);
+        }
+    }
     if (!in.rest().empty()) throw std::runtime_error("the checkpoint has bytes left over");
 }
 

@@ -123,7 +123,6 @@ def test_no_table_without_journeys(toy_runs):
 
 @pytest.mark.parametrize("args, message", [
     (["--journeys", "1.5"], "journey_sample"),
-    (["--journeys", "0.5", "--checkpoint-every", "10"], "checkpoint"),
 ])
 def test_refused_with_a_clear_message(cli, tmp_path, args, message):
     result = cli("run", TOY, "-o", tmp_path / "x.h5", "-q", *args)
