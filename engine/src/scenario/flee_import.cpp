@@ -22,11 +22,14 @@
 
 #include "migsim/errors.hpp"
 #include "scenario/flee_import_parts.hpp"
+#include "scenario/quoting.hpp"
 
 namespace migsim {
 
 namespace fs = std::filesystem;
 using namespace detail::flee_import;
+using detail::csv_field;
+using detail::yaml_string;
 
 const char* to_string(FleeImportItem::Status status) {
     switch (status) {
@@ -58,23 +61,6 @@ bool valid_date(const std::string& s) {
 }
 
 // ---- writing -----------------------------------------------------------------------------
-
-std::string csv_field(const std::string& s) {
-    if (s.find_first_of(",\"\n\r") == std::string::npos && (s.empty() || (s.front() != ' ' && s.back() != ' ')))
-        return s;
-    std::string out = "\"";
-    for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return out + "\"";
-}
-
-std::string yaml_string(const std::string& s) {
-    std::string out = "\"";
-    for (char c : s) {
-        if (c == '"' || c == '\\') out += '\\';
-        out += c;
-    }
-    return out + "\"";
-}
 
 struct Block {
     std::ostringstream out;

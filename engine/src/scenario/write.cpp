@@ -1,13 +1,14 @@
 // write_scenario: a Scenario as scenario.yml and CSV tables in the documented format
 // (docs/SCENARIOS.md), such that load_scenario reads back the same values. Numbers are written
 // with std::to_chars, the shortest text that parses back to the same double; fields are
-// quoted as RFC 4180 wants when they hold a comma, a quote or a line break.
+// quoted (scenario/quoting.hpp) when they hold a comma, a quote, a line break or an edge space.
 #include <charconv>
 #include <fstream>
 #include <limits>
 
 #include "migsim/errors.hpp"
 #include "migsim/generate.hpp"
+#include "scenario/quoting.hpp"
 
 namespace migsim {
 
@@ -21,25 +22,9 @@ std::string number(double x) {
     return std::string(buffer, result.ptr);
 }
 
-std::string csv(const std::string& field) {
-    if (field.find_first_of(",\"\r\n") == std::string::npos) return field;
-    std::string quoted = "\"";
-    for (char c : field) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return quoted + "\"";
-}
-
-std::string yaml_string(const std::string& text) {
-    std::string quoted = "\"";
-    for (char c : text) {
-        if (c == '"' || c == '\\') quoted += '\\';
-        quoted += c;
-    }
-    return quoted + "\"";
-}
-
 // An id as a YAML scalar: plain, unless YAML would read it as null.
 std::string yaml_id(const std::string& id) {
-    return id == "null" || id == "Null" || id == "NULL" || id == "~" ? yaml_string(id) : id;
+    return id == "null" || id == "Null" || id == "NULL" || id == "~" ? detail::yaml_string(id) : id;
 }
 
 // One CSV line from fields.
@@ -47,7 +32,7 @@ std::string line(std::initializer_list<std::string> fields) {
     std::string out;
     for (const auto& f : fields) {
         if (!out.empty()) out += ',';
-        out += csv(f);
+        out += detail::csv_field(f);
     }
     return out + "\n";
 }
@@ -73,8 +58,8 @@ void save(const fs::path& path, const std::string& text) {
 std::string settings_yaml(const Scenario& s) {
     const Settings& t = s.settings;
     std::string y = "# Written by migsim (docs/SCENARIOS.md describes every key and table).\n";
-    y += "name: " + yaml_string(t.name) + "\n";
-    y += "description: " + yaml_string(t.description) + "\n";
+    y += "name: " + detail::yaml_string(t.name) + "\n";
+    y += "description: " + detail::yaml_string(t.description) + "\n";
     y += "start_date: " + t.start_date + "\n";
     y += "days: " + std::to_string(t.days) + "\n";
     y += "seed: " + std::to_string(t.seed) + "\n";
