@@ -6,8 +6,9 @@ by group (--by-group), as wall time of whole `migsim run`s against the same run 
     /usr/bin/python3 bench/journeys_bench.py [--threads 2] [--repeats 3] [--scale 200]
 
 Journeys: the Mediterranean (948,283 agents, 1,461 days) with --journeys 0, 0.01 and 1.
-By group: the Mediterranean has no groups, so the toy (four groups, harms, tolls, bribes) with
-its demand multiplied by --scale, with and without --by-group. Each configuration runs
+By group: the Mediterranean (four groups) with --by-group, and the toy (four groups, harms,
+tolls, bribes, two group classes in route choice) with its demand multiplied by --scale, with
+and without --by-group. Each configuration runs
 --repeats times, interleaved; the median wall time (the file's wall_time_s) is reported, and
 the file size. See docs/PERFORMANCE.md ("Optional outputs").
 """
@@ -61,6 +62,7 @@ def main() -> None:
             ("mediterranean", ROOT / "scenarios" / "mediterranean", []),
             ("mediterranean --journeys 0.01", ROOT / "scenarios" / "mediterranean", ["--journeys", "0.01"]),
             ("mediterranean --journeys 1", ROOT / "scenarios" / "mediterranean", ["--journeys", "1"]),
+            ("mediterranean --by-group", ROOT / "scenarios" / "mediterranean", ["--by-group"]),
         ]
         toy = scaled_toy(folder, args.scale)
         configs += [(f"toy x{args.scale}", toy, []), (f"toy x{args.scale} --by-group", toy, ["--by-group"])]

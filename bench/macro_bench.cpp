@@ -147,6 +147,20 @@ void BM_MacroToyByGroup(benchmark::State& state) {
     state.counters["by_group"] = static_cast<double>(state.range(0));
 }
 BENCHMARK(BM_MacroToyByGroup)->Arg(0)->Arg(1)->Unit(benchmark::kSecond)->UseRealTime()->Iterations(3);
+
+// What route choice by group costs (docs/HARM.md): the Mediterranean with Arg(0) group classes
+// (1: as shipped, the groups choose alike; 2: women and girls weigh death 1.5x; 4: every group
+// its own factor), 2 threads. Only the day's route tables grow with the classes.
+void BM_MacroMediterraneanGroupChoice(benchmark::State& state) {
+    Scenario scenario = load_scenario(mediterranean_dir, {});
+    const auto classes = static_cast<std::size_t>(state.range(0));
+    for (std::size_t g = 0; g < scenario.groups.size(); ++g)
+        if (classes == 4 || (classes == 2 && scenario.groups[g].sex == "female"))
+            scenario.groups[g].weight_factors.death = 1.5 + 0.1 * static_cast<double>(classes == 4 ? g : 0);
+    run_in_memory(state, scenario, 2);
+    state.counters["group_classes"] = static_cast<double>(classes);
+}
+BENCHMARK(BM_MacroMediterraneanGroupChoice)->Arg(1)->Arg(2)->Arg(4)->Unit(benchmark::kSecond)->UseRealTime()->Iterations(1);
 }  // namespace
 
 BENCHMARK_MAIN();

@@ -46,6 +46,20 @@ void BM_MicroRouteTables(benchmark::State& state) {
 }
 BENCHMARK(BM_MicroRouteTables);
 
+// The same with the Mediterranean's 4 demographic groups choosing apart (each its own death
+// weight factor): 4 group classes, 4 times the tables (docs/HARM.md).
+void BM_MicroRouteTablesFourGroupClasses(benchmark::State& state) {
+    Scenario s = mediterranean();
+    for (std::size_t g = 0; g < s.groups.size(); ++g) s.groups[g].weight_factors.death = 1 + 0.25 * static_cast<double>(g);
+    RouteChoice choice(s);
+    for (auto _ : state) {
+        choice.update(s, day_zero());
+        benchmark::DoNotOptimize(choice.cost_to_go().data());
+    }
+    state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_MicroRouteTablesFourGroupClasses);
+
 // One agent's choice: a Philox draw and an alias-table sample, over agents spread on locations.
 void BM_MicroDrawAndSample(benchmark::State& state) {
     RouteChoice choice(mediterranean());
