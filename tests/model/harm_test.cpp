@@ -192,6 +192,34 @@ TEST(LinkCosts, TollsArePaidOnEveryDepartureUpToWhatOneHas) {
     EXPECT_NEAR(poor.today().tolls_paid[0], 10.0 * n, 1e-6 * n);
 }
 
+TEST(LinkCosts, SmugglersPayProtectionAndBribesForTheirPassengersOutOfTheirPrice) {
+    const std::int64_t n = 5000;
+    Scenario s = crossing(n, 0.3, false);   // the sea only with a smuggler
+    add_market(s, market("boats", {1}, 100, n));
+    s.markets[0].protection = 25;
+    s.links[1].bribe = 30;
+    s.profiles[0].tau = 1e-3;
+    Simulation sim(s, 3);
+    std::int64_t attempts = 0, set_out = 0;
+    double protection = 0, smugglers_bribes = 0, migrants_bribes = 0, revenue = 0;
+    for (int d = 0; d < 30; ++d) {
+        sim.step();
+        const DayTotals& t = sim.today();
+        attempts += t.border_attempts[0];
+        set_out += t.link_flow[1];
+        protection += t.protection_paid[0];
+        smugglers_bribes += t.smuggler_bribes_paid[0];
+        migrants_bribes += t.bribes_paid[1];
+        revenue += t.market_revenue[0];
+    }
+    ASSERT_GT(set_out, n / 2);
+    ASSERT_GT(attempts, set_out);   // some were intercepted and tried again
+    EXPECT_DOUBLE_EQ(protection, 25.0 * static_cast<double>(set_out));          // per passenger set out
+    EXPECT_DOUBLE_EQ(smugglers_bribes, 30.0 * static_cast<double>(attempts));   // per passenger at the crossing
+    EXPECT_EQ(migrants_bribes, 0.0);   // the passengers themselves pay only the price
+    EXPECT_LT(protection + smugglers_bribes, revenue);
+}
+
 TEST(LinkCosts, ABribeCutsInterceptionForThoseWhoPay) {
     const std::int64_t n = 20000;
     const double patrol = 0.5, factor = 0.4;

@@ -14,6 +14,7 @@ xr = pytest.importorskip("xarray")
 h5py = pytest.importorskip("h5py")
 
 MONEY = {"market_price", "market_revenue", "ransom_paid", "tolls_paid", "bribes_paid", "fares_paid",
+         "protection_paid", "smuggler_bribes_paid",
          "pathway_fees_paid"}
 
 

@@ -61,6 +61,7 @@ struct Market {
     double evasion = 0;                   // interception = patrol * (1 - evasion)
     double safety = 1;                    // multiplies the link's death risk
     double risk_premium = 0;              // price * (1 + risk_premium * patrol)
+    double protection = 0;                // paid by the smuggler to armed groups per passenger set out
 };
 
 struct Pathway {
@@ -142,7 +143,7 @@ enum class TargetKind : std::uint8_t { border, link, market, pathway, location, 
 enum class Parameter : std::uint8_t {
     patrol, detention_days, death_risk, cost, price, capacity, evasion, safety, risk_premium,
     quota, processing_days, wage, tau, budget_median, budget_sigma, weight_time, weight_money,
-    weight_interception, weight_death, open, conflict, bribe, bribe_interception, toll,
+    weight_interception, weight_death, open, conflict, bribe, bribe_interception, toll, protection,
     daily_risk, harm_days, ransom, harm_death_risk, exit_rate, return_share
 };
 

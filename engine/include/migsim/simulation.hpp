@@ -58,6 +58,8 @@ struct DayTotals {
     // Money paid today, apart from smugglers' revenue: to armed groups and criminals (ransom per
     // location, tolls per link), to officials (bribes per link), fares and pathway fees.
     std::vector<double> ransom_paid, tolls_paid, bribes_paid, fares_paid, pathway_fees_paid;
+    // What smugglers pass on for their passengers, out of market_revenue (per market).
+    std::vector<double> protection_paid, smuggler_bribes_paid;
     // Only when the scenario splits its series by group (settings.output_by_group): for each of
     // grouped_series() (migsim/output.hpp), entity x group counts, entity-major.
     std::vector<std::vector<std::int64_t>> by_group;

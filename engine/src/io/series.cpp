@@ -41,6 +41,8 @@ const std::vector<SeriesInfo>& series_catalogue() {
         {"bribes_paid", "link", "money/day", "bribes paid to officials at the link's crossing"},
         {"fares_paid", "link", "money/day", "fares paid for travel without a smuggler"},
         {"pathway_fees_paid", "pathway", "money/day", "fees paid by those admitted"},
+        {"protection_paid", "market", "money/day", "protection money smugglers paid armed groups for their passengers (out of market_revenue)"},
+        {"smuggler_bribes_paid", "market", "money/day", "bribes smugglers paid officials at their links' crossings (out of market_revenue)"},
     };
     return catalogue;
 }
@@ -59,7 +61,8 @@ const std::vector<std::string>& summarised_series() {
         "arrivals", "arrivals_regular", "arrival_transit_days", "link_flow", "link_deaths",
         "border_attempts", "border_interceptions", "border_deaths", "border_crossings",
         "market_seats", "market_revenue", "pathway_admissions", "status_counts", "harm_abductions",
-        "harm_trafficking", "harm_violence", "harm_detentions", "harm_deaths", "ransom_paid", "tolls_paid", "bribes_paid"};
+        "harm_trafficking", "harm_violence", "harm_detentions", "harm_deaths", "ransom_paid", "tolls_paid", "bribes_paid",
+        "protection_paid", "smuggler_bribes_paid"};
     return names;
 }
 
@@ -96,7 +99,8 @@ const std::map<std::string, MoneySeries>& money_fields() {
         {"market_price", &DayTotals::market_price}, {"market_revenue", &DayTotals::market_revenue},
         {"ransom_paid", &DayTotals::ransom_paid}, {"tolls_paid", &DayTotals::tolls_paid},
         {"bribes_paid", &DayTotals::bribes_paid}, {"fares_paid", &DayTotals::fares_paid},
-        {"pathway_fees_paid", &DayTotals::pathway_fees_paid}};
+        {"pathway_fees_paid", &DayTotals::pathway_fees_paid}, {"protection_paid", &DayTotals::protection_paid},
+        {"smuggler_bribes_paid", &DayTotals::smuggler_bribes_paid}};
     return fields;
 }
 

@@ -28,6 +28,7 @@ enum class Count : std::uint8_t {
     ransom_cents, wage_cents,          // per location: money taken, earned; in cents (integers: exact sums)
     bribe_cents, toll_cents, fare_cents,   // per link
     pathway_fee_cents,                 // per pathway
+    protection_cents, smuggler_bribe_cents,   // per market: what smugglers pass on for their passengers
     sections
 };
 
@@ -42,7 +43,8 @@ public:
                                      s.profiles.size(), s.profiles.size(), s.profiles.size(),
                                      s.profiles.size(), s.profiles.size(),
                                      harm_kinds * s.locations.size(), s.locations.size(), s.locations.size(),
-                                     s.locations.size(), s.locations.size(), L, L, L, s.pathways.size()};
+                                     s.locations.size(), s.locations.size(), L, L, L, s.pathways.size(),
+                                     s.markets.size(), s.markets.size()};
         std::size_t at = 0;
         for (std::size_t k = 0; k < offset_.size(); ++k) {
             offset_[k] = at;

@@ -40,13 +40,18 @@ void LogitModel::finish_trip(std::uint32_t i, Worker& w) {
 }
 
 void LogitModel::depart(std::uint32_t i, std::size_t l, Passage passage, Worker& w) {
-    if (current.links[l].toll > 0) pay(i, current.links[l].toll, Count::toll_cents, l, w);   // armed groups
+    const Link& link = current.links[l];
+    if (link.toll > 0) pay(i, link.toll, Count::toll_cents, l, w);   // armed groups, by the traveller
+    if (passage == Passage::smuggled) {   // armed groups, by the smuggler out of his price
+        const auto m = static_cast<std::size_t>(link.market);
+        w.counts(Count::protection_cents, m) += cents(current.markets[m].protection);
+    }
     agents.status[i] = Status::travelling;
     agents.via[i] = static_cast<std::uint16_t>(l);
     agents.days_left[i] = static_cast<std::uint16_t>(travel_days[l]);
     agents.days_waiting[i] = 0;
     w.counts(Count::link_flow, l)++;
-    const int b = current.links[l].border;
+    const int b = link.border;
     if (b != no_index)
         w.counts(passage == Passage::regular ? Count::border_regular_crossings : Count::border_crossings,
                  static_cast<std::size_t>(b))++;
@@ -65,10 +70,12 @@ void LogitModel::attempt(std::uint32_t i, std::size_t l, Passage passage, const 
             if (Journey* j = journey(i)) ++j->attempts;
         if (link.border != no_index) w.counts(Count::border_attempts, b)++;
     }
-    // At an official crossing, those who cross without a smuggler pay the officials if they can
-    // (smugglers pay for their passengers); a bribed official lets more through.
+    // At an official crossing, those who cross without a smuggler pay the officials if they can,
+    // and a bribed official lets more through; a smuggler pays for his passengers out of his price.
     double interception = day_rates.interception[k][l];
-    if (link.bribe > 0 && passage != Passage::smuggled && agents.money[i] >= static_cast<float>(link.bribe)) {
+    if (link.bribe > 0 && passage == Passage::smuggled) {
+        w.counts(Count::smuggler_bribe_cents, static_cast<std::size_t>(link.market)) += cents(link.bribe);
+    } else if (link.bribe > 0 && agents.money[i] >= static_cast<float>(link.bribe)) {
         pay(i, link.bribe, Count::bribe_cents, l, w);
         if (passage == Passage::alone) interception *= link.bribe_interception;
     }

@@ -133,6 +133,8 @@ void LogitModel::publish() {
     money(Count::bribe_cents, L, today.bribes_paid);
     money(Count::fare_cents, L, today.fares_paid);
     money(Count::pathway_fee_cents, P, today.pathway_fees_paid);
+    money(Count::protection_cents, M, today.protection_paid);
+    money(Count::smuggler_bribe_cents, M, today.smuggler_bribes_paid);
     if (split > 1) publish_by_group();
     today.market_unmet_demand.resize(M);
     today.market_price.resize(M);

@@ -22,6 +22,7 @@ void each_field(Totals& t, Visit&& visit) {
     visit(t.harm_abductions), visit(t.harm_trafficking), visit(t.harm_violence), visit(t.harm_detentions);
     visit(t.harm_deaths), visit(t.harm_returns);
     visit(t.ransom_paid), visit(t.tolls_paid), visit(t.bribes_paid), visit(t.fares_paid), visit(t.pathway_fees_paid);
+    visit(t.protection_paid), visit(t.smuggler_bribes_paid);
     visit(t.by_group);
 }
 

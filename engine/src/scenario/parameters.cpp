@@ -51,6 +51,7 @@ constexpr ParameterSpec specs[] = {
     {"bribe", TargetKind::link, Parameter::bribe, 0, inf, false, false, "money >= 0"},
     {"bribe_interception", TargetKind::link, Parameter::bribe_interception, 0, 1, false, false, "a factor in [0, 1]"},
     {"toll", TargetKind::link, Parameter::toll, 0, inf, false, false, "money >= 0"},
+    {"protection", TargetKind::market, Parameter::protection, 0, inf, false, false, "money >= 0"},
     {"daily_risk", TargetKind::harm, Parameter::daily_risk, 0, 1, false, false, "a probability in [0, 1]"},
     {"days", TargetKind::harm, Parameter::harm_days, 0, 3650, true, false, "whole days >= 0"},
     {"ransom", TargetKind::harm, Parameter::ransom, 0, inf, false, false, "money >= 0"},
@@ -282,6 +283,7 @@ void apply(Scenario& s, const Assignment& c) {
         case Parameter::evasion: s.markets[i].evasion = v; break;
         case Parameter::safety: s.markets[i].safety = v; break;
         case Parameter::risk_premium: s.markets[i].risk_premium = v; break;
+        case Parameter::protection: s.markets[i].protection = v; break;
         case Parameter::quota: s.pathways[i].quota = static_cast<std::int64_t>(v); break;
         case Parameter::processing_days: s.pathways[i].processing_days = static_cast<int>(v); break;
         case Parameter::wage: s.locations[i].wage = v; break;

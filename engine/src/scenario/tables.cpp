@@ -181,7 +181,7 @@ std::string read_links(Scenario& s, const std::string& path) {
 }
 
 std::string read_markets(Scenario& s, const std::string& path) {
-    CsvTable t(path, {"id", "name", "links", "price", "capacity", "evasion", "safety", "risk_premium"});
+    CsvTable t(path, {"id", "name", "links", "price", "capacity", "evasion", "safety", "risk_premium"}, {"protection"});
     IdIndex links(s.links, "link");
     UniqueIds unique;
     for (const auto& row : t.rows()) {
@@ -208,6 +208,7 @@ std::string read_markets(Scenario& s, const std::string& path) {
         if (m.evasion < 0 || m.evasion >= 1) t.fail(row, "evasion", t.text(row, "evasion"), "a number in [0, 1)");
         m.safety = t.number_at_least(row, "safety", 0, "a factor >= 0");
         m.risk_premium = t.number_at_least(row, "risk_premium", 0, "a factor >= 0");
+        if (t.has(row, "protection")) m.protection = t.number_at_least(row, "protection", 0, "money >= 0");
         s.markets.push_back(std::move(m));
     }
     return t.bytes();

@@ -120,6 +120,8 @@ def harm_rows(ds):
         r["ransom_paid"] = float(yearly(ds, "ransom_paid", places, year).mean())
         r["tolls_paid"] = float(yearly(ds, "tolls_paid", list(ds["link"].values), year).mean())
         r["bribes_paid"] = float(yearly(ds, "bribes_paid", list(ds["link"].values), year).mean())
+        if "protection_paid" in ds:   # smugglers' protection money, out of their revenue
+            r["protection_paid"] = float(yearly(ds, "protection_paid", list(ds["market"].values), year).mean())
         # Stocks: held and trafficked happen only in Libya (harms.csv), so the global counts are
         # Libya's. Detained in Libya (a stock by place is not written): Little's law on the flows,
         # coast-guard returns x their detention days plus raids x the place's days, over 365.
@@ -132,6 +134,34 @@ def harm_rows(ds):
         r["detained_stock_returns"] = float((coast / 365).mean())
         r["detained_stock_raids"] = float((raids / 365).mean())
         rows.append(r)
+    return rows
+
+
+def _group_ids():
+    import yaml
+    with open(SCENARIO / "scenario.yml") as f:
+        return [g["id"] for g in yaml.safe_load(f).get("groups", [])]
+
+
+def journey_rows(table, libyan_places):
+    """From a journey sample: of the people whose journey went through Libya, the share who
+    suffered each harm at least once there or on the way (all, and by group)."""
+    places = set(libyan_places)
+    through = table[[bool(places.intersection(r)) for r in table["route_ids"]]]
+    groups = _group_ids()
+    rows = []
+    for label, part in [("everyone", through)] + [(g, through[through["group"] == k]) for k, g in enumerate(groups)]:
+        if len(part) == 0:
+            continue
+        rows.append({"who": label, "journeys": len(part),
+                     "abducted": float((part["abductions"] > 0).mean()),
+                     "raid_detained": float((part["detentions"] > 0).mean()),
+                     "held": float(((part["abductions"] > 0) | (part["detentions"] > 0)).mean()),
+                     "trafficked": float((part["trafficking"] > 0).mean()),
+                     "violence": float((part["violence"] > 0).mean()),
+                     "intercepted": float((part["interceptions"] > 0).mean()),
+                     "days_travelling": float(part["days_travelling"].median()),
+                     "paid_armed_groups": float(part["paid_armed_groups"].median())})
     return rows
 
 
@@ -153,7 +183,24 @@ def whatif_rows(base, variant):
     return rows
 
 
-def markdown(base, variant=None, variant_name=""):
+def journey_markdown(table, share, libyan_places):
+    rows = journey_rows(table, libyan_places)
+    lines = ["", f"The share a survey of migrants would measure, from the model's journey sample (`--journeys "
+             f"{share:g}`, docs/JOURNEYS.md; all replicates, 2019-2022): of the sampled people whose route went "
+             "through Libya, the share who were abducted, detained in a raid (held: either), trafficked, "
+             "suffered violence or were intercepted at least once on their journey (detention after a "
+             "coast-guard return follows an interception and is not counted as held here), and the median "
+             "days travelling and money to armed groups. The reference has no survey to set beside it.", "",
+             "| who | journeys | held | abducted | raid-detained | trafficked | violence | intercepted | median days travelling | median EUR to armed groups |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        lines.append(f"| {r['who']} | {r['journeys']:,} | {r['held']:.1%} | {r['abducted']:.1%} | "
+                     f"{r['raid_detained']:.1%} | {r['trafficked']:.1%} | {r['violence']:.1%} | "
+                     f"{r['intercepted']:.1%} | {r['days_travelling']:.0f} | {r['paid_armed_groups']:,.0f} |")
+    return lines
+
+
+def markdown(base, variant=None, variant_name="", journeys=None, journey_share=0.0):
     lines = ["## Harm along the route", "",
              "What the reference says: UNODC 2022 paras 62-70 name the harms on the land routes, Libya above "
              "all (deprivation of liberty, extortion, trafficking in persons, physical and sexual violence; "
@@ -167,19 +214,21 @@ def markdown(base, variant=None, variant_name=""):
              "abducted twice). Entries: trips into Libya (`agadez_sabha`, `khartoum_kufra`, `cairo_benghazi`, "
              "`dhaka_benghazi`).", "",
              "| year | entries | abductions | raid detentions | trafficking entries | violence | deaths while held "
-             "| sent home | ransom EUR | tolls EUR | bribes EUR |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "| sent home | ransom EUR | tolls EUR | bribes EUR | smugglers' protection EUR |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     rows = harm_rows(base)
     for r in rows:
         lines.append(f"| {r['year']} | {r['entries_libya']:,.0f} | {r['harm_abductions']:,.0f} | "
                      f"{r['harm_detentions']:,.0f} | {r['harm_trafficking']:,.0f} | {r['harm_violence']:,.0f} | "
                      f"{r['harm_deaths']:,.0f} | {r['harm_returns']:,.0f} | {r['ransom_paid']:,.0f} | "
-                     f"{r['tolls_paid']:,.0f} | {r['bribes_paid']:,.0f} |")
+                     f"{r['tolls_paid']:,.0f} | {r['bribes_paid']:,.0f} | {r.get('protection_paid', 0):,.0f} |")
     lines += ["", "Per entry into Libya: " + "; ".join(
         f"{r['year']} abducted {r['harm_abductions'] / max(r['entries_libya'], 1):.1%}, raid-detained "
         f"{r['harm_detentions'] / max(r['entries_libya'], 1):.1%}, trafficked "
         f"{r['harm_trafficking'] / max(r['entries_libya'], 1):.1%}" for r in rows) +
-        ". Tolls and bribes are whole-network totals (West Africa, Niger, Libya).", "",
+        ". Tolls, bribes and protection money are whole-network totals (West Africa, Niger, Libya); "
+        "tolls, bribes and ransom come out of migrants' pockets, protection money out of smugglers' "
+        "revenue (markets.csv `protection`): armed groups' income is ransom + tolls + protection.", "",
         "Mean stock in Libya (people at any time). Held and trafficked: `status_counts`. Detained: not "
         "written by place, so by Little's law from the flows: coast-guard returns to Libya x 60 days and "
         "raid detentions x their days, over 365. Consistency figure (research notes, section 2a): "
@@ -191,6 +240,8 @@ def markdown(base, variant=None, variant_name=""):
         lines.append(f"| {r['year']} | {r['held_stock']:,.0f} | {r['trafficked_stock']:,.0f} | "
                      f"{r['returns_libya']:,.0f} | {r['detained_stock_returns']:,.0f} | "
                      f"{r['detained_stock_raids']:,.0f} | {reference[r['year']] * 60 / 365:,.0f} |")
+    if journeys is not None and len(journeys):
+        lines += journey_markdown(journeys, journey_share, libya(base))
     if variant is not None:
         lines += ["", f"What-if: `{variant_name}` against the base, same seeds, whole run, paired as "
                   "`migsim compare` computes it (difference and 95% interval over the replicates).", "",

@@ -57,7 +57,7 @@ def binary() -> Path:
 
 def run(scenario: Path, output: Path, replicates: int, seed: int = 1, days: int | None = None, sets=()) -> Path:
     """Runs an ensemble with the migsim binary (quietly) and returns the output path."""
-    command = [str(binary()), "run", str(scenario), "-o", str(output), "-q", "--replicates", str(replicates),
+    command = [str(binary()), "run", str(scenario), "-o", str(output), "-q", "--force", "--replicates", str(replicates),
                "--seed", str(seed)]
     if days:
         command += ["--days", str(days)]

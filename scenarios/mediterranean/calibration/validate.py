@@ -22,12 +22,14 @@ from pathlib import Path
 import numpy as np
 
 import harm_report
+import migsim
 from targets import (FIT_YEARS, ROUTES, SCENARIO, load_targets, model_values, open_run, route_value, run,
                      yearly)
 
 PATHWAY_OPENS = 365          # the pathway check opens humanitarian visas on 2020-01-01
 PATHWAY_PROFILE = "horn_sudan"
 HARM_WHATIF = "libya-crackdown.yml"   # fewer and dearer departures from Libya: longer stays there
+JOURNEY_SHARE = 0.05         # of the base's migrants, for the journey table (harm section)
 
 
 def target_rows(ds, targets):
@@ -145,7 +147,8 @@ def main(argv=None):
     args.out.mkdir(parents=True, exist_ok=True)
     start = time.time()
     n, seed = args.replicates, args.seed
-    base_path = args.base or run(SCENARIO, args.out / "base.h5", n, seed)
+    # The base keeps a journey sample for the survey-like shares of the harm section.
+    base_path = args.base or run(SCENARIO, args.out / "base.h5", n, seed, sets=[f"journey_sample={JOURNEY_SHARE}"])
     counterfactual_path = run(SCENARIO / "variants" / "no-moroccan-patrol-2019.yml", args.out / "no_patrol.h5", n,
                               seed, days=731)
     days = PATHWAY_OPENS + 91
@@ -171,7 +174,11 @@ def main(argv=None):
     for f in facts:
         print(f"[{f['result']:>4}] {f['fact']}: {f['value']} (expected {f['expected']})")
     if args.markdown:
-        harm_lines = harm_report.markdown(base, open_run(harm_whatif_path), HARM_WHATIF)
+        try:
+            journeys = migsim.journeys(base_path)
+        except KeyError:   # a --base file run without --journeys
+            journeys = None
+        harm_lines = harm_report.markdown(base, open_run(harm_whatif_path), HARM_WHATIF, journeys, JOURNEY_SHARE)
         write_markdown(args.markdown, rows, facts, fit_malr, oos_malr, n, seed, harm_lines)
     return 0 if all(f["result"] == "pass" for f in facts) else 1
 
