@@ -4,7 +4,7 @@
 //   G = w_time * days + w_money * price + w_interception * p_int + w_death * p_death + V(to)
 // with p_int, p_death the *perceived* rates and V the cost-to-go: the cheapest G-path from a
 // location to one of the profile's destinations (Bellman-Ford on the same costs, an Eigen
-// matrix locations x profiles). Staying costs one day: w_time + V(here).
+// matrix locations x choosers, below). Staying costs one day: w_time + V(here).
 // The choice is a logit, P ~ exp(-G / tau). All agents of one *chooser* at one location share
 // it, so it is built once per (location, chooser) per day as a Walker alias table and each
 // agent samples it in O(1) from its own draws. A chooser is a profile, or a (profile, group
