@@ -8,6 +8,7 @@
     migsim.compare("base.h5", "variant.h5", by="border")   # = migsim compare --format csv
     migsim.plot_series(ds, "arrivals", by="location")
     migsim.journeys("toy.h5")                        # run --journeys SHARE: one row per journey
+    migsim.money_flows(ds)                           # who is paid, per year (docs/HARM.md)
 
 Layout of the files: docs/ARCHITECTURE.md ("Output"); compare: docs/COMPARE.md.
 """
@@ -17,6 +18,7 @@ from .frames import (as_frame, dates, entities, link_table, monthly, parse_windo
                      start_date, tidy, totals)
 from .io import (input_hashes, is_complete, is_sweep, journeys, open_run, replicates, run_info,
                  trim_incomplete)
+from .money import money_flows, plot_money_flows
 from .plots import (parameter_variable, plot_route_map, plot_route_shares, plot_series, plot_sweep,
                     sweep_outcome)
 
@@ -29,5 +31,5 @@ __all__ = [
     "ensemble_summary", "summary", "summary_table", "replicate_band",
     "compare", "outcomes", "paired_statistics", "check_paired",
     "plot_series", "plot_route_map", "plot_route_shares", "plot_sweep", "sweep_outcome",
-    "parameter_variable",
+    "parameter_variable", "money_flows", "plot_money_flows",
 ]

@@ -14,34 +14,6 @@ import xarray as xr
 PathLike = Union[str, os.PathLike]
 RunLike = Union[str, os.PathLike, xr.Dataset]
 
-# Every series the engine writes, with its entity dimension ("" for agents_created).
-SERIES_DIMENSION = {
-    "status_counts": "status",
-    "location_population": "location",
-    "arrivals": "location",
-    "arrivals_regular": "location",
-    "link_flow": "link",
-    "link_deaths": "link",
-    "border_attempts": "border",
-    "border_interceptions": "border",
-    "border_deaths": "border",
-    "border_crossings": "border",
-    "border_regular_crossings": "border",
-    "market_seats": "market",
-    "market_unmet_demand": "market",
-    "market_price": "market",
-    "market_revenue": "market",
-    "pathway_applications": "pathway",
-    "pathway_admissions": "pathway",
-    "arrival_transit_days": "location",
-    "profile_arrivals": "profile",
-    "profile_regular_arrivals": "profile",
-    "profile_deaths": "profile",
-    "profile_interceptions": "profile",
-    "profile_seats": "profile",
-    "agents_created": "",
-}
-
 ENTITY_DIMS = ("location", "link", "border", "market", "pathway", "profile", "status")
 
 

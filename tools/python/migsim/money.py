@@ -1,0 +1,95 @@
+"""Who is paid: the money that changes hands along the routes (docs/HARM.md), per period.
+
+    migsim.money_flows("med.h5")            # a DataFrame: one row per year, one column per payee
+    migsim.plot_money_flows("med.h5")       # stacked bars of what migrants paid, by payee
+
+What migrants pay goes to smugglers (seat prices, `market_revenue`), officials (`bribes_paid`),
+armed groups and criminals (`ransom_paid`, `tolls_paid`), transport (`fares_paid`) and regular
+pathways (`pathway_fees_paid`). Smugglers pass part of their takings on for their passengers:
+protection money to armed groups (`protection_paid`) and bribes to officials
+(`smuggler_bribes_paid`). Counting those with whom they end up, the payees' shares add up to
+what migrants paid, exactly.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from .frames import Window, select_window
+from .io import RunLike, as_dataset, require
+
+# Where the money ends up: the payees whose columns add up to `migrants_paid`.
+PAYEES = ("smugglers_net", "officials", "armed_groups", "transport", "pathway_fees")
+
+
+def _total(ds: xr.Dataset, name: str, freq: str) -> pd.Series | None:
+    """A money series summed over its entities and each period, mean over replicates; None when
+    the file has no such series (written by an engine without it)."""
+    if name not in ds.variables:
+        return None
+    da = ds[name]
+    if "sample" in da.dims:
+        if da.sizes["sample"] != 1:
+            raise ValueError("a sweep file: select one sample first, e.g. ds.isel(sample=0)")
+        da = da.isel(sample=0)
+    entity = [d for d in da.dims if d not in ("replicate", "time")]
+    da = da.sum(entity) if entity else da
+    if "replicate" in da.dims:
+        da = da.mean("replicate")
+    return da.resample(time=freq).sum().to_series()
+
+
+def money_flows(run: RunLike, freq: str = "YS", *, window: Window = None) -> pd.DataFrame:
+    """Money paid per period (`freq`, a pandas offset: "YS" years, "QS" quarters, "MS" months),
+    mean over replicates. Columns: `migrants_paid` (all they paid), `smugglers_gross`
+    (`market_revenue`), `smugglers_protection` and `smugglers_bribes` (what smugglers passed
+    on, out of their gross), then where the money ends up: `smugglers_net`, `officials`
+    (bribes paid by migrants and by smugglers), `armed_groups` (ransom, tolls, protection),
+    `transport` (fares), `pathway_fees`. The payees add up to `migrants_paid`."""
+    ds = select_window(as_dataset(run), window)
+    require(ds, "market_revenue", what="money flows")
+    gross = _total(ds, "market_revenue", freq)
+    zero = pd.Series(np.zeros(len(gross)), index=gross.index)
+
+    def total(name: str) -> pd.Series:
+        series = _total(ds, name, freq)
+        return zero if series is None else series
+
+    protection, smuggler_bribes = total("protection_paid"), total("smuggler_bribes_paid")
+    frame = pd.DataFrame({
+        "smugglers_gross": gross,
+        "smugglers_protection": protection,
+        "smugglers_bribes": smuggler_bribes,
+        "smugglers_net": gross - protection - smuggler_bribes,
+        "officials": total("bribes_paid") + smuggler_bribes,
+        "armed_groups": total("ransom_paid") + total("tolls_paid") + protection,
+        "transport": total("fares_paid"),
+        "pathway_fees": total("pathway_fees_paid"),
+    })
+    frame.insert(0, "migrants_paid", frame[list(PAYEES)].sum(axis=1))
+    frame.index.name = "period"
+    return frame
+
+
+def plot_money_flows(run: RunLike, freq: str = "YS", *, ax=None, window: Window = None,
+                     scale: float = 1e6, unit: str = "M"):
+    """Stacked bars, one per period, of what migrants paid, by where it ended up (smugglers after
+    what they passed on, officials, armed groups, transport, pathway fees); in money / `scale`."""
+    from .plots import _axes
+
+    frame = money_flows(run, freq, window=window)
+    ax = _axes(ax)
+    labels = [str(t.year) if freq.startswith(("Y", "A")) else t.strftime("%Y-%m") for t in frame.index]
+    x = np.arange(len(frame))
+    bottom = np.zeros(len(frame))
+    for payee in PAYEES:
+        values = frame[payee].to_numpy() / scale
+        ax.bar(x, values, bottom=bottom, label=payee.replace("_", " "))
+        bottom += values
+    ax.set_xticks(x, labels)
+    ax.set_ylabel(f"money paid by migrants ({unit})")
+    ds = as_dataset(run)
+    ax.set_title(f"{ds.attrs.get('scenario', '')}: who is paid".strip(": "))
+    ax.legend(fontsize="small")
+    return ax
