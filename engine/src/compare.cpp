@@ -73,6 +73,7 @@ struct RunFile {
         days = static_cast<hsize_t>(number_attribute(file, "days_completed"));
     }
     [[nodiscard]] std::vector<std::string> strings(const std::string& name) const { return read_strings(file, name); }
+    [[nodiscard]] bool has(const std::string& name) const { return H5Lexists(file, name.c_str(), H5P_DEFAULT) > 0; }
 
     // sums[r][x] of a (replicate, time, entity) series over days [first, last).
     [[nodiscard]] std::vector<std::vector<double>> sums(const std::string& name, hsize_t first, hsize_t last) const {
@@ -104,6 +105,11 @@ PerReplicate column(const std::vector<std::vector<double>>& sums, std::size_t x)
     for (const auto& row : sums) out.push_back(row[x]);
     return out;
 }
+
+// Harm along the route (docs/HARM.md): outcome and series, per place where people wait.
+constexpr const char* harm_outcomes[][2] = {{"abductions", "harm_abductions"}, {"raid_detentions", "harm_detentions"},
+                                            {"trafficking", "harm_trafficking"}, {"violence", "harm_violence"},
+                                            {"deaths_while_held", "harm_deaths"}};
 
 PerReplicate ratio(const PerReplicate& a, const PerReplicate& b) {
     PerReplicate out;
@@ -154,6 +160,23 @@ std::vector<ComparisonRow> compare_runs(const std::string& base_path, const std:
                                 base.start_date + ")");
 
     auto sums = [&](const RunFile& f, const char* name) { return f.sums(name, first, last); };
+    // Several series' totals added up (money to armed groups: ransom by place, tolls by link,
+    // protection by market).
+    auto total_of = [&](const RunFile& f, std::initializer_list<const char*> names) {
+        PerReplicate out(f.seeds.size(), 0.0);
+        for (const char* name : names) {
+            const PerReplicate part = total(sums(f, name));
+            for (std::size_t r = 0; r < out.size(); ++r) out[r] += part[r];
+        }
+        return out;
+    };
+    // Outcomes whose series a file lacks (written by an older migsim) are left out, as the
+    // Python package does.
+    auto both_have = [&](std::initializer_list<const char*> names) {
+        for (const char* name : names)
+            if (!base.has(name) || !variant.has(name)) return false;
+        return true;
+    };
     std::vector<ComparisonRow> rows;
     auto add = [&](const std::string& group, const char* outcome, const PerReplicate& b, const PerReplicate& v) {
         rows.push_back(row(group, outcome, b, v));
@@ -171,6 +194,15 @@ std::vector<ComparisonRow> compare_runs(const std::string& base_path, const std:
                 return ratio(total(sums(f, "arrival_transit_days")), arrived);
             };
             add("", "transit_days", transit(base), transit(variant));
+            for (const auto& [outcome, series] : harm_outcomes)
+                if (both_have({series})) add("", outcome, total(sums(base, series)), total(sums(variant, series)));
+            // Money to those who profit besides smugglers (with what smugglers pass on to them).
+            if (both_have({"ransom_paid", "tolls_paid", "protection_paid"}))
+                add("", "to_armed_groups", total_of(base, {"ransom_paid", "tolls_paid", "protection_paid"}),
+                    total_of(variant, {"ransom_paid", "tolls_paid", "protection_paid"}));
+            if (both_have({"bribes_paid", "smuggler_bribes_paid"}))
+                add("", "to_officials", total_of(base, {"bribes_paid", "smuggler_bribes_paid"}),
+                    total_of(variant, {"bribes_paid", "smuggler_bribes_paid"}));
             break;
         }
         case CompareBy::border: {
@@ -224,6 +256,21 @@ std::vector<ComparisonRow> compare_runs(const std::string& base_path, const std:
                     return ratio(column(t, l), arrived);
                 };
                 add(locations[l], "transit_days", transit(ba, br, bt), transit(va, vr, vt));
+            }
+            break;
+        }
+        case CompareBy::place: {   // harms where people wait: every location but the destinations
+            const auto locations = base.strings("location"), kinds = base.strings("location_kind");
+            std::vector<std::pair<const char*, const char*>> plain;
+            for (const auto& [outcome, series] : harm_outcomes) plain.emplace_back(outcome, series);
+            plain.emplace_back("sent_home", "harm_returns");
+            plain.emplace_back("ransom", "ransom_paid");
+            std::erase_if(plain, [&](const auto& o) { return !both_have({o.second}); });
+            std::vector<std::vector<std::vector<double>>> b_sums, v_sums;
+            for (const auto& [outcome, series] : plain) b_sums.push_back(sums(base, series)), v_sums.push_back(sums(variant, series));
+            for (std::size_t l = 0; l < locations.size(); ++l) {
+                if (kinds[l] == "destination") continue;
+                for (std::size_t k = 0; k < plain.size(); ++k) add(locations[l], plain[k].first, column(b_sums[k], l), column(v_sums[k], l));
             }
             break;
         }

@@ -7,7 +7,7 @@
 
 namespace migsim {
 
-enum class CompareBy { total, border, route, destination, profile };
+enum class CompareBy { total, border, route, destination, profile, place };
 
 struct CompareOptions {
     CompareBy by = CompareBy::total;

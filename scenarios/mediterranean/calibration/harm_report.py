@@ -7,8 +7,8 @@ section of VALIDATION.md); also runs on its own:
 
 RUN.h5 and VARIANT.h5 are migsim run files with the same replicates and seeds. Prints the
 exposure table (days spent per entry at each place: how hazards were sized), the yearly harm
-table and, with --variant, the paired change of every harm series by place (as `migsim compare`
-computes a difference; compare itself does not know the harm series).
+table and, with --variant, the paired change of every harm series by place and for Libya as a
+whole (`migsim compare --by place` gives the same per place; the Libya total is this report's).
 """
 from __future__ import annotations
 

@@ -15,16 +15,19 @@ from migsim.compare import COLUMNS
 
 from .conftest import PATROL, REPLICATES
 
+HARMS = ["abductions", "raid_detentions", "trafficking", "violence", "deaths_while_held"]
 ORDER = {
     None: ["arrivals", "regular_arrivals", "deaths", "interceptions", "attempts", "smuggler_revenue",
-           "regular_admissions", "transit_days"],
+           "regular_admissions", "transit_days", *HARMS, "to_armed_groups", "to_officials"],
     "border": ["attempts", "interceptions", "deaths", "crossings", "regular_crossings", "smuggler_revenue"],
     "route": ["seats", "unmet_demand", "smuggler_revenue"],
     "destination": ["arrivals", "regular_arrivals", "transit_days"],
     "profile": ["arrivals", "regular_arrivals", "deaths", "interceptions"],
+    "place": [*HARMS, "sent_home", "ransom"],
 }
 GROUPS = {None: [""], "border": ["strait", "channel", "fence"], "route": ["strait_boats", "east_package"],
-          "destination": ["mainland", "island", "enclave"], "profile": ["migrant", "refugee"]}
+          "destination": ["mainland", "island", "enclave"], "profile": ["migrant", "refugee"],
+          "place": ["village", "town", "hub", "oasis", "port_west", "port_east"]}
 
 
 @pytest.fixture(scope="module")
@@ -99,6 +102,40 @@ def test_transit_days_is_days_over_arrivals(pair):
     early = migsim.compare(base, variant, by="destination", window="2020-01-01:2020-01-02")
     assert early[early["outcome"] == "transit_days"]["base"].isna().all()   # nobody arrived yet
     assert (early[early["outcome"] == "arrivals"]["base"] == 0).all()
+
+
+def test_harms_by_place_and_money_to_armed_groups_and_officials(pair):
+    base, variant = pair
+    by_place = migsim.compare(base, variant, by="place")
+    for outcome, series in (("abductions", "harm_abductions"), ("violence", "harm_violence"),
+                            ("ransom", "ransom_paid"), ("sent_home", "harm_returns")):
+        for place in GROUPS["place"]:
+            expected = base[series].sel(location=place).sum("time").values.astype(float).mean()
+            assert _row(by_place, place, outcome)["base"] == pytest.approx(expected, rel=1e-12, abs=1e-12)
+    assert _row(by_place, "oasis", "abductions")["base"] > 0   # the toy's kidnappers are there
+    total = migsim.compare(base, variant)
+    armed = sum(float(base[s].sum().values) for s in ("ransom_paid", "tolls_paid", "protection_paid"))
+    officials = sum(float(base[s].sum().values) for s in ("bribes_paid", "smuggler_bribes_paid"))
+    replicates = base.sizes["replicate"]
+    assert _row(total, "", "to_armed_groups")["base"] == pytest.approx(armed / replicates, rel=1e-12)
+    assert _row(total, "", "to_officials")["base"] == pytest.approx(officials / replicates, rel=1e-12)
+    assert _row(total, "", "abductions")["base"] == pytest.approx(
+        float(base["harm_abductions"].sum().values) / replicates, rel=1e-12)
+
+
+def test_the_cli_leaves_out_what_an_older_file_lacks(cli, ensemble_pair, tmp_path):
+    import shutil
+
+    import h5py
+    base, variant, _ = ensemble_pair
+    old_base, old_variant = tmp_path / "old_base.h5", tmp_path / "old_variant.h5"
+    for source, copy in ((base, old_base), (variant, old_variant)):
+        shutil.copy(source, copy)
+        with h5py.File(copy, "r+") as f:
+            del f["protection_paid"]
+    theirs = cli_compare(cli, old_base, old_variant)
+    assert "to_armed_groups" not in set(theirs["outcome"])
+    assert {"abductions", "to_officials", "arrivals"} <= set(theirs["outcome"])
 
 
 def test_a_stricter_patrol_at_the_strait(pair):

@@ -18,7 +18,7 @@ COLUMNS = ["group", "outcome", "base", "variant", "difference", "low", "high", "
 
 # by -> the dimension its groups come from
 GROUP_DIMENSION = {None: None, "border": "border", "route": "market", "destination": "location",
-                   "profile": "profile"}
+                   "profile": "profile", "place": "location"}
 
 # Outcomes: (name, series needed, how to compute from the Dataset). Order = docs/COMPARE.md.
 _Outcome = Tuple[str, Tuple[str, ...], Callable[[xr.Dataset, Optional[str]], xr.DataArray]]
@@ -56,6 +56,24 @@ def _revenue_by_border(ds: xr.Dataset, group: Optional[str]) -> xr.DataArray:
     return out.transpose(*[d for d in per_market.dims if d != "market"], "border")
 
 
+def _sum_of(*names: str):
+    """Several series' totals added up (they may have different entity dimensions)."""
+    def compute(ds: xr.Dataset, group: Optional[str]) -> xr.DataArray:
+        return sum(_sum_keep(ds[name].astype("float64"), group) for name in names)
+    return compute
+
+
+# Harm along the route (docs/HARM.md), per place where people wait.
+_HARMS: List[_Outcome] = [
+    ("abductions", ("harm_abductions",), _series("harm_abductions")),
+    ("raid_detentions", ("harm_detentions",), _series("harm_detentions")),
+    ("trafficking", ("harm_trafficking",), _series("harm_trafficking")),
+    ("violence", ("harm_violence",), _series("harm_violence")),
+    ("deaths_while_held", ("harm_deaths",), _series("harm_deaths")),
+]
+_ARMED_GROUPS = ("ransom_paid", "tolls_paid", "protection_paid")
+_OFFICIALS = ("bribes_paid", "smuggler_bribes_paid")
+
 OUTCOMES: Dict[Optional[str], List[_Outcome]] = {
     None: [
         ("arrivals", ("arrivals",), _series("arrivals")),
@@ -66,6 +84,9 @@ OUTCOMES: Dict[Optional[str], List[_Outcome]] = {
         ("smuggler_revenue", ("market_revenue",), _series("market_revenue")),
         ("regular_admissions", ("pathway_admissions",), _series("pathway_admissions")),
         ("transit_days", ("arrival_transit_days", "arrivals", "arrivals_regular"), _transit_days),
+        *_HARMS,
+        ("to_armed_groups", _ARMED_GROUPS, _sum_of(*_ARMED_GROUPS)),
+        ("to_officials", _OFFICIALS, _sum_of(*_OFFICIALS)),
     ],
     "border": [
         ("attempts", ("border_attempts",), _series("border_attempts")),
@@ -91,6 +112,11 @@ OUTCOMES: Dict[Optional[str], List[_Outcome]] = {
         ("deaths", ("profile_deaths",), _series("profile_deaths")),
         ("interceptions", ("profile_interceptions",), _series("profile_interceptions")),
     ],
+    "place": [
+        *_HARMS,
+        ("sent_home", ("harm_returns",), _series("harm_returns")),
+        ("ransom", ("ransom_paid",), _series("ransom_paid")),
+    ],
 }
 
 
@@ -98,7 +124,7 @@ def _check_by(by: Optional[str]) -> Optional[str]:
     if by in ("", "total"):   # as `migsim compare --by total`
         by = None
     if by not in OUTCOMES:
-        raise ValueError(f"by={by!r}: expected one of border, route, destination, profile (or None)")
+        raise ValueError(f"by={by!r}: expected one of border, route, destination, profile, place (or None)")
     return by
 
 
@@ -109,9 +135,9 @@ def group_ids(ds: xr.Dataset, by: Optional[str]) -> list:
         return [""]
     dim = GROUP_DIMENSION[by]
     ids = [str(x) for x in ds[dim].values]
-    if by == "destination":
+    if by in ("destination", "place"):   # destinations; places where people wait (all the others)
         kinds = np.asarray(ds["location_kind"].values).astype(str)
-        ids = [i for i, k in zip(ids, kinds) if k == "destination"]
+        ids = [i for i, k in zip(ids, kinds) if (k == "destination") == (by == "destination")]
     return ids
 
 
