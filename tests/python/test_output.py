@@ -51,6 +51,7 @@ def test_dimensions(ds, toy):
         "profile": len(toy["profiles"]),
         "status": len(status_names()),
         "statistic": 4,   # mean, q05, q50, q95 of the ensemble summaries
+        "group": 4,       # the scenario's demographic groups (coordinates of the journey table's group)
     }
     assert dict(ds.sizes) == expected
 

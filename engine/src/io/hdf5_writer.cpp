@@ -449,12 +449,15 @@ Hdf5Writer::Hdf5Writer(const std::string& path, const Scenario& s, const RunInfo
                                                        series.description, coordinates), width, type,
                             series.dimension});
     }
-    // Split by group, when the scenario asks for it (settings.output_by_group).
+    // The demographic groups, when the scenario has some (the journey table's `group` indexes
+    // them); the series split by group when the scenario asks for it (settings.output_by_group).
     const auto groups = static_cast<hsize_t>(s.groups.size());
-    if (s.settings.output_by_group && groups > 0) {
+    if (groups > 0) {
         w.make_dimension("group", ids(s.groups));
         w.coordinate("group_sex", "group", column(s.groups, [](const Group& g) { return g.sex; }));
         w.coordinate("group_age", "group", column(s.groups, [](const Group& g) { return g.age; }));
+    }
+    if (s.settings.output_by_group && groups > 0) {
         for (const auto& name : grouped_series()) {
             const auto& info = *std::find_if(series_catalogue().begin(), series_catalogue().end(),
                                               [&](const SeriesInfo& x) { return name == x.name; });

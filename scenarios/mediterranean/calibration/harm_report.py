@@ -137,20 +137,14 @@ def harm_rows(ds):
     return rows
 
 
-def _group_ids():
-    import yaml
-    with open(SCENARIO / "scenario.yml") as f:
-        return [g["id"] for g in yaml.safe_load(f).get("groups", [])]
-
-
 def journey_rows(table, libyan_places):
     """From a journey sample: of the people whose journey went through Libya, the share who
     suffered each harm at least once there or on the way (all, and by group)."""
     places = set(libyan_places)
     through = table[[bool(places.intersection(r)) for r in table["route_ids"]]]
-    groups = _group_ids()
     rows = []
-    for label, part in [("everyone", through)] + [(g, through[through["group"] == k]) for k, g in enumerate(groups)]:
+    groups = list(table["group_id"].cat.categories) if "group_id" in table else []
+    for label, part in [("everyone", through)] + [(g, through[through["group_id"] == g]) for g in groups]:
         if len(part) == 0:
             continue
         rows.append({"who": label, "journeys": len(part),

@@ -143,3 +143,15 @@ def test_pandas_examples(full):
     by_route = cost.groupby(arrived["route_ids"].map(" > ".join)).median()
     assert len(by_route) > 1
     assert isinstance(table, pd.DataFrame)
+
+
+def test_profile_and_group_ids_name_the_indices(full):
+    table = migsim.journeys(full[1])
+    ds = migsim.open_run(full[1])
+    groups = [str(g) for g in ds["group"].values]   # written whenever the scenario has groups
+    assert groups == ["man", "woman", "boy", "girl"]
+    assert list(table["group_id"].cat.categories) == groups
+    assert (table["group_id"].astype(str) == [groups[k] for k in table["group"]]).all()
+    profiles = [str(p) for p in ds["profile"].values]
+    assert (table["profile_id"] == [profiles[k] for k in table["profile"]]).all()
+    assert set(table["group_id"]) == set(groups)   # every group is drawn on the toy

@@ -239,8 +239,10 @@ def journeys(path: PathLike, *, names: bool = True):
 
     A pandas DataFrame, one row per sampled journey (replicate, then agent id), with the
     columns of JOURNEY_COLUMNS and `route`, the location indices visited in order (origin
-    first). With `names` (the default) `outcome` is the status name, and `origin_id` and
-    `route_ids` give the location ids. Raises KeyError when the file has no journey table.
+    first). With `names` (the default) `outcome` is the status name, `origin_id` and
+    `route_ids` give the location ids, `profile_id` the profile's and `group_id` the
+    demographic group's (when the scenario has groups). Raises KeyError when the file has no
+    journey table.
     """
     import h5py
     import pandas as pd
@@ -255,10 +257,16 @@ def journeys(path: PathLike, *, names: bool = True):
         frame["route"] = [route[s:s + n].tolist() for s, n in zip(starts, lengths)]
         outcome_names = _attribute(g.attrs["outcome_names"]).split(",")
         locations = [_attribute(v) for v in f["location"][()]] if "location" in f else None
+        profiles = [_attribute(v) for v in f["profile"][()]] if "profile" in f else None
+        groups = [_attribute(v) for v in f["group"][()]] if "group" in f else None
     if names:
         frame["outcome"] = pd.Categorical([outcome_names[k] for k in frame["outcome"]],
                                           categories=outcome_names)
         if locations is not None:
             frame["origin_id"] = [locations[k] for k in frame["origin"]]
             frame["route_ids"] = [[locations[k] for k in r] for r in frame["route"]]
+        if profiles is not None:
+            frame["profile_id"] = [profiles[k] for k in frame["profile"]]
+        if groups is not None:   # a scenario with demographic groups
+            frame["group_id"] = pd.Categorical([groups[k] for k in frame["group"]], categories=groups)
     return frame
