@@ -181,3 +181,18 @@ def test_h5py_reads_it(toy_output, toy):
         assert f["time"].attrs["units"] == f"days since {toy['start_date']}"
         assert f["time"][:].tolist() == list(range(toy["days"]))
         assert int(f.attrs["completed"]) == 1
+
+
+def test_info_shows_the_harms_by_place_and_who_was_paid(migsim, toy_output, ds):
+    out = migsim.ok("info", toy_output).stdout
+    table = out[out.index("harm (place)"):out.index("paid to:")].splitlines()[1:]
+    shown = {line.split()[0]: [float(x) for x in line.split()[1:]] for line in table if line.strip()}
+    harms = ["harm_abductions", "harm_detentions", "harm_trafficking", "harm_violence", "harm_deaths", "ransom_paid"]
+    totals = {s: ds[s].sum("time").isel(replicate=0) for s in harms}
+    expected = {str(l) for l in ds["location"].values if any(float(totals[s].sel(location=l)) > 0 for s in harms)}
+    assert set(shown) == expected and expected   # the places with any harm, and only those
+    for place, values in shown.items():
+        assert values == [round(float(totals[s].sel(location=place))) for s in harms], place
+    paid = out[out.index("paid to:"):].splitlines()[0]
+    armed = sum(float(ds[s].sum()) for s in ("ransom_paid", "tolls_paid", "protection_paid"))
+    assert f"armed groups {armed:.0f}" in paid

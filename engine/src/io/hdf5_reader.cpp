@@ -42,6 +42,44 @@ std::string fixed(double x) {
     return s.str();
 }
 
+double sum(const std::vector<double>& values) { return std::accumulate(values.begin(), values.end(), 0.0); }
+
+// Harm along the route (docs/HARM.md): the places where any harm happened, and who was paid.
+// Nothing for a file without harms (Flee's rules, a scenario without harms.csv or link costs).
+void describe_harms(hid_t file, const std::vector<std::string>& locations, std::ostream& out) {
+    const char* harms[] = {"harm_abductions", "harm_detentions", "harm_trafficking", "harm_violence", "harm_deaths",
+                           "ransom_paid"};
+    const char* paid[] = {"market_revenue", "protection_paid", "smuggler_bribes_paid", "bribes_paid", "ransom_paid",
+                          "tolls_paid", "fares_paid", "pathway_fees_paid"};
+    for (const char* name : paid)
+        if (H5Lexists(file, name, H5P_DEFAULT) <= 0) return;   // written by an older migsim
+    std::vector<std::vector<double>> by_place;
+    for (const char* name : harms) by_place.push_back(run_totals(file, name));
+    std::map<std::string, double> money;
+    for (const char* name : paid) money[name] = sum(run_totals(file, name));
+    const bool any_harm = std::any_of(by_place.begin(), by_place.end(), [](const auto& v) { return sum(v) > 0; });
+    if (any_harm) {
+        out << "\n" << std::left << std::setw(28) << "harm (place)" << std::right << std::setw(10) << "abducted"
+            << std::setw(15) << "raid-detained" << std::setw(12) << "trafficked" << std::setw(10) << "violence"
+            << std::setw(11) << "died held" << std::setw(12) << "ransom" << "\n";
+        const int widths[] = {10, 15, 12, 10, 11, 12};
+        for (std::size_t l = 0; l < locations.size(); ++l) {
+            if (std::none_of(by_place.begin(), by_place.end(), [&](const auto& v) { return v[l] > 0; })) continue;
+            out << std::left << std::setw(28) << locations[l] << std::right;
+            for (std::size_t k = 0; k < by_place.size(); ++k) out << std::setw(widths[k]) << fixed(by_place[k][l]);
+            out << "\n";
+        }
+    }
+    const double passed_on = money["protection_paid"] + money["smuggler_bribes_paid"];
+    const double officials = money["bribes_paid"] + money["smuggler_bribes_paid"];
+    const double armed_groups = money["ransom_paid"] + money["tolls_paid"] + money["protection_paid"];
+    if (officials + armed_groups <= 0) return;
+    out << "\npaid to: smugglers " << fixed(money["market_revenue"] - passed_on) << " (after " << fixed(passed_on)
+        << " passed on), officials " << fixed(officials) << ", armed groups " << fixed(armed_groups) << ", fares "
+        << fixed(money["fares_paid"]) << ", pathway fees " << fixed(money["pathway_fees_paid"])
+        << " (migsim.money_flows per year)\n";
+}
+
 }  // namespace
 
 std::vector<std::string> dataset_checksums(const std::string& path) {
@@ -143,6 +181,7 @@ std::string describe_output(const std::string& path) {
                 out << std::left << std::setw(28) << locations[l] << std::right << std::setw(10) << fixed(arrivals[l])
                     << std::setw(13) << fixed(regular[l]) << "\n";
     }
+    describe_harms(file, locations, out);
     auto status = read_numbers<std::int64_t>(file, "status_counts", H5T_NATIVE_INT64, shape);
     const auto names = read_strings(file, "status");
     if (shape.size() == 3 && shape[1] > 0) {
