@@ -138,8 +138,9 @@ std::vector<std::vector<std::vector<std::int64_t>>> read_camp_populations(const 
     for (const auto& camp : data) {
         auto at = std::find(names.begin(), names.end(), camp.camp);
         if (at == names.end())
-            throw ScenarioError(run_file + ": has no location named '" + camp.camp +
-                                "' (a camp of the registrations' data_layout.csv); locations are matched by name");
+            throw ScenarioError(run_file + ": has no location named '" + camp.camp + "' (the camp on line " +
+                                std::to_string(camp.line) +
+                                " of the registrations' data_layout.csv); locations are matched by name");
         columns.push_back(static_cast<std::size_t>(at - names.begin()));
     }
     std::vector<hsize_t> shape;

@@ -209,6 +209,7 @@ struct CampSeries {
     std::string camp;                     // the location's name, as in data_layout.csv
     int location = no_index;              // its index
     std::vector<std::int64_t> daily;      // interpolated as Flee does, divided by hasten
+    long line = 0;                        // its row in data_layout.csv, for messages
 };
 
 struct InputFile {

@@ -120,6 +120,7 @@ struct Camp {
     std::string name;
     std::vector<DataPoint> points;
     std::string file;   // where its dates come from (the first file), for error messages
+    long line = 0;      // its row in data_layout.csv
 };
 
 // Level-1 registrations (counted at the border, later found too high) are scaled down to the
@@ -174,7 +175,8 @@ std::vector<CampSeries> read_registrations(const std::filesystem::path& layout,
         std::vector<std::vector<DataPoint>> files;
         for (std::size_t f = 1; f < row.fields.size(); ++f)
             if (!row.fields[f].empty()) files.push_back(read_series((folder / row.fields[f]).string(), *start));
-        Camp camp{name, files.size() == 1 ? files.front() : add_series(files), (folder / row.fields[1]).string()};
+        Camp camp{name, files.size() == 1 ? files.front() : add_series(files), (folder / row.fields[1]).string(),
+                  row.line};
         camps.push_back(std::move(camp));
     }
     if (camps.empty())
@@ -184,7 +186,7 @@ std::vector<CampSeries> read_registrations(const std::filesystem::path& layout,
     std::vector<CampSeries> series;
     for (auto& camp : camps) {
         for (auto& p : camp.points) p.count /= static_cast<double>(hasten);   // as reals, before interpolating
-        series.push_back({camp.name, no_index, interpolate_daily(camp.points, days)});
+        series.push_back({camp.name, no_index, interpolate_daily(camp.points, days), camp.line});
     }
     return series;
 }

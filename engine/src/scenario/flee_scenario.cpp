@@ -185,7 +185,7 @@ std::vector<std::pair<std::string, std::string>> finish_flee(Scenario& s, const 
         for (std::size_t k = 0; k < s.locations.size(); ++k)
             if (s.locations[k].name == camp.camp) camp.location = static_cast<int>(k);
         if (camp.location == no_index)
-            throw ScenarioError(layout.string(), 0, "camp", camp.camp,
+            throw ScenarioError(layout.string(), camp.line, "camp", camp.camp,
                                 "the name of a location in the locations table (data_layout.csv names camps by name)");
     }
     s.spawns_per_day = spawn_schedule(s.registrations, f.insert_day0);
