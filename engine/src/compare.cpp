@@ -75,6 +75,23 @@ struct RunFile {
     [[nodiscard]] std::vector<std::string> strings(const std::string& name) const { return read_strings(file, name); }
     [[nodiscard]] bool has(const std::string& name) const { return H5Lexists(file, name.c_str(), H5P_DEFAULT) > 0; }
 
+    // sums[r][g] of a (replicate, time, entity, group) series (NAME_by_group) over days
+    // [first, last) and every entity.
+    [[nodiscard]] std::vector<std::vector<double>> group_sums(const std::string& name, hsize_t first, hsize_t last) const {
+        if (!has(name))
+            throw ScenarioError(path + ": has no " + name + "; expected runs split by group (both made with "
+                                       "migsim run --by-group, of a scenario with groups)");
+        std::vector<hsize_t> shape;
+        const auto values = read_doubles(file, name, shape);
+        const hsize_t R = shape.at(0), T = shape.at(1), X = shape.at(2), G = shape.at(3);
+        std::vector<std::vector<double>> out(R, std::vector<double>(G, 0.0));
+        for (hsize_t r = 0; r < R; ++r)
+            for (hsize_t t = first; t < std::min(last, T); ++t)
+                for (hsize_t x = 0; x < X; ++x)
+                    for (hsize_t g = 0; g < G; ++g) out[r][g] += values[((r * T + t) * X + x) * G + g];
+        return out;
+    }
+
     // sums[r][x] of a (replicate, time, entity) series over days [first, last).
     [[nodiscard]] std::vector<std::vector<double>> sums(const std::string& name, hsize_t first, hsize_t last) const {
         std::vector<hsize_t> shape;
@@ -272,6 +289,23 @@ std::vector<ComparisonRow> compare_runs(const std::string& base_path, const std:
                 if (kinds[l] == "destination") continue;
                 for (std::size_t k = 0; k < plain.size(); ++k) add(locations[l], plain[k].first, column(b_sums[k], l), column(v_sums[k], l));
             }
+            break;
+        }
+        case CompareBy::group: {   // who suffers: the series split by demographic group
+            const char* plain[][2] = {{"arrivals", "arrivals_by_group"}, {"regular_arrivals", "arrivals_regular_by_group"},
+                                      {"deaths", "link_deaths_by_group"}, {"interceptions", "border_interceptions_by_group"},
+                                      {"abductions", "harm_abductions_by_group"}, {"raid_detentions", "harm_detentions_by_group"},
+                                      {"trafficking", "harm_trafficking_by_group"}, {"violence", "harm_violence_by_group"},
+                                      {"deaths_while_held", "harm_deaths_by_group"}};
+            std::vector<std::vector<std::vector<double>>> b_sums, v_sums;
+            for (const auto& [outcome, series] : plain)
+                b_sums.push_back(base.group_sums(series, first, last)), v_sums.push_back(variant.group_sums(series, first, last));
+            const auto groups = base.strings("group");
+            if (variant.strings("group") != groups)
+                throw ScenarioError(variant_path + ": its demographic groups differ from " + base_path +
+                                    "'s; expected the same groups, in the same order");
+            for (std::size_t g = 0; g < groups.size(); ++g)
+                for (std::size_t k = 0; k < std::size(plain); ++k) add(groups[g], plain[k][0], column(b_sums[k], g), column(v_sums[k], g));
             break;
         }
         case CompareBy::profile: {

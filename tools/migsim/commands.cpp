@@ -240,7 +240,8 @@ int compare_command(const CompareArgs& args) {
     CompareOptions options;
     const std::map<std::string, CompareBy> by = {{"total", CompareBy::total}, {"border", CompareBy::border},
                                                  {"route", CompareBy::route}, {"destination", CompareBy::destination},
-                                                 {"profile", CompareBy::profile}, {"place", CompareBy::place}};
+                                                 {"profile", CompareBy::profile}, {"place", CompareBy::place},
+                                                 {"group", CompareBy::group}};
     options.by = by.at(args.by);
     if (!args.window.empty()) {
         const auto colon = args.window.find(':');

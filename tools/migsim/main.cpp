@@ -148,8 +148,9 @@ int main(int argc, char** argv) {   // NOLINT(bugprone-exception-escape)
     compare->add_option("base", compare_args.base, "the base run (HDF5 from migsim run)")->required();
     compare->add_option("variant", compare_args.variant, "the variant run, same seeds and replicates")->required();
     compare->add_option("--by", compare_args.by, "group rows: total (default), border, route (smuggler market), "
-                                                 "destination, profile, place (harms where people wait)")
-        ->check(CLI::IsMember({"total", "border", "route", "destination", "profile", "place"}));
+                                                 "destination, profile, place (harms where people wait), group (demographic groups: runs made "
+                                                 "with --by-group)")
+        ->check(CLI::IsMember({"total", "border", "route", "destination", "profile", "place", "group"}));
     compare->add_option("--window", compare_args.window, "FROM:TO dates, inclusive (e.g. 2020-01-01:2020-12-31)");
     compare->add_option("--format", compare_args.format, "table (default), csv or json")
         ->check(CLI::IsMember({"table", "csv", "json"}));

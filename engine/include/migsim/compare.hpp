@@ -7,7 +7,7 @@
 
 namespace migsim {
 
-enum class CompareBy { total, border, route, destination, profile, place };
+enum class CompareBy { total, border, route, destination, profile, place, group };
 
 struct CompareOptions {
     CompareBy by = CompareBy::total;

@@ -56,14 +56,16 @@ def toy_runs(migsim, tmp_path_factory) -> ToyRuns:
 
 
 PATROL = "border:strait.patrol=0.9"
+BY_GROUP = "output_by_group=true"
 REPLICATES = 3
 
 
 @pytest.fixture(scope="session")
 def ensemble_pair(toy_runs):
     """(base, variant, real): 3-replicate toy ensembles (`migsim run --replicates`, seeds 1, 2, 3),
-    the variant with the strait's patrol at 0.9."""
-    return toy_runs(1, replicates=REPLICATES), toy_runs(1, PATROL, replicates=REPLICATES), True
+    split by group, the variant with the strait's patrol at 0.9."""
+    return (toy_runs(1, BY_GROUP, replicates=REPLICATES), toy_runs(1, PATROL, BY_GROUP, replicates=REPLICATES),
+            True)
 
 
 SWEEP_VALUES = (0.1, 0.5, 0.9)

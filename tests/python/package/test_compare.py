@@ -24,10 +24,12 @@ ORDER = {
     "destination": ["arrivals", "regular_arrivals", "transit_days"],
     "profile": ["arrivals", "regular_arrivals", "deaths", "interceptions"],
     "place": [*HARMS, "sent_home", "ransom"],
+    "group": ["arrivals", "regular_arrivals", "deaths", "interceptions", *HARMS],
 }
 GROUPS = {None: [""], "border": ["strait", "channel", "fence"], "route": ["strait_boats", "east_package"],
           "destination": ["mainland", "island", "enclave"], "profile": ["migrant", "refugee"],
-          "place": ["village", "town", "hub", "oasis", "port_west", "port_east"]}
+          "place": ["village", "town", "hub", "oasis", "port_west", "port_east"],
+          "group": ["man", "woman", "boy", "girl"]}
 
 
 @pytest.fixture(scope="module")
@@ -121,6 +123,23 @@ def test_harms_by_place_and_money_to_armed_groups_and_officials(pair):
     assert _row(total, "", "to_officials")["base"] == pytest.approx(officials / replicates, rel=1e-12)
     assert _row(total, "", "abductions")["base"] == pytest.approx(
         float(base["harm_abductions"].sum().values) / replicates, rel=1e-12)
+
+
+def test_by_group_rows_add_up_to_the_totals(pair):
+    base, variant = pair
+    by_group, total = migsim.compare(base, variant, by="group"), migsim.compare(base, variant)
+    for outcome in ("arrivals", "regular_arrivals", "deaths", "interceptions", *HARMS):
+        rows = by_group[by_group["outcome"] == outcome]
+        for column in ("base", "variant", "difference"):
+            assert rows[column].sum() == pytest.approx(_row(total, "", outcome)[column], rel=1e-12, abs=1e-9), outcome
+
+
+def test_by_group_needs_runs_split_by_group(cli, toy_runs):
+    plain = toy_runs(1, replicates=REPLICATES)
+    with pytest.raises(KeyError, match="by_group"):
+        migsim.compare(plain, plain, by="group")
+    result = cli("compare", plain, plain, "--by", "group")
+    assert result.returncode == 2 and "--by-group" in result.stderr
 
 
 def test_the_cli_leaves_out_what_an_older_file_lacks(cli, ensemble_pair, tmp_path):

@@ -18,7 +18,7 @@ COLUMNS = ["group", "outcome", "base", "variant", "difference", "low", "high", "
 
 # by -> the dimension its groups come from
 GROUP_DIMENSION = {None: None, "border": "border", "route": "market", "destination": "location",
-                   "profile": "profile", "place": "location"}
+                   "profile": "profile", "place": "location", "group": "group"}
 
 # Outcomes: (name, series needed, how to compute from the Dataset). Order = docs/COMPARE.md.
 _Outcome = Tuple[str, Tuple[str, ...], Callable[[xr.Dataset, Optional[str]], xr.DataArray]]
@@ -112,6 +112,13 @@ OUTCOMES: Dict[Optional[str], List[_Outcome]] = {
         ("deaths", ("profile_deaths",), _series("profile_deaths")),
         ("interceptions", ("profile_interceptions",), _series("profile_interceptions")),
     ],
+    "group": [   # runs made with --by-group: the series split by demographic group
+        ("arrivals", ("arrivals_by_group",), _series("arrivals_by_group")),
+        ("regular_arrivals", ("arrivals_regular_by_group",), _series("arrivals_regular_by_group")),
+        ("deaths", ("link_deaths_by_group",), _series("link_deaths_by_group")),
+        ("interceptions", ("border_interceptions_by_group",), _series("border_interceptions_by_group")),
+        *[(name, (series + "_by_group",), _series(series + "_by_group")) for name, (series,), _ in _HARMS],
+    ],
     "place": [
         *_HARMS,
         ("sent_home", ("harm_returns",), _series("harm_returns")),
@@ -124,7 +131,7 @@ def _check_by(by: Optional[str]) -> Optional[str]:
     if by in ("", "total"):   # as `migsim compare --by total`
         by = None
     if by not in OUTCOMES:
-        raise ValueError(f"by={by!r}: expected one of border, route, destination, profile, place (or None)")
+        raise ValueError(f"by={by!r}: expected one of border, route, destination, profile, place, group (or None)")
     return by
 
 
@@ -158,7 +165,9 @@ def outcomes(run: RunLike, by: Optional[str] = None, window: Window = None, *,
             continue
         value = compute(ds, dim)
         if dim is not None:
-            value = value.reset_coords(drop=True).rename({dim: "group"})
+            value = value.reset_coords(drop=True)
+            if dim != "group":
+                value = value.rename({dim: "group"})
         else:
             value = value.reset_coords(drop=True)
         out[name] = value
