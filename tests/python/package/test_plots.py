@@ -66,6 +66,20 @@ def test_route_map(toy_runs):
     assert len(ax.texts) == ds.sizes["location"]
 
 
+def test_route_map_with_harm_at_places(toy_runs):
+    ds = migsim.open_run(toy_runs(1, replicates=3))
+    ax = migsim.plot_route_map(ds, places="harm_violence")
+    circles = next(c for c in ax.collections if c.get_label() == "harm_violence")
+    totals = ds["harm_violence"].sum("time").mean("replicate")
+    harmed = [str(l) for l in ds["location"].values if float(totals.sel(location=l)) > 0]
+    assert harmed and len(circles.get_offsets()) == len(harmed)
+    lon = dict(zip(map(str, ds["location"].values), ds["lon"].values.astype(float)))
+    assert sorted(circles.get_offsets()[:, 0]) == sorted(lon[p] for p in harmed)
+    assert max(circles.get_sizes()) == pytest.approx(20 + 600)   # the largest total gets the largest circle
+    with pytest.raises(ValueError, match="by location"):
+        migsim.plot_route_map(ds, places="tolls_paid")
+
+
 def test_route_shares(toy_runs):
     ds = migsim.open_run(toy_runs(1))
     ax = migsim.plot_route_shares(ds)

@@ -118,13 +118,16 @@ def _per_link_mean(ds: xr.Dataset, name: str) -> np.ndarray:
 
 def plot_route_map(run: RunLike, *, ax=None, window: Window = None, select: Optional[Mapping] = None,
                    max_width: float = 8.0, min_width: float = 0.6, max_death_size: float = 300.0,
-                   labels: Union[str, bool] = "id", legend: bool = True):
+                   labels: Union[str, bool] = "id", legend: bool = True, places: Optional[str] = None,
+                   max_place_size: float = 600.0):
     """The route network by longitude/latitude: locations (marker by kind), one line per link
     with width by its total `link_flow` (mean over replicates; links no one used are dotted),
     and deaths as red circles at the links' midpoints, sized by total `link_deaths`.
 
     select: e.g. {"sample": 3} for a sweep, or {"replicate": 0} for one replicate.
-    labels: "id" (short), "name" (location_name) or False."""
+    labels: "id" (short), "name" (location_name) or False.
+    places: a series by location (e.g. "harm_abductions", "ransom_paid", docs/HARM.md) drawn as
+    purple circles at the places, sized by its total (mean over replicates)."""
     ds = select_window(as_dataset(run), window)
     if select:
         ds = ds.sel(select)
@@ -154,6 +157,17 @@ def plot_route_map(run: RunLike, *, ax=None, window: Window = None, select: Opti
         scale = max_death_size / max(sizes)
         ax.scatter(mids_x, mids_y, s=[10 + v * scale for v in sizes], color="tab:red", alpha=0.6,
                    edgecolors="darkred", zorder=3, label="deaths")
+    if places is not None:
+        if "location" not in ds[places].dims:
+            raise ValueError(f"places={places!r}: expected a series by location, such as harm_abductions")
+        da = ds[places]
+        total = da.sum([d for d in da.dims if d not in ("location", "sample", "replicate")])
+        total = np.asarray(total.mean([d for d in total.dims if d != "location"]).values, dtype="float64")
+        shown = np.flatnonzero(total > 0)
+        if shown.size:
+            ax.scatter(np.asarray(ds["lon"].values)[shown], np.asarray(ds["lat"].values)[shown],
+                       s=20 + total[shown] * (max_place_size / total[shown].max()), color="tab:purple", alpha=0.45,
+                       edgecolors="indigo", zorder=2, label=places)
     for kind in dict.fromkeys(kinds):
         mine = kinds == kind
         ax.scatter(np.asarray(ds["lon"].values)[mine], np.asarray(ds["lat"].values)[mine],
@@ -166,7 +180,8 @@ def plot_route_map(run: RunLike, *, ax=None, window: Window = None, select: Opti
     ax.set_xlabel("longitude")
     ax.set_ylabel("latitude")
     ax.set_aspect("equal", adjustable="datalim")
-    ax.set_title(f"{ds.attrs.get('scenario', '')}: flows and deaths".strip(": "))
+    shown_what = "flows and deaths" + (f", {places} at places" if places else "")
+    ax.set_title(f"{ds.attrs.get('scenario', '')}: {shown_what}".strip(": "))
     if legend:
         ax.legend(fontsize="small", loc="best", markerscale=0.6)
     return ax
