@@ -96,9 +96,8 @@ RouteWeights RouteChoice::weights(const Scenario& s, std::size_t chooser) const 
     return {w.time * factor.time, w.money * factor.money, w.interception * factor.interception, w.death * factor.death};
 }
 
-double RouteChoice::option_cost(const Scenario& s, const DayConditions& day, std::size_t chooser,
+double RouteChoice::option_cost(const Scenario& s, const DayConditions& day, const RouteWeights& w,
                                 const Option& o, bool& open) const {
-    const RouteWeights w = weights(s, chooser);
     open = true;
     if (o.kind == Option::Kind::stay) return w.time;
     if (o.kind == Option::Kind::pathway) {
@@ -126,11 +125,13 @@ double RouteChoice::option_cost(const Scenario& s, const DayConditions& day, std
 
 void RouteChoice::update(const Scenario& s, const DayConditions& day) {
     const std::size_t locations = s.locations.size();
+    std::vector<RouteWeights> w(choosers_);   // the profile's weights times its group class's factors
+    for (std::size_t c = 0; c < choosers_; ++c) w[c] = weights(s, c);
     for (std::size_t at = 0; at < locations; ++at)
         for (std::size_t c = 0; c < choosers_; ++c)
             for (std::size_t i = offsets_[at * choosers_ + c]; i < offsets_[at * choosers_ + c + 1]; ++i) {
                 bool open = true;
-                cost_[i] = option_cost(s, day, c, options_[i], open);
+                cost_[i] = option_cost(s, day, w[c], options_[i], open);
                 open_[i] = open;
             }
 

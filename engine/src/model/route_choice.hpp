@@ -65,7 +65,7 @@ public:
     [[nodiscard]] std::vector<std::pair<Option, double>> probabilities(int location, int chooser) const;
 
 private:
-    [[nodiscard]] double option_cost(const Scenario& s, const DayConditions& day, std::size_t chooser,
+    [[nodiscard]] double option_cost(const Scenario& s, const DayConditions& day, const RouteWeights& w,
                                      const Option& o, bool& open) const;
     [[nodiscard]] RouteWeights weights(const Scenario& s, std::size_t chooser) const;
 
