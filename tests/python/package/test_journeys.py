@@ -155,3 +155,11 @@ def test_profile_and_group_ids_name_the_indices(full):
     profiles = [str(p) for p in ds["profile"].values]
     assert (table["profile_id"] == [profiles[k] for k in table["profile"]]).all()
     assert set(table["group_id"]) == set(groups)   # every group is drawn on the toy
+
+
+def test_a_file_with_a_journey_table_opens_on_the_fast_path(full):
+    """The journey group does not send open_run to the slow h5netcdf reader (seconds, not ms)."""
+    from migsim.io import _read_h5py
+    fast = _read_h5py(full[1])
+    assert "harm_abductions" in fast and "journeys" not in fast
+    assert int(fast["arrivals"].sum()) == int(migsim.open_run(full[1])["arrivals"].sum())

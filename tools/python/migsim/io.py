@@ -46,14 +46,14 @@ def _read_h5py(path: Path) -> xr.Dataset:
     except TypeError:   # h5py < 3.5
         f = h5py.File(path, "r")
     with f:
-        if any(isinstance(obj, h5py.Group) for obj in f.values()):
-            raise ValueError("groups: not a migsim file layout")
+        # The root's datasets; groups (the journey table, checkpoints) are read elsewhere or not at all.
+        datasets = [(name, obj) for name, obj in f.items() if isinstance(obj, h5py.Dataset)]
         scales = {}
-        for name, obj in f.items():
+        for name, obj in datasets:
             if obj.attrs.get("CLASS") == b"DIMENSION_SCALE":
                 scales[obj.id] = name
         variables = {}
-        for name, obj in f.items():
+        for name, obj in datasets:
             if name in scales.values():
                 dims = (name,)
                 if str(_attribute(obj.attrs.get("NAME", b""))).startswith("This is a netCDF dimension"):
