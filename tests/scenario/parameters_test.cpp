@@ -36,6 +36,7 @@ TEST(Overrides, BadKeysAndValuesAreScenarioErrors) {
     EXPECT_THROW((void)load_scenario(toy, {"days=0"}), ScenarioError);
     EXPECT_THROW((void)load_scenario(toy, {"patrol"}), ScenarioError);
     EXPECT_THROW((void)load_scenario(toy, {"give_up_action=sulk"}), ScenarioError);
+    EXPECT_THROW((void)load_scenario(toy, {"harm:oasis_kidnap.days=0"}), ScenarioError);   // held 0 days: never let go
 }
 
 TEST(Variants, ExtendSetAndAddEvents) {

@@ -53,7 +53,7 @@ constexpr ParameterSpec specs[] = {
     {"toll", TargetKind::link, Parameter::toll, 0, inf, false, false, "money >= 0"},
     {"protection", TargetKind::market, Parameter::protection, 0, inf, false, false, "money >= 0"},
     {"daily_risk", TargetKind::harm, Parameter::daily_risk, 0, 1, false, false, "a probability in [0, 1]"},
-    {"days", TargetKind::harm, Parameter::harm_days, 0, 3650, true, false, "whole days >= 0"},
+    {"days", TargetKind::harm, Parameter::harm_days, 1, 3650, true, false, "whole days >= 1 (held at least a day)"},
     {"ransom", TargetKind::harm, Parameter::ransom, 0, inf, false, false, "money >= 0"},
     {"death_risk", TargetKind::harm, Parameter::harm_death_risk, 0, 1, false, false, "a probability in [0, 1]"},
     {"exit_rate", TargetKind::harm, Parameter::exit_rate, 0, 1, false, false, "a probability in [0, 1]"},
