@@ -1,5 +1,6 @@
 // Harm at places (docs/HARM.md): for each location and group, which harm rows apply. A row for
-// a group overrides the location's row for every group; rebuilt when an event changes a harm.
+// a group overrides the location's row for every group. Built once: events change a row's
+// numbers (read from the current scenario), never its place, harm or group.
 // Agents at a place without harms pay one byte read a day for all this.
 #pragma once
 
@@ -13,9 +14,7 @@ namespace migsim::detail {
 
 class HarmPlaces {
 public:
-    explicit HarmPlaces(const Scenario& s) { update(s); }
-
-    void update(const Scenario& s) {
+    explicit HarmPlaces(const Scenario& s) {
         groups_ = std::max<std::size_t>(1, s.groups.size());
         any_.assign(s.locations.size(), 0);
         rows_.assign(s.locations.size() * groups_, {no_index, no_index, no_index, no_index});

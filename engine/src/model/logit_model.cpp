@@ -44,12 +44,8 @@ LogitModel::LogitModel(const Scenario& s, int threads, const Comm& c)
 }
 
 void LogitModel::apply_events() {
-    bool harms_changed = false;
-    while (next_event < current.events.size() && current.events[next_event].day <= day) {
-        harms_changed = harms_changed || current.events[next_event].change.kind == TargetKind::harm;
+    while (next_event < current.events.size() && current.events[next_event].day <= day)
         apply(current, current.events[next_event++].change);
-    }
-    if (harms_changed) harm_places.update(current);
 }
 
 // The demand row's group, or one drawn from the profile's shares (one word, its own purpose:

@@ -61,7 +61,6 @@ void LogitModel::restore(std::span<const std::byte> bytes) {
     in.take(agents.ticket, n), in.take(agents.via, n), in.take(agents.days_left, n), in.take(agents.days_waiting, n);
     in.take(agents.money, n), in.take(agents.origin, n), in.take(agents.born, n), in.take(agents.group, n);
     in.take(budgets_cents), in.take(wages_cents);
-    harm_places.update(current);
     std::uint64_t saved_split = 0;
     in.take(saved_split);
     if (saved_split != split) throw std::runtime_error("the checkpoint's split by group does not fit");
