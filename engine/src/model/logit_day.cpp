@@ -66,8 +66,7 @@ void LogitModel::attempt(std::uint32_t i, std::size_t l, Passage passage, const 
     const bool irregular = passage != Passage::regular;
     if (irregular) {
         w.counts(Count::passage_attempts, l * 3 + k)++;
-        if (tracking)
-            if (Journey* j = journey(i)) ++j->attempts;
+        if (Journey* j = journey(i)) ++j->attempts;
         if (link.border != no_index) w.counts(Count::border_attempts, b)++;
     }
     // At an official crossing, those who cross without a smuggler pay the officials if they can,
@@ -90,8 +89,7 @@ void LogitModel::attempt(std::uint32_t i, std::size_t l, Passage passage, const 
         agents.days_waiting[i] = 0;
         agents.days_left[i] = static_cast<std::uint16_t>(border.detention_days);
         agents.status[i] = border.detention_days > 0 ? Status::detained : Status::waiting;
-        if (tracking)
-            if (Journey* j = journey(i)) ++j->interceptions;
+        if (Journey* j = journey(i)) ++j->interceptions;
         moved(i);
         return;
     }
@@ -180,9 +178,7 @@ bool LogitModel::decide(std::uint32_t i, Worker& w) {
         return true;
     }
     if (money < link.cost) return false;
-    money -= static_cast<float>(link.cost);
-    w.counts(Count::fare_cents, o.index) += cents(static_cast<float>(link.cost));
-    note_paid(i, Count::fare_cents, cents(static_cast<float>(link.cost)));
+    pay(i, link.cost, Count::fare_cents, o.index, w);
     attempt(i, o.index, o.passage, draw(current.settings.seed, id(i), day, Purpose::crossing), w);
     return false;
 }
@@ -192,8 +188,7 @@ void LogitModel::intent(std::uint32_t i, Worker& w) {
     bool asked = false;
     switch (agents.status[i]) {
         case Status::travelling:
-            if (tracking)
-                if (Journey* j = journey(i)) ++j->days_travelling;
+            if (Journey* j = journey(i)) ++j->days_travelling;
             if (--agents.days_left[i] == 0) finish_trip(i, w);
             break;
         case Status::detained:
@@ -224,9 +219,7 @@ void LogitModel::resolve(const Ask& a, Worker& w) {
     } else if (wins) {
         const Pathway& p = current.pathways[a.option];
         w.counts(Count::pathway_admissions, a.option)++;
-        agents.money[i] -= static_cast<float>(p.cost);
-        w.counts(Count::pathway_fee_cents, a.option) += cents(static_cast<float>(p.cost));
-        note_paid(i, Count::pathway_fee_cents, cents(static_cast<float>(p.cost)));
+        pay(i, p.cost, Count::pathway_fee_cents, a.option, w);   // affordable: checked when it applied
         if (p.processing_days == 0) {
             arrive_regular(i, p.to, w);
         } else {

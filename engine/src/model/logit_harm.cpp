@@ -11,8 +11,7 @@ bool LogitModel::suffer_harm(std::uint32_t i, std::size_t at, Worker& w) {
         const Harm* h = harm_at(at, i, kind);
         if (h == nullptr || !happens(word, h->daily_risk)) return nullptr;
         w.counts(Count::harm_events, at * harm_kinds + static_cast<std::size_t>(kind))++;
-        if (tracking)
-            if (Journey* j = journey(i)) ++j->harms[static_cast<std::size_t>(kind)];
+        if (Journey* j = journey(i)) ++j->harms[static_cast<std::size_t>(kind)];
         return h;
     };
     suffers(HarmKind::violence, words[3]);   // counted; nothing else changes

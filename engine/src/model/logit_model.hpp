@@ -106,7 +106,9 @@ struct LogitModel final : Simulation::Impl {
 
     // ---- the journey sample (docs/JOURNEYS.md)
 
+    // Agent i's record, or nullptr (not sampled, or no sample: then nothing is read at all).
     [[nodiscard]] Journey* journey(std::uint32_t i) {
+        if (!tracking) return nullptr;
         const std::uint32_t slot = journey_slot[i];
         return slot == no_journey ? nullptr : &journeys_[slot];
     }
@@ -114,12 +116,10 @@ struct LogitModel final : Simulation::Impl {
     // Agent i is now where agents.location says: a new place on its route (a return to where it
     // already was, as after an interception on the shore it left, adds nothing).
     void moved(std::uint32_t i) {
-        if (!tracking) return;
         if (Journey* j = journey(i); j != nullptr && j->route.back() != agents.location[i]) j->route.push_back(agents.location[i]);
     }
 
     void note_paid(std::uint32_t i, Count to, std::int64_t amount) {
-        if (!tracking) return;
         Journey* j = journey(i);
         if (j == nullptr) return;
         switch (to) {
@@ -136,18 +136,14 @@ struct LogitModel final : Simulation::Impl {
         const Status st = agents.status[i];
         if (journey_over(st)) return;   // counted in `ended` when it ended
         w.counts(Count::status, static_cast<std::size_t>(st))++;
-        const bool present = st == Status::waiting || st == Status::detained || st == Status::held ||
-                             st == Status::trafficked || st == Status::arrived ||
-                             st == Status::arrived_regular || st == Status::settled ||
-                             (st == Status::travelling && agents.via[i] >= L);   // in processing
-        if (present) w.counts(Count::location_population, agents.location[i])++;
+        // At a place: everyone not on a link (those in a pathway's processing wait where they applied).
+        if (st != Status::travelling || agents.via[i] >= L) w.counts(Count::location_population, agents.location[i])++;
     }
 
     // Once, when agent i's journey ends (its status and place are final).
     void count_ended(std::uint32_t i, Worker& w) {
         const Status st = agents.status[i];
-        if (tracking)
-            if (Journey* j = journey(i)) j->end_day = day;
+        if (Journey* j = journey(i)) j->end_day = day;
         w.ended(Count::status, static_cast<std::size_t>(st))++;
         if (st == Status::arrived || st == Status::arrived_regular || st == Status::settled)
             w.ended(Count::location_population, agents.location[i])++;
