@@ -163,3 +163,14 @@ def test_a_file_with_a_journey_table_opens_on_the_fast_path(full):
     fast = _read_h5py(full[1])
     assert "harm_abductions" in fast and "journeys" not in fast
     assert int(fast["arrivals"].sum()) == int(migsim.open_run(full[1])["arrivals"].sum())
+
+
+def test_sampling_changes_no_series(cli, full, tmp_path):
+    """Every agent sampled or none: every dataset outside /journeys has the same bytes."""
+    plain = tmp_path / "plain.h5"
+    cli.ok("run", TOY, "-o", plain, "-q", "--threads", 1)
+    def series(path):
+        lines = cli.ok("info", "--checksums", path).stdout.splitlines()
+        return [line for line in lines if not line.startswith(("journeys/", "wall_time"))]
+    sampled = series(full[1])
+    assert len(sampled) > 50 and sampled == series(plain)
