@@ -55,8 +55,9 @@ void describe_harms(hid_t file, const std::vector<std::string>& locations, std::
         if (H5Lexists(file, name, H5P_DEFAULT) <= 0) return;   // written by an older migsim
     std::vector<std::vector<double>> by_place;
     for (const char* name : harms) by_place.push_back(run_totals(file, name));
-    std::map<std::string, double> money;
-    for (const char* name : paid) money[name] = sum(run_totals(file, name));
+    std::map<std::string, double> money{{"ransom_paid", sum(by_place.back())}};   // ransom: read above
+    for (const char* name : paid)
+        if (!money.contains(name)) money[name] = sum(run_totals(file, name));
     const bool any_harm = std::any_of(by_place.begin(), by_place.end(), [](const auto& v) { return sum(v) > 0; });
     if (any_harm) {
         out << "\n" << std::left << std::setw(28) << "harm (place)" << std::right << std::setw(10) << "abducted"

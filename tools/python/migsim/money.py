@@ -78,7 +78,8 @@ def plot_money_flows(run: RunLike, freq: str = "YS", *, ax=None, window: Window 
     what they passed on, officials, armed groups, transport, pathway fees); in money / `scale`."""
     from .plots import _axes
 
-    frame = money_flows(run, freq, window=window)
+    ds = as_dataset(run)   # opened once, for the numbers and the title
+    frame = money_flows(ds, freq, window=window)
     ax = _axes(ax)
     labels = [str(t.year) if freq.startswith(("Y", "A")) else t.strftime("%Y-%m") for t in frame.index]
     x = np.arange(len(frame))
@@ -89,7 +90,6 @@ def plot_money_flows(run: RunLike, freq: str = "YS", *, ax=None, window: Window 
         bottom += values
     ax.set_xticks(x, labels)
     ax.set_ylabel(f"money paid by migrants ({unit})")
-    ds = as_dataset(run)
     ax.set_title(f"{ds.attrs.get('scenario', '')}: who is paid".strip(": "))
     ax.legend(fontsize="small")
     return ax

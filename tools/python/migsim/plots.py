@@ -109,9 +109,10 @@ def plot_series(run: RunLike, variable: str, by: Optional[str] = None, select: S
     return ax
 
 
-def _per_link_mean(ds: xr.Dataset, name: str) -> np.ndarray:
+def _per_entity_mean(ds: xr.Dataset, name: str, dim: str = "link") -> np.ndarray:
+    """Total of a series per entity of `dim`, mean over samples and replicates."""
     da = ds[name]
-    total = da.sum([d for d in da.dims if d != "link"])
+    total = da.sum([d for d in da.dims if d != dim])
     n = int(np.prod([ds.sizes[d] for d in ("sample", "replicate") if d in da.dims])) or 1
     return np.asarray(total.values, dtype="float64") / n
 
@@ -138,8 +139,8 @@ def plot_route_map(run: RunLike, *, ax=None, window: Window = None, select: Opti
     where = {i: (float(x), float(y)) for i, x, y in zip(ids, ds["lon"].values, ds["lat"].values)}
     kinds = np.asarray(ds["location_kind"].values).astype(str)
 
-    flow = _per_link_mean(ds, "link_flow") if "link_flow" in ds else np.zeros(ds.sizes["link"])
-    deaths = _per_link_mean(ds, "link_deaths") if "link_deaths" in ds else np.zeros(ds.sizes["link"])
+    flow = _per_entity_mean(ds, "link_flow") if "link_flow" in ds else np.zeros(ds.sizes["link"])
+    deaths = _per_entity_mean(ds, "link_deaths") if "link_deaths" in ds else np.zeros(ds.sizes["link"])
     top = flow.max() if flow.size and flow.max() > 0 else 1.0
     mids_x, mids_y, sizes = [], [], []
     for k, (a, b) in enumerate(zip(ds["link_from"].values, ds["link_to"].values)):
@@ -160,9 +161,7 @@ def plot_route_map(run: RunLike, *, ax=None, window: Window = None, select: Opti
     if places is not None:
         if "location" not in ds[places].dims:
             raise ValueError(f"places={places!r}: expected a series by location, such as harm_abductions")
-        da = ds[places]
-        total = da.sum([d for d in da.dims if d not in ("location", "sample", "replicate")])
-        total = np.asarray(total.mean([d for d in total.dims if d != "location"]).values, dtype="float64")
+        total = _per_entity_mean(ds, places, "location")
         shown = np.flatnonzero(total > 0)
         if shown.size:
             ax.scatter(np.asarray(ds["lon"].values)[shown], np.asarray(ds["lat"].values)[shown],
