@@ -214,12 +214,11 @@ std::vector<ComparisonRow> compare_runs(const std::string& base_path, const std:
             for (const auto& [outcome, series] : harm_outcomes)
                 if (both_have({series})) add("", outcome, total(sums(base, series)), total(sums(variant, series)));
             // Money to those who profit besides smugglers (with what smugglers pass on to them).
-            if (both_have({"ransom_paid", "tolls_paid", "protection_paid"}))
-                add("", "to_armed_groups", total_of(base, {"ransom_paid", "tolls_paid", "protection_paid"}),
-                    total_of(variant, {"ransom_paid", "tolls_paid", "protection_paid"}));
-            if (both_have({"bribes_paid", "smuggler_bribes_paid"}))
-                add("", "to_officials", total_of(base, {"bribes_paid", "smuggler_bribes_paid"}),
-                    total_of(variant, {"bribes_paid", "smuggler_bribes_paid"}));
+            const auto to_armed_groups = {"ransom_paid", "tolls_paid", "protection_paid"};
+            const auto to_officials = {"bribes_paid", "smuggler_bribes_paid"};
+            for (const auto& [outcome, series] : {std::pair{"to_armed_groups", to_armed_groups},
+                                                  std::pair{"to_officials", to_officials}})
+                if (both_have(series)) add("", outcome, total_of(base, series), total_of(variant, series));
             break;
         }
         case CompareBy::border: {
