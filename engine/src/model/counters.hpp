@@ -25,7 +25,7 @@ enum class Count : std::uint8_t {
     profile_arrivals, profile_regular_arrivals, profile_deaths, profile_interceptions, profile_seats,
     harm_events,                       // per location x HarmKind: people who suffered it today
     harm_deaths, harm_returns,         // per location: died while held; sent home or on from detention
-    ransom_cents, wage_cents,          // per location: money taken, earned; in cents (integers: exact sums)
+    ransom_cents, wage_days,           // per location: money taken in cents (integers: exact sums); days paid a wage
     bribe_cents, toll_cents, fare_cents,   // per link
     pathway_fee_cents,                 // per pathway
     protection_cents, smuggler_bribe_cents,   // per market: what smugglers pass on for their passengers

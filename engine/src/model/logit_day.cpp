@@ -139,7 +139,7 @@ bool LogitModel::decide(std::uint32_t i, Worker& w) {
     const std::size_t at = agents.location[i];
     if (current.locations[at].wage > 0) {
         agents.money[i] += static_cast<float>(current.locations[at].wage);
-        w.counts(Count::wage_cents, at) += cents(static_cast<float>(current.locations[at].wage));
+        w.counts(Count::wage_days, at)++;   // times the wage in cents once a day, not per agent
     }
     if (agents.days_waiting[i] < UINT16_MAX) ++agents.days_waiting[i];
     if (harm_places.any(at) && suffer_harm(i, at, w)) return false;
@@ -274,7 +274,8 @@ void LogitModel::step() {
     });
 
     sum_workers(Count::status, Count::sections);
-    for (std::size_t at = 0; at < current.locations.size(); ++at) wages_cents += totals(Count::wage_cents, at);
+    for (std::size_t at = 0; at < current.locations.size(); ++at)
+        wages_cents += totals(Count::wage_days, at) * cents(static_cast<float>(current.locations[at].wage));
     comm.sum(totals.values);
     if (split > 1) sum_groups();
     conditions.end_day(current, totals);
