@@ -132,6 +132,18 @@ std::vector<std::vector<Journey>> gather_journeys(const Comm& comm, bool split_a
     return all;
 }
 
+// The journey sample (not in sweeps: check_journeys) handed to the writer on rank 0: when the
+// run ends, or as it stands after the last finished day when it is stopped.
+void hand_over_journeys(const std::vector<Job>& jobs, const Comm& comm, bool split_agents,
+                        const std::vector<std::unique_ptr<Simulation>>& sims, Hdf5Writer* writer) {
+    const double sample = jobs.front().scenario->settings.journey_sample;
+    if (sample <= 0) return;
+    auto journeys = gather_journeys(comm, split_agents, jobs.size(), sims);
+    if (writer != nullptr)
+        for (std::size_t j = 0; j < journeys.size(); ++j)
+            writer->write_journeys(jobs[j].replicate, sample, std::move(journeys[j]));
+}
+
 // Where a resumed run goes on from: the day and each job's state (none: day 0).
 struct Checkpoint {
     int day = 0;
@@ -164,6 +176,7 @@ bool run_jobs(const std::vector<Job>& jobs, const RunOptions& options, Hdf5Write
     for (int d = resume_from.day; d < days; ++d) {
         if (comm.any(options.stop && options.stop->load())) {
             result.agents += agents;
+            hand_over_journeys(jobs, comm, split_agents, sims, writer);
             return false;
         }
         inject_fault(comm, d);
@@ -198,19 +211,12 @@ bool run_jobs(const std::vector<Job>& jobs, const RunOptions& options, Hdf5Write
         }
     }
     result.agents += agents;
-    // The journey sample (not in sweeps: check_journeys), whole, at the end.
-    const double sample = jobs.front().scenario->settings.journey_sample;
-    if (sample > 0) {
-        auto journeys = gather_journeys(comm, split_agents, jobs.size(), sims);
-        if (writer != nullptr)
-            for (std::size_t j = 0; j < journeys.size(); ++j)
-                writer->write_journeys(jobs[j].replicate, sample, std::move(journeys[j]));
-    }
+    hand_over_journeys(jobs, comm, split_agents, sims, writer);
     return true;
 }
 
-// The journey sample is kept in memory (and in checkpoints) and written when the run ends: it
-// is refused, with what to do instead, where there is no table to write (docs/JOURNEYS.md).
+// The journey sample is kept in memory (and in checkpoints) and written when the run ends or
+// is stopped: it is refused, with what to do instead, where there is no table to write (docs/JOURNEYS.md).
 void check_journeys(const Scenario& s, bool sweep) {
     if (s.settings.journey_sample <= 0) return;
     const std::string what = "--journeys (journey_sample=" + std::to_string(s.settings.journey_sample) + "): ";
@@ -225,7 +231,7 @@ void close_run(Hdf5Writer* writer, const Comm& comm, Comm::Traffic before, clock
     result.traffic = {comm.traffic().collectives - before.collectives, comm.traffic().bytes - before.bytes};
     if (!writer) return;
     if (result.interrupted)
-        writer->flush();
+        writer->stop();
     else
         writer->finish(result.wall_seconds);
 }

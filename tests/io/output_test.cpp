@@ -46,6 +46,25 @@ TEST(Output, AnInterruptedRunKeepsEveryFinishedDay) {
     EXPECT_NE(text.find("INTERRUPTED"), std::string::npos) << text;
 }
 
+// The journey table as it stands after the last finished day: the same bytes as a run that
+// was only ever that long.
+TEST(Output, AStoppedRunKeepsTheJourneysSoFar) {
+    const auto stopped = temp_path("stopped_journeys.h5"), short_run = temp_path("short_journeys.h5");
+    std::atomic<bool> stop{false};
+    RunOptions options{stopped, 2, [&](const Progress& p) { if (p.day == 17) stop = true; }, &stop};
+    ASSERT_TRUE(run(load_scenario(toy, {"journey_sample=1"}), options).interrupted);
+    run(load_scenario(toy, {"journey_sample=1", "days=17"}), RunOptions{short_run, 1, {}, nullptr});
+    const auto journey_lines = [](const std::string& path) {
+        std::vector<std::string> lines;
+        for (const auto& line : dataset_checksums(path))
+            if (line.rfind("journeys/", 0) == 0) lines.push_back(line);
+        return lines;
+    };
+    const auto kept = journey_lines(stopped);
+    EXPECT_EQ(kept.size(), 22u);   // every column of docs/JOURNEYS.md
+    EXPECT_EQ(kept, journey_lines(short_run));
+}
+
 TEST(Output, UnwritablePathIsAnOutputError) {
     EXPECT_THROW(run(load_scenario(toy, {"days=2"}), RunOptions{"/nonexistent-dir/x.h5", 1, {}, nullptr}), OutputError);
 }

@@ -3,7 +3,7 @@
 // Series are (replicate, time, entity), chunked along time (8 days) and compressed. Days are
 // kept in memory and written 64 at a time, by a thread of the writer's own while the run goes
 // on, or sooner when a second has passed since the last write: a run killed outright loses at
-// most that; one stopped by a signal calls flush() and keeps every finished day.
+// most that; one stopped by a signal calls stop() and keeps every finished day.
 #pragma once
 
 #include <cstdint>
@@ -68,15 +68,18 @@ public:
     // After every replicate gave day `days - 1`. Writes and flushes the days held when a chunk
     // is complete or a second has passed, then counts them in `days_completed`.
     void day_done(int days);
-    // Writes and flushes every day held now (a run that stops early calls it).
+    // Writes and flushes every day held now.
     void flush();
+    // A run stopped early: every day held and the journey sample so far reach the file, which
+    // stays marked incomplete (a resumed run writes the table again at its end).
+    void stop();
     void sample_done(int sample);                       // sweeps: mark a finished sample
     [[nodiscard]] std::vector<bool> completed_samples() const;
     // Marks the run complete; plain runs also get their ensemble summaries. A checkpoint is
     // deleted (HDF5 keeps its space: docs/WORKFLOW.md, "Long runs").
     void finish(double wall_seconds);
     // One replicate's journey sample (settings.journey_sample = `sample`): the group `journeys`,
-    // written by finish() (docs/JOURNEYS.md).
+    // written by finish() or stop() (docs/JOURNEYS.md).
     void write_journeys(int replicate, double sample, std::vector<Journey> journeys);
 
     // Writes every held day, then each replicate's state as the checkpoint from which a run

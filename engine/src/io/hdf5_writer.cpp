@@ -67,7 +67,7 @@ struct Hdf5Writer::Impl {
     hsize_t samples = 1, replicates = 1;
     std::vector<std::string> sweep_coordinates;   // param_* variables, coordinates along sample
     hsize_t days_written = 0;
-    // The journey sample, by replicate, written at the end (write_journeys).
+    // The journey sample, by replicate, written at the end or when stopped (write_journeys).
     std::vector<std::pair<int, std::vector<Journey>>> journeys;
     bool has_journeys = false;
     double journey_sample = 0;
@@ -776,6 +776,19 @@ void write_journey_table(hid_t file, double sample, const std::vector<std::pair<
     write_column(g, "route", H5T_NATIVE_INT32, route, "location indices of every route, end to end");
 }
 }  // namespace
+
+void Hdf5Writer::stop() {
+    Impl& w = *impl_;
+    flush();
+    if (!w.has_journeys) return;
+    try {
+        write_journey_table(w.file, w.journey_sample, w.journeys);
+    } catch (const OutputError& e) {
+        throw OutputError(w.path + ": stopped, but cannot write the journey table (" + e.what() +
+                          "; disk full?): every finished day is in the file");
+    }
+    check(H5Fflush(w.file, H5F_SCOPE_GLOBAL), "flush");
+}
 
 void Hdf5Writer::finish(double wall_seconds) {
     Impl& w = *impl_;
