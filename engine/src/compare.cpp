@@ -81,26 +81,22 @@ struct RunFile {
         if (!has(name))
             throw ScenarioError(path + ": has no " + name + "; expected runs split by group (both made with "
                                        "migsim run --by-group, of a scenario with groups)");
-        std::vector<hsize_t> shape;
-        const auto values = read_doubles(file, name, shape);
-        const hsize_t R = shape.at(0), T = shape.at(1), X = shape.at(2), G = shape.at(3);
-        std::vector<std::vector<double>> out(R, std::vector<double>(G, 0.0));
-        for (hsize_t r = 0; r < R; ++r)
-            for (hsize_t t = first; t < std::min(last, T); ++t)
-                for (hsize_t x = 0; x < X; ++x)
-                    for (hsize_t g = 0; g < G; ++g) out[r][g] += values[((r * T + t) * X + x) * G + g];
-        return out;
+        return sums(name, first, last);
     }
 
-    // sums[r][x] of a (replicate, time, entity) series over days [first, last).
+    // sums[r][k] of a (replicate, time, ..., k) series over days [first, last) and every axis
+    // between time and the last: per entity of a (replicate, time, entity) series, per group of
+    // a (replicate, time, entity, group) one.
     [[nodiscard]] std::vector<std::vector<double>> sums(const std::string& name, hsize_t first, hsize_t last) const {
         std::vector<hsize_t> shape;
         const auto values = read_doubles(file, name, shape);
-        const hsize_t R = shape.at(0), T = shape.at(1), X = shape.at(2);
-        std::vector<std::vector<double>> out(R, std::vector<double>(X, 0.0));
+        const hsize_t R = shape.at(0), T = shape.at(1), K = shape.back();
+        hsize_t per_day = 1;
+        for (std::size_t axis = 2; axis < shape.size(); ++axis) per_day *= shape[axis];
+        std::vector<std::vector<double>> out(R, std::vector<double>(K, 0.0));
         for (hsize_t r = 0; r < R; ++r)
             for (hsize_t t = first; t < std::min(last, T); ++t)
-                for (hsize_t x = 0; x < X; ++x) out[r][x] += values[(r * T + t) * X + x];
+                for (hsize_t i = 0; i < per_day; ++i) out[r][i % K] += values[(r * T + t) * per_day + i];
         return out;
     }
 };
