@@ -156,16 +156,21 @@ def test_ranks_that_read_different_scenarios_refuse_to_run(tmp_path):
 
 def test_a_signal_to_one_rank_stops_all_after_the_day(tmp_path):
     # Rank 1 sends itself SIGTERM after 1.5 s; the ranks agree to stop after that day, rank 0
-    # flushes every finished day and all exit with 130.
+    # flushes every finished day and the journey sample gathered so far, and all exit with 130.
     out = tmp_path / "stopped.h5"
     result = shell_per_rank(2, f'if [ $R = 1 ]; then (sleep 1.5; kill -TERM $$) & fi; '
-                               f'exec $M run {MEDITERRANEAN} --threads 1 -q -o {out}', timeout=120)
+                               f'exec $M run {MEDITERRANEAN} --threads 1 -q -o {out} '
+                               f'--journeys 0.01 --decompose agents', timeout=120)
     assert result.returncode == 130, result.stderr
     with h5py.File(out, "r") as f:
         done = int(f.attrs["days_completed"])
         assert 0 < done < 1461 and f.attrs["completed"] == 0
         assert f["time"].shape[0] == done
         assert (f["agents_created"][0, :done] > 0).all()
+        born, end_day, ids = f["journeys/born"][:], f["journeys/end_day"][:], f["journeys/id"][:]
+        assert len(ids) > 0 and (born < done).all() and (end_day < done).all()
+        assert (ids % 2 == 0).any() and (ids % 2 == 1).any(), "both ranks' agents are in the table"
+        assert (ids[1:] > ids[:-1]).all()
 
 
 def test_a_killed_rank_ends_the_job(tmp_path):
