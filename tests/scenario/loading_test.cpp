@@ -121,6 +121,21 @@ TEST(Loading, BadYamlValueNamesItsLine) {
     EXPECT_EQ(e.value(), "-2.0");
 }
 
+// A single value or a list where a mapping belongs (found by the fuzzer: yaml-cpp threw its own
+// exception, which ended the program).
+TEST(Loading, AValueWhereAMappingBelongs) {
+    auto weights = error_of(BrokenToy("scenario.yml", "weights: {time: 0.5, money: 0.004, interception: 4, death: 200}",
+                                      "weights: 5"));
+    EXPECT_EQ(weights.line(), 26);
+    EXPECT_EQ(weights.field(), "profiles[0].weights");
+    EXPECT_EQ(weights.value(), "5");
+    EXPECT_NE(std::string(weights.what()).find("a mapping with the keys time, money, interception, death"), std::string::npos)
+        << weights.what();
+    auto budget = error_of(BrokenToy("scenario.yml", "budget: {median: 1500, sigma: 0.5}", "budget: [1500, 0.5]"));
+    EXPECT_EQ(budget.line(), 25);
+    EXPECT_EQ(budget.field(), "profiles[0].budget");
+}
+
 // The rest of the catalogue (docs/ERRORS.md, replayed word for word by
 // tests/python/test_error_catalogue.py); here the fields of the exception.
 TEST(Loading, NonFiniteAndTooLargeNumbers) {

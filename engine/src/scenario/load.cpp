@@ -49,7 +49,10 @@ long line_of(const YAML::Node& node) { return node.Mark().line + 1; }
 
 [[noreturn]] void fail(const YamlFile& f, const YAML::Node& node, const std::string& key,
                        const std::string& expected) {
-    std::string value = node.IsScalar() ? node.Scalar() : std::string("(not a single value)");
+    const std::string value = node.IsScalar() ? node.Scalar()
+                              : node.IsSequence() ? "(a list)"
+                              : node.IsMap()      ? "(a mapping)"
+                                                  : "(nothing)";
     throw ScenarioError(f.path, line_of(node), key, value, expected);
 }
 
@@ -68,6 +71,8 @@ double number(const YamlFile& f, const YAML::Node& node, const std::string& key,
 
 const YAML::Node required(const YamlFile& f, const YAML::Node& map, const std::string& key,
                           const std::string& where) {
+    // A scalar or a list where a mapping belongs: yaml-cpp would throw on map[key].
+    if (!map.IsMap()) fail(f, map, where.empty() ? key : where, "a mapping with the key '" + key + "'");
     YAML::Node node = map[key];
     if (!node)
         throw ScenarioError(f.path, line_of(map), where.empty() ? key : where + "." + key, "",
@@ -77,11 +82,12 @@ const YAML::Node required(const YamlFile& f, const YAML::Node& map, const std::s
 
 void check_keys(const YamlFile& f, const YAML::Node& map, const std::vector<std::string>& known,
                 const std::string& where) {
+    std::string list;
+    for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
+    if (!map.IsMap()) fail(f, map, where.empty() ? "key" : where, "a mapping with the keys " + list);
     for (const auto& item : map) {
         auto key = item.first.Scalar();
         if (std::find(known.begin(), known.end(), key) == known.end()) {
-            std::string list;
-            for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
             throw ScenarioError(f.path, line_of(item.first), where.empty() ? "key" : where, key,
                                 "one of the keys " + list);
         }
