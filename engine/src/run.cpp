@@ -216,7 +216,8 @@ bool run_jobs(const std::vector<Job>& jobs, const RunOptions& options, Hdf5Write
 }
 
 // The journey sample is kept in memory (and in checkpoints) and written when the run ends or
-// is stopped: it is refused, with what to do instead, where there is no table to write (docs/JOURNEYS.md).
+// is stopped: it is refused, with what to do instead, where there is no table to write
+// (docs/JOURNEYS.md).
 void check_journeys(const Scenario& s, bool sweep) {
     if (s.settings.journey_sample <= 0) return;
     const std::string what = "--journeys (journey_sample=" + std::to_string(s.settings.journey_sample) + "): ";
