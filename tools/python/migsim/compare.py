@@ -112,12 +112,11 @@ OUTCOMES: Dict[Optional[str], List[_Outcome]] = {
         ("deaths", ("profile_deaths",), _series("profile_deaths")),
         ("interceptions", ("profile_interceptions",), _series("profile_interceptions")),
     ],
-    "group": [   # runs made with --by-group: the series split by demographic group
-        ("arrivals", ("arrivals_by_group",), _series("arrivals_by_group")),
-        ("regular_arrivals", ("arrivals_regular_by_group",), _series("arrivals_regular_by_group")),
-        ("deaths", ("link_deaths_by_group",), _series("link_deaths_by_group")),
-        ("interceptions", ("border_interceptions_by_group",), _series("border_interceptions_by_group")),
-        *[(name, (series + "_by_group",), _series(series + "_by_group")) for name, (series,), _ in _HARMS],
+    "group": [   # runs made with --by-group: each series NAME split by demographic group, NAME_by_group
+        (name, (series + "_by_group",), _series(series + "_by_group"))
+        for name, series in [("arrivals", "arrivals"), ("regular_arrivals", "arrivals_regular"),
+                             ("deaths", "link_deaths"), ("interceptions", "border_interceptions"),
+                             *[(name, series) for name, (series,), _ in _HARMS]]
     ],
     "place": [
         *_HARMS,
@@ -163,13 +162,9 @@ def outcomes(run: RunLike, by: Optional[str] = None, window: Window = None, *,
         if lacking:
             absent.append(f"{name} ({', '.join(lacking)})")
             continue
-        value = compute(ds, dim)
-        if dim is not None:
-            value = value.reset_coords(drop=True)
-            if dim != "group":
-                value = value.rename({dim: "group"})
-        else:
-            value = value.reset_coords(drop=True)
+        value = compute(ds, dim).reset_coords(drop=True)
+        if dim not in (None, "group"):
+            value = value.rename({dim: "group"})
         out[name] = value
     if absent:
         message = f"{ds.attrs.get('source', 'the file')} lacks series for: {'; '.join(absent)}"

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from .frames import Window, select_window
+from .frames import Window, monthly, select_window
 from .io import RunLike, as_dataset, require
 
 # Where the money ends up: the payees whose columns add up to `migrants_paid`.
@@ -28,16 +28,14 @@ def _total(ds: xr.Dataset, name: str, freq: str) -> pd.Series | None:
     the file has no such series (written by an engine without it)."""
     if name not in ds.variables:
         return None
-    da = ds[name]
+    da = monthly(ds, name, freq=freq)   # entities summed, each period summed
     if "sample" in da.dims:
         if da.sizes["sample"] != 1:
             raise ValueError("a sweep file: select one sample first, e.g. ds.isel(sample=0)")
         da = da.isel(sample=0)
-    entity = [d for d in da.dims if d not in ("replicate", "time")]
-    da = da.sum(entity) if entity else da
     if "replicate" in da.dims:
         da = da.mean("replicate")
-    return da.resample(time=freq).sum().to_series()
+    return da.to_series()
 
 
 def money_flows(run: RunLike, freq: str = "YS", *, window: Window = None) -> pd.DataFrame:
