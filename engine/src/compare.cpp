@@ -10,6 +10,7 @@
 
 #include "io/hdf5_util.hpp"
 #include "migsim/errors.hpp"
+#include "migsim/output.hpp"
 #include "scenario/csv_table.hpp"
 
 namespace migsim {
@@ -119,11 +120,6 @@ PerReplicate column(const std::vector<std::vector<double>>& sums, std::size_t x)
     return out;
 }
 
-// Harm along the route (docs/HARM.md): outcome and series, per place where people wait.
-constexpr const char* harm_outcomes[][2] = {{"abductions", "harm_abductions"}, {"raid_detentions", "harm_detentions"},
-                                            {"trafficking", "harm_trafficking"}, {"violence", "harm_violence"},
-                                            {"deaths_while_held", "harm_deaths"}};
-
 PerReplicate ratio(const PerReplicate& a, const PerReplicate& b) {
     PerReplicate out;
     for (std::size_t r = 0; r < a.size(); ++r) out.push_back(b[r] > 0 ? a[r] / b[r] : nan);
@@ -175,7 +171,7 @@ std::vector<ComparisonRow> compare_runs(const std::string& base_path, const std:
     auto sums = [&](const RunFile& f, const char* name) { return f.sums(name, first, last); };
     // Several series' totals added up (money to armed groups: ransom by place, tolls by link,
     // protection by market).
-    auto total_of = [&](const RunFile& f, std::initializer_list<const char*> names) {
+    auto total_of = [&](const RunFile& f, const auto& names) {
         PerReplicate out(f.seeds.size(), 0.0);
         for (const char* name : names) {
             const PerReplicate part = total(sums(f, name));
@@ -185,7 +181,7 @@ std::vector<ComparisonRow> compare_runs(const std::string& base_path, const std:
     };
     // Outcomes whose series a file lacks (written by an older migsim) are left out, as the
     // Python package does.
-    auto both_have = [&](std::initializer_list<const char*> names) {
+    auto both_have = [&](const auto& names) {
         for (const char* name : names)
             if (!base.has(name) || !variant.has(name)) return false;
         return true;
@@ -208,13 +204,12 @@ std::vector<ComparisonRow> compare_runs(const std::string& base_path, const std:
             };
             add("", "transit_days", transit(base), transit(variant));
             for (const auto& [outcome, series] : harm_outcomes)
-                if (both_have({series})) add("", outcome, total(sums(base, series)), total(sums(variant, series)));
+                if (both_have(std::array{series})) add("", outcome, total(sums(base, series)), total(sums(variant, series)));
             // Money to those who profit besides smugglers (with what smugglers pass on to them).
-            const auto to_armed_groups = {"ransom_paid", "tolls_paid", "protection_paid"};
-            const auto to_officials = {"bribes_paid", "smuggler_bribes_paid"};
-            for (const auto& [outcome, series] : {std::pair{"to_armed_groups", to_armed_groups},
-                                                  std::pair{"to_officials", to_officials}})
-                if (both_have(series)) add("", outcome, total_of(base, series), total_of(variant, series));
+            if (both_have(paid_to_armed_groups))
+                add("", "to_armed_groups", total_of(base, paid_to_armed_groups), total_of(variant, paid_to_armed_groups));
+            if (both_have(paid_to_officials))
+                add("", "to_officials", total_of(base, paid_to_officials), total_of(variant, paid_to_officials));
             break;
         }
         case CompareBy::border: {
@@ -277,7 +272,7 @@ std::vector<ComparisonRow> compare_runs(const std::string& base_path, const std:
             for (const auto& [outcome, series] : harm_outcomes) plain.emplace_back(outcome, series);
             plain.emplace_back("sent_home", "harm_returns");
             plain.emplace_back("ransom", "ransom_paid");
-            std::erase_if(plain, [&](const auto& o) { return !both_have({o.second}); });
+            std::erase_if(plain, [&](const auto& o) { return !both_have(std::array{o.second}); });
             std::vector<std::vector<std::vector<double>>> b_sums, v_sums;
             for (const auto& [outcome, series] : plain) b_sums.push_back(sums(base, series)), v_sums.push_back(sums(variant, series));
             for (std::size_t l = 0; l < locations.size(); ++l) {
@@ -287,20 +282,22 @@ std::vector<ComparisonRow> compare_runs(const std::string& base_path, const std:
             break;
         }
         case CompareBy::group: {   // who suffers: the series split by demographic group
-            const char* plain[][2] = {{"arrivals", "arrivals_by_group"}, {"regular_arrivals", "arrivals_regular_by_group"},
-                                      {"deaths", "link_deaths_by_group"}, {"interceptions", "border_interceptions_by_group"},
-                                      {"abductions", "harm_abductions_by_group"}, {"raid_detentions", "harm_detentions_by_group"},
-                                      {"trafficking", "harm_trafficking_by_group"}, {"violence", "harm_violence_by_group"},
-                                      {"deaths_while_held", "harm_deaths_by_group"}};
+            // Each series NAME split by group is NAME_by_group (grouped_series()).
+            std::vector<std::pair<const char*, std::string>> plain{
+                {"arrivals", "arrivals"}, {"regular_arrivals", "arrivals_regular"},
+                {"deaths", "link_deaths"}, {"interceptions", "border_interceptions"}};
+            for (const auto& [outcome, series] : harm_outcomes) plain.emplace_back(outcome, series);
             std::vector<std::vector<std::vector<double>>> b_sums, v_sums;
-            for (const auto& [outcome, series] : plain)
-                b_sums.push_back(base.group_sums(series, first, last)), v_sums.push_back(variant.group_sums(series, first, last));
+            for (const auto& [outcome, series] : plain) {
+                b_sums.push_back(base.group_sums(series + "_by_group", first, last));
+                v_sums.push_back(variant.group_sums(series + "_by_group", first, last));
+            }
             const auto groups = base.strings("group");
             if (variant.strings("group") != groups)
                 throw ScenarioError(variant_path + ": its demographic groups differ from " + base_path +
                                     "'s; expected the same groups, in the same order");
             for (std::size_t g = 0; g < groups.size(); ++g)
-                for (std::size_t k = 0; k < std::size(plain); ++k) add(groups[g], plain[k][0], column(b_sums[k], g), column(v_sums[k], g));
+                for (std::size_t k = 0; k < plain.size(); ++k) add(groups[g], plain[k].first, column(b_sums[k], g), column(v_sums[k], g));
             break;
         }
         case CompareBy::profile: {

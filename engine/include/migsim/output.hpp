@@ -6,6 +6,7 @@
 // most that; one stopped by a signal calls stop() and keeps every finished day.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <cstddef>
 #include <memory>
@@ -68,8 +69,6 @@ public:
     // After every replicate gave day `days - 1`. Writes and flushes the days held when a chunk
     // is complete or a second has passed, then counts them in `days_completed`.
     void day_done(int days);
-    // Writes and flushes every day held now.
-    void flush();
     // A run stopped early: every day held and the journey sample so far reach the file, which
     // stays marked incomplete (a resumed run writes the table again at its end).
     void stop();
@@ -90,6 +89,9 @@ public:
     [[nodiscard]] std::pair<int, std::vector<std::vector<std::byte>>> checkpoint() const;
 
 private:
+    // Writes and flushes every day held now.
+    void flush();
+
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };
@@ -110,6 +112,23 @@ struct SeriesInfo {
 // output_by_group): each is written again as NAME_by_group, (replicate, time, entity, group),
 // whose sum over group is NAME exactly. DayTotals::by_group holds them in this order.
 [[nodiscard]] const std::vector<std::string>& grouped_series();
+
+// Harm along the route (docs/HARM.md): each harm's outcome, as `migsim compare` names it, and
+// its series by location.
+struct HarmOutcome {
+    const char* outcome;
+    const char* series;
+};
+inline constexpr std::array<HarmOutcome, 5> harm_outcomes{{{"abductions", "harm_abductions"},
+                                                          {"raid_detentions", "harm_detentions"},
+                                                          {"trafficking", "harm_trafficking"},
+                                                          {"violence", "harm_violence"},
+                                                          {"deaths_while_held", "harm_deaths"}}};
+// Who is paid besides smugglers: the money series that end with armed groups (ransom, tolls and
+// the protection smugglers pay for their passengers) and with officials (bribes of migrants and
+// of smugglers). tools/python/migsim/compare.py and money.py add them up the same way.
+inline constexpr std::array<const char*, 3> paid_to_armed_groups{"ransom_paid", "tolls_paid", "protection_paid"};
+inline constexpr std::array<const char*, 2> paid_to_officials{"bribes_paid", "smuggler_bribes_paid"};
 
 // One line per dataset: "name sha256-of-its-raw-values", sorted by name. Attributes (which
 // hold the wall time and thread count) are left out: equal lines mean equal results.

@@ -8,6 +8,7 @@
 #include <map>
 #include <numeric>
 #include <sstream>
+#include <string_view>
 
 #include "io/hdf5_util.hpp"
 #include "io/sha256.hpp"
@@ -47,17 +48,20 @@ double sum(const std::vector<double>& values) { return std::accumulate(values.be
 // Harm along the route (docs/HARM.md): the places where any harm happened, and who was paid.
 // Nothing for a file without harms (Flee's rules, a scenario without harms.csv or link costs).
 void describe_harms(hid_t file, const std::vector<std::string>& locations, std::ostream& out) {
-    const char* harms[] = {"harm_abductions", "harm_detentions", "harm_trafficking", "harm_violence", "harm_deaths",
-                           "ransom_paid"};
     const char* paid[] = {"market_revenue", "protection_paid", "smuggler_bribes_paid", "bribes_paid", "ransom_paid",
                           "tolls_paid", "fares_paid", "pathway_fees_paid"};
     for (const char* name : paid)
         if (H5Lexists(file, name, H5P_DEFAULT) <= 0) return;   // written by an older migsim
-    std::vector<std::vector<double>> by_place;
-    for (const char* name : harms) by_place.push_back(run_totals(file, name));
-    std::map<std::string, double> money{{"ransom_paid", sum(by_place.back())}};   // ransom: read above
-    for (const char* name : paid)
-        if (!money.contains(name)) money[name] = sum(run_totals(file, name));
+    std::vector<std::vector<double>> by_place;   // each harm, then the ransom taken, by location
+    for (const auto& harm : harm_outcomes) by_place.push_back(run_totals(file, harm.series));
+    const std::vector<double>& ransom = by_place.emplace_back(run_totals(file, "ransom_paid"));
+    std::map<std::string, double> money;
+    for (const char* name : paid) money[name] = std::string_view(name) == "ransom_paid" ? sum(ransom) : sum(run_totals(file, name));
+    auto money_to = [&](const auto& names) {
+        double total = 0;
+        for (const char* name : names) total += money[name];
+        return total;
+    };
     const bool any_harm = std::any_of(by_place.begin(), by_place.end(), [](const auto& v) { return sum(v) > 0; });
     if (any_harm) {
         out << "\n" << std::left << std::setw(28) << "harm (place)" << std::right << std::setw(10) << "abducted"
@@ -72,8 +76,7 @@ void describe_harms(hid_t file, const std::vector<std::string>& locations, std::
         }
     }
     const double passed_on = money["protection_paid"] + money["smuggler_bribes_paid"];
-    const double officials = money["bribes_paid"] + money["smuggler_bribes_paid"];
-    const double armed_groups = money["ransom_paid"] + money["tolls_paid"] + money["protection_paid"];
+    const double officials = money_to(paid_to_officials), armed_groups = money_to(paid_to_armed_groups);
     if (officials + armed_groups <= 0) return;
     out << "\npaid to: smugglers " << fixed(money["market_revenue"] - passed_on) << " (after " << fixed(passed_on)
         << " passed on), officials " << fixed(officials) << ", armed groups " << fixed(armed_groups) << ", fares "
