@@ -7,6 +7,7 @@
 #include <limits>
 #include <map>
 #include <numbers>
+#include <set>
 
 #include "io/hdf5_util.hpp"
 #include "migsim/errors.hpp"
@@ -85,13 +86,40 @@ struct RunFile {
         return sums(name, first, last);
     }
 
+    // The ids along an entity dimension (border, market, location, ...), read once.
+    [[nodiscard]] const std::vector<std::string>& ids(const std::string& dimension) const {
+        auto [it, fresh] = id_cache.try_emplace(dimension);
+        if (fresh) it->second = has(dimension) ? strings(dimension) : std::vector<std::string>{};
+        return it->second;
+    }
+
     // sums[r][k] of a (replicate, time, ..., k) series over days [first, last) and every axis
     // between time and the last: per entity of a (replicate, time, entity) series, per group of
-    // a (replicate, time, entity, group) one.
+    // a (replicate, time, entity, group) one. The shape is checked against the file's own
+    // replicates, days and ids before anything is read: a damaged or foreign file is refused,
+    // never read out of bounds.
     [[nodiscard]] std::vector<std::vector<double>> sums(const std::string& name, hsize_t first, hsize_t last) const {
-        std::vector<hsize_t> shape;
-        const auto values = read_doubles(file, name, shape);
-        const hsize_t R = shape.at(0), T = shape.at(1), K = shape.back();
+        if (!has(name)) throw OutputError(path + ": has no dataset " + name + "; expected a run file written by migsim run");
+        Handle ds(H5Dopen2(file, name.c_str(), H5P_DEFAULT), H5Dclose);
+        check(ds, path + ": open " + name);
+        const std::vector<hsize_t> shape = shape_of(ds);
+        const std::string dimension = dimension_of(name);
+        const std::size_t expected_rank = name.ends_with("_by_group") ? 4 : 3;
+        const bool fits = shape.size() == expected_rank && shape[0] == seeds.size() && shape[1] >= std::min(last, days) &&
+                          (dimension.empty() || shape.back() == ids(dimension).size()) &&
+                          (expected_rank == 3 || shape[2] == ids(base_dimension_of(name)).size());
+        if (!fits) {
+            std::string got;
+            for (hsize_t n : shape) got += (got.empty() ? "" : " x ") + std::to_string(n);
+            throw OutputError(path + ": " + name + " has the shape (" + got + "), expected (replicate x time x " +
+                              (expected_rank == 4 ? base_dimension_of(name) + " x " : "") + dimension +
+                              ") matching its " + std::to_string(seeds.size()) + " seeds, " + std::to_string(days) +
+                              " days and " + std::to_string(ids(dimension).size()) + " " + dimension +
+                              " ids (a damaged file?)");
+        }
+        std::vector<hsize_t> shape_read;
+        const auto values = read_doubles(file, name, shape_read);
+        const hsize_t R = shape[0], T = shape[1], K = shape.back();
         hsize_t per_day = 1;
         for (std::size_t axis = 2; axis < shape.size(); ++axis) per_day *= shape[axis];
         std::vector<std::vector<double>> out(R, std::vector<double>(K, 0.0));
@@ -100,6 +128,68 @@ struct RunFile {
                 for (hsize_t i = 0; i < per_day; ++i) out[r][i % K] += values[(r * T + t) * per_day + i];
         return out;
     }
+
+    // The entity dimension a series is summed to: its own (series_catalogue()), or `group` for
+    // NAME_by_group.
+    [[nodiscard]] static std::string dimension_of(const std::string& name) {
+        return name.ends_with("_by_group") ? "group" : base_dimension_of(name);
+    }
+    [[nodiscard]] static std::string base_dimension_of(const std::string& name) {
+        const std::string plain = name.ends_with("_by_group") ? name.substr(0, name.size() - 9) : name;
+        for (const auto& s : series_catalogue())
+            if (plain == s.name) return s.dimension;
+        throw OutputError(std::string("compare: no series '") + plain + "' in the catalogue");
+    }
+
+private:
+    mutable std::map<std::string, std::vector<std::string>> id_cache;
+};
+
+// Where each of the base's ids sits in the variant, per entity dimension: rows are paired by
+// id, never by position, and two files whose ids differ are refused with what each lacks.
+class Pairing {
+public:
+    Pairing(const RunFile& base, const RunFile& variant) : base_(base), variant_(variant) {}
+
+    // The variant's sums in the base's order of ids.
+    [[nodiscard]] std::vector<std::vector<double>> in_base_order(const std::string& dimension,
+                                                                 std::vector<std::vector<double>> sums) const {
+        const std::vector<std::size_t>& at = order(dimension);
+        for (auto& row : sums) {
+            std::vector<double> reordered(at.size());
+            for (std::size_t k = 0; k < at.size(); ++k) reordered[k] = row.at(at[k]);
+            row = std::move(reordered);
+        }
+        return sums;
+    }
+
+private:
+    const std::vector<std::size_t>& order(const std::string& dimension) const {
+        auto [it, fresh] = orders_.try_emplace(dimension);
+        if (!fresh) return it->second;
+        const auto& b = base_.ids(dimension);
+        const auto& v = variant_.ids(dimension);
+        std::map<std::string, std::size_t> where;
+        for (std::size_t k = 0; k < v.size(); ++k) where.emplace(v[k], k);
+        std::string only_base, only_variant;
+        for (const auto& id : b)
+            if (where.count(id) > 0) it->second.push_back(where[id]);
+            else only_base += (only_base.empty() ? "" : ", ") + id;
+        const std::set<std::string> in_base(b.begin(), b.end());
+        for (const auto& id : v)
+            if (in_base.count(id) == 0) only_variant += (only_variant.empty() ? "" : ", ") + id;
+        if (!only_base.empty() || !only_variant.empty() || where.size() != v.size() || in_base.size() != b.size())
+            throw ScenarioError(variant_.path + ": its " + dimension + " ids differ from " + base_.path + "'s (" +
+                                (only_base.empty() ? "" : "only in the base: " + only_base + "; ") +
+                                (only_variant.empty() ? "" : "only in the variant: " + only_variant + "; ") +
+                                (where.size() != v.size() || in_base.size() != b.size() ? "repeated ids; " : "") +
+                                "expected the same " + dimension + "s, in any order, so that rows pair by id; "
+                                "compare runs of the same network)");
+        return it->second;
+    }
+    const RunFile& base_;
+    const RunFile& variant_;
+    mutable std::map<std::string, std::vector<std::size_t>> orders_;
 };
 
 using PerReplicate = std::vector<double>;
@@ -161,20 +251,30 @@ std::vector<ComparisonRow> compare_runs(const std::string& base_path, const std:
                             base.start_date + "; expected the same start date");
     const int start = day_number(base.start_date, "start_date");
     hsize_t first = 0, last = std::min(base.days, variant.days);
+    if (!options.from.empty() && !options.to.empty() && day_number(options.from, "from") > day_number(options.to, "to"))
+        throw ScenarioError("--window", 0, "window", options.from + ":" + options.to,
+                            "FROM:TO with FROM on or before TO (the window is inclusive)");
     if (!options.from.empty()) first = static_cast<hsize_t>(std::max(0, day_number(options.from, "from") - start));
     if (!options.to.empty()) last = std::min<hsize_t>(last, static_cast<hsize_t>(std::max(0, day_number(options.to, "to") - start + 1)));
     if (first >= last)
         throw ScenarioError("--window", 0, "window", options.from + ":" + options.to,
-                            "a window that overlaps the runs' days (" + std::to_string(last) + " days from " +
-                                base.start_date + ")");
+                            "a window that overlaps the runs' days (" + std::to_string(std::min(base.days, variant.days)) +
+                                (std::min(base.days, variant.days) == 1 ? " day" : " days") + " from " + base.start_date + ")");
 
-    auto sums = [&](const RunFile& f, const char* name) { return f.sums(name, first, last); };
+    const Pairing pairing(base, variant);
+    // Per replicate and entity, in the base's order of ids for both files.
+    auto in_order = [&](const RunFile& f, const std::string& name, std::vector<std::vector<double>> s) {
+        return &f == &base ? s : pairing.in_base_order(RunFile::dimension_of(name), std::move(s));
+    };
+    auto sums = [&](const RunFile& f, const std::string& name) { return in_order(f, name, f.sums(name, first, last)); };
+    // Totals over every entity need no pairing: a variant may add a border or a pathway.
+    auto raw = [&](const RunFile& f, const std::string& name) { return f.sums(name, first, last); };
     // Several series' totals added up (money to armed groups: ransom by place, tolls by link,
     // protection by market).
     auto total_of = [&](const RunFile& f, const auto& names) {
         PerReplicate out(f.seeds.size(), 0.0);
         for (const char* name : names) {
-            const PerReplicate part = total(sums(f, name));
+            const PerReplicate part = total(raw(f, name));
             for (std::size_t r = 0; r < out.size(); ++r) out[r] += part[r];
         }
         return out;
@@ -196,15 +296,15 @@ std::vector<ComparisonRow> compare_runs(const std::string& base_path, const std:
                                       {"deaths", "link_deaths"}, {"interceptions", "border_interceptions"},
                                       {"attempts", "border_attempts"}, {"smuggler_revenue", "market_revenue"},
                                       {"regular_admissions", "pathway_admissions"}};
-            for (const auto& [outcome, series] : plain) add("", outcome, total(sums(base, series)), total(sums(variant, series)));
+            for (const auto& [outcome, series] : plain) add("", outcome, total(raw(base, series)), total(raw(variant, series)));
             auto transit = [&](const RunFile& f) {
-                PerReplicate arrived = total(sums(f, "arrivals")), regular = total(sums(f, "arrivals_regular"));
+                PerReplicate arrived = total(raw(f, "arrivals")), regular = total(raw(f, "arrivals_regular"));
                 for (std::size_t r = 0; r < arrived.size(); ++r) arrived[r] += regular[r];
-                return ratio(total(sums(f, "arrival_transit_days")), arrived);
+                return ratio(total(raw(f, "arrival_transit_days")), arrived);
             };
             add("", "transit_days", transit(base), transit(variant));
             for (const auto& [outcome, series] : harm_outcomes)
-                if (both_have(std::array{series})) add("", outcome, total(sums(base, series)), total(sums(variant, series)));
+                if (both_have(std::array{series})) add("", outcome, total(raw(base, series)), total(raw(variant, series)));
             // Money to those who profit besides smugglers (with what smugglers pass on to them).
             if (both_have(paid_to_armed_groups))
                 add("", "to_armed_groups", total_of(base, paid_to_armed_groups), total_of(variant, paid_to_armed_groups));
@@ -289,13 +389,11 @@ std::vector<ComparisonRow> compare_runs(const std::string& base_path, const std:
             for (const auto& [outcome, series] : harm_outcomes) plain.emplace_back(outcome, series);
             std::vector<std::vector<std::vector<double>>> b_sums, v_sums;
             for (const auto& [outcome, series] : plain) {
-                b_sums.push_back(base.group_sums(series + "_by_group", first, last));
-                v_sums.push_back(variant.group_sums(series + "_by_group", first, last));
+                const std::string name = series + "_by_group";
+                b_sums.push_back(base.group_sums(name, first, last));
+                v_sums.push_back(in_order(variant, name, variant.group_sums(name, first, last)));
             }
             const auto groups = base.strings("group");
-            if (variant.strings("group") != groups)
-                throw ScenarioError(variant_path + ": its demographic groups differ from " + base_path +
-                                    "'s; expected the same groups, in the same order");
             for (std::size_t g = 0; g < groups.size(); ++g)
                 for (std::size_t k = 0; k < plain.size(); ++k) add(groups[g], plain[k].first, column(b_sums[k], g), column(v_sums[k], g));
             break;
