@@ -345,7 +345,8 @@ RunResult run(const Scenario& scenario, const RunOptions& options) {
         if (options.resume) {
             if (read_resume_point(options.output).resolved_scenario != scenario.resolved_text)
                 throw OutputError(options.output + ": the scenario's files or overrides changed since this run "
-                                                   "started; it cannot be continued bit for bit (run it again)");
+                                                   "started (" + options.source + "); it cannot be continued bit for "
+                                                   "bit (run it again, or give the scenario it ran with: --scenario PATH)");
             writer = std::make_unique<Hdf5Writer>(Hdf5Writer::Resume{}, options.output, info);
             std::tie(resume_from.day, resume_from.states) = writer->checkpoint();
         } else {

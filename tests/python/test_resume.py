@@ -60,6 +60,33 @@ def test_killed_again_while_resuming(migsim, tmp_path, uninterrupted):
     assert migsim.ok("info", "--checksums", out).stdout.splitlines() == uninterrupted
 
 
+def test_relative_scenario_path_resumes_bit_identically(migsim, tmp_path, uninterrupted):
+    # The README's form: a path relative to the repository root (issue 16, item 1).
+    out = tmp_path / "relative.h5"
+    relative = ["run", "scenarios/mediterranean", *RUN[1:]]
+    kill_after(migsim, [*relative, "--checkpoint-every", "50", "-o", out], out, 150)
+    assert checkpoint_day(out) >= 50
+    resumed = migsim("run", "--resume", out, "-q")
+    assert resumed.returncode == 0, resumed.stderr
+    assert migsim.ok("info", "--checksums", out).stdout.splitlines() == uninterrupted
+
+
+def test_moved_scenario_folder_resumes_where_the_user_points(migsim, tmp_path, uninterrupted):
+    first, moved = tmp_path / "first" / "med", tmp_path / "moved" / "mediterranean"
+    shutil.copytree(MEDITERRANEAN, first)
+    out = tmp_path / "moved.h5"
+    kill_after(migsim, ["run", first, *RUN[1:], "--checkpoint-every", "50", "-o", out], out, 120)
+    moved.parent.mkdir()
+    first.rename(moved)
+    gone = migsim("run", "--resume", out, "-q")
+    assert gone.returncode == 2 and "is gone" in gone.stderr and "--scenario NEW_PATH" in gone.stderr, gone.stderr
+    resumed = migsim("run", "--resume", out, "--scenario", moved, "-q")
+    assert resumed.returncode == 0, resumed.stderr
+    assert migsim.ok("info", "--checksums", out).stdout.splitlines() == uninterrupted
+    with h5py.File(out, "r") as f:
+        assert f.attrs["source"] == str(moved)
+
+
 def test_an_existing_output_needs_force(migsim, tmp_path):
     out = tmp_path / "toy.h5"
     migsim.ok("run", TOY, "-q", "-o", out)
@@ -76,8 +103,9 @@ def test_resume_refuses_a_finished_run_and_extra_options(migsim, tmp_path):
     migsim.ok("run", TOY, "-q", "-o", out)
     finished = migsim("run", "--resume", out)
     assert finished.returncode == 3 and "the run is complete" in finished.stderr
-    extra = migsim("run", TOY, "--resume", out)
-    assert extra.returncode == 2 and "excludes" in extra.stderr
+    for option in (["--seed", "3"], ["--checkpoint-every", "5"], ["--force"]):   # options a resume would ignore
+        extra = migsim("run", "--resume", out, *option)
+        assert extra.returncode == 2 and "excludes" in extra.stderr, (option, extra.stderr)
     missing = migsim("run", "--resume", tmp_path / "none.h5")
     assert missing.returncode == 3 and "cannot open it to resume" in missing.stderr
 

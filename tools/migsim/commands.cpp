@@ -115,7 +115,15 @@ int run_command(const RunArgs& given, const Comm& world) {
             point = read_resume_point(args.resume);
             if (point.completed) throw OutputError(args.resume + ": the run is complete; nothing to resume");
         });
-        args.scenario = point.source;
+        // The scenario where the run found it, or where the user says it is now (a moved
+        // folder); either way its files must be the run's, byte for byte (checked by run()).
+        if (args.scenario.empty()) {
+            args.scenario = point.source;
+            std::error_code ec;
+            if (!std::filesystem::exists(point.source, ec))
+                throw ScenarioError(args.resume + ": its scenario " + point.source + " is gone; if the folder moved, "
+                                    "give its new place: migsim run --resume " + args.resume + " --scenario NEW_PATH");
+        }
         overrides = point.overrides;
         args.replicates = point.replicates;
         args.checkpoint_every = point.checkpoint_every;

@@ -71,7 +71,9 @@ int main(int argc, char** argv) {   // NOLINT(bugprone-exception-escape)
 
     cli::RunArgs run_args;
     auto* run = app.add_subcommand("run", "Run a scenario and write its time series to HDF5.");
-    auto* run_scenario = run->add_option("scenario", run_args.scenario, "scenario folder, scenario.yml, or a variant .yml");
+    run->add_option("scenario,--scenario", run_args.scenario,
+                    "scenario folder, scenario.yml, or a variant .yml; with --resume: where the run's scenario "
+                    "is now, if its folder moved (checked: the same files, byte for byte)");
     auto* run_output = run->add_option("-o,--output", run_args.output,
                                        "output HDF5 file (default: NAME.h5, NAME from the scenario); an existing "
                                        "file is never replaced without --force");
@@ -94,15 +96,16 @@ int main(int argc, char** argv) {   // NOLINT(bugprone-exception-escape)
     auto* run_journeys = run->add_option("--journeys", run_args.journeys,
                     "record the whole journey of a share SHARE (0 to 1) of the agents, drawn by seed and id, "
                     "in the group `journeys` of the file (docs/JOURNEYS.md); same as --set journey_sample=SHARE");
-    run->add_option("--checkpoint-every", run_args.checkpoint_every,
+    auto* run_checkpoint = run->add_option("--checkpoint-every", run_args.checkpoint_every,
                     "save the whole state in the output file every DAYS days, so that --resume continues a "
                     "killed run from there (bit-identical to an uninterrupted run)")
         ->check(CLI::Range(1, 65535));
     run->add_option("--resume", run_args.resume,
                     "continue the interrupted run in FILE (the -o of the run) from its last checkpoint; "
                     "scenario and options come from the file")
-        ->excludes(run_scenario)->excludes(run_output)->excludes(run_seed)->excludes(run_days)->excludes(run_set)
-        ->excludes(run_replicates)->excludes(run_force)->excludes(run_by_group)->excludes(run_journeys);
+        ->excludes(run_output)->excludes(run_seed)->excludes(run_days)->excludes(run_set)
+        ->excludes(run_replicates)->excludes(run_force)->excludes(run_by_group)->excludes(run_journeys)
+        ->excludes(run_checkpoint);
     run->add_option("--max-memory", run_args.max_memory,
                     "refuse a run estimated to need more than SIZE per process (8G, 512M; default: the memory "
                     "available now)");

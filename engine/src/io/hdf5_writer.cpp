@@ -523,6 +523,7 @@ Hdf5Writer::Hdf5Writer(Resume, const std::string& path, const RunInfo& info) : i
         if (number_attribute(w.file, "completed") > 0) throw OutputError(path + ": the run is complete; nothing to resume");
         if (static_cast<std::size_t>(number_attribute(w.file, "replicates")) != info.seeds.size())
             throw OutputError(path + ": holds another number of replicates");
+        if (!info.source.empty()) write_attribute(w.file, "source", info.source);   // a moved scenario: where it is now
     }
     w.time = Handle(H5Dopen2(w.file, "time", H5P_DEFAULT), H5Dclose);
     if (w.sweep) w.sample_completed = Handle(H5Dopen2(w.file, "sample_completed", H5P_DEFAULT), H5Dclose);

@@ -320,9 +320,15 @@ Scenario load_scenario(const fs::path& given, const std::vector<std::string>& ov
 
     Scenario s;
     std::string text;
+    // Each file is headed by its path relative to the folder of the file given, so that the
+    // text (which --resume compares) is the same however the scenario was named: relative or
+    // absolute, from any working directory, or after the folder was moved.
+    const fs::path given_dir = fs::absolute(path, ec).parent_path().lexically_normal();
     auto record = [&](const std::string& file, const std::string& bytes) {
         s.inputs.push_back({file, detail::sha256_hex(bytes)});
-        text += "# ---- " + file + "\n" + bytes + (bytes.empty() || bytes.back() == '\n' ? "" : "\n");
+        const fs::path relative = fs::absolute(file, ec).lexically_normal().lexically_relative(given_dir);
+        text += "# ---- " + (relative.empty() ? file : relative.generic_string()) + "\n" + bytes +
+                (bytes.empty() || bytes.back() == '\n' ? "" : "\n");
     };
     record(base.path, base.bytes);
     read_settings(s, base);
