@@ -16,8 +16,8 @@ from .compare import check_paired, compare, outcomes, paired_statistics
 from .ensemble import ensemble_summary, replicate_band, summary, summary_table
 from .frames import (as_frame, dates, entities, link_table, monthly, parse_window, select_window,
                      start_date, tidy, totals)
-from .io import (input_hashes, is_complete, is_sweep, journeys, open_run, replicates, run_info,
-                 trim_incomplete)
+from .io import (RunFileError, input_hashes, is_complete, is_sweep, journeys, open_run, replicates,
+                 run_info, trim_incomplete)
 from .money import money_flows, plot_money_flows
 from .plots import (parameter_variable, plot_route_map, plot_route_shares, plot_series, plot_sweep,
                     sweep_outcome)
@@ -25,7 +25,7 @@ from .plots import (parameter_variable, plot_route_map, plot_route_shares, plot_
 __version__ = "0.1.0"
 
 __all__ = [
-    "open_run", "journeys", "trim_incomplete", "run_info", "input_hashes", "is_complete", "is_sweep", "replicates",
+    "open_run", "RunFileError", "journeys", "trim_incomplete", "run_info", "input_hashes", "is_complete", "is_sweep", "replicates",
     "tidy", "totals", "monthly", "entities", "link_table", "as_frame", "dates", "start_date",
     "parse_window", "select_window",
     "ensemble_summary", "summary", "summary_table", "replicate_band",

@@ -114,18 +114,118 @@ def _open_unlocked(path: Path) -> xr.Dataset:
         return _read_h5netcdf(path)
 
 
-def _repaired_copy(path: Path) -> Path:
-    """A copy of a file left by a run killed in the middle of an end-of-day flush, whose last
-    metadata write outran the recorded end of file, with that end moved to the real end
-    (`h5clear --increment`, Debian's hdf5-tools). The original is left untouched."""
+class RunFileError(ValueError):
+    """A file that open_run cannot read as migsim output. The message names the file and what
+    is wrong with it: empty, not an HDF5 file, truncated or damaged, not written by migsim, or
+    missing a dataset that every migsim file holds."""
+
+
+EXPECTED = "expected the .h5 file written by migsim run or migsim sweep"
+_HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
+
+
+def _has_hdf5_signature(path: Path, size: int) -> bool:
+    """True when the HDF5 signature is where HDF5 looks for it: at byte 0, 512, 1024, 2048, ...
+    (a user block may come before the superblock)."""
+    with open(path, "rb") as f:
+        offset = 0
+        while offset + len(_HDF5_SIGNATURE) <= size:
+            f.seek(offset)
+            if f.read(len(_HDF5_SIGNATURE)) == _HDF5_SIGNATURE:
+                return True
+            offset = 512 if offset == 0 else 2 * offset
+    return False
+
+
+def _hdf5_message(error: BaseException) -> str:
+    """An h5py/HDF5 error as one short line."""
+    text = " ".join(str(error).split()) or type(error).__name__
+    return text if len(text) <= 300 else text[:297] + "..."
+
+
+def _migsim_problem(path: Path) -> str:
+    """What `path` lacks of what every file of migsim run and migsim sweep holds ("" if nothing).
+    OSError: HDF5 cannot open it."""
+    import h5py
+
+    try:
+        f = h5py.File(path, "r", locking=False)
+    except TypeError:   # h5py < 3.5
+        f = h5py.File(path, "r")
+    with f:
+        # engine_version: in every file since the first; kind alone: a file made by hand to
+        # look like one (tests, xarray's to_netcdf)
+        if "engine_version" not in f.attrs and _attribute(f.attrs.get("kind")) not in ("run", "sweep"):
+            return ("it has neither of the root attributes that migsim writes in every file, "
+                    "engine_version and kind (run or sweep)")
+        if not isinstance(f.get("time"), h5py.Dataset):
+            return "it has no dataset time (the simulated days, in every run and sweep file)"
+    return ""
+
+
+def _load(path: Path, shown: Path, repaired: str = "") -> xr.Dataset:
+    """`path` checked and read completely into memory. `shown`: the user's file, named in errors
+    (`path` may be its repaired copy); `repaired`: HDF5's error on the original, when it is.
+    OSError: HDF5 cannot open `path`."""
+    def damaged(what: str) -> RunFileError:
+        first = (f"HDF5 could not open it ({repaired}), and a copy repaired with h5clear --increment "
+                 f"(as for a run killed mid-flush) could not be read either: " if repaired else "")
+        return RunFileError(f"{shown}: a truncated or damaged HDF5 file ({shown.stat().st_size} bytes): "
+                            f"{first}{what}; {EXPECTED}")
+
+    problem = _migsim_problem(path)
+    if problem and repaired:   # what the repaired copy lacks was cut off
+        raise damaged(problem)
+    if problem.startswith("it has neither of the root attributes"):
+        raise RunFileError(f"{shown}: an HDF5 file, but not written by migsim: {problem}; {EXPECTED}")
+    if problem:
+        raise RunFileError(f"{shown}: written by migsim, but {problem}: damaged or edited?")
+    try:
+        return _open_unlocked(path)
+    except Exception as error:   # noqa: BLE001  a damaged file fails in many ways inside h5py/xarray
+        raise damaged(f"{type(error).__name__}: {_hdf5_message(error)}") from None
+
+
+def _load_repaired(path: Path, error: OSError) -> xr.Dataset:
+    """A file left by a run killed in the middle of an end-of-day flush, whose last metadata write
+    outran the recorded end of file, read from a copy with that end moved to the real end
+    (`h5clear --increment`, Debian's hdf5-tools). The original is left untouched.
+
+    The copy goes into a fresh migsim_repair_* folder in the temp directory, which is deleted
+    before this returns or raises, whatever happens: _load reads everything into memory and
+    closes the file, so nothing refers to the copy afterwards. Deleting it when the Dataset is
+    garbage collected (weakref.finalize) instead would keep a whole copy of the file on disk for
+    as long as the Dataset and every Dataset derived from it live, and leave it behind whenever
+    the interpreter is killed or exits without running finalizers (a notebook kernel restarted,
+    a job killed)."""
+    reason = _hdf5_message(error)
     h5clear = shutil.which("h5clear")
     if h5clear is None:
-        raise OSError(f"{path}: unreadable (a run killed mid-flush?); install hdf5-tools and run "
-                      f"'h5clear --increment' on a copy")
-    copy = Path(tempfile.mkdtemp(prefix="migsim_repair_")) / path.name
-    shutil.copyfile(path, copy)
-    subprocess.run([h5clear, "--increment", str(copy)], check=True, capture_output=True)
-    return copy
+        raise RunFileError(f"{path}: HDF5 cannot open it ({reason}); a file left by a run killed mid-flush "
+                           f"is repaired on a copy with h5clear --increment, but h5clear is not installed "
+                           f"(Debian: apt install hdf5-tools)")
+    folder = Path(tempfile.mkdtemp(prefix="migsim_repair_"))
+    try:
+        copy = folder / path.name
+        try:
+            shutil.copyfile(path, copy)
+        except OSError as copy_error:
+            raise RunFileError(f"{path}: HDF5 cannot open it ({reason}); copying it into {folder} to repair it "
+                               f"failed: {copy_error}") from None
+        result = subprocess.run([h5clear, "--increment", str(copy)], capture_output=True, text=True)
+        if result.returncode != 0:
+            said = (result.stderr.strip() or result.stdout.strip()).splitlines()
+            raise RunFileError(f"{path}: a truncated or damaged HDF5 file ({path.stat().st_size} bytes): HDF5 "
+                               f"cannot open it ({reason}) and h5clear --increment could not repair a copy"
+                               f"{' (' + said[-1].strip() + ')' if said else ''}; {EXPECTED}") from None
+        try:
+            return _load(copy, path, repaired=reason)
+        except OSError as again:
+            raise RunFileError(f"{path}: a truncated or damaged HDF5 file ({path.stat().st_size} bytes): HDF5 "
+                               f"cannot open it ({reason}), nor a copy repaired with h5clear --increment "
+                               f"({_hdf5_message(again)}); {EXPECTED}") from None
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def open_run(path: PathLike, *, trim: bool = True) -> xr.Dataset:
@@ -139,15 +239,29 @@ def open_run(path: PathLike, *, trim: bool = True) -> xr.Dataset:
     - a sweep (`kind` = `sweep`) keeps only the samples marked in `sample_completed`.
 
     A file that HDF5 cannot read because its run was killed during an end-of-day flush is
-    read from a repaired copy (see `_repaired_copy`).
+    read from a repaired copy, deleted before open_run returns (see `_load_repaired`).
+
+    Raises FileNotFoundError when there is no such file, and RunFileError (a ValueError) naming
+    the file and what is wrong when it is not a readable migsim file: empty, not HDF5, truncated
+    or damaged, not written by migsim, or without its time axis.
     """
     path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: no such file ({EXPECTED})")
+    if path.is_dir():
+        raise RunFileError(f"{path} is a folder: {EXPECTED}")
     if not path.is_file():
-        raise FileNotFoundError(f"{path}: no such file")
+        raise RunFileError(f"{path} is not a regular file: {EXPECTED}")
+    size = path.stat().st_size
+    if size == 0:
+        raise RunFileError(f"{path}: the file is empty (0 bytes): expected an HDF5 file written by migsim run "
+                           f"or migsim sweep (did the run fail before it wrote anything?)")
+    if not _has_hdf5_signature(path, size):
+        raise RunFileError(f"{path}: not an HDF5 file (no HDF5 signature in its {size} bytes): {EXPECTED}")
     try:
-        ds = _open_unlocked(path)
-    except OSError:
-        ds = _open_unlocked(_repaired_copy(path))
+        ds = _load(path, path)
+    except OSError as error:   # HDF5 cannot open it: a run killed mid-flush?
+        ds = _load_repaired(path, error)
     ds.attrs.setdefault("source", str(path))
     # a sweep's param_* variables are coordinates along `sample` (docs/ARCHITECTURE.md)
     params = [n for n in ds.data_vars if n.startswith("param_") and ds[n].dims == ("sample",)]
