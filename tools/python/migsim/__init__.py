@@ -12,7 +12,7 @@
 
 Layout of the files: docs/ARCHITECTURE.md ("Output"); compare: docs/COMPARE.md.
 """
-from .compare import check_paired, compare, outcomes, paired_statistics
+from .compare import check_paired, compare, outcomes, pair_by_id, paired_statistics
 from .ensemble import ensemble_summary, replicate_band, summary, summary_table
 from .frames import (as_frame, dates, entities, link_table, monthly, parse_window, select_window,
                      start_date, tidy, totals)
@@ -29,7 +29,7 @@ __all__ = [
     "tidy", "totals", "monthly", "entities", "link_table", "as_frame", "dates", "start_date",
     "parse_window", "select_window",
     "ensemble_summary", "summary", "summary_table", "replicate_band",
-    "compare", "outcomes", "paired_statistics", "check_paired",
+    "compare", "outcomes", "paired_statistics", "check_paired", "pair_by_id",
     "plot_series", "plot_route_map", "plot_route_shares", "plot_sweep", "sweep_outcome",
     "parameter_variable", "money_flows", "plot_money_flows",
 ]

@@ -256,9 +256,16 @@ def _name(ds: xr.Dataset, fallback: str) -> str:
     return str(ds.attrs.get("source", fallback))
 
 
-def check_paired(base: xr.Dataset, variant: xr.Dataset) -> None:
-    """Raises ValueError unless replicate r of both is the same seed (docs/COMPARE.md)."""
-    b, v = _name(base, "base"), _name(variant, "variant")
+def _label(run: RunLike, ds: xr.Dataset, fallback: str) -> str:
+    """How errors name a run: its file when given as a path (a migsim file's `source` attribute
+    is the scenario it was run from), else the Dataset's source."""
+    return str(run) if not isinstance(run, xr.Dataset) else _name(ds, fallback)
+
+
+def check_paired(base: xr.Dataset, variant: xr.Dataset, names: Optional[Tuple[str, str]] = None) -> None:
+    """Raises ValueError unless replicate r of both is the same seed (docs/COMPARE.md).
+    `names`: how the messages name base and variant (default: their `source` attributes)."""
+    b, v = names or (_name(base, "base"), _name(variant, "variant"))
     for ds, label in ((base, b), (variant, v)):
         if is_sweep(ds):
             raise ValueError(f"{label} is a sweep file: compare takes two run files")
@@ -281,6 +288,56 @@ def check_paired(base: xr.Dataset, variant: xr.Dataset) -> None:
                          f"different start dates")
 
 
+# Dimensions that are not entities: their positions mean the same in every file.
+_NOT_ENTITIES = ("sample", "replicate", "time", "statistic")
+
+
+def _entity_dims(ds: xr.Dataset, by: Optional[str]) -> List[str]:
+    """The entity dimensions (border, market, location, ...) of the series the outcomes of `by` read."""
+    dims: List[str] = []
+    for _, needs, _ in OUTCOMES[by]:
+        for name in needs:
+            if name in ds.variables:
+                dims += [d for d in ds[name].dims if d not in _NOT_ENTITIES and d not in dims]
+    return dims
+
+
+def pair_by_id(base: xr.Dataset, variant: xr.Dataset, by: Optional[str] = None,
+               names: Optional[Tuple[str, str]] = None) -> xr.Dataset:
+    """`variant` with its entities in the base's order of ids, along every entity dimension that
+    the outcomes of `by` read (a file's entities come in the order of its scenario's tables), so
+    that rows pair by id, never by position, as `migsim compare` pairs them. Raises ValueError
+    naming the dimension and the ids that only one file holds when the ids differ. Totals
+    (by=None) sum over every entity and need no pairing: a variant may add a border or a pathway.
+    `names`: how the message names base and variant (default: their `source` attributes)."""
+    by = _check_by(by)
+    if by is None:
+        return variant
+    b_name, v_name = names or (_name(base, "the base"), _name(variant, "the variant"))
+    for dim in _entity_dims(base, by):
+        if dim not in variant.dims:
+            continue   # a series the variant lacks: outcomes() leaves it out
+        b = [str(x) for x in base[dim].values]
+        v = [str(x) for x in variant[dim].values]
+        if b == v:
+            continue
+        in_b, in_v = set(b), set(v)
+        only_base = [i for i in b if i not in in_v]
+        only_variant = [i for i in v if i not in in_b]
+        repeated = len(in_b) != len(b) or len(in_v) != len(v)
+        if only_base or only_variant or repeated:
+            raise ValueError(
+                f"{v_name}: its {dim} ids differ from {b_name}'s ("
+                + (f"only in the base: {', '.join(only_base)}; " if only_base else "")
+                + (f"only in the variant: {', '.join(only_variant)}; " if only_variant else "")
+                + ("repeated ids; " if repeated else "")
+                + f"expected the same {dim}s, in any order, so that rows pair by id; "
+                  f"compare runs of the same network)")
+        where = {i: k for k, i in enumerate(v)}
+        variant = variant.isel({dim: [where[i] for i in b]})
+    return variant
+
+
 def compare(base: RunLike, variant: RunLike, by: Optional[str] = None,
             window: Window = None) -> pd.DataFrame:
     """Paired comparison of two run files (paths or Datasets), as `migsim compare`.
@@ -289,11 +346,14 @@ def compare(base: RunLike, variant: RunLike, by: Optional[str] = None,
     both included, either side may be empty) or (FROM, TO); by default every day both files
     hold. Returns one row per (group, outcome) with the columns group, outcome, base, variant,
     difference, low, high (95% interval of the mean paired difference), relative, replicates.
-    Refuses (ValueError) files that cannot be paired: other seeds, replicate counts or start
-    dates."""
+    Rows pair by entity id (pair_by_id): a variant whose scenario lists the same borders,
+    markets or locations in another order gives the same rows. Refuses (ValueError) files that
+    cannot be paired: other seeds, replicate counts or start dates, or other ids along a
+    dimension the rows of `by` read."""
     by = _check_by(by)
     base_ds, variant_ds = as_dataset(base), as_dataset(variant)
-    check_paired(base_ds, variant_ds)
+    names = (_label(base, base_ds, "base"), _label(variant, variant_ds, "variant"))
+    check_paired(base_ds, variant_ds, names)
     parse_window(window)   # a malformed window is an error even if the files are fine
     days = min(base_ds.sizes["time"], variant_ds.sizes["time"])
     base_ds, variant_ds = base_ds.isel(time=slice(0, days)), variant_ds.isel(time=slice(0, days))
@@ -301,6 +361,7 @@ def compare(base: RunLike, variant: RunLike, by: Optional[str] = None,
     if base_ds.sizes["time"] == 0:
         raise ValueError(f"window {window!r} holds none of the {days} days both files hold"
                          if window else "the files hold no finished day")
+    variant_ds = pair_by_id(base_ds, variant_ds, by, names)
     if by is not None:
         gb, gv = group_ids(base_ds, by), group_ids(variant_ds, by)
         if gb != gv:
