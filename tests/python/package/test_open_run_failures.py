@@ -131,3 +131,10 @@ def test_a_run_missing_its_time_axis(toy_runs, tmp_path):
 
 def test_run_file_error_is_a_value_error():
     assert issubclass(migsim.RunFileError, ValueError)
+
+
+def test_without_h5py_the_error_says_what_to_install(toy_runs, monkeypatch):
+    """h5py is an extra of the package (pyproject.toml): missing, open_run says how to get it."""
+    monkeypatch.setitem(__import__("sys").modules, "h5py", None)   # import h5py raises ImportError
+    with pytest.raises(ImportError, match=r"python3-h5py.*migsim\[hdf5\]"):
+        migsim.open_run(toy_runs(1, days=30))

@@ -21,6 +21,19 @@ _HDF5_BOOKKEEPING = {"CLASS", "NAME", "REFERENCE_LIST", "DIMENSION_LIST", "_Netc
                      "_Netcdf4Coordinates", "_nc3_strict", "_NCProperties"}
 
 
+def _hdf5_module(name: str):
+    """h5py or h5netcdf, imported when a file is read; a clear ImportError when missing (they are
+    the extra "hdf5" of pyproject.toml, which explains why)."""
+    import importlib
+
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        raise ImportError(f"migsim reads its files with h5py and h5netcdf, and {name} is not installed: "
+                          f"on Debian apt install python3-h5py python3-h5netcdf (and make the venv with "
+                          f"--system-site-packages); elsewhere pip install 'migsim[hdf5]'") from None
+
+
 def _attribute(value):
     if isinstance(value, bytes):
         return value.decode("utf-8", "replace")
@@ -39,7 +52,7 @@ def _read_h5py(path: Path) -> xr.Dataset:
     """The file read with h5py directly: netCDF-4 (dimension scales) into an undecoded
     Dataset. h5netcdf needs seconds for files with many series (it sizes an unlimited
     dimension by visiting every variable, for every variable); this takes milliseconds."""
-    import h5py
+    h5py = _hdf5_module("h5py")
 
     try:
         f = h5py.File(path, "r", locking=False)
@@ -87,7 +100,7 @@ def _read_h5py(path: Path) -> xr.Dataset:
 
 def _read_h5netcdf(path: Path) -> xr.Dataset:
     """Through h5netcdf and xarray's backend (slower, any netCDF-4 file)."""
-    import h5netcdf
+    h5netcdf = _hdf5_module("h5netcdf")
 
     handle = None
     for options in ({"locking": False, "decode_vlen_strings": True}, {"locking": False}):
@@ -146,7 +159,7 @@ def _hdf5_message(error: BaseException) -> str:
 def _migsim_problem(path: Path) -> str:
     """What `path` lacks of what every file of migsim run and migsim sweep holds ("" if nothing).
     OSError: HDF5 cannot open it."""
-    import h5py
+    h5py = _hdf5_module("h5py")
 
     try:
         f = h5py.File(path, "r", locking=False)
@@ -182,6 +195,8 @@ def _load(path: Path, shown: Path, repaired: str = "") -> xr.Dataset:
         raise RunFileError(f"{shown}: written by migsim, but {problem}: damaged or edited?")
     try:
         return _open_unlocked(path)
+    except ImportError:
+        raise
     except Exception as error:   # noqa: BLE001  a damaged file fails in many ways inside h5py/xarray
         raise damaged(f"{type(error).__name__}: {_hdf5_message(error)}") from None
 
@@ -358,7 +373,7 @@ def journeys(path: PathLike, *, names: bool = True):
     demographic group's (when the scenario has groups). Raises KeyError when the file has no
     journey table.
     """
-    import h5py
+    h5py = _hdf5_module("h5py")
     import pandas as pd
 
     with h5py.File(Path(path), "r") as f:
