@@ -2,8 +2,10 @@
 
 Each notebook is executed with `jupyter nbconvert --to notebook --execute` on Debian's
 python3 kernel, with MIGSIM_NOTEBOOK_DAYS=120, MIGSIM_NOTEBOOK_REPLICATES=3, the binary of
-this test session (MIGSIM_BIN, see conftest.py) and a private output folder; a cell that raises
-fails the test. The committed notebooks must hold no outputs.
+this test session (MIGSIM_BIN, see conftest.py) and a private output folder, twice: the second
+run finds the first one's files and must work too (a notebook run again by its user). A cell
+that raises fails the test. Without MIGSIM_NOTEBOOK_OUTPUT the files go outside the repository
+(checked on the settings cell alone). The committed notebooks must hold no outputs.
 
     /usr/bin/python3 -m pytest tests/python/test_notebooks.py -q
 """
@@ -50,6 +52,10 @@ def private_kernel(folder: Path) -> Path:
     return folder
 
 
+def listing(folder: Path) -> set[str]:
+    return {str(p.relative_to(folder)) for p in folder.rglob("*") if "__pycache__" not in p.parts}
+
+
 def code_cells(path: Path) -> list[dict]:
     return [c for c in json.loads(path.read_text())["cells"] if c["cell_type"] == "code"]
 
@@ -79,22 +85,45 @@ def test_notebook_runs(name, migsim, tmp_path):
         "MPLBACKEND": "module://matplotlib_inline.backend_inline",
     })
     source = NOTEBOOKS / f"{name}.ipynb"
-    started = time.monotonic()
-    result = subprocess.run(
-        [*command, "--to", "notebook", "--execute", "--ExecutePreprocessor.timeout=600",
-         f"--ExecutePreprocessor.kernel_name={KERNEL}", "--output-dir", str(tmp_path / "executed"),
-         str(source)],
-        capture_output=True, text=True, timeout=900, cwd=NOTEBOOKS, env=env)
-    elapsed = time.monotonic() - started
-    assert result.returncode == 0, f"{name}.ipynb failed ({elapsed:.0f} s):\n{result.stderr[-6000:]}"
+    notebooks_before = listing(NOTEBOOKS)
+    # Twice into the same output folder: the second run finds the first one's files.
+    for attempt in ("first", "second"):
+        started = time.monotonic()
+        result = subprocess.run(
+            [*command, "--to", "notebook", "--execute", "--ExecutePreprocessor.timeout=600",
+             f"--ExecutePreprocessor.kernel_name={KERNEL}", "--output-dir", str(tmp_path / "executed" / attempt),
+             str(source)],
+            capture_output=True, text=True, timeout=900, cwd=NOTEBOOKS, env=env)
+        elapsed = time.monotonic() - started
+        assert result.returncode == 0, (f"{name}.ipynb failed on its {attempt} run ({elapsed:.0f} s):\n"
+                                        f"{result.stderr[-6000:]}")
 
-    executed = tmp_path / "executed" / f"{name}.ipynb"
-    cells = code_cells(executed)
-    errors = [o for c in cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
-    assert not errors, f"{name}.ipynb: {errors[0].get('ename')}: {errors[0].get('evalue')}"
-    assert all(c.get("execution_count") for c in cells), f"{name}.ipynb: a cell did not run"
-    images = sum("image/png" in o.get("data", {}) for c in cells for o in c.get("outputs", []))
-    assert images >= 2, f"{name}.ipynb drew {images} figures"
-    written = sorted((tmp_path / "output" / name).glob("*.h5"))
-    assert written, f"{name}.ipynb wrote no .h5 file under MIGSIM_NOTEBOOK_OUTPUT"
-    print(f"{name}.ipynb: {elapsed:.1f} s")
+        executed = tmp_path / "executed" / attempt / f"{name}.ipynb"
+        cells = code_cells(executed)
+        errors = [o for c in cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+        assert not errors, f"{name}.ipynb ({attempt} run): {errors[0].get('ename')}: {errors[0].get('evalue')}"
+        assert all(c.get("execution_count") for c in cells), f"{name}.ipynb ({attempt} run): a cell did not run"
+        images = sum("image/png" in o.get("data", {}) for c in cells for o in c.get("outputs", []))
+        assert images >= 2, f"{name}.ipynb ({attempt} run) drew {images} figures"
+        written = sorted((tmp_path / "output" / name).glob("*.h5"))
+        assert written, f"{name}.ipynb wrote no .h5 file under MIGSIM_NOTEBOOK_OUTPUT"
+        print(f"{name}.ipynb, {attempt} run: {elapsed:.1f} s")
+    assert listing(NOTEBOOKS) == notebooks_before, "the notebook wrote into tools/notebooks"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_notebook_writes_outside_the_repository_by_default(name, migsim, tmp_path):
+    """Without MIGSIM_NOTEBOOK_OUTPUT the files go to $XDG_CACHE_HOME/migsim/notebook-output/NAME
+    (~/.cache/...), whatever folder Jupyter starts the kernel in: never into the repository.
+    Runs the notebook's first code cell (the settings) only."""
+    setup = "".join(code_cells(NOTEBOOKS / f"{name}.ipynb")[0]["source"])
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MIGSIM_NOTEBOOK_") and k != "MIGSIM_ROOT"}
+    env.update({"MIGSIM_BIN": str(migsim_path()), "XDG_CACHE_HOME": str(tmp_path / "cache"), "MPLBACKEND": "Agg"})
+    before = listing(NOTEBOOKS), (REPO_ROOT / "notebook-output").exists()
+    result = subprocess.run([str(DEBIAN_PYTHON), "-c", setup + "\nprint('OUT=' + str(OUT))"], capture_output=True,
+                            text=True, timeout=120, cwd=NOTEBOOKS, env=env)
+    assert result.returncode == 0, result.stderr[-4000:]
+    out = Path(result.stdout.split("OUT=")[-1].strip())
+    assert out == tmp_path / "cache" / "migsim" / "notebook-output" / name
+    assert out.is_dir()
+    assert (listing(NOTEBOOKS), (REPO_ROOT / "notebook-output").exists()) == before
