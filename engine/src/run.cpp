@@ -324,6 +324,24 @@ void check_memory(const Scenario& scenario, const RunOptions& options, int ranks
 }
 }  // namespace
 
+void check_output_path(const std::filesystem::path& output, bool force, const std::vector<std::string>& inputs,
+                       const std::string& option) {
+    std::error_code ec;
+    if (!std::filesystem::exists(output, ec)) return;
+    for (const auto& input : inputs)
+        if (std::filesystem::equivalent(output, input, ec))
+            throw OutputError(output.string() + ": is a file this command reads" +
+                              (input != output.string() ? " (" + input + ")" : "") + "; expected a new file for " +
+                              option + " (--force never replaces an input)");
+    if (std::filesystem::is_directory(output, ec))
+        throw OutputError(output.string() + ": is a folder; expected a file name for " + option);
+    if (!force)
+        throw OutputError(output.string() + ": exists; give --force to replace it" +
+                          (option == "-o" ? ", another -o, or --resume " + output.string() +
+                                                " to continue it if it was interrupted"
+                                          : " or another " + option));
+}
+
 RunResult run(const Scenario& scenario, const RunOptions& options) {
     const auto start = clock::now();
     const Comm& comm = world_of(options);
@@ -350,9 +368,9 @@ RunResult run(const Scenario& scenario, const RunOptions& options) {
             writer = std::make_unique<Hdf5Writer>(Hdf5Writer::Resume{}, options.output, info);
             std::tie(resume_from.day, resume_from.states) = writer->checkpoint();
         } else {
-            if (std::filesystem::exists(options.output) && !options.overwrite)
-                throw OutputError(options.output + ": exists; give --force to replace it, another -o, or --resume " +
-                                  options.output + " to continue it if it was interrupted");
+            std::vector<std::string> inputs;
+            for (const auto& file : scenario.inputs) inputs.push_back(file.path);
+            check_output_path(options.output, options.overwrite, inputs, "-o");
             writer = std::make_unique<Hdf5Writer>(options.output, scenario, info);
         }
     });
@@ -403,6 +421,9 @@ RunResult run_sweep(const SweepPlan& plan, const RunOptions& options) {
     std::vector<std::int64_t> done(static_cast<std::size_t>(samples), 0);
     on_every_rank(comm, [&] {
         if (comm.rank() != 0) return;
+        std::vector<std::string> inputs;   // an existing sweep file is resumed, never an input replaced
+        for (const auto& file : scenarios.front().inputs) inputs.push_back(file.path);
+        check_output_path(options.output, true, inputs, "-o");
         writer = std::filesystem::exists(options.output)
                      ? std::make_unique<Hdf5Writer>(Hdf5Writer::Resume{}, options.output, info)
                      : std::make_unique<Hdf5Writer>(options.output, scenarios.front(), info);

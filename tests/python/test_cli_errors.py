@@ -224,6 +224,6 @@ def test_info_on_a_file_that_is_not_hdf5(migsim, tmp_path, content):
     if content is not None:
         path.write_bytes(content)
     result = migsim("info", path)
-    check_error(result, tmp_path, file="not-output.h5", hint="HDF5", exit_code=3,
+    check_error(result, tmp_path, file="not-output.h5", hint="HDF5" if content else "does not exist", exit_code=3,
                 prefix="migsim: output error:")
     assert result.stdout == ""

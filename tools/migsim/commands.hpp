@@ -57,6 +57,7 @@ struct ValidateDataArgs {
     std::string corrections;   // registration_corrections.csv; empty: DATA/../input_csv/ if there
     std::string format = "table", per_day, plots;
     int hasten = 0;            // 0: the run's scenario's
+    bool force = false;        // replace an existing --per-day file or --plots folder
 };
 
 // Run and sweep are collective: every rank calls them (rank 0 writes and prints).

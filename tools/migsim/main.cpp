@@ -218,6 +218,9 @@ int main(int argc, char** argv) {   // NOLINT(bugprone-exception-escape)
         ->check(CLI::IsMember({"table", "csv", "json"}));
     validate_data->add_option("--per-day", vd_args.per_day, "also write each day's error, per replicate, to FILE.csv");
     validate_data->add_option("--plots", vd_args.plots, "also draw one PNG per camp into DIR (Python, matplotlib)");
+    validate_data->add_flag("--force", vd_args.force,
+                            "replace an existing --per-day file, or draw into a --plots folder that holds files "
+                            "(the run file and the data are never replaced)");
     validate_data->footer("The metric and its numbers: docs/FLEE.md, \"Validating against UNHCR data\". Example:\n"
                           "  migsim run scenarios/flee-mali2012 --replicates 10 -o mali.h5\n"
                           "  migsim validate-data mali.h5 --plots mali-plots");

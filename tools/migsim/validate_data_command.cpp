@@ -14,6 +14,7 @@
 #include "migsim/errors.hpp"
 #include "migsim/flee.hpp"
 #include "migsim/output.hpp"
+#include "migsim/run.hpp"
 #include "migsim/scenario.hpp"
 
 extern char** environ;
@@ -204,6 +205,16 @@ void draw_plots(const ValidateDataArgs& args) {
 }  // namespace
 
 int validate_data_command(const ValidateDataArgs& args) {
+    // What is written is checked before anything is read or computed.
+    if (!args.per_day.empty()) check_output_path(args.per_day, args.force, {args.run}, "--per-day");
+    if (!args.plots.empty()) {
+        std::error_code ec;
+        if (std::filesystem::exists(args.plots, ec) && !std::filesystem::is_directory(args.plots, ec))
+            throw OutputError(args.plots + ": is a file; expected a folder for --plots");
+        if (std::filesystem::is_directory(args.plots, ec) && !std::filesystem::is_empty(args.plots, ec) && !args.force)
+            throw OutputError(args.plots + ": holds files; give --force to draw into it (same names are replaced), "
+                                           "or another --plots");
+    }
     const auto data = registrations_for(args);
     const auto simulated = read_camp_populations(args.run, data);
     if (simulated.empty() || simulated.front().empty() || simulated.front().front().empty())

@@ -134,6 +134,11 @@ inline constexpr std::array<const char*, 2> paid_to_officials{"bribes_paid", "sm
 // hold the wall time and thread count) are left out: equal lines mean equal results.
 [[nodiscard]] std::vector<std::string> dataset_checksums(const std::string& path);
 
+// Reads a run or sweep file back whole: every dataset, and the attributes that say how far it
+// got. Throws OutputError naming what does not read (what a writer checks before it reports
+// success).
+void verify_output(const std::string& path);
+
 // A human summary of a file: metadata, dimensions, and totals over the run.
 [[nodiscard]] std::string describe_output(const std::string& path);
 

@@ -50,6 +50,13 @@ struct RunOptions {
 // Memory this machine has available now (MemAvailable), or 0 when it cannot be read.
 [[nodiscard]] std::int64_t available_memory();
 
+// The one rule for every file a command writes: an existing file is replaced only with
+// `force`, and a file the command reads (`inputs`: a scenario's files, the run file being
+// validated) never, with or without it. `option` names the option in the message (-o,
+// --per-day). Throws OutputError.
+void check_output_path(const std::filesystem::path& output, bool force, const std::vector<std::string>& inputs,
+                       const std::string& option);
+
 // On rank 0 every field is the run's; on other ranks only `interrupted` and the wall time.
 struct RunResult {
     int days_completed = 0;

@@ -114,6 +114,18 @@ std::vector<std::string> dataset_checksums(const std::string& path) {
     return lines;
 }
 
+void verify_output(const std::string& path) {
+    {
+        Handle file = open_file(path);
+        for (const char* name : {"kind", "scenario", "start_date"})
+            if (read_string_attribute(file, name).empty())
+                throw OutputError(path + ": lacks its attribute '" + name + "'");
+        if (H5Aexists(file, "days_completed") <= 0 || H5Aexists(file, "completed") <= 0)
+            throw OutputError(path + ": lacks its attributes days_completed and completed");
+    }
+    (void)dataset_checksums(path);   // reads every value of every dataset
+}
+
 std::string describe_output(const std::string& path) {
     Handle file = open_file(path);
     std::ostringstream out;

@@ -1,5 +1,12 @@
 #include "io/hdf5_util.hpp"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <filesystem>
+
 #include <hdf5.h>
 
 #include "migsim/errors.hpp"
@@ -25,12 +32,32 @@ void silence_hdf5_errors() {
     H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
 }
 
+std::string held_by_another_program(const std::string& path, Access access) {
+    // HDF5 (1.10) takes flock(LOCK_EX) on a file it writes and LOCK_SH on one it reads: a lock
+    // that we cannot take means another process holds the file.
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return "";
+    const bool held = ::flock(fd, (access == Access::write ? LOCK_EX : LOCK_SH) | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+    ::close(fd);
+    if (!held) return "";
+    return access == Access::write ? "another program has it open (a migsim still running, or a notebook or h5py "
+                                     "reading it; close it there first)"
+                                   : "another program is writing it (a migsim still running; wait for it to end)";
+}
+
 Handle open_file(const std::string& path) {
     silence_hdf5_errors();
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec)) throw OutputError(path + ": does not exist; expected a migsim output file");
+    if (!std::filesystem::is_regular_file(path, ec)) throw OutputError(path + ": is not a regular file; expected a migsim output file");
     if (H5Fis_hdf5(path.c_str()) <= 0)
-        throw OutputError(path + ": not an HDF5 file (or it does not exist); expected a migsim output");
+        throw OutputError(path + ": " + or_else(held_by_another_program(path, Access::read),
+                                                "not an HDF5 file, or a damaged one; expected a migsim output"));
     Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
-    if (file.get() < 0) throw OutputError(path + ": cannot open the HDF5 file");
+    if (file.get() < 0)
+        throw OutputError(path + ": cannot open the HDF5 file: " +
+                          or_else(held_by_another_program(path, Access::read),
+                                  "damaged (a run killed in the middle of a write? h5clear -s repairs its header)"));
     return file;
 }
 

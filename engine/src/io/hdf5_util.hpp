@@ -27,6 +27,12 @@ public:
         return *this;
     }
     ~Handle() { reset(); }
+    // Closes now, with the status the close returned (a file's close writes its metadata).
+    herr_t close() {
+        const herr_t status = id_ >= 0 && close_ ? close_(id_) : 0;
+        id_ = -1;
+        return status;
+    }
     operator hid_t() const { return id_; }   // NOLINT: used as the C API's hid_t
     [[nodiscard]] hid_t get() const { return id_; }
 
@@ -48,6 +54,14 @@ void silence_hdf5_errors();
 
 Handle write_strings(hid_t file, const std::string& name, const std::vector<std::string>& values);
 Handle write_doubles(hid_t file, const std::string& name, const std::vector<double>& values);
+
+// Why HDF5 cannot open `path` when another process holds HDF5's lock on it (HDF5 refuses
+// without saying why): for writing, any holder; for reading, a writer. "" when none does.
+enum class Access { read, write };
+[[nodiscard]] std::string held_by_another_program(const std::string& path, Access access);
+inline std::string or_else(const std::string& reason, const std::string& otherwise) {
+    return reason.empty() ? otherwise : reason;
+}
 
 // Reading (for info, checksums and compare). Each throws OutputError naming what is missing.
 Handle open_file(const std::string& path);   // read-only; refuses what is not HDF5

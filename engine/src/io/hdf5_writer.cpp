@@ -7,13 +7,16 @@
 //               shuffled and deflated, written 64 days at a time (see Pending).
 #include <hdf5.h>
 #include <hdf5_hl.h>
+#include <zlib.h>
 
 #include <algorithm>
 #include <array>
 #include <cctype>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <exception>
+#include <filesystem>
 #include <map>
 #include <thread>
 #include <utility>
@@ -39,6 +42,18 @@ constexpr hsize_t days_per_chunk = 8;
 constexpr hsize_t days_per_write = 64;   // eight chunks per write and flush
 constexpr std::chrono::seconds longest_unwritten{1};
 constexpr std::size_t most_bytes_held = std::size_t{64} << 20;
+
+// What a write adds besides its raw bytes (chunk index nodes, object headers, the superblock's
+// update): generous, so that a write never starts unless it can end. A disk that would fill in
+// the middle of a write leaves HDF5's metadata half-written and the whole file unreadable; a
+// write refused before it starts leaves a file that ends cleanly after its last full block.
+constexpr std::uintmax_t metadata_margin = std::uintmax_t{256} << 10;
+
+std::string megabytes(std::uintmax_t bytes) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.2f MB", static_cast<double>(bytes) / 1e6);
+    return text;
+}
 
 std::string parameter_variable(const std::string& key) {
     std::string name = "param_";
@@ -67,6 +82,7 @@ struct Hdf5Writer::Impl {
     hsize_t samples = 1, replicates = 1;
     std::vector<std::string> sweep_coordinates;   // param_* variables, coordinates along sample
     hsize_t days_written = 0;
+    int days_committed = 0;   // what the attribute days_completed says
     // The journey sample, by replicate, written at the end or when stopped (write_journeys).
     std::vector<std::pair<int, std::vector<Journey>>> journeys;
     bool has_journeys = false;
@@ -144,6 +160,14 @@ struct Hdf5Writer::Impl {
         return (s.dimension.empty() && s.width == 0 ? 1 : s.width) * std::max<hsize_t>(s.groups, 1) * 8;   // int64 or double
     }
 
+    // An upper bound of what the journey table adds (raw; it is written uncompressed).
+    [[nodiscard]] std::uintmax_t journey_bytes() const {
+        std::uintmax_t bytes = 0;
+        for (const auto& [replicate, table] : journeys)
+            for (const Journey& j : table) bytes += sizeof(Journey) + j.route.size() * sizeof(j.route[0]);
+        return bytes;
+    }
+
     // Writes the held days of every series and the time coordinate (no flush).
     void write_pending(Pending& p) {
         if (p.days == 0) return;
@@ -170,14 +194,28 @@ struct Hdf5Writer::Impl {
         p.bytes = 0;
     }
 
+    // Throws OutputError, writing nothing, when the output's disk has less room than `bytes`
+    // (an upper bound of what a write adds: raw, uncompressed) and the metadata margin.
+    void ensure_space(std::uintmax_t bytes, const std::string& what) const {
+        std::error_code error;
+        const auto space = std::filesystem::space(std::filesystem::absolute(path, error).parent_path(), error);
+        if (error || space.available >= bytes + metadata_margin) return;
+        throw OutputError(path + ": " + what + ": " + megabytes(space.available) + " free on its disk, expected at least " +
+                          megabytes(bytes + metadata_margin) + " (disk full?)");
+    }
+
     // Writes, flushes, then counts the days as complete.
     void commit(Held& held) {
         const int days_done = held.days_done;
+        ensure_space(held.bytes(), "cannot write days " + std::to_string(days_committed) + " to " +
+                                       std::to_string(days_done - 1) + " (it keeps the " +
+                                       std::to_string(days_committed) + " days before, marked incomplete)");
         for (Pending& p : held.samples) write_pending(p);
         if (H5Fflush(file, H5F_SCOPE_GLOBAL) < 0)
             throw OutputError(path + ": cannot write day " + std::to_string(days_done - 1) + " (disk full?)");
         write_attribute(file, "days_completed", static_cast<std::int64_t>(days_done));
         check(H5Fflush(file, H5F_SCOPE_GLOBAL), "flush");
+        days_committed = days_done;
     }
 
     // Leading dimensions: (sample,) replicate, time.
@@ -271,8 +309,16 @@ struct Hdf5Writer::Impl {
             check(H5Dwrite(s.dataset, s.type, memory, space, H5P_DEFAULT, data), "write " + s.name);
     }
 
+    // One series' ensemble summary, computed and compressed before anything is written, so
+    // that finish() knows to the byte what the summaries will take on disk.
+    struct Summary {
+        const Series* series;
+        hsize_t days, width;
+        std::array<std::vector<Bytef>, 4> chunks;   // deflated, one per statistic: (1, T, X)
+    };
+
     // mean, q05, q50, q95 over replicates of one (replicate, time, entity) series.
-    void write_summary(const Series& s) {
+    [[nodiscard]] Summary summarise(const Series& s) const {
         Handle space(H5Dget_space(s.dataset), H5Sclose);
         hsize_t shape[3];
         H5Sget_simple_extent_dims(space, shape, nullptr);
@@ -295,6 +341,23 @@ struct Hdf5Writer::Impl {
             summary[2 * T * X + k] = quantile(0.50);
             summary[3 * T * X + k] = quantile(0.95);
         }
+        Summary out{&s, T, X, {}};
+        if (T * X == 0) return out;
+        // Exactly what HDF5's deflate filter stores at level 1 (a zlib stream per chunk).
+        const uLong raw = static_cast<uLong>(T * X * sizeof(double));
+        for (std::size_t k = 0; k < 4; ++k) {
+            uLongf size = compressBound(raw);
+            out.chunks[k].resize(size);
+            if (compress2(out.chunks[k].data(), &size, reinterpret_cast<const Bytef*>(summary.data() + k * T * X), raw, 1) != Z_OK)
+                throw OutputError("compress the summary of " + s.name);
+            out.chunks[k].resize(size);
+        }
+        return out;
+    }
+
+    void write_summary(const Summary& summary) {
+        const Series& s = *summary.series;
+        const hsize_t T = summary.days, X = summary.width;
         const std::string name = s.name + "_summary";
         hsize_t out[3] = {4, T, X}, chunk[3] = {1, std::max<hsize_t>(T, 1), std::max<hsize_t>(X, 1)};
         Handle out_space(H5Screate_simple(3, out, nullptr), H5Sclose);
@@ -305,7 +368,11 @@ struct Hdf5Writer::Impl {
         }
         Handle ds(H5Dcreate2(file, name.c_str(), H5T_NATIVE_DOUBLE, out_space, H5P_DEFAULT, plist, H5P_DEFAULT), H5Dclose);
         check(ds, "create " + name);
-        if (!summary.empty()) check(H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, summary.data()), "write " + name);
+        for (std::size_t k = 0; k < 4 && T * X > 0; ++k) {
+            const hsize_t offset[3] = {k, 0, 0};
+            check(H5Dwrite_chunk(ds, H5P_DEFAULT, 0, offset, summary.chunks[k].size(), summary.chunks[k].data()),
+                  "write " + name);
+        }
         Handle statistic(H5Dopen2(file, "statistic", H5P_DEFAULT), H5Dclose);
         check(H5DSattach_scale(ds, statistic, 0), "attach statistic");
         check(H5DSattach_scale(ds, time, 1), "attach time");
@@ -326,185 +393,193 @@ Hdf5Writer::Hdf5Writer(const std::string& path, const Scenario& s, const RunInfo
     w.samples = w.sweep ? info.samples.size() : 1;
     w.replicates = info.seeds.size();
     silence_hdf5_errors();
+    // HDF5 truncates the file before it finds the lock: a file another process holds (a run
+    // still writing it) is refused before it is touched.
+    if (const std::string held = held_by_another_program(path, Access::write); !held.empty())
+        throw OutputError(path + ": cannot replace it: " + held);
     Handle fcpl(H5Pcreate(H5P_FILE_CREATE), H5Pclose);
     H5Pset_file_space_strategy(fcpl, H5F_FSPACE_STRATEGY_NONE, false, 1);   // see days_per_chunk
     w.file = Handle(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, fcpl, H5P_DEFAULT), H5Fclose);
     if (w.file.get() < 0) throw OutputError(path + ": cannot create the output file (is the folder writable?)");
+    try {   // a disk that fills while the layout is written: say so, with the file's name
 
-    // Time: unlimited, "days since start_date" so that xarray decodes dates.
-    {
-        hsize_t shape[1] = {0}, max[1] = {H5S_UNLIMITED}, chunk[1] = {days_per_chunk};
-        Handle space(H5Screate_simple(1, shape, max), H5Sclose);
-        Handle plist(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
-        H5Pset_chunk(plist, 1, chunk);
-        w.time = Handle(H5Dcreate2(w.file, "time", H5T_NATIVE_INT32, space, H5P_DEFAULT, plist, H5P_DEFAULT), H5Dclose);
-        check(H5DSset_scale(w.time, "time"), "time scale");
-        write_attribute(w.time, "units", "days since " + s.settings.start_date);
-        write_attribute(w.time, "calendar", "proleptic_gregorian");
-        write_attribute(w.time, "long_name", "simulated day (one step)");
-    }
-    {
-        w.make_index_dimension("replicate", w.replicates);
-        hsize_t n[1] = {w.replicates};
-        Handle space(H5Screate_simple(1, n, nullptr), H5Sclose);
-        Handle seed(H5Dcreate2(w.file, "seed", H5T_NATIVE_UINT64, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose);
-        H5Dwrite(seed, H5T_NATIVE_UINT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, info.seeds.data());
-        check(H5DSattach_scale(seed, w.dims["replicate"], 0), "attach seed");
-    }
-    if (w.sweep) {
-        w.make_index_dimension("sample", w.samples);
-        w.make_dimension("parameter", info.parameters);
-        const hsize_t P = info.parameters.size();
-        std::vector<double> values(w.samples * P);
-        for (hsize_t k = 0; k < w.samples; ++k)
-            for (hsize_t p = 0; p < P; ++p) values[k * P + p] = info.samples[k][p];
-        hsize_t shape[2] = {w.samples, P};
-        Handle space(H5Screate_simple(2, shape, nullptr), H5Sclose);
-        Handle ds(H5Dcreate2(w.file, "parameter_value", H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose);
-        check(H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), "write parameter_value");
-        check(H5DSattach_scale(ds, w.dims["sample"], 0), "attach sample");
-        check(H5DSattach_scale(ds, w.dims["parameter"], 1), "attach parameter");
-        for (hsize_t p = 0; p < P; ++p) {
-            std::vector<double> column(w.samples);
-            for (hsize_t k = 0; k < w.samples; ++k) column[k] = values[k * P + p];
-            w.sweep_coordinates.push_back(parameter_variable(info.parameters[p]));
-            Handle c = write_doubles(w.file, w.sweep_coordinates.back(), column);
-            check(H5DSattach_scale(c, w.dims["sample"], 0), "attach sample");
-            write_attribute(c, "key", info.parameters[p]);
+        // Time: unlimited, "days since start_date" so that xarray decodes dates.
+        {
+            hsize_t shape[1] = {0}, max[1] = {H5S_UNLIMITED}, chunk[1] = {days_per_chunk};
+            Handle space(H5Screate_simple(1, shape, max), H5Sclose);
+            Handle plist(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
+            H5Pset_chunk(plist, 1, chunk);
+            w.time = Handle(H5Dcreate2(w.file, "time", H5T_NATIVE_INT32, space, H5P_DEFAULT, plist, H5P_DEFAULT), H5Dclose);
+            check(H5DSset_scale(w.time, "time"), "time scale");
+            write_attribute(w.time, "units", "days since " + s.settings.start_date);
+            write_attribute(w.time, "calendar", "proleptic_gregorian");
+            write_attribute(w.time, "long_name", "simulated day (one step)");
         }
-        std::vector<std::int8_t> none(w.samples, 0);
-        Handle done_space(H5Screate_simple(1, &w.samples, nullptr), H5Sclose);
-        w.sample_completed = Handle(H5Dcreate2(w.file, "sample_completed", H5T_NATIVE_INT8, done_space, H5P_DEFAULT,
-                                               H5P_DEFAULT, H5P_DEFAULT), H5Dclose);
-        check(H5Dwrite(w.sample_completed, H5T_NATIVE_INT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, none.data()), "write sample_completed");
-        check(H5DSattach_scale(w.sample_completed, w.dims["sample"], 0), "attach sample");
-    }
-
-    auto ids = [](const auto& items) {
-        std::vector<std::string> out;
-        for (const auto& x : items) out.push_back(x.id);
-        return out;
-    };
-    auto column = [](const auto& items, auto get) {
-        std::vector<decltype(get(items.front()))> out;
-        for (const auto& x : items) out.push_back(get(x));
-        return out;
-    };
-    std::vector<std::string> statuses;
-    for (int k = 0; k < status_count; ++k) statuses.emplace_back(to_string(static_cast<Status>(k)));
-    w.make_dimension("location", ids(s.locations));
-    w.make_dimension("link", ids(s.links));
-    w.make_dimension("border", ids(s.borders));
-    w.make_dimension("market", ids(s.markets));
-    w.make_dimension("pathway", ids(s.pathways));
-    w.make_dimension("profile", ids(s.profiles));
-    w.make_dimension("status", statuses);
-    if (!w.sweep) w.make_dimension("statistic", {"mean", "q05", "q50", "q95"});
-
-    auto id_of = [&](int index, const auto& items) {
-        return index == no_index ? std::string{} : items[static_cast<std::size_t>(index)].id;
-    };
-    if (!s.locations.empty()) {
-        w.coordinate("location_name", "location", column(s.locations, [](const Location& l) { return l.name; }));
-        w.coordinate("location_country", "location", column(s.locations, [](const Location& l) { return l.country; }));
-        w.coordinate("location_kind", "location", column(s.locations, [](const Location& l) { return std::string(to_string(l.kind)); }));
-        w.coordinate("lat", "location", column(s.locations, [](const Location& l) { return l.lat; }), "degrees_north");
-        w.coordinate("lon", "location", column(s.locations, [](const Location& l) { return l.lon; }), "degrees_east");
-    }
-    w.coordinate("link_from", "link", column(s.links, [&](const Link& l) { return id_of(l.from, s.locations); }));
-    w.coordinate("link_to", "link", column(s.links, [&](const Link& l) { return id_of(l.to, s.locations); }));
-    w.coordinate("link_mode", "link", column(s.links, [](const Link& l) { return std::string(to_string(l.mode)); }));
-    w.coordinate("link_border", "link", column(s.links, [&](const Link& l) { return id_of(l.border, s.borders); }));
-    w.coordinate("link_distance_km", "link", column(s.links, [](const Link& l) { return l.distance_km; }), "km");
-    if (!s.borders.empty()) w.coordinate("border_name", "border", column(s.borders, [](const Border& b) { return b.name; }));
-    if (!s.markets.empty()) {
-        w.coordinate("market_name", "market", column(s.markets, [](const Market& m) { return m.name; }));
-        // The border a market's seats cross (its first crossing leg): revenue by route.
-        w.coordinate("market_border", "market", column(s.markets, [&](const Market& m) {
-            for (int l : m.links)
-                if (s.links[static_cast<std::size_t>(l)].border != no_index)
-                    return id_of(s.links[static_cast<std::size_t>(l)].border, s.borders);
-            return std::string{};
-        }));
-        w.coordinate("market_links", "market", column(s.markets, [&](const Market& m) {
-            std::string ids;
-            for (int l : m.links) ids += (ids.empty() ? "" : ";") + s.links[static_cast<std::size_t>(l)].id;
-            return ids;
-        }));
-    }
-    if (!s.pathways.empty()) w.coordinate("pathway_name", "pathway", column(s.pathways, [](const Pathway& p) { return p.name; }));
-
-    const std::map<std::string, std::pair<hsize_t, std::string>> widths = {
-        {"location", {s.locations.size(), "location_name location_country location_kind lat lon"}},
-        {"link", {s.links.size(), "link_from link_to link_mode link_border link_distance_km"}},
-        {"border", {s.borders.size(), "border_name"}},
-        {"market", {s.markets.size(), "market_name market_border market_links"}},
-        {"pathway", {s.pathways.size(), "pathway_name"}},
-        {"profile", {s.profiles.size(), ""}},
-        {"status", {status_count, ""}}};
-    for (const auto& series : series_catalogue()) {
-        const auto& [width, coordinates] = widths.at(series.dimension);
-        hid_t type = is_money(series.name) ? H5T_NATIVE_DOUBLE : H5T_NATIVE_INT64;
-        w.series.push_back({series.name, w.make_series(series.name, series.dimension, width, type, series.units,
-                                                       series.description, coordinates), width, type,
-                            series.dimension});
-    }
-    // The demographic groups, when the scenario has some (the journey table's `group` indexes
-    // them); the series split by group when the scenario asks for it (settings.output_by_group).
-    const auto groups = static_cast<hsize_t>(s.groups.size());
-    if (groups > 0) {
-        w.make_dimension("group", ids(s.groups));
-        w.coordinate("group_sex", "group", column(s.groups, [](const Group& g) { return g.sex; }));
-        w.coordinate("group_age", "group", column(s.groups, [](const Group& g) { return g.age; }));
-    }
-    if (s.settings.output_by_group && groups > 0) {
-        for (const auto& name : grouped_series()) {
-            const auto& info = *std::find_if(series_catalogue().begin(), series_catalogue().end(),
-                                              [&](const SeriesInfo& x) { return name == x.name; });
-            const auto& [width, coordinates] = widths.at(info.dimension);
-            const std::string grouped = name + "_by_group";
-            w.series.push_back({grouped, w.make_series(grouped, info.dimension, width, H5T_NATIVE_INT64, info.units,
-                                                       std::string(info.description) + ", by group",
-                                                       coordinates + (coordinates.empty() ? "" : " ") + "group_sex group_age",
-                                                       groups),
-                                width, H5T_NATIVE_INT64, info.dimension, groups});
+        {
+            w.make_index_dimension("replicate", w.replicates);
+            hsize_t n[1] = {w.replicates};
+            Handle space(H5Screate_simple(1, n, nullptr), H5Sclose);
+            Handle seed(H5Dcreate2(w.file, "seed", H5T_NATIVE_UINT64, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose);
+            H5Dwrite(seed, H5T_NATIVE_UINT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, info.seeds.data());
+            check(H5DSattach_scale(seed, w.dims["replicate"], 0), "attach seed");
         }
-    }
-    w.series.push_back({"agents_created", w.make_series("agents_created", "", 0, H5T_NATIVE_INT64, "agents",
-                                                        "agents created so far (sum over status_counts)", ""),
-                        0, H5T_NATIVE_INT64, ""});
+        if (w.sweep) {
+            w.make_index_dimension("sample", w.samples);
+            w.make_dimension("parameter", info.parameters);
+            const hsize_t P = info.parameters.size();
+            std::vector<double> values(w.samples * P);
+            for (hsize_t k = 0; k < w.samples; ++k)
+                for (hsize_t p = 0; p < P; ++p) values[k * P + p] = info.samples[k][p];
+            hsize_t shape[2] = {w.samples, P};
+            Handle space(H5Screate_simple(2, shape, nullptr), H5Sclose);
+            Handle ds(H5Dcreate2(w.file, "parameter_value", H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose);
+            check(H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), "write parameter_value");
+            check(H5DSattach_scale(ds, w.dims["sample"], 0), "attach sample");
+            check(H5DSattach_scale(ds, w.dims["parameter"], 1), "attach parameter");
+            for (hsize_t p = 0; p < P; ++p) {
+                std::vector<double> column(w.samples);
+                for (hsize_t k = 0; k < w.samples; ++k) column[k] = values[k * P + p];
+                w.sweep_coordinates.push_back(parameter_variable(info.parameters[p]));
+                Handle c = write_doubles(w.file, w.sweep_coordinates.back(), column);
+                check(H5DSattach_scale(c, w.dims["sample"], 0), "attach sample");
+                write_attribute(c, "key", info.parameters[p]);
+            }
+            std::vector<std::int8_t> none(w.samples, 0);
+            Handle done_space(H5Screate_simple(1, &w.samples, nullptr), H5Sclose);
+            w.sample_completed = Handle(H5Dcreate2(w.file, "sample_completed", H5T_NATIVE_INT8, done_space, H5P_DEFAULT,
+                                                   H5P_DEFAULT, H5P_DEFAULT), H5Dclose);
+            check(H5Dwrite(w.sample_completed, H5T_NATIVE_INT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, none.data()), "write sample_completed");
+            check(H5DSattach_scale(w.sample_completed, w.dims["sample"], 0), "attach sample");
+        }
 
-    hid_t root = w.file;
-    write_attribute(root, "title", "migsim " + std::string(w.sweep ? "sweep" : "run") + ": " + s.settings.name);
-    write_attribute(root, "kind", w.sweep ? "sweep" : "run");
-    write_attribute(root, "scenario", s.settings.name);
-    write_attribute(root, "scenario_description", s.settings.description);
-    write_attribute(root, "start_date", s.settings.start_date);
-    write_attribute(root, "days_requested", static_cast<std::int64_t>(s.settings.days));
-    write_attribute(root, "engine_version", engine_version());
-    write_attribute(root, "git_revision", git_revision());
-    write_attribute(root, "threads", static_cast<std::int64_t>(info.threads));
-    write_attribute(root, "ranks", static_cast<std::int64_t>(info.ranks));
-    write_attribute(root, "decomposition", info.decomposition == Decomposition::agents ? "agents" : "replicates");
-    write_attribute(root, "seed", static_cast<std::int64_t>(info.seeds.front()));
-    write_attribute(root, "replicates", static_cast<std::int64_t>(w.replicates));
-    if (w.sweep) write_attribute(root, "sweep_spec", info.sweep_spec);
-    if (!w.sweep) {
-        write_attribute(root, "source", info.source);
-        std::string overrides;
-        for (const auto& o : info.overrides) overrides += (overrides.empty() ? "" : "\n") + o;
-        write_attribute(root, "overrides", overrides);
-        write_attribute(root, "checkpoint_every", static_cast<std::int64_t>(info.checkpoint_every));
+        auto ids = [](const auto& items) {
+            std::vector<std::string> out;
+            for (const auto& x : items) out.push_back(x.id);
+            return out;
+        };
+        auto column = [](const auto& items, auto get) {
+            std::vector<decltype(get(items.front()))> out;
+            for (const auto& x : items) out.push_back(get(x));
+            return out;
+        };
+        std::vector<std::string> statuses;
+        for (int k = 0; k < status_count; ++k) statuses.emplace_back(to_string(static_cast<Status>(k)));
+        w.make_dimension("location", ids(s.locations));
+        w.make_dimension("link", ids(s.links));
+        w.make_dimension("border", ids(s.borders));
+        w.make_dimension("market", ids(s.markets));
+        w.make_dimension("pathway", ids(s.pathways));
+        w.make_dimension("profile", ids(s.profiles));
+        w.make_dimension("status", statuses);
+        if (!w.sweep) w.make_dimension("statistic", {"mean", "q05", "q50", "q95"});
+
+        auto id_of = [&](int index, const auto& items) {
+            return index == no_index ? std::string{} : items[static_cast<std::size_t>(index)].id;
+        };
+        if (!s.locations.empty()) {
+            w.coordinate("location_name", "location", column(s.locations, [](const Location& l) { return l.name; }));
+            w.coordinate("location_country", "location", column(s.locations, [](const Location& l) { return l.country; }));
+            w.coordinate("location_kind", "location", column(s.locations, [](const Location& l) { return std::string(to_string(l.kind)); }));
+            w.coordinate("lat", "location", column(s.locations, [](const Location& l) { return l.lat; }), "degrees_north");
+            w.coordinate("lon", "location", column(s.locations, [](const Location& l) { return l.lon; }), "degrees_east");
+        }
+        w.coordinate("link_from", "link", column(s.links, [&](const Link& l) { return id_of(l.from, s.locations); }));
+        w.coordinate("link_to", "link", column(s.links, [&](const Link& l) { return id_of(l.to, s.locations); }));
+        w.coordinate("link_mode", "link", column(s.links, [](const Link& l) { return std::string(to_string(l.mode)); }));
+        w.coordinate("link_border", "link", column(s.links, [&](const Link& l) { return id_of(l.border, s.borders); }));
+        w.coordinate("link_distance_km", "link", column(s.links, [](const Link& l) { return l.distance_km; }), "km");
+        if (!s.borders.empty()) w.coordinate("border_name", "border", column(s.borders, [](const Border& b) { return b.name; }));
+        if (!s.markets.empty()) {
+            w.coordinate("market_name", "market", column(s.markets, [](const Market& m) { return m.name; }));
+            // The border a market's seats cross (its first crossing leg): revenue by route.
+            w.coordinate("market_border", "market", column(s.markets, [&](const Market& m) {
+                for (int l : m.links)
+                    if (s.links[static_cast<std::size_t>(l)].border != no_index)
+                        return id_of(s.links[static_cast<std::size_t>(l)].border, s.borders);
+                return std::string{};
+            }));
+            w.coordinate("market_links", "market", column(s.markets, [&](const Market& m) {
+                std::string ids;
+                for (int l : m.links) ids += (ids.empty() ? "" : ";") + s.links[static_cast<std::size_t>(l)].id;
+                return ids;
+            }));
+        }
+        if (!s.pathways.empty()) w.coordinate("pathway_name", "pathway", column(s.pathways, [](const Pathway& p) { return p.name; }));
+
+        const std::map<std::string, std::pair<hsize_t, std::string>> widths = {
+            {"location", {s.locations.size(), "location_name location_country location_kind lat lon"}},
+            {"link", {s.links.size(), "link_from link_to link_mode link_border link_distance_km"}},
+            {"border", {s.borders.size(), "border_name"}},
+            {"market", {s.markets.size(), "market_name market_border market_links"}},
+            {"pathway", {s.pathways.size(), "pathway_name"}},
+            {"profile", {s.profiles.size(), ""}},
+            {"status", {status_count, ""}}};
+        for (const auto& series : series_catalogue()) {
+            const auto& [width, coordinates] = widths.at(series.dimension);
+            hid_t type = is_money(series.name) ? H5T_NATIVE_DOUBLE : H5T_NATIVE_INT64;
+            w.series.push_back({series.name, w.make_series(series.name, series.dimension, width, type, series.units,
+                                                           series.description, coordinates), width, type,
+                                series.dimension});
+        }
+        // The demographic groups, when the scenario has some (the journey table's `group` indexes
+        // them); the series split by group when the scenario asks for it (settings.output_by_group).
+        const auto groups = static_cast<hsize_t>(s.groups.size());
+        if (groups > 0) {
+            w.make_dimension("group", ids(s.groups));
+            w.coordinate("group_sex", "group", column(s.groups, [](const Group& g) { return g.sex; }));
+            w.coordinate("group_age", "group", column(s.groups, [](const Group& g) { return g.age; }));
+        }
+        if (s.settings.output_by_group && groups > 0) {
+            for (const auto& name : grouped_series()) {
+                const auto& info = *std::find_if(series_catalogue().begin(), series_catalogue().end(),
+                                                  [&](const SeriesInfo& x) { return name == x.name; });
+                const auto& [width, coordinates] = widths.at(info.dimension);
+                const std::string grouped = name + "_by_group";
+                w.series.push_back({grouped, w.make_series(grouped, info.dimension, width, H5T_NATIVE_INT64, info.units,
+                                                           std::string(info.description) + ", by group",
+                                                           coordinates + (coordinates.empty() ? "" : " ") + "group_sex group_age",
+                                                           groups),
+                                    width, H5T_NATIVE_INT64, info.dimension, groups});
+            }
+        }
+        w.series.push_back({"agents_created", w.make_series("agents_created", "", 0, H5T_NATIVE_INT64, "agents",
+                                                            "agents created so far (sum over status_counts)", ""),
+                            0, H5T_NATIVE_INT64, ""});
+
+        hid_t root = w.file;
+        write_attribute(root, "title", "migsim " + std::string(w.sweep ? "sweep" : "run") + ": " + s.settings.name);
+        write_attribute(root, "kind", w.sweep ? "sweep" : "run");
+        write_attribute(root, "scenario", s.settings.name);
+        write_attribute(root, "scenario_description", s.settings.description);
+        write_attribute(root, "start_date", s.settings.start_date);
+        write_attribute(root, "days_requested", static_cast<std::int64_t>(s.settings.days));
+        write_attribute(root, "engine_version", engine_version());
+        write_attribute(root, "git_revision", git_revision());
+        write_attribute(root, "threads", static_cast<std::int64_t>(info.threads));
+        write_attribute(root, "ranks", static_cast<std::int64_t>(info.ranks));
+        write_attribute(root, "decomposition", info.decomposition == Decomposition::agents ? "agents" : "replicates");
+        write_attribute(root, "seed", static_cast<std::int64_t>(info.seeds.front()));
+        write_attribute(root, "replicates", static_cast<std::int64_t>(w.replicates));
+        if (w.sweep) write_attribute(root, "sweep_spec", info.sweep_spec);
+        if (!w.sweep) {
+            write_attribute(root, "source", info.source);
+            std::string overrides;
+            for (const auto& o : info.overrides) overrides += (overrides.empty() ? "" : "\n") + o;
+            write_attribute(root, "overrides", overrides);
+            write_attribute(root, "checkpoint_every", static_cast<std::int64_t>(info.checkpoint_every));
+        }
+        std::string hashes;
+        for (const auto& f : s.inputs) hashes += f.sha256 + "  " + f.path + "\n";
+        write_attribute(root, "input_sha256", hashes);
+        write_attribute(root, "resolved_scenario", s.resolved_text);
+        write_attribute(root, "days_completed", std::int64_t{0});
+        write_attribute(root, "completed", std::int64_t{0});
+        write_attribute(root, "wall_time_s", -1.0);
+        w.dims.clear();
+        check(H5Fflush(w.file, H5F_SCOPE_GLOBAL), "flush");
+    } catch (const OutputError& e) {
+        throw OutputError(path + ": cannot write the file's layout (" + e.what() + "; disk full?)");
     }
-    std::string hashes;
-    for (const auto& f : s.inputs) hashes += f.sha256 + "  " + f.path + "\n";
-    write_attribute(root, "input_sha256", hashes);
-    write_attribute(root, "resolved_scenario", s.resolved_text);
-    write_attribute(root, "days_completed", std::int64_t{0});
-    write_attribute(root, "completed", std::int64_t{0});
-    write_attribute(root, "wall_time_s", -1.0);
-    w.dims.clear();
-    check(H5Fflush(w.file, H5F_SCOPE_GLOBAL), "flush");
 }
 
 Hdf5Writer::Hdf5Writer(Resume, const std::string& path, const RunInfo& info) : impl_(std::make_unique<Impl>()) {
@@ -513,7 +588,9 @@ Hdf5Writer::Hdf5Writer(Resume, const std::string& path, const RunInfo& info) : i
     w.sweep = info.is_sweep();
     silence_hdf5_errors();
     w.file = Handle(H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), H5Fclose);
-    if (w.file.get() < 0) throw OutputError(path + ": cannot reopen the file to resume it");
+    if (w.file.get() < 0)
+        throw OutputError(path + ": cannot reopen the file to resume it: " +
+                          or_else(held_by_another_program(path, Access::write), "is it writable?"));
     if (w.sweep && read_string_attribute(w.file, "sweep_spec") != info.sweep_spec)
         throw OutputError(path + ": holds a different sweep (other scenario, parameters, samples or replicates); "
                                  "give another -o, or delete the file to start over");
@@ -531,6 +608,7 @@ Hdf5Writer::Hdf5Writer(Resume, const std::string& path, const RunInfo& info) : i
     w.replicates = info.seeds.size();
     Handle time_space(H5Dget_space(w.time), H5Sclose);
     H5Sget_simple_extent_dims(time_space, &w.days_written, nullptr);
+    w.days_committed = static_cast<int>(number_attribute(w.file, "days_completed"));
     auto reopen = [&](const std::string& name, hid_t type, const std::string& dimension) {
         Handle ds(H5Dopen2(w.file, name.c_str(), H5P_DEFAULT), H5Dclose);
         if (ds.get() < 0) throw OutputError(path + ": has no dataset " + name + " (not a migsim file of this version?)");
@@ -561,6 +639,18 @@ void Hdf5Writer::write_checkpoint(int day, const std::vector<std::vector<std::by
     check(group, "open the checkpoint group");
     const int newest = H5Aexists(group, "slot") > 0 ? static_cast<int>(number_attribute(group, "slot")) : 1;
     const int slot = 1 - newest;
+    std::uintmax_t growth = 0;   // a slot's chunks are rewritten in place: only growth takes room
+    for (std::size_t r = 0; r < states.size(); ++r) {
+        hsize_t held = 0;
+        if (H5Lexists(group, slot_name(slot, r).c_str(), H5P_DEFAULT) > 0) {
+            Handle ds(H5Dopen2(group, slot_name(slot, r).c_str(), H5P_DEFAULT), H5Dclose);
+            Handle space(H5Dget_space(ds), H5Sclose);
+            H5Sget_simple_extent_dims(space, &held, nullptr);
+        }
+        growth += states[r].size() > held ? states[r].size() - held : 0;
+    }
+    w.ensure_space(growth, "cannot write the checkpoint of day " + std::to_string(day) +
+                               " (the file keeps the days and the checkpoint before)");
     for (std::size_t r = 0; r < states.size(); ++r) {
         // Uncompressed chunks of a fixed size are rewritten in place: the file grows to two
         // states at most, however many checkpoints a run takes.
@@ -608,7 +698,9 @@ std::pair<int, std::vector<std::vector<std::byte>>> Hdf5Writer::checkpoint() con
 ResumePoint read_resume_point(const std::string& path) {
     silence_hdf5_errors();
     Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
-    if (file.get() < 0) throw OutputError(path + ": cannot open it to resume (does it exist? is it an HDF5 file?)");
+    if (file.get() < 0)
+        throw OutputError(path + ": cannot open it to resume: " +
+                          or_else(held_by_another_program(path, Access::read), "does it exist? is it an HDF5 file?"));
     if (read_string_attribute(file, "kind") != "run")
         throw OutputError(path + ": is not a migsim run file (sweeps resume by running the same migsim sweep again)");
     ResumePoint point;
@@ -794,15 +886,21 @@ void Hdf5Writer::stop() {
 void Hdf5Writer::finish(double wall_seconds) {
     Impl& w = *impl_;
     flush();
+    const std::string kept = "every day is in it, the ensemble summaries are not, and it stays marked incomplete";
+    std::vector<Impl::Summary> summaries;
+    if (!w.sweep)
+        for (const auto& name : summarised_series())
+            for (const auto& series : w.series)
+                if (series.name == name) summaries.push_back(w.summarise(series));
+    std::uintmax_t bytes = w.journey_bytes();
+    for (const auto& summary : summaries)
+        for (const auto& chunk : summary.chunks) bytes += chunk.size();
+    w.ensure_space(bytes, "cannot finish the file (" + kept + ")");
     try {
         if (w.has_journeys) write_journey_table(w.file, w.journey_sample, w.journeys);
-        if (!w.sweep)
-            for (const auto& name : summarised_series())
-                for (const auto& series : w.series)
-                    if (series.name == name) w.write_summary(series);
+        for (const auto& summary : summaries) w.write_summary(summary);
     } catch (const OutputError& e) {
-        throw OutputError(w.path + ": cannot finish the file (" + e.what() + "; disk full?): every day is in it, "
-                                   "the ensemble summaries are not, and it stays marked incomplete");
+        throw OutputError(w.path + ": cannot finish the file (" + e.what() + "; disk full?): " + kept);
     }
     if (H5Lexists(w.file, checkpoint_group, H5P_DEFAULT) > 0) check(H5Ldelete(w.file, checkpoint_group, H5P_DEFAULT), "delete checkpoint");
     write_attribute(w.file, "wall_time_s", wall_seconds);
@@ -810,7 +908,16 @@ void Hdf5Writer::finish(double wall_seconds) {
     w.series.clear();
     w.sample_completed = Handle();
     w.time = Handle();
-    w.file = Handle();
+    // Success is reported only for a file that closed cleanly and reads back whole: HDF5 may
+    // still fail while it writes its metadata at the close (a disk that filled just then).
+    const herr_t closed = w.file.close();
+    try {
+        if (closed < 0) throw OutputError("HDF5 could not close it");
+        verify_output(w.path);
+    } catch (const OutputError& e) {
+        throw OutputError(w.path + ": the finished file does not read back (" + e.what() +
+                          "; disk full?): it is damaged; free some space and run again");
+    }
 }
 
 }  // namespace migsim
