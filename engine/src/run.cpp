@@ -165,8 +165,16 @@ bool run_jobs(const std::vector<Job>& jobs, const RunOptions& options, Hdf5Write
                                                         split_agents ? comm : single_process()));
         }
     });
-    for (std::size_t k = 0; k < resume_from.states.size() && k < sims.size(); ++k)
-        sims[k]->restore_state(resume_from.states[k]);
+    for (std::size_t k = 0; k < resume_from.states.size() && k < sims.size(); ++k) {
+        try {
+            sims[k]->restore_state(resume_from.states[k]);
+        } catch (const std::runtime_error& e) {
+            throw OutputError(options.output + ": its checkpoint cannot be restored (" + e.what() + "); run it again");
+        }
+        if (sims[k]->day() != resume_from.day)
+            throw OutputError(options.output + ": its checkpoint says day " + std::to_string(resume_from.day) +
+                              " but holds the state after day " + std::to_string(sims[k]->day()) + "; run it again");
+    }
     DayCollector collector(comm, !split_agents && comm.size() > 1, jobs.size());
     // Jobs step side by side on at most --threads threads in all (each also parallel inside).
     tbb::task_arena job_arena(thread_count(options));

@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 import shutil
 import signal
+import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -172,3 +174,87 @@ def test_validate_reports_the_memory_estimate(migsim):
     assert len(line) == 1
     first, more = (int(n) for n in re.findall(r"(\d+) MB", line[0]))
     assert 30 <= first <= 120 and 15 <= more <= 40   # measured: 52 MB peak, 25 MB per replicate
+
+
+# ---- damaged checkpoints (issue 16, items 5 and 6) ----------------------------------------
+# A checkpoint carries a SHA-256 of its day and bytes: a resume continues from a state that
+# checks (the newest slot, else the older one) and is then bit-identical, or refuses with one
+# line; never a crash, never exit 0 with other results.
+
+SHORT = [MEDITERRANEAN, "--days", "300", "-q", "--threads", "1"]
+
+
+@pytest.fixture(scope="module")
+def short_reference(migsim, tmp_path_factory) -> list[str]:
+    out = tmp_path_factory.mktemp("short") / "reference.h5"
+    migsim.ok("run", *SHORT, "-o", out)
+    return migsim.ok("info", "--checksums", out).stdout.splitlines()
+
+
+@pytest.fixture(scope="module")
+def killed_with_two_slots(migsim, tmp_path_factory):
+    out = tmp_path_factory.mktemp("killed") / "killed.h5"
+    kill_after(migsim, ["run", *SHORT, "--checkpoint-every", "40", "-o", out], out, 200)
+    with h5py.File(out, "r") as f:
+        group = f["checkpoint"]
+        newest = int(group.attrs["slot"])
+        assert f"slot{1 - newest}_replicate0" in group, "the run was killed before its second checkpoint"
+    return out, newest
+
+
+def resume_damaged(migsim, killed, tmp_path, damage) -> tuple[subprocess.CompletedProcess, Path]:
+    copy = tmp_path / "damaged.h5"
+    shutil.copyfile(killed, copy)
+    with h5py.File(copy, "r+") as f:
+        damage(f["checkpoint"])
+    return migsim("run", "--resume", copy, "-q"), copy
+
+
+def assert_resumed_or_refused(migsim, result, path, reference, must_refuse=False):
+    assert not any(marker in result.stderr for marker in CRASH_MARKERS), result.stderr
+    if result.returncode == 0 and not must_refuse:
+        assert migsim.ok("info", "--checksums", path).stdout.splitlines() == reference
+    else:
+        assert result.returncode == 3, result.stderr
+        assert "checkpoint" in result.stderr and "run it again" in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_flipped_bytes_in_the_newest_checkpoint(migsim, tmp_path, killed_with_two_slots, short_reference, seed):
+    import random
+    killed, newest = killed_with_two_slots
+    rng = random.Random(seed)
+
+    def flip(group):
+        blob = group[f"slot{newest}_replicate0"]
+        at = rng.randrange(blob.shape[0])
+        blob[at] = blob[at] ^ (1 << rng.randrange(8))
+
+    result, path = resume_damaged(migsim, killed, tmp_path, flip)
+    assert result.returncode == 0, result.stderr   # the older slot checks: resumed from there
+    assert_resumed_or_refused(migsim, result, path, short_reference)
+
+
+def test_both_slots_damaged_is_refused(migsim, tmp_path, killed_with_two_slots, short_reference):
+    killed, _ = killed_with_two_slots
+
+    def flip_both(group):
+        for slot in (0, 1):
+            blob = group[f"slot{slot}_replicate0"]
+            blob[100] = blob[100] ^ 1
+
+    result, path = resume_damaged(migsim, killed, tmp_path, flip_both)
+    assert_resumed_or_refused(migsim, result, path, short_reference, must_refuse=True)
+    assert "its checkpoint is damaged" in result.stderr
+
+
+@pytest.mark.parametrize("day", [1000, 299, 7, -3])
+def test_an_edited_checkpoint_day_never_marks_days_done(migsim, tmp_path, killed_with_two_slots, short_reference, day):
+    killed, newest = killed_with_two_slots
+
+    def edit(group):
+        group.attrs["day"] = day
+        group[f"slot{newest}_replicate0"].attrs["day"] = day
+
+    result, path = resume_damaged(migsim, killed, tmp_path, edit)
+    assert_resumed_or_refused(migsim, result, path, short_reference)

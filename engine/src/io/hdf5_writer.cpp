@@ -23,6 +23,7 @@
 
 #include "io/hdf5_util.hpp"
 #include "io/series.hpp"
+#include "io/sha256.hpp"
 #include "migsim/errors.hpp"
 #include "migsim/output.hpp"
 
@@ -628,6 +629,33 @@ constexpr const char* checkpoint_group = "checkpoint";
 std::string slot_name(int slot, std::size_t replicate) {
     return "slot" + std::to_string(slot) + "_replicate" + std::to_string(replicate);
 }
+
+// The digest a checkpoint state is stored with: its day and its bytes, so that neither can be
+// changed (a flipped byte, an edited attribute) without the resume noticing.
+std::string state_digest(int day, const std::vector<std::byte>& state) {
+    std::string bytes = "day " + std::to_string(day) + "\n";
+    bytes.append(reinterpret_cast<const char*>(state.data()), state.size());
+    return sha256_hex(bytes);
+}
+
+// Reads one replicate's state of a slot into `state`; returns its day, or sets `problem`.
+int read_state(hid_t group, const std::string& name, std::vector<std::byte>& state, std::string& problem) {
+    if (H5Lexists(group, name.c_str(), H5P_DEFAULT) <= 0) return problem = "no " + name, -1;
+    Handle ds(H5Dopen2(group, name.c_str(), H5P_DEFAULT), H5Dclose);
+    if (ds.get() < 0 || H5Aexists(ds, "sha256") <= 0 || H5Aexists(ds, "day") <= 0)
+        return problem = name + " lacks its day or digest (written by an older migsim, or cut by a kill)", -1;
+    Handle space(H5Dget_space(ds), H5Sclose);
+    hsize_t n = 0;
+    if (H5Sget_simple_extent_ndims(space) != 1 || H5Sget_simple_extent_dims(space, &n, nullptr) < 0 || n > (hsize_t{1} << 40))
+        return problem = name + " has a damaged shape", -1;
+    state.resize(n);
+    if (n > 0 && H5Dread(ds, H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, state.data()) < 0)
+        return problem = name + " cannot be read", -1;
+    const auto day = static_cast<int>(number_attribute(ds, "day"));
+    if (read_string_attribute(ds, "sha256") != state_digest(day, state))
+        return problem = name + " does not match its digest", -1;
+    return day;
+}
 }  // namespace
 
 void Hdf5Writer::write_checkpoint(int day, const std::vector<std::vector<std::byte>>& states) {
@@ -667,6 +695,8 @@ void Hdf5Writer::write_checkpoint(int day, const std::vector<std::vector<std::by
         check(ds, "open " + name);
         check(H5Dset_extent(ds, &n), "size " + name);
         if (n > 0) check(H5Dwrite(ds, H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, states[r].data()), "write " + name);
+        write_attribute(ds, "day", static_cast<std::int64_t>(day));
+        write_attribute(ds, "sha256", state_digest(day, states[r]));
     }
     if (H5Fflush(w.file, H5F_SCOPE_GLOBAL) < 0)
         throw OutputError(w.path + ": cannot write the checkpoint of day " + std::to_string(day) + " (disk full?)");
@@ -677,22 +707,35 @@ void Hdf5Writer::write_checkpoint(int day, const std::vector<std::vector<std::by
 
 std::pair<int, std::vector<std::vector<std::byte>>> Hdf5Writer::checkpoint() const {
     const Impl& w = *impl_;
-    std::pair<int, std::vector<std::vector<std::byte>>> out{0, {}};
-    if (H5Lexists(w.file, checkpoint_group, H5P_DEFAULT) <= 0) return out;
+    if (H5Lexists(w.file, checkpoint_group, H5P_DEFAULT) <= 0) return {0, {}};
     Handle group(H5Gopen2(w.file, checkpoint_group, H5P_DEFAULT), H5Gclose);
-    if (H5Aexists(group, "day") <= 0) return out;   // killed before the first checkpoint was complete
-    const int slot = static_cast<int>(number_attribute(group, "slot"));
-    out.first = static_cast<int>(number_attribute(group, "day"));
-    for (std::size_t r = 0; r < w.replicates; ++r) {
-        Handle ds(H5Dopen2(group, slot_name(slot, r).c_str(), H5P_DEFAULT), H5Dclose);
-        if (ds.get() < 0) throw OutputError(w.path + ": the checkpoint lacks replicate " + std::to_string(r));
-        Handle space(H5Dget_space(ds), H5Sclose);
-        hsize_t n = 0;
-        H5Sget_simple_extent_dims(space, &n, nullptr);
-        auto& state = out.second.emplace_back(n);
-        if (n > 0) check(H5Dread(ds, H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, state.data()), "read checkpoint");
+    if (H5Aexists(group, "day") <= 0) return {0, {}};   // killed before the first checkpoint was complete
+    const auto newest = static_cast<int>(number_attribute(group, "slot"));
+    // The newest slot, or the other one when the newest does not check (damaged, or cut by a
+    // kill while it was written): each replicate's state must carry the day and the digest
+    // written with it, and the day must be one the file holds.
+    std::string why;
+    for (const int slot : {newest, 1 - newest}) {
+        std::vector<std::vector<std::byte>> states;
+        int day = -1;
+        for (std::size_t r = 0; r < w.replicates; ++r) {
+            std::string problem;
+            auto& state = states.emplace_back();
+            const int at = read_state(group, slot_name(slot, r), state, problem);
+            if (problem.empty() && day >= 0 && at != day) problem = "replicates of different days";
+            if (problem.empty() && (at <= 0 || at > w.days_committed))
+                problem = "day " + std::to_string(at) + " is not among the " + std::to_string(w.days_committed) +
+                          " days the file holds";
+            if (!problem.empty()) {
+                why += (why.empty() ? "" : "; ") + std::string("slot ") + std::to_string(slot) + ": " + problem;
+                day = -1;
+                break;
+            }
+            day = at;
+        }
+        if (day > 0) return {day, std::move(states)};
     }
-    return out;
+    throw OutputError(w.path + ": its checkpoint is damaged (" + why + "); it cannot be resumed bit for bit: run it again");
 }
 
 ResumePoint read_resume_point(const std::string& path) {
