@@ -72,6 +72,9 @@ struct RunFile {
         std::vector<hsize_t> shape;
         seeds = read_doubles(file, "seed", shape);
         start_date = read_string_attribute(file, "start_date");
+        if (read_string_attribute(file, "kind") != "run" || start_date.empty())
+            throw OutputError(path + ": lacks the attributes of a migsim run (kind, start_date): a damaged file, or "
+                                     "not one written by migsim run");
         days = static_cast<hsize_t>(number_attribute(file, "days_completed"));
     }
     [[nodiscard]] std::vector<std::string> strings(const std::string& name) const { return read_strings(file, name); }

@@ -16,6 +16,7 @@
 #include "migsim/run.hpp"
 #include "migsim/scenario.hpp"
 #include "migsim/compare.hpp"
+#include "isolated.hpp"
 #include "progress.hpp"
 
 namespace migsim::cli {
@@ -110,6 +111,16 @@ int run_command(const RunArgs& given, const Comm& world) {
     RunArgs args = given;
     std::vector<std::string> overrides = overrides_of(args);
     if (!args.resume.empty()) {   // everything but threads and verbosity comes from the file
+        // A first look in a child process (isolated.hpp): a damaged file ends there, not here.
+        if (world.size() == 1)
+            (void)isolated({args.resume}, [&] {
+                try {
+                    (void)read_resume_point(args.resume);
+                    (void)dataset_checksums(args.resume);   // every dataset, strings included
+                } catch (const std::exception&) {   // reported below, by the same reads here
+                }
+                return exit_ok;
+            });
         ResumePoint point;
         on_every_rank(world, [&] {
             point = read_resume_point(args.resume);
@@ -151,8 +162,9 @@ int run_command(const RunArgs& given, const Comm& world) {
     if (world.rank() != 0) return result.interrupted ? exit_interrupted : exit_ok;
     if (world.size() > 1) report_traffic(world, args, result);
     if (!args.quiet) std::cout << describe_output(output) << "\n";
-    std::cout << "wrote " << output << " (" << result.days_completed << " days, " << result.agents
-              << " agents, " << result.wall_seconds << " s)\n";
+    std::cout << "wrote " << output << " (" << result.days_completed << " days, " << result.agents << " agents"
+              << (args.replicates > 1 ? " over " + std::to_string(args.replicates) + " replicates" : "") << ", "
+              << result.wall_seconds << " s)\n";
     if (result.interrupted) {
         std::cerr << "migsim: interrupted after day " << result.days_completed << "; " << output
                   << " holds every finished day\n";

@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "isolated.hpp"
 #include "migsim/comm.hpp"
 #include "migsim/errors.hpp"
 #include "migsim/output.hpp"
@@ -279,13 +280,26 @@ int main(int argc, char** argv) {   // NOLINT(bugprone-exception-escape)
         if (*run) return cli::run_command(run_args, *world);
         if (*sweep) return cli::sweep_command(sweep_args, *world);
         int code = cli::exit_ok;
+        // A command that only reads output files runs in a child process (isolated.hpp) when
+        // this process is alone: a damaged file may crash HDF5 itself.
+        auto reading = [&](const std::vector<std::string>& files, const std::function<int()>& command) {
+            const auto body = [&] {
+                try {
+                    return command();
+                } catch (...) {
+                    return report(std::current_exception(), *world);
+                }
+            };
+            return world->size() == 1 ? cli::isolated(files, body) : command();
+        };
         on_every_rank(*world, [&] {
             if (world->rank() != 0) return;
             if (*validate) code = cli::validate_command(validate_path, validate_overrides);
-            if (*info) code = cli::info_command(info_path, checksums);
-            if (*compare) code = cli::compare_command(compare_args);
+            if (*info) code = reading({info_path}, [&] { return cli::info_command(info_path, checksums); });
+            if (*compare)
+                code = reading({compare_args.base, compare_args.variant}, [&] { return cli::compare_command(compare_args); });
             if (*generate) code = cli::generate_command(generate_args);
-            if (*validate_data) code = cli::validate_data_command(vd_args);
+            if (*validate_data) code = reading({vd_args.run}, [&] { return cli::validate_data_command(vd_args); });
             if (*import_flee) code = cli::import_flee_command(import_args);
         });
         return code;

@@ -25,16 +25,28 @@ const char* git_revision() { return MIGSIM_GIT_REVISION; }
 
 namespace {
 
-// Sums a (replicate, time, entity) series over time, averaged over replicates.
-std::vector<double> run_totals(hid_t file, const std::string& name) {
+// Sums a (replicate, time, entity) series over time, averaged over replicates; its entity
+// axis must have `width` places (the length of the dimension it is read against).
+std::vector<double> run_totals(hid_t file, const std::string& name, std::size_t width) {
     std::vector<hsize_t> shape;
     auto values = read_numbers<double>(file, name, H5T_NATIVE_DOUBLE, shape);
+    if (shape.size() != 3 || shape[2] != width)
+        throw OutputError(file_name(file) + ": dataset '" + name + "' has " + std::to_string(shape.size()) +
+                          " dimensions and " + std::to_string(shape.empty() ? 0 : shape.back()) + " entities, expected 3 "
+                          "(replicate, time, entity) and " + std::to_string(width) + " (a damaged file?)");
     std::vector<double> total(shape.at(2), 0.0);
     for (hsize_t r = 0; r < shape[0]; ++r)
         for (hsize_t t = 0; t < shape[1]; ++t)
             for (hsize_t e = 0; e < shape[2]; ++e) total[e] += values[(r * shape[1] + t) * shape[2] + e];
     for (auto& x : total) x /= static_cast<double>(std::max<hsize_t>(1, shape[0]));
     return total;
+}
+
+// run_totals of a series against the length of its own entity dimension (series_catalogue()).
+std::vector<double> totals_of(hid_t file, const std::string& name) {
+    for (const auto& s : series_catalogue())
+        if (name == s.name) return run_totals(file, name, read_strings(file, s.dimension).size());
+    throw OutputError(file_name(file) + ": no series '" + name + "' in the catalogue");
 }
 
 std::string fixed(double x) {
@@ -53,10 +65,11 @@ void describe_harms(hid_t file, const std::vector<std::string>& locations, std::
     for (const char* name : paid)
         if (H5Lexists(file, name, H5P_DEFAULT) <= 0) return;   // written by an older migsim
     std::vector<std::vector<double>> by_place;   // each harm, then the ransom taken, by location
-    for (const auto& harm : harm_outcomes) by_place.push_back(run_totals(file, harm.series));
-    const std::vector<double>& ransom = by_place.emplace_back(run_totals(file, "ransom_paid"));
+    for (const auto& harm : harm_outcomes) by_place.push_back(run_totals(file, harm.series, locations.size()));
+    const std::vector<double>& ransom = by_place.emplace_back(run_totals(file, "ransom_paid", locations.size()));
     std::map<std::string, double> money;
-    for (const char* name : paid) money[name] = std::string_view(name) == "ransom_paid" ? sum(ransom) : sum(run_totals(file, name));
+    for (const char* name : paid)
+        money[name] = std::string_view(name) == "ransom_paid" ? sum(ransom) : sum(totals_of(file, name));
     auto money_to = [&](const auto& names) {
         double total = 0;
         for (const char* name : names) total += money[name];
@@ -96,17 +109,19 @@ std::vector<std::string> dataset_checksums(const std::string& path) {
         for (const auto& column : dataset_names(journeys)) names.push_back("journeys/" + column);
     }
     for (const auto& name : names) {
-        Handle ds(H5Dopen2(file, name.c_str(), H5P_DEFAULT), H5Dclose);
+        Handle ds = open_dataset(file, name);
         Handle type(H5Dget_type(ds), H5Tclose);
+        if (type.get() < 0) throw OutputError(path + ": dataset '" + name + "' has no readable type (a damaged file?)");
         std::string bytes;
         if (H5Tis_variable_str(type) > 0) {
             for (const auto& s : read_strings(file, name)) bytes += s + '\0';
         } else {
             Handle native(H5Tget_native_type(type, H5T_DIR_ASCEND), H5Tclose);
             auto shape = shape_of(ds);
-            std::size_t n = std::accumulate(shape.begin(), shape.end(), std::size_t{1}, std::multiplies<>());
+            const std::size_t n = element_count(ds, H5Tget_size(native), name);
             bytes.resize(n * H5Tget_size(native));
-            if (n > 0) check(H5Dread(ds, native, H5S_ALL, H5S_ALL, H5P_DEFAULT, bytes.data()), "read " + name);
+            if (n > 0 && H5Dread(ds, native, H5S_ALL, H5S_ALL, H5P_DEFAULT, bytes.data()) < 0)
+                throw OutputError(path + ": cannot read dataset '" + name + "' (a damaged file?)");
             for (auto d : shape) bytes += "|" + std::to_string(d);
         }
         lines.push_back(name + " " + sha256_hex(bytes));
@@ -134,7 +149,12 @@ std::string describe_output(const std::string& path) {
         << "days        " << fixed(number_attribute(file, "days_completed")) << " of "
         << fixed(number_attribute(file, "days_requested")) << " from " << read_string_attribute(file, "start_date")
         << (completed ? "" : "  (INTERRUPTED: the file holds the finished days)") << "\n"
-        << "seed        " << fixed(number_attribute(file, "seed")) << "\n"
+        << "seed        " << fixed(number_attribute(file, "seed")) << "\n";
+    if (const double replicates = number_attribute(file, "replicates"); replicates > 1)
+        out << "replicates  " << fixed(replicates) << " (seeds " << fixed(number_attribute(file, "seed")) << " to "
+            << fixed(number_attribute(file, "seed") + replicates - 1)
+            << "): the totals below are means over the replicates\n";
+    out
         << "engine      migsim " << read_string_attribute(file, "engine_version") << " ("
         << read_string_attribute(file, "git_revision") << "), " << fixed(number_attribute(file, "threads"))
         << " threads";
@@ -154,16 +174,18 @@ std::string describe_output(const std::string& path) {
     const auto markets = read_strings(file, "market");
     std::map<std::string, double> revenue_by_border;
     if (!markets.empty()) {
-        const auto revenue = run_totals(file, "market_revenue");
+        const auto revenue = run_totals(file, "market_revenue", markets.size());
         const auto market_border = read_strings(file, "market_border");
+        if (market_border.size() != markets.size())
+            throw OutputError(path + ": market_border does not list one border per market (a damaged file?)");
         for (std::size_t m = 0; m < markets.size(); ++m) revenue_by_border[market_border[m]] += revenue[m];
     }
     if (!borders.empty()) {
-        const auto attempts = run_totals(file, "border_attempts");
-        const auto intercepted = run_totals(file, "border_interceptions");
-        const auto deaths = run_totals(file, "border_deaths");
-        const auto crossed = run_totals(file, "border_crossings");
-        const auto regular = run_totals(file, "border_regular_crossings");
+        const auto attempts = run_totals(file, "border_attempts", borders.size());
+        const auto intercepted = run_totals(file, "border_interceptions", borders.size());
+        const auto deaths = run_totals(file, "border_deaths", borders.size());
+        const auto crossed = run_totals(file, "border_crossings", borders.size());
+        const auto regular = run_totals(file, "border_regular_crossings", borders.size());
         out << std::left << std::setw(28) << "route (border)" << std::right << std::setw(10) << "attempts"
             << std::setw(13) << "intercepted" << std::setw(9) << "dead" << std::setw(10) << "crossed"
             << std::setw(10) << "regular" << std::setw(16) << "smuggler rev." << "\n";
@@ -176,11 +198,15 @@ std::string describe_output(const std::string& path) {
     }
     const auto locations = read_strings(file, "location");
     const auto kinds = read_strings(file, "location_kind");
-    const auto arrivals = run_totals(file, "arrivals");
-    const auto regular = run_totals(file, "arrivals_regular");
+    if (kinds.size() != locations.size())
+        throw OutputError(path + ": location_kind does not list one kind per location (a damaged file?)");
+    const auto arrivals = run_totals(file, "arrivals", locations.size());
+    const auto regular = run_totals(file, "arrivals_regular", locations.size());
     std::vector<hsize_t> shape;
     if (std::find(kinds.begin(), kinds.end(), "camp") != kinds.end()) {   // Flee's rules: camps, not destinations
         const auto population = read_numbers<std::int64_t>(file, "location_population", H5T_NATIVE_INT64, shape);
+        if (shape.size() == 3 && shape[2] != locations.size())
+            throw OutputError(path + ": location_population does not have one column per location (a damaged file?)");
         const hsize_t last = shape.size() == 3 && shape[1] > 0 ? shape[1] - 1 : 0;
         out << std::left << std::setw(28) << "camp" << std::right << std::setw(10) << "arrived" << std::setw(16)
             << "there at end" << "\n";
@@ -200,7 +226,7 @@ std::string describe_output(const std::string& path) {
     describe_harms(file, locations, out);
     auto status = read_numbers<std::int64_t>(file, "status_counts", H5T_NATIVE_INT64, shape);
     const auto names = read_strings(file, "status");
-    if (shape.size() == 3 && shape[1] > 0) {
+    if (shape.size() == 3 && shape[1] > 0 && shape[2] == names.size()) {
         out << "\nstatus at the end (replicate 0):";
         for (hsize_t s = 0; s < shape[2]; ++s)
             out << " " << names[s] << " " << status[(shape[1] - 1) * shape[2] + s] << ";";

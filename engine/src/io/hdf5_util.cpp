@@ -74,11 +74,48 @@ std::vector<std::string> dataset_names(hid_t file) {
     return names;
 }
 
+std::string file_name(hid_t object) {
+    const ssize_t n = H5Fget_name(object, nullptr, 0);
+    if (n <= 0) return "(a file)";
+    std::string name(static_cast<std::size_t>(n) + 1, '\0');
+    H5Fget_name(object, name.data(), name.size());
+    name.resize(static_cast<std::size_t>(n));
+    return name;
+}
+
+Handle open_dataset(hid_t file, const std::string& name) {
+    Handle ds(H5Lexists(file, name.c_str(), H5P_DEFAULT) > 0 ? H5Dopen2(file, name.c_str(), H5P_DEFAULT) : -1, H5Dclose);
+    if (ds.get() < 0) throw OutputError(file_name(file) + ": has no dataset '" + name + "' (expected a migsim output)");
+    return ds;
+}
+
 std::vector<hsize_t> shape_of(hid_t ds) {
     Handle space(H5Dget_space(ds), H5Sclose);
-    std::vector<hsize_t> dims(static_cast<std::size_t>(H5Sget_simple_extent_ndims(space)));
+    const int rank = H5Sget_simple_extent_ndims(space);
+    if (rank < 0 || rank > 8)
+        throw OutputError(file_name(ds) + ": a dataset of " + std::to_string(rank) + " dimensions (a damaged file?)");
+    std::vector<hsize_t> dims(static_cast<std::size_t>(rank));
     H5Sget_simple_extent_dims(space, dims.data(), nullptr);
     return dims;
+}
+
+std::size_t element_count(hid_t ds, std::size_t element_bytes, const std::string& name) {
+    // What a file of its size can hold: deflate packs at most about 1,032 to 1, so a dataset
+    // that claims more is damaged; refused before anything is allocated for it.
+    hsize_t file_bytes = 0;
+    const Handle file(H5Iget_file_id(ds), H5Fclose);
+    H5Fget_filesize(file, &file_bytes);
+    const long double most = (static_cast<long double>(file_bytes) + (1 << 20)) * 1100;
+    long double bytes = static_cast<long double>(element_bytes);
+    std::size_t count = 1;
+    for (hsize_t n : shape_of(ds)) {
+        bytes *= static_cast<long double>(n);
+        count *= static_cast<std::size_t>(n);
+        if (bytes > most)
+            throw OutputError(file_name(ds) + ": dataset '" + name + "' claims more values than a file of " +
+                              std::to_string(file_bytes) + " bytes can hold (a damaged file?)");
+    }
+    return count;
 }
 
 double number_attribute(hid_t object, const char* name) {
@@ -99,14 +136,16 @@ Handle string_type() {
 }  // namespace
 
 std::vector<std::string> read_strings(hid_t file, const std::string& name) {
-    Handle ds(H5Dopen2(file, name.c_str(), H5P_DEFAULT), H5Dclose);
-    check(ds, "open dataset '" + name + "' (is this a migsim output?)");
-    const auto n = shape_of(ds).at(0);
+    Handle ds = open_dataset(file, name);
+    if (shape_of(ds).size() != 1)
+        throw OutputError(file_name(file) + ": dataset '" + name + "' is not a list of names (a damaged file?)");
+    const auto n = element_count(ds, 16, name);   // a variable-length string takes 16 bytes in the file
     std::vector<std::string> out;
     if (n == 0) return out;
     std::vector<char*> raw(n, nullptr);
     Handle type = string_type();
-    check(H5Dread(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, raw.data()), "read " + name);
+    if (H5Dread(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, raw.data()) < 0)
+        throw OutputError(file_name(file) + ": cannot read dataset '" + name + "' (a damaged file?)");
     for (char* s : raw) out.emplace_back(s ? s : "");
     Handle space(H5Dget_space(ds), H5Sclose);
     H5Dvlen_reclaim(type, space, H5P_DEFAULT, raw.data());

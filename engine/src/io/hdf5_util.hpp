@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "migsim/errors.hpp"
+
 namespace migsim::detail {
 
 // Owns one HDF5 identifier and closes it with the matching H5?close.
@@ -66,7 +68,12 @@ inline std::string or_else(const std::string& reason, const std::string& otherwi
 // Reading (for info, checksums and compare). Each throws OutputError naming what is missing.
 Handle open_file(const std::string& path);   // read-only; refuses what is not HDF5
 std::vector<std::string> dataset_names(hid_t file);
+[[nodiscard]] std::string file_name(hid_t object);   // the path of the file `object` is in
+Handle open_dataset(hid_t file, const std::string& name);   // throws OutputError naming file and dataset
 std::vector<hsize_t> shape_of(hid_t dataset);
+// The number of values in `dataset` of `element_bytes` each; throws OutputError when the file
+// is too small to hold them (a damaged shape), before anything is allocated.
+std::size_t element_count(hid_t dataset, std::size_t element_bytes, const std::string& name);
 std::vector<std::string> read_strings(hid_t file, const std::string& name);
 // Any numeric dataset, converted to T (`type` its HDF5 memory type), with its shape.
 template <class T>
@@ -86,12 +93,12 @@ void write_attribute(hid_t object, const std::string& name, double value);
 
 template <class T>
 std::vector<T> read_numbers(hid_t file, const std::string& name, hid_t type, std::vector<hsize_t>& shape) {
-    Handle ds(H5Dopen2(file, name.c_str(), H5P_DEFAULT), H5Dclose);
-    check(ds, "open dataset '" + name + "' (is this a migsim output?)");
+    Handle ds = open_dataset(file, name);
     shape = shape_of(ds);
-    const std::size_t n = std::accumulate(shape.begin(), shape.end(), std::size_t{1}, std::multiplies<>());
+    const std::size_t n = element_count(ds, sizeof(T), name);
     std::vector<T> out(n);
-    if (n > 0) check(H5Dread(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()), "read " + name);
+    if (n > 0 && H5Dread(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()) < 0)
+        throw OutputError(file_name(file) + ": cannot read dataset '" + name + "' (a damaged file?)");
     return out;
 }
 

@@ -1,0 +1,40 @@
+#include "isolated.hpp"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <string>
+#include <iostream>
+
+#include "migsim/errors.hpp"
+
+namespace migsim::cli {
+
+int isolated(const std::vector<std::string>& files, const std::function<int()>& body) {
+    std::cout.flush();
+    std::cerr.flush();
+    const pid_t child = ::fork();
+    if (child < 0) return body();
+    if (child == 0) {
+        const int code = body();   // body reports its own errors: nothing escapes it
+        std::cout.flush();
+        std::cerr.flush();
+        ::_exit(code);
+    }
+    int status = 0;
+    while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
+    }
+    if (WIFEXITED(status)) return WEXITSTATUS(status);
+    std::string names;
+    for (std::size_t k = 0; k < files.size(); ++k)
+        names += (k == 0 ? "" : k + 1 == files.size() ? " or " : ", ") + files[k];
+    const int signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+    throw OutputError(names + (files.size() > 1 ? " is" : ":") + " damaged: reading it was ended by " +
+                      (signal ? "signal " + std::to_string(signal) : "an unknown cause") +
+                      " (HDF5 cannot check such damage before it reads); expected files written by migsim (a run "
+                      "killed in the middle of a write? h5clear -s repairs its header; otherwise run it again)");
+}
+
+}  // namespace migsim::cli
