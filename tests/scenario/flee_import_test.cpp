@@ -394,3 +394,35 @@ TEST(FleeImport, OtherRefusals) {
         EXPECT_NE(e.find("data_layout.csv: missing"), std::string::npos) << e;
     }
 }
+
+// simsetting.yml as scenario.yml (loading_test.cpp): a key set twice, an alias inside the node it
+// names (Flee's settings were echoed into the report by walking them: endless recursion), and
+// aliases of aliases (the echo grew to gigabytes) are refused naming the file and line.
+TEST(FleeImport, SettingsWithAKeySetTwiceOrRecursiveAliasesAreRefused) {
+    TinyFlee t;
+    t.write("simsetting.yml", "move_rules:\n  camp_weight: 2.0\n  camp_weight: 3.0\n");
+    std::string e = t.error();
+    EXPECT_NE(e.find("simsetting.yml:3: move_rules: got 'camp_weight', expected each key once (it is already set on "
+                     "line 2)"), std::string::npos) << e;
+
+    t.write("simsetting.yml", "a: &a [*a]\n");   // an unknown key, whose value the report echoes
+    e = t.error();
+    EXPECT_NE(e.find("simsetting.yml:1: a[0]: an alias inside the node it names"), std::string::npos) << e;
+
+    t.write("simsetting.yml", "move_rules:\n  camp_weight: &a [*a]\n");
+    e = t.error();
+    EXPECT_NE(e.find("simsetting.yml:2: move_rules.camp_weight[0]: an alias inside the node it names"), std::string::npos)
+        << e;
+
+    std::string laughs = "l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n";
+    for (int k = 1; k <= 9; ++k) {
+        const std::string name = std::to_string(k), below = std::to_string(k - 1);
+        laughs.append("l").append(name).append(": &l").append(name).append(" [*l").append(below);
+        for (int i = 1; i < 10; ++i) laughs.append(", *l").append(below);
+        laughs.append("]\n");
+    }
+    t.write("simsetting.yml", laughs + "move_rules:\n  camp_weight: *l9\n");
+    e = t.error();
+    EXPECT_NE(e.find("simsetting.yml"), std::string::npos) << e;
+    EXPECT_NE(e.find("aliases"), std::string::npos) << e;
+}

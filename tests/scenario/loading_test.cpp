@@ -16,15 +16,16 @@ namespace fs = std::filesystem;
 
 namespace {
 const fs::path toy = fs::path(MIGSIM_SOURCE_DIR) / "scenarios/toy";
+const fs::path flee_mali = fs::path(MIGSIM_SOURCE_DIR) / "scenarios/flee-mali2012";
 
 // A copy of the toy scenario in a fresh folder, with one text replaced in one file.
 class BrokenToy {
 public:
-    BrokenToy(const std::string& file, const std::string& from, const std::string& to) {
+    BrokenToy(const std::string& file, const std::string& from, const std::string& to, const fs::path& source = toy) {
         // ctest runs tests as parallel processes: the pid keeps their folders apart.
         dir_ = fs::temp_directory_path() / ("migsim_broken_" + std::to_string(::getpid()) + "_" + std::to_string(counter_++));
         fs::remove_all(dir_);
-        fs::copy(toy, dir_, fs::copy_options::recursive);
+        fs::copy(source, dir_, fs::copy_options::recursive);
         std::ifstream in(dir_ / file);
         std::stringstream text;
         text << in.rdbuf();
@@ -42,15 +43,19 @@ private:
     static inline int counter_ = 0;
 };
 
-ScenarioError error_of(const BrokenToy& t) {
+ScenarioError error_of(const fs::path& path) {
     try {
-        (void)load_scenario(t.dir());
+        (void)load_scenario(path);
     } catch (const ScenarioError& e) {
         return e;
     }
     ADD_FAILURE() << "no ScenarioError";
     return ScenarioError("none");
 }
+
+ScenarioError error_of(const BrokenToy& t) { return error_of(t.dir()); }
+
+bool has(const ScenarioError& e, const std::string& text) { return std::string(e.what()).find(text) != std::string::npos; }
 }  // namespace
 
 TEST(Loading, TheToyScenarioAsShipped) {
@@ -173,4 +178,69 @@ TEST(Loading, AVariantThatExtendsItself) {
         EXPECT_EQ(e.value(), "a.yml");
         EXPECT_NE(e.file().find("b.yml"), std::string::npos);
     }
+}
+
+// yaml-cpp keeps both pairs of a key written twice in one mapping, but finds only the first: the
+// second value would be ignored without a word. Refused in every YAML file the loader reads, at
+// any depth: scenario.yml, a variant, Flee's block.
+TEST(Loading, AKeySetTwiceInOneMapping) {
+    auto top = error_of(BrokenToy("scenario.yml", "seed: 1\n", "seed: 1\ndays: 60\n"));
+    EXPECT_NE(top.file().find("scenario.yml"), std::string::npos);
+    EXPECT_EQ(top.line(), 9);
+    EXPECT_EQ(top.field(), "key");
+    EXPECT_EQ(top.value(), "days");
+    EXPECT_TRUE(has(top, "expected each key once (it is already set on line 7)")) << top.what();
+
+    auto nested = error_of(BrokenToy("scenario.yml", "budget: {median: 1500, sigma: 0.5}",
+                                     "budget: {median: 1500, sigma: 0.5, median: 900}"));
+    EXPECT_EQ(nested.line(), 25);
+    EXPECT_EQ(nested.field(), "profiles[0].budget");
+    EXPECT_EQ(nested.value(), "median");
+    EXPECT_TRUE(has(nested, "already set on line 25")) << nested.what();
+
+    BrokenToy variant("scenario.yml", "name: toy", "name: toy");
+    std::ofstream(variant.dir() / "a.yml") << "extends: scenario.yml\nname: a\nset:\n  border:strait.patrol: 0.6\n"
+                                              "  border:strait.patrol: 0.7\n";
+    auto set = error_of(variant.dir() / "a.yml");
+    EXPECT_NE(set.file().find("a.yml"), std::string::npos);
+    EXPECT_EQ(set.line(), 5);
+    EXPECT_EQ(set.field(), "set");
+    EXPECT_EQ(set.value(), "border:strait.patrol");
+    EXPECT_TRUE(has(set, "already set on line 4")) << set.what();
+
+    auto flee = error_of(BrokenToy("scenario.yml", "  camp_weight: 5 ", "  camp_weight: 6\n  camp_weight: 5 ", flee_mali));
+    EXPECT_EQ(flee.line(), 18);
+    EXPECT_EQ(flee.field(), "flee");
+    EXPECT_EQ(flee.value(), "camp_weight");
+    EXPECT_TRUE(has(flee, "already set on line 17")) << flee.what();
+}
+
+// Aliases make a graph of the YAML: one that holds itself (`x: &x [*x]`) has no end, one whose
+// aliases repeat aliases (a "billion laughs") has billions of nodes. Both are refused when the
+// file is read, as is nesting deeper than any scenario needs.
+TEST(Loading, RecursiveExplodingOrDeepYamlIsRefused) {
+    auto cycle = error_of(BrokenToy("scenario.yml", "seed: 1\n", "seed: 1\nx: &x [*x]\n"));
+    EXPECT_TRUE(has(cycle, "scenario.yml:9: x[0]: an alias inside the node it names")) << cycle.what();
+
+    BrokenToy variant("scenario.yml", "name: toy", "name: toy");
+    std::ofstream(variant.dir() / "a.yml") << "extends: scenario.yml\nname: a\nset: &s\n  border:strait.patrol: *s\n";
+    auto map_cycle = error_of(variant.dir() / "a.yml");
+    EXPECT_TRUE(has(map_cycle, "a.yml:3: set.border:strait.patrol: an alias inside the node it names")) << map_cycle.what();
+
+    std::string laughs = "l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n";
+    for (int k = 1; k <= 9; ++k) {
+        const std::string name = std::to_string(k), below = std::to_string(k - 1);
+        laughs.append("l").append(name).append(": &l").append(name).append(" [*l").append(below);
+        for (int i = 1; i < 10; ++i) laughs.append(", *l").append(below);
+        laughs.append("]\n");
+    }
+    auto billion = error_of(BrokenToy("scenario.yml", "seed: 1\n", "seed: 1\n" + laughs));
+    EXPECT_TRUE(has(billion, "aliases")) << billion.what();
+    EXPECT_TRUE(has(billion, "more than")) << billion.what();
+
+    std::string nested = "seed: 1\nx: ";
+    nested.append(100, '[').append(100, ']').append("\n");
+    auto deep = error_of(BrokenToy("scenario.yml", "seed: 1\n", nested));
+    EXPECT_TRUE(has(deep, "scenario.yml:9: x")) << deep.what();
+    EXPECT_TRUE(has(deep, "nested deeper than")) << deep.what();
 }

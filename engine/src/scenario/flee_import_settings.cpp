@@ -10,6 +10,7 @@
 #include "scenario/csv_table.hpp"
 #include "scenario/flee_import_parts.hpp"
 #include "scenario/text_file.hpp"
+#include "scenario/yaml_tree.hpp"
 
 namespace migsim::detail::flee_import {
 
@@ -65,11 +66,13 @@ std::string yes_no(bool b) { return b ? "true" : "false"; }
 void read_settings(const fs::path& file, SettingsReader& s, bool& registrations_spawning_needed) {
     registrations_spawning_needed = true;
     YAML::Node root;
+    const std::string bytes = detail::read_text_file(file.string());
     try {
-        root = YAML::Load(std::string(detail::without_bom(detail::read_text_file(file.string()))));
+        root = YAML::Load(std::string(detail::without_bom(bytes)));
     } catch (const YAML::Exception& e) {
         throw ScenarioError(s.path, e.mark.line + 1, "YAML", "", "valid YAML (" + e.msg + ")");
     }
+    detail::check_yaml_tree(s.path, root, bytes.size());
     if (root.IsNull()) return;
     if (!root.IsMap()) s.bad("simsetting.yml", root, "a mapping with log_levels, spawn_rules, move_rules, optimisations");
 

@@ -16,6 +16,7 @@
 #include "scenario/tables.hpp"
 #include "scenario/text_file.hpp"
 #include "scenario/validate.hpp"
+#include "scenario/yaml_tree.hpp"
 
 namespace migsim {
 
@@ -40,6 +41,7 @@ YamlFile read_yaml(const fs::path& path) {
                             "); expected YAML as in docs/SCENARIOS.md (indent with spaces, not "
                             "tabs; quote values that contain ': ' or start with '[', '{', '*')");
     }
+    detail::check_yaml_tree(file.path, file.root, file.bytes.size());
     if (!file.root.IsMap())
         throw ScenarioError(file.path + ": expected a YAML mapping of settings at the top level");
     return file;
