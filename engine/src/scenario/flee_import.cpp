@@ -155,7 +155,8 @@ FleeImport import_flee(const fs::path& dir, const FleeImportOptions& options) {
     // simsetting.yml
     SettingsReader settings{(dir / "simsetting.yml").string(), report, {}, {}};
     bool registrations_needed = true;
-    if (fs::is_regular_file(dir / "simsetting.yml", error)) read_settings(dir / "simsetting.yml", settings, registrations_needed);
+    // Anything there is read (a FIFO or a device is refused by read_text_file, not skipped).
+    if (fs::exists(dir / "simsetting.yml", error)) read_settings(dir / "simsetting.yml", settings, registrations_needed);
     else report.add("simsetting.yml", "", Status::supported, "absent: Flee's defaults for every setting");
     FleeSettings& flee = settings.flee;
     const int flee_hasten = flee.hasten;

@@ -10,7 +10,6 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include "migsim/errors.hpp"
 
@@ -77,6 +76,30 @@ void check_utf8(const std::string& path, std::string_view bytes) {
     }
 }
 
+const char* kind_of(std::filesystem::file_type type) {
+    using std::filesystem::file_type;
+    switch (type) {
+        case file_type::character: return "a character device";
+        case file_type::block: return "a block device (a disk)";
+        case file_type::fifo: return "a FIFO (a named pipe)";
+        case file_type::socket: return "a socket";
+        default: return "not a regular file";
+    }
+}
+
+std::string gigabytes(std::uintmax_t bytes) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.2f GB", static_cast<double>(bytes) / 1e9);
+    return text;
+}
+
+// `exact`: `bytes` is the file's size, not how far it was read.
+ScenarioError too_large(const std::string& path, std::uintmax_t bytes, bool exact) {
+    return ScenarioError(path + ": the file holds " + (exact ? "" : "more than ") +
+                         gigabytes(bytes) + "; expected at most " + gigabytes(max_input_bytes) + " (" +
+                         std::to_string(max_input_bytes) + " bytes) in one input file (is it the right file?)");
+}
+
 }  // namespace
 
 std::string_view without_bom(std::string_view bytes) {
@@ -86,21 +109,33 @@ std::string_view without_bom(std::string_view bytes) {
 std::string read_text_file(const std::string& path) {
     namespace fs = std::filesystem;
     std::error_code ec;
-    const auto status = fs::status(path, ec);
+    const auto status = fs::status(path, ec);   // of the file a symbolic link points to
     if (!fs::exists(status))
         throw ScenarioError(path + ": cannot open the file: it does not exist; expected an existing file "
                             "(check the path; paths in a .yml are relative to that file)");
     if (fs::is_directory(status))
         throw ScenarioError(path + ": cannot read the file: it is a folder; expected a file");
+    // A device never ends (/dev/zero grew the loader to 15 GB) and a FIFO or socket waits for a
+    // writer that may never come: only a regular file is opened at all.
+    if (!fs::is_regular_file(status))
+        throw ScenarioError(path + ": cannot read the file: it is " + kind_of(status.type()) +
+                            ", not a file on disk; expected a regular file (check the path)");
+    const std::uintmax_t size = fs::file_size(path, ec);
+    if (!ec && size > max_input_bytes) throw too_large(path, size, true);
     std::ifstream in(path, std::ios::binary);
     if (!in)
         throw ScenarioError(path + ": cannot open the file: " + std::strerror(errno) +
                             "; expected a file migsim may read (check its permissions)");
-    std::stringstream buffer;
-    buffer << in.rdbuf();
+    // Read up to one byte past the bound: the size above may be stale (a file still being
+    // written) or wrong (files under /proc say 0).
+    std::string bytes;
+    char block[1 << 16];
+    while (in.read(block, sizeof block) || in.gcount() > 0) {
+        bytes.append(block, static_cast<std::size_t>(in.gcount()));
+        if (bytes.size() > max_input_bytes) throw too_large(path, max_input_bytes, false);
+    }
     if (in.bad())
         throw ScenarioError(path + ": cannot read the file: " + std::strerror(errno) + "; expected a readable file");
-    std::string bytes = buffer.str();
     check_utf8(path, bytes);
     return bytes;
 }
