@@ -3,13 +3,14 @@
 #   tools/check.sh            all steps
 #   tools/check.sh asan fuzz  only the steps named (release mpi asan tsan tidy fuzz)
 # Steps: release build + every test; MPI build + the mpi tests; the unit tests under ASan+UBSan;
-# the parallel tests under TSan; clang-tidy (zero findings); a bounded libFuzzer run over the
-# scenario loader and the kept regression cases. How to run each by hand: docs/QUALITY.md.
+# the parallel tests under TSan; clang-tidy (zero findings); bounded libFuzzer runs over the
+# scenario loader (with the kept regression cases) and over the readers of output files. How to run each by hand: docs/QUALITY.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 JOBS=${JOBS:-2}
 FUZZ_SECONDS=${FUZZ_SECONDS:-120}
+FUZZ_OUTPUT_SECONDS=${FUZZ_OUTPUT_SECONDS:-60}
 # The tests that run threads (TBB workers, the writer's thread): run again under TSan.
 TSAN_TESTS=${TSAN_TESTS:-'^(Determinism|Conservation|Checkpoint|Selection|DayExchange|Output|FleeDeterminism|FleeCheckpoint|FleeMoveChance|FleeMali2012)\.'}
 steps=("$@")
@@ -74,6 +75,21 @@ step_fuzz() {   # the kept cases, then a bounded run from the shipped scenarios
     tail -n 60 build/fuzz/fuzz.log
     echo "fuzz: a crash, leak or timeout (exit $rc); the input: $(ls build/fuzz/artifacts)"
     echo "fix it and keep the input in fuzz/regressions/"
+    return 1
+  fi
+  # The readers of output files, from real outputs (written by the release build's migsim).
+  cmake --preset release > /dev/null
+  cmake --build --preset release -j"$JOBS" --target migsim
+  rm -rf build/fuzz/output-corpus build/fuzz/output-artifacts && mkdir -p build/fuzz/output-artifacts
+  fuzz/make_output_corpus.sh build/release/tools/migsim/migsim build/fuzz/output-corpus > /dev/null
+  rc=0
+  LSAN_OPTIONS=suppressions=fuzz/lsan.supp build/fuzz/fuzz/migsim_fuzz_output -max_total_time="$FUZZ_OUTPUT_SECONDS" \
+    -timeout=60 -rss_limit_mb=4096 -print_final_stats=1 -artifact_prefix=build/fuzz/output-artifacts/ \
+    build/fuzz/output-corpus > build/fuzz/fuzz-output.log 2>&1 || rc=$?
+  grep -E '^(INFO: seed corpus|Done |stat::)|ERROR|SUMMARY|died in a child' build/fuzz/fuzz-output.log || true
+  if [ "$rc" -ne 0 ]; then
+    tail -n 60 build/fuzz/fuzz-output.log
+    echo "fuzz (output readers): a crash, leak or timeout (exit $rc); the input: $(ls build/fuzz/output-artifacts)"
     return 1
   fi
 }

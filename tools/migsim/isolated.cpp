@@ -3,7 +3,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <filesystem>
 #include <csignal>
 #include <string>
 #include <iostream>
@@ -18,6 +20,12 @@ int isolated(const std::vector<std::string>& files, const std::function<int()>& 
     const pid_t child = ::fork();
     if (child < 0) return body();
     if (child == 0) {
+        // A damaged heap can also make HDF5 loop forever: a read gets a minute, and a second
+        // for every megabyte of the files (a thousand times what reading a sound file takes).
+        std::uintmax_t bytes = 0;
+        std::error_code ec;
+        for (const auto& f : files) bytes += std::filesystem::is_regular_file(f, ec) ? std::filesystem::file_size(f, ec) : 0;
+        ::alarm(static_cast<unsigned>(std::min<std::uintmax_t>(60 + bytes / 1000000, 86400)));
         const int code = body();   // body reports its own errors: nothing escapes it
         std::cout.flush();
         std::cerr.flush();
@@ -31,6 +39,9 @@ int isolated(const std::vector<std::string>& files, const std::function<int()>& 
     for (std::size_t k = 0; k < files.size(); ++k)
         names += (k == 0 ? "" : k + 1 == files.size() ? " or " : ", ") + files[k];
     const int signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+    if (signal == SIGALRM)
+        throw OutputError(names + (files.size() > 1 ? " is" : ":") + " damaged: reading it did not end in the time "
+                          "it takes many times over (HDF5 can loop on a damaged file); expected files written by migsim");
     throw OutputError(names + (files.size() > 1 ? " is" : ":") + " damaged: reading it was ended by " +
                       (signal ? "signal " + std::to_string(signal) : "an unknown cause") +
                       " (HDF5 cannot check such damage before it reads); expected files written by migsim (a run "

@@ -13,7 +13,8 @@ namespace migsim::cli {
 
 // Runs `body` (which prints its own output and errors and returns an exit code) in a forked
 // child and returns its exit code; throws OutputError naming `files` if the child died of a
-// signal. Runs `body` here when it cannot fork.
+// signal or ran past its time (a minute, and a second per megabyte of the files). Runs `body`
+// here when it cannot fork.
 int isolated(const std::vector<std::string>& files, const std::function<int()>& body);
 
 }  // namespace migsim::cli

@@ -135,12 +135,6 @@ void LogitModel::sum_groups() {
 
 namespace migsim {
 
-const char* to_string(Status status) {
-    static constexpr const char* names[] = {"waiting", "travelling", "detained", "held", "trafficked", "arrived",
-                                            "arrived_regular", "dead_missing", "settled", "returned"};
-    return names[static_cast<std::size_t>(status)];
-}
-
 std::unique_ptr<Simulation::Impl> detail::make_logit_model(const Scenario& s, int threads, const Comm& comm) {
     return std::make_unique<logit::LogitModel>(s, threads, comm);
 }
