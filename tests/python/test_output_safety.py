@@ -111,3 +111,17 @@ def test_a_disk_that_fills_at_any_moment_never_gives_exit_0_with_a_broken_file(m
             seen.add("while finishing" if "cannot finish the file" in result.stderr else "while running")
         out.unlink()
     assert seen == {"finished", "while finishing", "while running"}, seen
+
+
+@pytest.mark.parametrize("name, words", [("a" * 300 + ".h5", "at most 255: give a shorter -o"),
+                                         ("missing-folder/run.h5", "does not exist: create it first")])
+def test_an_output_that_cannot_be_created_says_why(migsim, tmp_path, name, words):
+    assert_refused(migsim("run", "scenarios/toy", "-q", "-o", tmp_path / name), 3, "cannot create the output file", words)
+
+
+@pytest.mark.parametrize("command, example", [("validate", "migsim validate scenarios/mediterranean/variants"),
+                                              ("info", "migsim info --checksums a.h5")])
+def test_help_of_a_command_shows_its_own_examples(migsim, command, example):
+    text = migsim.ok(command, "--help").stdout
+    assert example in text
+    assert "migsim generate -o big" not in text   # not the general examples

@@ -168,6 +168,14 @@ int main(int argc, char** argv) {   // NOLINT(bugprone-exception-escape)
     auto* validate = app.add_subcommand("validate", "Load and check a scenario completely; run nothing.");
     validate->add_option("scenario", validate_path, "scenario folder, scenario.yml, or a variant .yml")->required();
     validate->add_option("--set", validate_overrides, "override a parameter, KEY=VALUE (as for run)");
+    validate->footer("Loads every file of the scenario, checks every row and the network (every origin reaches a "
+                     "destination), and prints its size, the memory a run needs and its events.\n"
+                     "Examples:\n"
+                     "  migsim validate scenarios/mediterranean\n"
+                     "  migsim validate scenarios/mediterranean/variants/patrol-shift-atlantic.yml\n"
+                     "  migsim validate scenarios/toy --set border:strait.patrol=0.9\n"
+                     "Bad input: one line naming the file, line, field, value and what was expected, exit code 2 "
+                     "(docs/ERRORS.md).");
 
     cli::GenerateArgs generate_args;
     auto* generate = app.add_subcommand(
@@ -267,6 +275,13 @@ int main(int argc, char** argv) {   // NOLINT(bugprone-exception-escape)
     auto* info = app.add_subcommand("info", "Describe an output file: metadata and totals by route.");
     info->add_option("file", info_path, "an HDF5 file written by migsim run")->required();
     info->add_flag("--checksums", checksums, "print a SHA-256 per dataset (equal lines: identical results)");
+    info->footer("Prints the scenario, days, seeds and engine of a run file, then totals over the run by border, "
+                 "destination (or camp), harms by place and who was paid (means over replicates in an ensemble).\n"
+                 "Examples:\n"
+                 "  migsim info med.h5\n"
+                 "  migsim info --checksums a.h5 > a.txt && migsim info --checksums b.h5 | diff a.txt -   same results?\n"
+                 "A file of an interrupted run shows the days it holds; a damaged one gives one line saying so "
+                 "and exit code 3.");
 
     try {
         app.parse(argc, argv);

@@ -56,6 +56,19 @@ std::string megabytes(std::uintmax_t bytes) {
     return text;
 }
 
+// Why a file could not be created at `path`, as far as the file system tells.
+std::string why_not_created(const std::string& path) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    const fs::path file(path), folder = fs::absolute(file, ec).parent_path();
+    if (file.filename().string().size() > 255)
+        return "its name has " + std::to_string(file.filename().string().size()) +
+               " characters; file systems allow at most 255: give a shorter -o";
+    if (!fs::exists(folder, ec)) return "the folder " + folder.string() + " does not exist: create it first";
+    if (!fs::is_directory(folder, ec)) return folder.string() + " is not a folder";
+    return "is the folder writable?";
+}
+
 std::string parameter_variable(const std::string& key) {
     std::string name = "param_";
     for (char c : key) name += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
@@ -401,7 +414,7 @@ Hdf5Writer::Hdf5Writer(const std::string& path, const Scenario& s, const RunInfo
     Handle fcpl(H5Pcreate(H5P_FILE_CREATE), H5Pclose);
     H5Pset_file_space_strategy(fcpl, H5F_FSPACE_STRATEGY_NONE, false, 1);   // see days_per_chunk
     w.file = Handle(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, fcpl, H5P_DEFAULT), H5Fclose);
-    if (w.file.get() < 0) throw OutputError(path + ": cannot create the output file (is the folder writable?)");
+    if (w.file.get() < 0) throw OutputError(path + ": cannot create the output file (" + why_not_created(path) + ")");
     try {   // a disk that fills while the layout is written: say so, with the file's name
 
         // Time: unlimited, "days since start_date" so that xarray decodes dates.
