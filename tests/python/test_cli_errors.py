@@ -227,3 +227,14 @@ def test_info_on_a_file_that_is_not_hdf5(migsim, tmp_path, content):
     check_error(result, tmp_path, file="not-output.h5", hint="HDF5" if content else "does not exist", exit_code=3,
                 prefix="migsim: output error:")
     assert result.stdout == ""
+
+
+# ---- dates a notebook can read (issue 16, item 12) -----------------------------------------
+
+@pytest.mark.parametrize("start, field, hint", [("1600-01-01", "start_date", "from 1678-01-01 on"),
+                                               ("2262-01-01", "days", "ends by 2262-04-10")])
+def test_dates_pandas_cannot_hold_are_refused(migsim, start, field, hint):
+    result = migsim("validate", "scenarios/toy", "--set", f"start_date={start}")
+    assert result.returncode == 2, result.stderr
+    assert f"{field}: got" in result.stderr and hint in result.stderr, result.stderr
+    assert migsim("validate", "scenarios/toy", "--set", "start_date=1678-01-01").returncode == 0

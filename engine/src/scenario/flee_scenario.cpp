@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "migsim/errors.hpp"
+#include "scenario/parameters.hpp"
 #include "migsim/flee.hpp"
 #include "scenario/csv_table.hpp"
 #include "scenario/tables.hpp"
@@ -193,6 +194,7 @@ std::vector<std::pair<std::string, std::string>> finish_flee(Scenario& s, const 
 }
 
 void validate_flee(const Scenario& s) {
+    check_dates(s);
     if (s.locations.size() > 65535)
         throw ScenarioError("locations: " + std::to_string(s.locations.size()) +
                             "; expected at most 65535 (an agent's place is stored in 16 bits)");

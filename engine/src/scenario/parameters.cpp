@@ -1,7 +1,10 @@
 #include "scenario/parameters.hpp"
 
+#include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <limits>
+#include <type_traits>
 
 #include "migsim/errors.hpp"
 #include "scenario/csv_table.hpp"
@@ -131,6 +134,12 @@ Assignment resolve_assignment(const Scenario& scenario, const std::string& targe
     return Assignment{kind->kind, index, spec->parameter, *number};
 }
 
+// The dates a notebook can read: pandas and xarray hold times as nanoseconds from 1970 in 64
+// bits, 1677-09-21 to 2262-04-11; whole years inside that, so that every day of a run decodes.
+constexpr const char* first_readable_date = "1678-01-01";
+constexpr const char* last_readable_date = "2262-04-10";
+constexpr const char* readable_dates = "the dates pandas and xarray can hold run from 1677-09-21 to 2262-04-11";
+
 // YYYY-MM-DD naming a day of the proleptic Gregorian calendar (no 2019-02-30).
 static bool is_date(const std::string& value) {
     if (value.size() != 10 || value[4] != '-' || value[7] != '-') return false;
@@ -142,6 +151,23 @@ static bool is_date(const std::string& value) {
     constexpr int month_days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     return month >= 1 && month <= 12 && day >= 1 &&
            day <= month_days[month - 1] + (month == 2 && leap ? 1 : 0);
+}
+
+void check_dates(const Scenario& s) {
+    // Days from the civil date (proleptic Gregorian): the run's last day must be readable too.
+    const auto& start = s.settings.start_date;
+    const std::chrono::year_month_day first{std::chrono::year{std::stoi(start.substr(0, 4))},
+                                            std::chrono::month{static_cast<unsigned>(std::stoi(start.substr(5, 2)))},
+                                            std::chrono::day{static_cast<unsigned>(std::stoi(start.substr(8, 2)))}};
+    const std::chrono::year_month_day last{std::chrono::sys_days{first} + std::chrono::days{s.settings.days - 1}};
+    char text[16];
+    std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(last.year()), static_cast<unsigned>(last.month()),
+                  static_cast<unsigned>(last.day()));
+    if (std::string(text) > last_readable_date)
+        throw ScenarioError(s.inputs.empty() ? std::string("scenario") : s.inputs.front().path, 0, "days",
+                            std::to_string(s.settings.days),
+                            std::string("a run that ends by ") + last_readable_date + " (from " + start + " it would end on " +
+                                text + "; " + readable_dates + ")");
 }
 
 bool is_setting_key(const std::string& key) {
@@ -166,6 +192,7 @@ void apply_setting(Settings& settings, const std::string& key, const std::string
     }
     if (key == "start_date") {
         if (!is_date(value)) fail("a date YYYY-MM-DD, like 2019-01-01");
+        if (value < first_readable_date) fail(std::string("a date from ") + first_readable_date + " on (" + readable_dates + ")");
         settings.start_date = value;
         return;
     }
@@ -264,54 +291,68 @@ const char* to_string(TargetKind kind) {
     return "?";
 }
 
-void apply(Scenario& s, const Assignment& c) {
-    const double v = c.value;
+namespace {
+
+// Calls `use` with the field that `c` names (a double, an int, an int64 or a bool), in the
+// scenario `s` (const or not): the one list of what each parameter is.
+template <class S, class Use>
+void with_field(S& s, const Assignment& c, Use&& use) {
     const auto i = static_cast<std::size_t>(c.index);
     switch (c.parameter) {
-        case Parameter::patrol: s.borders[i].patrol = v; break;
-        case Parameter::detention_days: s.borders[i].detention_days = static_cast<int>(v); break;
-        case Parameter::death_risk: s.links[i].death_risk = v; break;
-        case Parameter::cost:
-            if (c.kind == TargetKind::link) s.links[i].cost = v;
-            else s.pathways[i].cost = v;
-            break;
-        case Parameter::price: s.markets[i].price = v; break;
+        case Parameter::patrol: return use(s.borders[i].patrol);
+        case Parameter::detention_days: return use(s.borders[i].detention_days);
+        case Parameter::death_risk: return use(s.links[i].death_risk);
+        case Parameter::cost: return c.kind == TargetKind::link ? use(s.links[i].cost) : use(s.pathways[i].cost);
+        case Parameter::price: return use(s.markets[i].price);
         case Parameter::capacity:
-            if (c.kind == TargetKind::market) s.markets[i].capacity = static_cast<std::int64_t>(v);
-            else s.locations[i].capacity = static_cast<std::int64_t>(v);
-            break;
-        case Parameter::evasion: s.markets[i].evasion = v; break;
-        case Parameter::safety: s.markets[i].safety = v; break;
-        case Parameter::risk_premium: s.markets[i].risk_premium = v; break;
-        case Parameter::protection: s.markets[i].protection = v; break;
-        case Parameter::quota: s.pathways[i].quota = static_cast<std::int64_t>(v); break;
-        case Parameter::processing_days: s.pathways[i].processing_days = static_cast<int>(v); break;
-        case Parameter::wage: s.locations[i].wage = v; break;
-        case Parameter::tau: s.profiles[i].tau = v; break;
-        case Parameter::budget_median: s.profiles[i].budget_median = v; break;
-        case Parameter::budget_sigma: s.profiles[i].budget_sigma = v; break;
-        case Parameter::weight_time: s.profiles[i].weights.time = v; break;
-        case Parameter::weight_money: s.profiles[i].weights.money = v; break;
-        case Parameter::weight_interception: s.profiles[i].weights.interception = v; break;
-        case Parameter::weight_death: s.profiles[i].weights.death = v; break;
-        case Parameter::open: s.links[i].open = v != 0; break;
-        case Parameter::bribe: s.links[i].bribe = v; break;
-        case Parameter::bribe_interception: s.links[i].bribe_interception = v; break;
-        case Parameter::toll: s.links[i].toll = v; break;
-        case Parameter::daily_risk: s.harms[i].daily_risk = v; break;
-        case Parameter::harm_days: s.harms[i].days = static_cast<int>(v); break;
-        case Parameter::ransom: s.harms[i].ransom = v; break;
-        case Parameter::harm_death_risk: s.harms[i].death_risk = v; break;
-        case Parameter::exit_rate: s.harms[i].exit_rate = v; break;
-        case Parameter::return_share: s.harms[i].return_share = v; break;
-        case Parameter::conflict: {
-            Location& l = s.locations[i];
-            l.conflict = v;
-            if (l.kind == LocationKind::town || l.kind == LocationKind::conflict_zone)
-                l.kind = v > 0 ? LocationKind::conflict_zone : LocationKind::town;
-            break;
-        }
+            return c.kind == TargetKind::market ? use(s.markets[i].capacity) : use(s.locations[i].capacity);
+        case Parameter::evasion: return use(s.markets[i].evasion);
+        case Parameter::safety: return use(s.markets[i].safety);
+        case Parameter::risk_premium: return use(s.markets[i].risk_premium);
+        case Parameter::protection: return use(s.markets[i].protection);
+        case Parameter::quota: return use(s.pathways[i].quota);
+        case Parameter::processing_days: return use(s.pathways[i].processing_days);
+        case Parameter::wage: return use(s.locations[i].wage);
+        case Parameter::tau: return use(s.profiles[i].tau);
+        case Parameter::budget_median: return use(s.profiles[i].budget_median);
+        case Parameter::budget_sigma: return use(s.profiles[i].budget_sigma);
+        case Parameter::weight_time: return use(s.profiles[i].weights.time);
+        case Parameter::weight_money: return use(s.profiles[i].weights.money);
+        case Parameter::weight_interception: return use(s.profiles[i].weights.interception);
+        case Parameter::weight_death: return use(s.profiles[i].weights.death);
+        case Parameter::open: return use(s.links[i].open);
+        case Parameter::bribe: return use(s.links[i].bribe);
+        case Parameter::bribe_interception: return use(s.links[i].bribe_interception);
+        case Parameter::toll: return use(s.links[i].toll);
+        case Parameter::daily_risk: return use(s.harms[i].daily_risk);
+        case Parameter::harm_days: return use(s.harms[i].days);
+        case Parameter::ransom: return use(s.harms[i].ransom);
+        case Parameter::harm_death_risk: return use(s.harms[i].death_risk);
+        case Parameter::exit_rate: return use(s.harms[i].exit_rate);
+        case Parameter::return_share: return use(s.harms[i].return_share);
+        case Parameter::conflict: return use(s.locations[i].conflict);
     }
+}
+
+}  // namespace
+
+void apply(Scenario& s, const Assignment& c) {
+    with_field(s, c, [&](auto& field) {
+        using Field = std::remove_reference_t<decltype(field)>;
+        if constexpr (std::is_same_v<Field, bool>) field = c.value != 0;
+        else field = static_cast<Field>(c.value);
+    });
+    if (c.parameter == Parameter::conflict) {   // a town in conflict is a conflict zone (Flee's rules)
+        Location& l = s.locations[static_cast<std::size_t>(c.index)];
+        if (l.kind == LocationKind::town || l.kind == LocationKind::conflict_zone)
+            l.kind = c.value > 0 ? LocationKind::conflict_zone : LocationKind::town;
+    }
+}
+
+double value_of(const Scenario& s, const Assignment& c) {
+    double value = 0;
+    with_field(s, c, [&](const auto& field) { value = static_cast<double>(field); });
+    return value;
 }
 
 std::string target_name(const Scenario& s, const Assignment& a) {

@@ -19,6 +19,9 @@ struct Origin {
                                             const std::string& parameter,
                                             const std::string& value, const Origin& origin);
 
+// Refuses a run whose days a notebook could not read as dates (before 1678, after 2262).
+void check_dates(const Scenario& scenario);
+
 // True for the top-level settings keys ("days", "speed.sea", ...).
 [[nodiscard]] bool is_setting_key(const std::string& key);
 void apply_setting(Settings& settings, const std::string& key, const std::string& value,

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "migsim/errors.hpp"
+#include "scenario/parameters.hpp"
 
 namespace migsim::detail {
 
@@ -88,6 +89,7 @@ void check_storage_limits(const Scenario& s) {
 }  // namespace
 
 void validate(const Scenario& s) {
+    check_dates(s);
     check_storage_limits(s);
     std::vector<std::vector<int>> links_into(s.locations.size());
     for (std::size_t l = 0; l < s.links.size(); ++l)
