@@ -23,6 +23,7 @@
 #include "migsim/output.hpp"
 #include "migsim/simulation.hpp"
 #include "io/sha256.hpp"
+#include "model/counters.hpp"
 #include "parallel/day_exchange.hpp"
 
 namespace migsim {
@@ -290,21 +291,114 @@ std::int64_t available_memory() {
 }
 
 std::int64_t estimate_memory(const Scenario& s, const RunOptions& options, int ranks) {
-    const int replicates = std::max(1, options.replicates);
+    // Each term was measured (peak resident memory, /usr/bin/time -v, and heaptrack for the
+    // parts) on the toy with up to 4,000 replicates, a million demand rows, a generated
+    // scenario of 65,000 places and the Mediterranean (docs/PERFORMANCE.md, "Memory").
+    const std::int64_t replicates = std::max(1, options.replicates);
     const bool split = options.decompose == Decomposition::agents;
     // Simulations on this rank and the agents each holds (all, or a share when split).
     const std::int64_t sims = split ? replicates : (replicates + ranks - 1) / ranks;
     const std::int64_t agents = split ? s.total_agents() / ranks + 1 : s.total_agents();
-    // 20 bytes of agent state (measured resident: 20.5-22, docs/PERFORMANCE.md); a checkpoint
-    // copies it once more while it is written.
-    const std::int64_t per_agent = 22 + (options.checkpoint_every > 0 ? 20 : 0);
-    // Route tables: options per (place, profile), cost-to-go, link and counter vectors.
+    const std::int64_t threads = thread_count(options), days = s.settings.days;
     const auto N = static_cast<std::int64_t>(s.locations.size()), L = static_cast<std::int64_t>(s.links.size());
-    const auto G = static_cast<std::int64_t>(s.profiles.size());
-    const std::int64_t tables = (L + s.pathways.size() + N) * G * 48 + N * G * 8 + L * 3 * 8 * 8;
-    // The writer holds up to 64 days of every series (twice: one block being written).
-    const std::int64_t writer = 2 * 64 * row_bytes(s) * replicates;
-    return sims * (agents * per_agent + tables) + writer + (std::int64_t{32} << 20);
+    const auto G = static_cast<std::int64_t>(s.profiles.size()), P = static_cast<std::int64_t>(s.pathways.size());
+    const auto B = static_cast<std::int64_t>(s.borders.size()), M = static_cast<std::int64_t>(s.markets.size());
+    const bool logit = s.rules == Rules::logit;
+    // Groups counted apart (output_by_group), else 1.
+    const std::int64_t apart = s.settings.output_by_group ? std::max<std::int64_t>(1, static_cast<std::int64_t>(s.groups.size())) : 1;
+
+    // The output's series: one value (8 bytes) per entity of each, a day of one replicate.
+    auto width = [&](const std::string& dimension) -> std::int64_t {
+        if (dimension == "location") return N;
+        if (dimension == "link") return L;
+        if (dimension == "border") return B;
+        if (dimension == "market") return M;
+        if (dimension == "pathway") return P;
+        if (dimension == "profile") return G;
+        return status_count;
+    };
+    // HDF5 caches up to 1 MiB of chunks for each dataset it writes or reads (its default), and
+    // its metadata (25 MB in all for a Mediterranean run, 40 MB with two replicates).
+    std::int64_t row = 8, widest = 1, summarised = 0, widest_summarised = 1;   // row: agents_created too
+    std::int64_t caches = std::int64_t{8} << 20;
+    auto cache = [&](std::int64_t x) { caches += std::min<std::int64_t>(std::int64_t{1} << 20, 2 * replicates * days * x * 8); };
+    for (const SeriesInfo& series : series_catalogue()) {
+        const std::int64_t x = width(series.dimension);
+        const auto& grouped = grouped_series();
+        const bool by_group = apart > 1 && std::find(grouped.begin(), grouped.end(), series.name) != grouped.end();
+        row += x * 8 * (by_group ? 1 + apart : 1);
+        widest = std::max(widest, by_group ? x * apart : x);
+        cache(x);
+        if (by_group) cache(x * apart);
+        const auto& names = summarised_series();
+        if (std::find(names.begin(), names.end(), series.name) != names.end()) {
+            summarised += x;
+            widest_summarised = std::max(widest_summarised, x);
+        }
+    }
+
+    // The scenario: every table's rows and the text of every input file (Scenario::memory_bytes:
+    // a million demand rows, 21 MB on disk, hold 105 MB). Loaded once; each simulation holds two
+    // copies (as given, and with the day's events applied), and a third is made while one is built.
+    const std::int64_t scenario = s.memory_bytes();
+    // Loading it peaked at about load_bytes_per_byte times its files' size; freed before the
+    // run, but for pages the freed rows share with what stays (17 MB after a million demand
+    // rows whose parse peaked at 368 MB: a sixteenth of the load's estimate covers it).
+    const auto loading = static_cast<std::int64_t>(s.resolved_text.size()) * load_bytes_per_byte;
+    const std::int64_t leftovers = loading / 16;
+
+    // One simulation. Agents: 22 bytes each (22.0 in a Mediterranean run of 948,283); a
+    // checkpoint copies their state once more while it is written.
+    const std::int64_t per_agent = 22 + (options.checkpoint_every > 0 ? 20 : 0);
+    // Route options per (place, profile), cost-to-go, link vectors (65,000 places and links, 4
+    // profiles: 26 MB measured, 25 by this).
+    const std::int64_t routes = (L + P + N) * G * 48 + N * G * 8 + L * 3 * 8 * 8;
+    // migsim's rules: which links lead on from each origin of the demand, a byte per (origin,
+    // link) (1,000 origins, 65,000 links: 64 MB); a package's next leg per (market, place), 4
+    // bytes each (464 markets, 65,000 places: 121 MB).
+    std::vector<bool> origin(static_cast<std::size_t>(N), false);
+    for (const DemandRow& d : s.demand)
+        if (d.origin >= 0 && d.origin < N) origin[static_cast<std::size_t>(d.origin)] = true;
+    const std::int64_t network = logit ? std::count(origin.begin(), origin.end(), true) * L + M * N * 4 : 0;
+    // The day's counts (detail::CounterLayout, 8 bytes each): for every thread two sets per group
+    // counted apart (today's, and the ended journeys'), and the totals (65,000 places: 13.5 MB a set).
+    const std::int64_t counts = (2 * apart * threads + 1 + (apart > 1 ? apart : 0)) *
+                                static_cast<std::int64_t>(detail::CounterLayout(s).total()) * 8;
+    // The journey sample: about 170 bytes a sampled agent with its route, and a slot of 4 bytes
+    // per agent; at the end each simulation's records are copied to the writer, which keeps them
+    // until the table is written, column by column (another copy).
+    const auto journeys = s.settings.journey_sample > 0
+                              ? static_cast<std::int64_t>(s.settings.journey_sample * static_cast<double>(agents)) * 170
+                              : 0;
+    const std::int64_t journey_slots = s.settings.journey_sample > 0 ? agents * 4 : 0;
+    // The rest (task arena, the day's totals, thread-local lists): about 15 KB measured for the toy.
+    const std::int64_t rest = (std::int64_t{16} << 10) + row;
+    const std::int64_t per_sim = 2 * scenario + agents * per_agent + routes + network + counts + journeys + journey_slots + rest;
+
+    // The writer holds every replicate's rows of up to 64 days, fewer when they pass 64 MB (it
+    // writes them then, after the day that passed), twice: the days gathered, and those being
+    // written; and HDF5's chunk caches.
+    const std::int64_t day_rows = row * replicates;
+    const std::int64_t writer =
+        2 * std::min(std::min<std::int64_t>(64, days) * day_rows, (std::int64_t{64} << 20) + day_rows) + caches +
+        2 * replicates * journeys;
+    // At the end, with the simulations gone: the ensemble summaries (mean and three quantiles of
+    // every summarised series and day, kept until the file is closed), computed from one series
+    // of every replicate at a time; then the file is read back one dataset at a time (a
+    // summary's or a series', about three copies of it). A simulation of a big scenario is
+    // mostly vectors above glibc's mmap threshold, handed back to the system when freed; one of
+    // a small scenario (under a MiB) is small blocks, which the process keeps: those add up.
+    const std::int64_t summaries = 4 * days * summarised * 8;
+    const std::int64_t finishing = summaries + std::max(replicates * days * widest_summarised * 8,
+                                                        3 * std::max<std::int64_t>(replicates, 4) * days * widest * 8);
+
+    const std::int64_t kept = per_sim < (std::int64_t{1} << 20) ? sims * per_sim : 0;
+    const std::int64_t running = leftovers + scenario + writer + std::max(sims * per_sim + scenario, kept + finishing);
+    // The process itself (libraries, HDF5, TBB); and a tenth more for what the terms above leave
+    // out (heap fragmentation, HDF5's metadata, thread stacks): without it they came within 0 to
+    // 5% below the measured peaks of a million demand rows, 65,000 places and the Mediterranean.
+    const std::int64_t modelled = std::max(loading, running);
+    return (std::int64_t{32} << 20) + modelled + modelled / 10;
 }
 
 namespace {

@@ -62,9 +62,10 @@ RunResult with_progress(const RunArgs& args, const Comm& world, const std::strin
 
 // Loads the scenario on every rank and checks that all of them read the same one (ranks on
 // different nodes may see different files).
-Scenario load_on_every_rank(const Comm& world, const std::string& path, const std::vector<std::string>& overrides) {
+Scenario load_on_every_rank(const Comm& world, const std::string& path, const std::vector<std::string>& overrides,
+                            std::int64_t max_memory = 0) {
     Scenario scenario;
-    on_every_rank(world, [&] { scenario = load_scenario(path, overrides); });
+    on_every_rank(world, [&] { scenario = load_scenario(path, overrides, max_memory); });
     on_every_rank(world, [&] {
         if (world.size() == 1) return;
         std::uint64_t digest = std::hash<std::string>{}(scenario.resolved_text);
@@ -146,7 +147,8 @@ int run_command(const RunArgs& given, const Comm& world) {
     } else if (args.scenario.empty()) {
         throw ScenarioError("give a scenario (a folder, scenario.yml or a variant .yml), or --resume FILE");
     }
-    const Scenario scenario = load_on_every_rank(world, args.scenario, overrides);
+    // --max-memory bounds the loading too: tables too big for it are refused before they are read.
+    const Scenario scenario = load_on_every_rank(world, args.scenario, overrides, memory_size(args.max_memory));
     const std::string output = args.output.empty() ? scenario.settings.name + ".h5" : args.output;
 
     const RunResult result = with_progress(args, world, output, [&](RunOptions o) {
@@ -191,9 +193,11 @@ int validate_command(const std::string& path, const std::vector<std::string>& ov
                   << " markets, " << s.pathways.size() << " pathways, " << s.profiles.size() << " profiles, "
                   << s.events.size() << " events; " << s.total_agents() << " migrants over "
                   << s.settings.days << " days from " << s.settings.start_date << "\n";
-    RunOptions one, two;
-    two.replicates = 2;
-    const std::int64_t first = estimate_memory(s, one, 1), more = estimate_memory(s, two, 1) - first;
+    // Each further replicate: the mean over a hundred (the second alone may cost little more
+    // than the first, whose end already needs room the simulations have given back).
+    RunOptions one, many;
+    many.replicates = 101;
+    const std::int64_t first = estimate_memory(s, one, 1), more = (estimate_memory(s, many, 1) - first) / 100;
     std::cout << "memory: a run needs about " << (first + 999999) / 1000000 << " MB, each further replicate "
               << (more + 999999) / 1000000 << " MB (estimate, checked before a run; --max-memory)\n";
     for (std::size_t k = 0; k < s.events.size(); ++k) {

@@ -2,8 +2,13 @@
 // the overrides, then whole-scenario validation. Nothing runs before all of it has passed.
 #include <yaml-cpp/yaml.h>
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 
@@ -273,7 +278,67 @@ void read_profiles(Scenario& s, const YamlFile& f) {
 
 }  // namespace
 
-Scenario load_scenario(const fs::path& given, const std::vector<std::string>& overrides) {
+namespace {
+
+std::string megabytes(std::uintmax_t bytes) {
+    char text[32];
+    const double b = static_cast<double>(bytes);
+    if (b < 1000) std::snprintf(text, sizeof text, "%.0f bytes", b);
+    else if (b < 999.5e3) std::snprintf(text, sizeof text, "%.3g kB", b / 1e3);
+    else if (b < 999.5e6) std::snprintf(text, sizeof text, "%.3g MB", b / 1e6);
+    else std::snprintf(text, sizeof text, "%.3g GB", b / 1e9);
+    return text;
+}
+
+// MemAvailable of /proc/meminfo, or 0 when it cannot be read. (run.cpp's available_memory()
+// says the same; the loader is also built without run.cpp, in the fuzz target.)
+std::int64_t memory_available_now() {
+    std::ifstream meminfo("/proc/meminfo");
+    std::string key, unit;
+    std::int64_t kib = 0;
+    while (meminfo >> key >> kib >> unit)
+        if (key == "MemAvailable:") return kib * 1024;
+    return 0;
+}
+
+// Refuses tables whose parse would not fit in `max_memory` (0: the memory available now), from
+// their sizes on disk, before any of them is read (a missing file is reported when it is read).
+void check_load_memory(const YamlFile& base, const YAML::Node& tables, std::int64_t max_memory,
+                       const std::string& name) {
+    std::uintmax_t total = 0, largest = 0;
+    std::string largest_path;
+    auto add = [&](const YAML::Node& node) {
+        if (!node.IsScalar()) return;   // reported when the table is read
+        const fs::path file = fs::path(base.path).parent_path() / node.Scalar();
+        std::error_code ec;
+        const std::uintmax_t bytes = fs::is_regular_file(file, ec) ? fs::file_size(file, ec) : 0;
+        if (ec || bytes > detail::max_input_bytes) return;   // refused, more plainly, when read
+        total += bytes;
+        if (bytes > largest) largest = bytes, largest_path = file.string();
+    };
+    for (const auto& item : tables) {
+        if (item.second.IsSequence())
+            for (const auto& node : item.second) add(node);
+        else
+            add(item.second);
+    }
+    const std::int64_t bound = max_memory > 0 ? max_memory : memory_available_now();
+    // The process itself (libraries, HDF5, TBB) takes about 32 MB before it reads anything.
+    const std::int64_t need = (std::int64_t{32} << 20) + static_cast<std::int64_t>(total) * load_bytes_per_byte;
+    if (bound <= 0 || need <= bound) return;
+    throw ScenarioError(std::string(max_memory > 0 ? "--max-memory" : "memory") + ": loading '" + name +
+                        "' needs about " + megabytes(static_cast<std::uintmax_t>(need)) + " (its tables hold " +
+                        megabytes(total) + ", the largest " + largest_path + " with " + megabytes(largest) +
+                        "; parsing takes about " + std::to_string(load_bytes_per_byte) +
+                        " bytes per byte), expected at most " + megabytes(static_cast<std::uintmax_t>(bound)) +
+                        (max_memory > 0 ? " (--max-memory)" : " (the memory available now)") +
+                        "; use smaller tables (fewer demand rows: one row may set out many migrants over "
+                        "spread_days), or raise --max-memory");
+}
+
+}  // namespace
+
+Scenario load_scenario(const fs::path& given, const std::vector<std::string>& overrides, std::int64_t max_memory) {
     // The error_code overloads: a path the system refuses (too long, no permission) is a path
     // that does not exist, reported as a ScenarioError, never a filesystem_error.
     std::error_code ec;
@@ -342,6 +407,7 @@ Scenario load_scenario(const fs::path& given, const std::vector<std::string>& ov
     if (!tables.IsMap()) fail(base, tables, "tables", "a mapping of table names to CSV files");
     if (flee) check_keys(base, tables, {"locations", "links", "events"}, "tables (rules: flee)");
     else check_keys(base, tables, {"locations", "links", "borders", "markets", "pathways", "demand", "events", "harms"}, "tables");
+    check_load_memory(base, tables, max_memory, s.settings.name);
     auto table = [&](const char* key, bool needed) -> std::string {
         auto node = tables[key];
         if (!node) {
@@ -409,6 +475,12 @@ Scenario load_scenario(const fs::path& given, const std::vector<std::string>& ov
     s.resolved_text = std::move(text);
     if (flee) detail::validate_flee(s);
     else detail::validate(s);
+#if defined(__GLIBC__)
+    // The parse's rows and fields are freed by now, but glibc keeps freed small blocks mapped:
+    // hand them back, so that a run's memory is the scenario's and the simulations' (what
+    // estimate_memory counts), not also the parse's leftovers (150 MB after a million demand rows).
+    malloc_trim(0);
+#endif
     return s;
 }
 
@@ -422,6 +494,57 @@ std::int64_t Scenario::total_agents() const {
     for (auto n : spawns_per_day) total += n;   // Flee rules
     for (const auto& d : demand) total += d.count;
     return total;
+}
+
+namespace {
+
+// What one allocation of `bytes` takes from glibc's malloc: 8 bytes of header, rounded up to
+// 16, at least 32 (none for an empty vector).
+std::int64_t heap_block(std::size_t bytes) {
+    if (bytes == 0) return 0;
+    return std::max<std::int64_t>(32, static_cast<std::int64_t>((bytes + 8 + 15) / 16 * 16));
+}
+
+// A copied string's heap: none up to 15 characters (kept inside the string object).
+std::int64_t heap_of(const std::string& s) { return s.size() > 15 ? heap_block(s.size() + 1) : 0; }
+
+template <class T>
+std::int64_t heap_of(const std::vector<T>& v) {
+    return heap_block(v.size() * sizeof(T));
+}
+
+template <class T, class Each>
+std::int64_t heap_of(const std::vector<T>& v, Each each) {
+    std::int64_t bytes = heap_block(v.size() * sizeof(T));
+    for (const T& item : v) bytes += each(item);
+    return bytes;
+}
+
+}  // namespace
+
+std::int64_t Scenario::memory_bytes() const {
+    std::int64_t bytes = sizeof(Scenario);
+    bytes += heap_of(settings.name) + heap_of(settings.description) + heap_of(settings.start_date);
+    bytes += heap_of(locations, [](const Location& l) { return heap_of(l.id) + heap_of(l.name) + heap_of(l.country); });
+    bytes += heap_of(links, [](const Link& l) { return heap_of(l.id); });
+    bytes += heap_of(borders, [](const Border& b) { return heap_of(b.id) + heap_of(b.name); });
+    bytes += heap_of(markets, [](const Market& m) { return heap_of(m.id) + heap_of(m.name) + heap_of(m.links); });
+    bytes += heap_of(pathways, [](const Pathway& p) {
+        return heap_of(p.id) + heap_of(p.name) + heap_of(p.eligible) + heap_of(p.groups) + heap_of(p.from);
+    });
+    bytes += heap_of(profiles, [](const Profile& p) {
+        return heap_of(p.id) + heap_of(p.destinations) + heap_of(p.visa_free) + heap_of(p.group_shares);
+    });
+    bytes += heap_of(demand, [](const DemandRow& d) { return heap_of(d.file); });
+    bytes += heap_of(groups, [](const Group& g) { return heap_of(g.id) + heap_of(g.sex) + heap_of(g.age); });
+    bytes += heap_of(harms, [](const Harm& h) { return heap_of(h.id); });
+    bytes += heap_of(events);
+    bytes += heap_of(flee.conflict_spawn_decay) + heap_of(flee.registrations) + heap_of(flee.registration_corrections);
+    bytes += heap_of(registrations, [](const CampSeries& c) { return heap_of(c.camp) + heap_of(c.daily); });
+    bytes += heap_of(spawns_per_day);
+    bytes += heap_of(inputs, [](const InputFile& f) { return heap_of(f.path) + heap_of(f.sha256); });
+    bytes += heap_of(resolved_text);
+    return bytes;
 }
 
 const char* to_string(LocationKind kind) {

@@ -257,6 +257,7 @@ std::string read_demand(Scenario& s, const std::string& path) {
     IdIndex locations(s.locations, "location");
     IdIndex profiles(s.profiles, "profile");
     IdIndex groups(s.groups, "group");
+    s.demand.reserve(s.demand.size() + t.rows().size());   // often the biggest table: no room to spare
     for (const auto& row : t.rows()) {
         DemandRow d;
         d.file = path;
