@@ -76,6 +76,7 @@ struct RunFile {
             throw OutputError(path + ": lacks the attributes of a migsim run (kind, start_date): a damaged file, or "
                                      "not one written by migsim run");
         days = static_cast<hsize_t>(number_attribute(file, "days_completed"));
+        if (days == 0) throw OutputError(path + ": holds no finished day (days_completed is 0); nothing to compare");
     }
     [[nodiscard]] std::vector<std::string> strings(const std::string& name) const { return read_strings(file, name); }
     [[nodiscard]] bool has(const std::string& name) const { return H5Lexists(file, name.c_str(), H5P_DEFAULT) > 0; }

@@ -10,6 +10,7 @@
 #include <hdf5.h>
 
 #include "migsim/errors.hpp"
+#include "scenario/text_file.hpp"
 
 namespace migsim::detail {
 
@@ -71,6 +72,8 @@ std::vector<std::string> dataset_names(hid_t file) {
                    return 0;
                },
                &names);
+    for (const auto& name : names)
+        if (!is_utf8(name)) throw OutputError(file_name(file) + ": holds a dataset whose name is not UTF-8 (a damaged file?)");
     return names;
 }
 
@@ -149,6 +152,9 @@ std::vector<std::string> read_strings(hid_t file, const std::string& name) {
     for (char* s : raw) out.emplace_back(s ? s : "");
     Handle space(H5Dget_space(ds), H5Sclose);
     H5Dvlen_reclaim(type, space, H5P_DEFAULT, raw.data());
+    for (const auto& text : out)
+        if (!is_utf8(text))
+            throw OutputError(file_name(file) + ": dataset '" + name + "' holds a name that is not UTF-8 (a damaged file?)");
     return out;
 }
 
@@ -195,6 +201,8 @@ std::string read_string_attribute(hid_t object, const char* name) {
     if (H5Aread(attr, type, &text) < 0) return {};
     std::string out = text ? text : "";
     H5free_memory(text);
+    if (!is_utf8(out))
+        throw OutputError(file_name(object) + ": attribute '" + name + "' is not UTF-8 text (a damaged file?)");
     return out;
 }
 

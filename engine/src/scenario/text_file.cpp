@@ -102,6 +102,15 @@ ScenarioError too_large(const std::string& path, std::uintmax_t bytes, bool exac
 
 }  // namespace
 
+bool is_utf8(std::string_view text) {
+    for (std::size_t at = 0; at < text.size();) {
+        const std::size_t n = utf8_length(text, at);
+        if (n == 0) return false;
+        at += n;
+    }
+    return true;
+}
+
 std::string_view without_bom(std::string_view bytes) {
     return bytes.substr(0, utf8_bom.size()) == utf8_bom ? bytes.substr(utf8_bom.size()) : bytes;
 }

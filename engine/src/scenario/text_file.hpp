@@ -21,6 +21,9 @@ inline constexpr std::uintmax_t max_input_bytes = 2147483647;
 // byte), naming the line and column of the first bad byte. A UTF-8 byte-order mark is accepted.
 [[nodiscard]] std::string read_text_file(const std::string& path);
 
+// Whether `text` is valid UTF-8 (RFC 3629); the output's strings are read back with it too.
+[[nodiscard]] bool is_utf8(std::string_view text);
+
 // `bytes` without a leading UTF-8 byte-order mark (EF BB BF), which editors on Windows write.
 [[nodiscard]] std::string_view without_bom(std::string_view bytes);
 
