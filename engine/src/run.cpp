@@ -452,6 +452,7 @@ RunResult run(const Scenario& scenario, const RunOptions& options) {
     info.source = options.source;
     info.overrides = options.overrides;
     info.checkpoint_every = options.checkpoint_every;
+    info.policy = policy_timeline(scenario);
     std::unique_ptr<Hdf5Writer> writer;   // rank 0 writes; no other rank creates a file
     Checkpoint resume_from;
     on_every_rank(comm, [&] {

@@ -52,6 +52,8 @@ def test_dimensions(ds, toy):
         "status": len(status_names()),
         "statistic": 4,   # mean, q05, q50, q95 of the ensemble summaries
         "group": 4,       # the scenario's demographic groups (coordinates of the journey table's group)
+        # the parameters events change (events.csv) or overrides set: policy_value (docs/SCENARIOS.md)
+        "policy": len({(row["target"], row["parameter"]) for row in read_table(TOY / "events.csv")}),
     }
     assert dict(ds.sizes) == expected
 

@@ -78,6 +78,23 @@ Scenario load_on_every_rank(const Comm& world, const std::string& path, const st
     return scenario;
 }
 
+// One line on stderr for each value the user set that an event replaces later in the run.
+void report_replaced_overrides(const Scenario& s) {
+    for (const auto& [o, e] : replaced_overrides(s)) {
+        const std::string key = target_name(s, o->change) + "." + to_string(o->change.parameter);
+        std::ostringstream value, later;
+        value << o->change.value;
+        later << e->change.value;
+        const bool given = o->where.rfind("--set ", 0) == 0;
+        std::cerr << "migsim: note: " << o->where << (given ? "" : " (" + key + " = " + value.str() + ")")
+                  << " holds only until day " << e->day << ": event " << e->id
+                  << (e->id == e->where ? "" : " (" + e->where + ")") << " sets " << key << " to " << later.str()
+                  << " then (the file's policy_value shows each day's value; to hold " << value.str()
+                  << " all the run, also give --set event:" << e->id << ".value=" << value.str()
+                  << ", or change the events that set it)\n";
+    }
+}
+
 // Rank 0's share of the communication, per simulated day (what docs/CLUSTER.md scales up).
 void report_traffic(const Comm& world, const RunArgs& args, const RunResult& result) {
     const double days = std::max(result.days_completed, 1);
@@ -150,6 +167,7 @@ int run_command(const RunArgs& given, const Comm& world) {
     // --max-memory bounds the loading too: tables too big for it are refused before they are read.
     const Scenario scenario = load_on_every_rank(world, args.scenario, overrides, memory_size(args.max_memory));
     const std::string output = args.output.empty() ? scenario.settings.name + ".h5" : args.output;
+    if (world.rank() == 0 && args.resume.empty()) report_replaced_overrides(scenario);
 
     const RunResult result = with_progress(args, world, output, [&](RunOptions o) {
         o.overwrite = args.force;
@@ -201,10 +219,12 @@ int validate_command(const std::string& path, const std::vector<std::string>& ov
     std::cout << "memory: a run needs about " << (first + 999999) / 1000000 << " MB, each further replicate "
               << (more + 999999) / 1000000 << " MB (estimate, checked before a run; --max-memory)\n";
     for (std::size_t k = 0; k < s.events.size(); ++k) {
-        const Assignment& c = s.events[k].change;
-        std::cout << "  event:" << k + 1 << "  day " << s.events[k].day << "  " << target_name(s, c) << "."
-                  << to_string(c.parameter) << " = " << c.value << "\n";
+        const Event& e = s.events[k];
+        std::cout << "  event:" << e.id << "  (event:" << k + 1 << ")  day " << e.day << "  "
+                  << target_name(s, e.change) << "." << to_string(e.change.parameter) << " = " << e.change.value
+                  << (e.id == e.where ? "" : "  (" + e.where + ")") << "\n";
     }
+    report_replaced_overrides(s);
     return exit_ok;
 }
 

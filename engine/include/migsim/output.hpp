@@ -34,6 +34,7 @@ struct RunInfo {
     std::string source;
     std::vector<std::string> overrides;
     int checkpoint_every = 0;           // days between checkpoints; 0: none
+    PolicyTimeline policy;              // written as policy_value (time, policy); runs only
     [[nodiscard]] bool is_sweep() const { return !parameters.empty(); }
 };
 

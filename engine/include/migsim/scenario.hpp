@@ -157,6 +157,14 @@ struct Assignment {
 struct Event {
     int day = 0;
     Assignment change;
+    std::string id;      // events.csv's `id`, or FILE:LINE (events.csv:12): `event:ID.value` names it
+    std::string where;   // FILE:LINE, for messages
+};
+
+// A value given by --set or a variant's `set:` to a parameter that events may change later.
+struct Override {
+    Assignment change;
+    std::string where;   // "--set border:strait.patrol=0.8", or FILE:LINE of a variant
 };
 
 struct Settings {
@@ -229,6 +237,7 @@ struct Scenario {
     std::vector<Group> groups;            // empty: one implicit group
     std::vector<Harm> harms;
     std::vector<Event> events;            // sorted by day, stable in file order
+    std::vector<Override> overrides;      // --set and set: of TARGET.PARAMETER keys, in order
     Rules rules = Rules::logit;
     FleeSettings flee;
     std::vector<CampSeries> registrations;        // Flee rules with registrations data
@@ -261,6 +270,24 @@ inline constexpr std::int64_t load_bytes_per_byte = 20;
 
 // Applies one change to a scenario (used by events mid-run and by --set).
 void apply(Scenario& scenario, const Assignment& change);
+// The value the parameter that `change` names has in `scenario` now (its `value` ignored).
+[[nodiscard]] double value_of(const Scenario& scenario, const Assignment& change);
+
+// The parameters that events change or overrides set, with each day's value (the events of day
+// d apply at its start): what a run file keeps as `policy_value` (docs/SCENARIOS.md, "Events").
+struct PolicyTimeline {
+    std::vector<std::string> keys;            // TARGET.PARAMETER, e.g. border:strait.patrol
+    std::vector<std::vector<double>> values;  // [day][key]
+};
+[[nodiscard]] PolicyTimeline policy_timeline(const Scenario& scenario);
+
+// An override that an event replaces later in the run: said by validate and run, so that a
+// value the user set is never undone silently.
+struct ReplacedOverride {
+    const Override* override;
+    const Event* event;   // the first event that sets the same parameter to another value
+};
+[[nodiscard]] std::vector<ReplacedOverride> replaced_overrides(const Scenario& scenario);
 
 // "border:strait", "market:tangier": the target a change applies to.
 [[nodiscard]] std::string target_name(const Scenario& scenario, const Assignment& change);

@@ -96,6 +96,9 @@ struct Hdf5Writer::Impl {
     hsize_t samples = 1, replicates = 1;
     std::vector<std::string> sweep_coordinates;   // param_* variables, coordinates along sample
     hsize_t days_written = 0;
+    // The parameters events change or overrides set, each day's value (runs only).
+    PolicyTimeline policy;
+    Handle policy_value;
     int days_committed = 0;   // what the attribute days_completed says
     // The journey sample, by replicate, written at the end or when stopped (write_journeys).
     std::vector<std::pair<int, std::vector<Journey>>> journeys;
@@ -196,6 +199,7 @@ struct Hdf5Writer::Impl {
             std::vector<std::int32_t> values(count[0]);
             for (hsize_t d = 0; d < count[0]; ++d) values[d] = static_cast<std::int32_t>(days_written + d);
             check(H5Dwrite(time, H5T_NATIVE_INT32, memory, space, H5P_DEFAULT, values.data()), "write time");
+            write_policy(days_written, end);
             days_written = end;
         }
         for (std::size_t k = 0; k < series.size(); ++k)
@@ -216,6 +220,22 @@ struct Hdf5Writer::Impl {
         if (error || space.available >= bytes + metadata_margin) return;
         throw OutputError(path + ": " + what + ": " + megabytes(space.available) + " free on its disk, expected at least " +
                           megabytes(bytes + metadata_margin) + " (disk full?)");
+    }
+
+    // The policy timeline's rows for days [first, end), beside the time axis.
+    void write_policy(hsize_t first, hsize_t end) {
+        if (policy_value.get() < 0) return;
+        const hsize_t keys = policy.keys.size();
+        hsize_t shape[2] = {end, keys};
+        check(H5Dset_extent(policy_value, shape), "extend policy_value");
+        Handle space(H5Dget_space(policy_value), H5Sclose);
+        hsize_t start[2] = {first, 0}, count[2] = {end - first, keys};
+        H5Sselect_hyperslab(space, H5S_SELECT_SET, start, nullptr, count, nullptr);
+        Handle memory(H5Screate_simple(2, count, nullptr), H5Sclose);
+        std::vector<double> rows;
+        for (hsize_t d = first; d < end; ++d)
+            rows.insert(rows.end(), policy.values.at(d).begin(), policy.values.at(d).end());
+        check(H5Dwrite(policy_value, H5T_NATIVE_DOUBLE, memory, space, H5P_DEFAULT, rows.data()), "write policy_value");
     }
 
     // Writes, flushes, then counts the days as complete.
@@ -560,6 +580,27 @@ Hdf5Writer::Hdf5Writer(const std::string& path, const Scenario& s, const RunInfo
                                                             "agents created so far (sum over status_counts)", ""),
                             0, H5T_NATIVE_INT64, ""});
 
+        // The policy timeline: every parameter an event changes or an override sets, day by day.
+        w.policy = info.policy;
+        if (!w.sweep && !w.policy.keys.empty()) {
+            w.make_dimension("policy", w.policy.keys);
+            const hsize_t keys = w.policy.keys.size();
+            hsize_t shape[2] = {0, keys}, max[2] = {H5S_UNLIMITED, keys}, chunk[2] = {days_per_chunk, keys};
+            Handle space(H5Screate_simple(2, shape, max), H5Sclose);
+            Handle plist(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
+            H5Pset_chunk(plist, 2, chunk);
+            H5Pset_deflate(plist, 1);
+            w.policy_value = Handle(H5Dcreate2(w.file, "policy_value", H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, plist,
+                                               H5P_DEFAULT), H5Dclose);
+            check(w.policy_value, "create policy_value");
+            check(H5DSattach_scale(w.policy_value, w.time, 0), "attach time");
+            check(H5DSattach_scale(w.policy_value, w.dims.at("policy"), 1), "attach policy");
+            write_attribute(w.policy_value, "long_name",
+                            "each day's value of every parameter that an event changes or an override (--set, "
+                            "set:) sets, after that day's events");
+            write_attribute(w.policy_value, "units", "the parameter's own (docs/SCENARIOS.md)");
+        }
+
         hid_t root = w.file;
         write_attribute(root, "title", "migsim " + std::string(w.sweep ? "sweep" : "run") + ": " + s.settings.name);
         write_attribute(root, "kind", w.sweep ? "sweep" : "run");
@@ -635,6 +676,9 @@ Hdf5Writer::Hdf5Writer(Resume, const std::string& path, const RunInfo& info) : i
     for (const auto& series : series_catalogue())
         reopen(series.name, is_money(series.name) ? H5T_NATIVE_DOUBLE : H5T_NATIVE_INT64, series.dimension);
     reopen("agents_created", H5T_NATIVE_INT64, "");
+    w.policy = info.policy;
+    if (!w.sweep && H5Lexists(w.file, "policy_value", H5P_DEFAULT) > 0)
+        w.policy_value = Handle(H5Dopen2(w.file, "policy_value", H5P_DEFAULT), H5Dclose);
 }
 
 namespace {
@@ -963,6 +1007,7 @@ void Hdf5Writer::finish(double wall_seconds) {
     write_attribute(w.file, "completed", std::int64_t{1});
     w.series.clear();
     w.sample_completed = Handle();
+    w.policy_value = Handle();
     w.time = Handle();
     // Success is reported only for a file that closed cleanly and reads back whole: HDF5 may
     // still fail while it writes its metadata at the close (a disk that filled just then).

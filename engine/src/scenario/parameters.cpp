@@ -1,5 +1,6 @@
 #include "scenario/parameters.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -239,17 +240,22 @@ void apply_setting(Settings& settings, const std::string& key, const std::string
 
 void apply_override(Scenario& scenario, const std::string& key, const std::string& value,
                     const Origin& origin) {
-    if (key.rfind("event:", 0) == 0) {   // event:N.value, the N-th event (1-based, by day)
-        const auto dot = key.find('.');
-        const auto n = parse_number(key.substr(6, dot == std::string::npos ? std::string::npos : dot - 6));
-        if (dot == std::string::npos || key.substr(dot + 1) != "value" || !n || *n < 1 ||
-            *n > static_cast<double>(scenario.events.size()) || std::floor(*n) != *n)
+    if (key.rfind("event:", 0) == 0) {   // event:ID.value, or event:N.value: the N-th event by day
+        const auto dot = key.rfind('.');
+        const std::string name = key.substr(6, dot == std::string::npos ? std::string::npos : dot - 6);
+        const auto n = parse_number(name);
+        Event* event = nullptr;
+        for (Event& e : scenario.events)
+            if (e.id == name) event = &e;
+        if (!event && n && *n >= 1 && *n <= static_cast<double>(scenario.events.size()) && std::floor(*n) == *n)
+            event = &scenario.events[static_cast<std::size_t>(*n) - 1];
+        if (dot == std::string::npos || key.substr(dot + 1) != "value" || !event)
             throw ScenarioError(origin.file, origin.line, "key", key,
-                                "event:N.value with N from 1 to " + std::to_string(scenario.events.size()) +
+                                "event:ID.value with the id of an event (events.csv's id column, or FILE:LINE), "
+                                "or event:N.value with N from 1 to " + std::to_string(scenario.events.size()) +
                                     " (migsim validate lists the events)");
-        Event& event = scenario.events[static_cast<std::size_t>(*n) - 1];
-        event.change = resolve_assignment(scenario, target_name(scenario, event.change),
-                                          to_string(event.change.parameter), value, origin);
+        event->change = resolve_assignment(scenario, target_name(scenario, event->change),
+                                           to_string(event->change.parameter), value, origin);
         return;
     }
     if (key.rfind("flee.", 0) == 0) {
@@ -266,8 +272,10 @@ void apply_override(Scenario& scenario, const std::string& key, const std::strin
     if (dot == std::string::npos)
         throw ScenarioError(origin.file, origin.line, "key", key,
                             "TARGET.PARAMETER such as border:strait.patrol");
-    apply(scenario, resolve_assignment(scenario, key.substr(0, dot), key.substr(dot + 1), value,
-                                       origin));
+    const Assignment change = resolve_assignment(scenario, key.substr(0, dot), key.substr(dot + 1), value, origin);
+    apply(scenario, change);
+    scenario.overrides.push_back(
+        {change, origin.line > 0 ? origin.file + ":" + std::to_string(origin.line) : origin.file});
 }
 
 }  // namespace migsim::detail
@@ -353,6 +361,45 @@ double value_of(const Scenario& s, const Assignment& c) {
     double value = 0;
     with_field(s, c, [&](const auto& field) { value = static_cast<double>(field); });
     return value;
+}
+
+namespace {
+bool same_parameter(const Assignment& a, const Assignment& b) {
+    return a.kind == b.kind && a.index == b.index && a.parameter == b.parameter;
+}
+}  // namespace
+
+PolicyTimeline policy_timeline(const Scenario& s) {
+    std::vector<Assignment> named;   // each parameter once, in the order first met
+    auto add = [&](const Assignment& a) {
+        if (std::none_of(named.begin(), named.end(), [&](const Assignment& b) { return same_parameter(a, b); }))
+            named.push_back(a);
+    };
+    for (const auto& o : s.overrides) add(o.change);
+    for (const auto& e : s.events) add(e.change);
+    PolicyTimeline out;
+    for (const auto& a : named) out.keys.push_back(target_name(s, a) + "." + to_string(a.parameter));
+    Scenario now;   // the tables that parameters live in (not the demand, however long)
+    now.borders = s.borders, now.links = s.links, now.markets = s.markets, now.pathways = s.pathways;
+    now.locations = s.locations, now.profiles = s.profiles, now.harms = s.harms;
+    std::size_t next = 0;
+    for (int day = 0; day < s.settings.days; ++day) {
+        for (; next < s.events.size() && s.events[next].day <= day; ++next) apply(now, s.events[next].change);
+        auto& row = out.values.emplace_back();
+        for (const auto& a : named) row.push_back(value_of(now, a));
+    }
+    return out;
+}
+
+std::vector<ReplacedOverride> replaced_overrides(const Scenario& s) {
+    std::vector<ReplacedOverride> out;
+    for (const auto& o : s.overrides)
+        for (const auto& e : s.events)
+            if (same_parameter(o.change, e.change) && e.change.value != o.change.value) {
+                out.push_back({&o, &e});
+                break;
+            }
+    return out;
 }
 
 std::string target_name(const Scenario& s, const Assignment& a) {

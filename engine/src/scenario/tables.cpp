@@ -1,5 +1,8 @@
 #include "scenario/tables.hpp"
 
+#include <cctype>
+#include <filesystem>
+
 #include <algorithm>
 #include <unordered_map>
 
@@ -323,11 +326,18 @@ std::string read_harms(Scenario& s, const std::string& path) {
 }
 
 std::string read_events(Scenario& s, const std::string& path) {
-    CsvTable t(path, {"day", "target", "parameter", "value"});
+    CsvTable t(path, {"day", "target", "parameter", "value"}, {"id"});
     for (const auto& row : t.rows()) {
         Event e;
         e.day = day_in_run(s, t, row, "a change after the end would never apply");
         Origin origin{path, row.line};
+        e.where = std::filesystem::path(path).filename().string() + ":" + std::to_string(row.line);
+        e.id = t.has(row, "id") ? t.id(row, "id") : e.where;
+        if (t.has(row, "id") && std::isdigit(static_cast<unsigned char>(e.id.front())))
+            t.fail(row, "id", e.id, "an id that starts with a letter (event:N.value names the N-th event by day)");
+        for (const Event& other : s.events)
+            if (other.id == e.id)
+                t.fail(row, "id", e.id, "an id no other event has (" + other.where + " has it)");
         if (t.text(row, "target").rfind("profile:", 0) == 0 &&
             t.text(row, "parameter").rfind("budget", 0) == 0)
             t.fail(row, "parameter", t.text(row, "parameter"),
