@@ -430,11 +430,12 @@ void check_output_path(const std::filesystem::path& output, bool force, const st
                        const std::string& option) {
     std::error_code ec;
     if (!std::filesystem::exists(output, ec)) return;
-    for (const auto& input : inputs)
-        if (std::filesystem::equivalent(output, input, ec))
-            throw OutputError(output.string() + ": is a file this command reads" +
-                              (input != output.string() ? " (" + input + ")" : "") + "; expected a new file for " +
-                              option + " (--force never replaces an input)");
+    const auto input = std::find_if(inputs.begin(), inputs.end(),
+                                    [&](const std::string& file) { return std::filesystem::equivalent(output, file, ec); });
+    if (input != inputs.end())
+        throw OutputError(output.string() + ": is a file this command reads" +
+                          (*input != output.string() ? " (" + *input + ")" : "") + "; expected a new file for " +
+                          option + " (--force never replaces an input)");
     if (std::filesystem::is_directory(output, ec))
         throw OutputError(output.string() + ": is a folder; expected a file name for " + option);
     if (!force)

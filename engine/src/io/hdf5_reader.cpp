@@ -97,6 +97,11 @@ void describe_harms(hid_t file, const std::vector<std::string>& locations, std::
         << " (migsim.money_flows per year)\n";
 }
 
+// "PATH: dataset 'NAME' WHAT (a damaged file?)".
+std::string damaged(const std::string& path, const std::string& name, const char* what) {
+    return path + ": dataset '" + name + "' " + what + " (a damaged file?)";
+}
+
 }  // namespace
 
 std::vector<std::string> dataset_checksums(const std::string& path) {
@@ -111,7 +116,7 @@ std::vector<std::string> dataset_checksums(const std::string& path) {
     for (const auto& name : names) {
         Handle ds = open_dataset(file, name);
         Handle type(H5Dget_type(ds), H5Tclose);
-        if (type.get() < 0) throw OutputError(path + ": dataset '" + name + "' has no readable type (a damaged file?)");
+        if (type.get() < 0) throw OutputError(damaged(path, name, "has no readable type"));
         std::string bytes;
         if (H5Tis_variable_str(type) > 0) {
             for (const auto& s : read_strings(file, name)) bytes += s + '\0';
@@ -121,7 +126,7 @@ std::vector<std::string> dataset_checksums(const std::string& path) {
             const std::size_t n = element_count(ds, H5Tget_size(native), name);
             bytes.resize(n * H5Tget_size(native));
             if (n > 0 && H5Dread(ds, native, H5S_ALL, H5S_ALL, H5P_DEFAULT, bytes.data()) < 0)
-                throw OutputError(path + ": cannot read dataset '" + name + "' (a damaged file?)");
+                throw OutputError(damaged(path, name, "cannot be read"));
             for (auto d : shape) bytes += "|" + std::to_string(d);
         }
         lines.push_back(name + " " + sha256_hex(bytes));
