@@ -3,9 +3,7 @@ SIGKILL the file still opens and its days equal those of an uninterrupted run wi
 seed; after Ctrl-C (SIGINT) or SIGTERM migsim finishes the day, exits with 130 and says so."""
 from __future__ import annotations
 
-import shutil
 import signal
-import subprocess
 
 import numpy as np
 import pytest
@@ -31,14 +29,8 @@ def unreadable_datasets(path) -> list[str]:
 
 
 def open_loaded(path):
-    try:
-        with xr.open_dataset(path, engine="h5netcdf") as ds:
-            return ds.load()
-    except OSError:
-        # A kill inside the end-of-day flush can leave the last metadata write past the
-        # recorded end of file (docs/ARCHITECTURE.md, "Output"): h5clear --increment repairs it.
-        if shutil.which("h5clear"):
-            subprocess.run(["h5clear", "--increment", str(path)], check=True, capture_output=True)
+    """The killed run's file as plain xarray (h5netcdf, h5py) opens it: no repair (issue 16,
+    item 10; docs/ARCHITECTURE.md, "Output")."""
     try:
         with xr.open_dataset(path, engine="h5netcdf") as ds:
             return ds.load()
