@@ -244,3 +244,26 @@ TEST(Loading, RecursiveExplodingOrDeepYamlIsRefused) {
     EXPECT_TRUE(has(deep, "scenario.yml:9: x")) << deep.what();
     EXPECT_TRUE(has(deep, "nested deeper than")) << deep.what();
 }
+
+// Scenario::memory_bytes, which estimate_memory counts twice per simulation: every row
+// and every string a copy allocates, events' ids and overrides' places included.
+TEST(Loading, MemoryBytesCountsRowsAndStrings) {
+    Scenario s = load_scenario(toy);
+    const std::int64_t loaded = s.memory_bytes();
+    EXPECT_GE(loaded, static_cast<std::int64_t>(s.resolved_text.size() + s.demand.size() * sizeof(DemandRow)));
+    const std::string long_text(100, 'x');
+    s.demand.push_back(s.demand.front());
+    s.demand.back().file = long_text;
+    const std::int64_t with_row = s.memory_bytes();
+    EXPECT_GE(with_row - loaded, static_cast<std::int64_t>(sizeof(DemandRow) + long_text.size()));
+    Event e = s.events.front();
+    e.id = long_text;
+    e.where = long_text;
+    s.events.push_back(e);
+    const std::int64_t with_event = s.memory_bytes();
+    EXPECT_GE(with_event - with_row, static_cast<std::int64_t>(sizeof(Event) + 2 * long_text.size()));
+    Override o;
+    o.where = long_text;
+    s.overrides.push_back(o);
+    EXPECT_GE(s.memory_bytes() - with_event, static_cast<std::int64_t>(sizeof(Override) + long_text.size()));
+}

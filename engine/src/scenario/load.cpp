@@ -538,7 +538,8 @@ std::int64_t Scenario::memory_bytes() const {
     bytes += heap_of(demand, [](const DemandRow& d) { return heap_of(d.file); });
     bytes += heap_of(groups, [](const Group& g) { return heap_of(g.id) + heap_of(g.sex) + heap_of(g.age); });
     bytes += heap_of(harms, [](const Harm& h) { return heap_of(h.id); });
-    bytes += heap_of(events);
+    bytes += heap_of(events, [](const Event& e) { return heap_of(e.id) + heap_of(e.where); });
+    bytes += heap_of(overrides, [](const Override& o) { return heap_of(o.where); });
     bytes += heap_of(flee.conflict_spawn_decay) + heap_of(flee.registrations) + heap_of(flee.registration_corrections);
     bytes += heap_of(registrations, [](const CampSeries& c) { return heap_of(c.camp) + heap_of(c.daily); });
     bytes += heap_of(spawns_per_day);
