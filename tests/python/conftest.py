@@ -83,6 +83,19 @@ def toy_output(migsim, tmp_path_factory) -> Path:
     return out
 
 
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 3 MB file system (tmpfs; needs root: skipped where it cannot be mounted), for a disk
+    that fills."""
+    folder = tmp_path / "small"
+    folder.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3M", "tmpfs", str(folder)],
+                      capture_output=True).returncode != 0:
+        pytest.skip("cannot mount a tmpfs here")
+    yield folder
+    subprocess.run(["umount", str(folder)], capture_output=True)
+
+
 # ---- editing scenario files ---------------------------------------------------------------
 # The helpers work on physical lines (the engine reports physical line numbers) and fail when
 # what they look for is not there exactly once, so a change to the shipped scenario shows up

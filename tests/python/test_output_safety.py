@@ -5,7 +5,6 @@ any moment, the end of the run included, leaves a file plain h5py opens."""
 from __future__ import annotations
 
 import signal
-import subprocess
 
 import pytest
 
@@ -67,18 +66,6 @@ def test_a_file_being_written_is_refused_not_truncated(migsim, tmp_path):
     assert proc.returncode == 0, err
     with h5py.File(out, "r") as f:
         assert f.attrs["completed"] == 1 and f.attrs["days_completed"] == 900
-
-
-@pytest.fixture
-def small_disk(tmp_path):
-    """A 3 MB file system (tmpfs; needs root: skipped where it cannot be mounted)."""
-    folder = tmp_path / "small"
-    folder.mkdir()
-    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3M", "tmpfs", str(folder)],
-                      capture_output=True).returncode != 0:
-        pytest.skip("cannot mount a tmpfs here")
-    yield folder
-    subprocess.run(["umount", str(folder)], capture_output=True)
 
 
 def read_whole(path) -> dict:

@@ -136,19 +136,6 @@ def test_a_run_that_will_not_fit_is_refused_before_it_starts(migsim, tmp_path):
     assert bad.returncode == 2 and "a size such as 8G" in bad.stderr
 
 
-@pytest.fixture
-def small_disk(tmp_path):
-    """A 3 MB file system (tmpfs; needs root: skipped where it cannot be mounted)."""
-    import subprocess
-    folder = tmp_path / "small"
-    folder.mkdir()
-    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3M", "tmpfs", str(folder)],
-                      capture_output=True).returncode != 0:
-        pytest.skip("cannot mount a tmpfs here")
-    yield folder
-    subprocess.run(["umount", str(folder)], capture_output=True)
-
-
 def test_a_disk_too_small_is_refused_before_the_run(migsim, small_disk):
     refused = migsim("run", MEDITERRANEAN, "--replicates", "4", "-q", "-o", small_disk / "x.h5")
     assert refused.returncode == 3
