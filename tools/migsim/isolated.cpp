@@ -21,7 +21,7 @@ int isolated(const std::vector<std::string>& files, const std::function<int()>& 
     if (child < 0) return body();
     if (child == 0) {
         // A damaged heap can also make HDF5 loop forever: a read gets a minute, and a second
-        // for every megabyte of the files (a thousand times what reading a sound file takes).
+        // for every megabyte of the files (sound files read at hundreds of megabytes a second).
         std::uintmax_t bytes = 0;
         std::error_code ec;
         for (const auto& f : files) bytes += std::filesystem::is_regular_file(f, ec) ? std::filesystem::file_size(f, ec) : 0;
