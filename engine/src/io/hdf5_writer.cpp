@@ -385,6 +385,7 @@ struct Hdf5Writer::Impl {
             if (compress2(out.chunks[k].data(), &size, reinterpret_cast<const Bytef*>(summary.data() + k * T * X), raw, 1) != Z_OK)
                 throw OutputError("compress the summary of " + s.name);
             out.chunks[k].resize(size);
+            out.chunks[k].shrink_to_fit();   // held until every summary is written: only what it needs
         }
         return out;
     }
