@@ -9,6 +9,7 @@
 
 #include <unistd.h>
 
+#include "support/yaml_bombs.hpp"
 #include "migsim/errors.hpp"
 #include "migsim/flee_import.hpp"
 #include "scenario/flee_import.hpp"
@@ -414,13 +415,7 @@ TEST(FleeImport, SettingsWithAKeySetTwiceOrRecursiveAliasesAreRefused) {
     EXPECT_NE(e.find("simsetting.yml:2: move_rules.camp_weight[0]: an alias inside the node it names"), std::string::npos)
         << e;
 
-    std::string laughs = "l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n";
-    for (int k = 1; k <= 9; ++k) {
-        const std::string name = std::to_string(k), below = std::to_string(k - 1);
-        laughs.append("l").append(name).append(": &l").append(name).append(" [*l").append(below);
-        for (int i = 1; i < 10; ++i) laughs.append(", *l").append(below);
-        laughs.append("]\n");
-    }
+    const std::string laughs = migsim::test::billion_laughs();
     t.write("simsetting.yml", laughs + "move_rules:\n  camp_weight: *l9\n");
     e = t.error();
     EXPECT_NE(e.find("simsetting.yml"), std::string::npos) << e;

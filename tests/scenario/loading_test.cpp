@@ -8,6 +8,7 @@
 
 #include <unistd.h>
 
+#include "support/yaml_bombs.hpp"
 #include "migsim/errors.hpp"
 #include "migsim/scenario.hpp"
 
@@ -227,13 +228,7 @@ TEST(Loading, RecursiveExplodingOrDeepYamlIsRefused) {
     auto map_cycle = error_of(variant.dir() / "a.yml");
     EXPECT_TRUE(has(map_cycle, "a.yml:3: set.border:strait.patrol: an alias inside the node it names")) << map_cycle.what();
 
-    std::string laughs = "l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n";
-    for (int k = 1; k <= 9; ++k) {
-        const std::string name = std::to_string(k), below = std::to_string(k - 1);
-        laughs.append("l").append(name).append(": &l").append(name).append(" [*l").append(below);
-        for (int i = 1; i < 10; ++i) laughs.append(", *l").append(below);
-        laughs.append("]\n");
-    }
+    const std::string laughs = migsim::test::billion_laughs();
     auto billion = error_of(BrokenToy("scenario.yml", "seed: 1\n", "seed: 1\n" + laughs));
     EXPECT_TRUE(has(billion, "aliases")) << billion.what();
     EXPECT_TRUE(has(billion, "more than")) << billion.what();

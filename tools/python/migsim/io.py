@@ -48,16 +48,21 @@ def _attributes(obj) -> dict:
     return {k: _attribute(v) for k, v in obj.attrs.items() if k not in _HDF5_BOOKKEEPING}
 
 
+def _open_h5py(h5py, path: Path):
+    """`path` opened read-only without HDF5's file lock (a run may be writing it)."""
+    try:
+        return h5py.File(path, "r", locking=False)
+    except TypeError:   # h5py < 3.5
+        return h5py.File(path, "r")
+
+
 def _read_h5py(path: Path) -> xr.Dataset:
     """The file read with h5py directly: netCDF-4 (dimension scales) into an undecoded
     Dataset. h5netcdf needs seconds for files with many series (it sizes an unlimited
     dimension by visiting every variable, for every variable); this takes milliseconds."""
     h5py = _hdf5_module("h5py")
 
-    try:
-        f = h5py.File(path, "r", locking=False)
-    except TypeError:   # h5py < 3.5
-        f = h5py.File(path, "r")
+    f = _open_h5py(h5py, path)
     with f:
         # The root's datasets; groups (the journey table, checkpoints) are read elsewhere or not at all.
         datasets = [(name, obj) for name, obj in f.items() if isinstance(obj, h5py.Dataset)]
@@ -161,10 +166,7 @@ def _migsim_problem(path: Path) -> str:
     OSError: HDF5 cannot open it."""
     h5py = _hdf5_module("h5py")
 
-    try:
-        f = h5py.File(path, "r", locking=False)
-    except TypeError:   # h5py < 3.5
-        f = h5py.File(path, "r")
+    f = _open_h5py(h5py, path)
     with f:
         # engine_version: in every file since the first; kind alone: a file made by hand to
         # look like one (tests, xarray's to_netcdf)
