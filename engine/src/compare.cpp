@@ -2,11 +2,15 @@
 // (and per group); rows carry the means, the mean paired difference and its t interval.
 #include "migsim/compare.hpp"
 
+#include <algorithm>
+#include <array>
 #include <chrono>
+#include <functional>
 #include <cmath>
 #include <limits>
 #include <map>
 #include <numbers>
+#include <optional>
 #include <set>
 
 #include "io/hdf5_util.hpp"
@@ -140,8 +144,7 @@ struct RunFile {
     }
     [[nodiscard]] static std::string base_dimension_of(const std::string& name) {
         const std::string plain = name.ends_with("_by_group") ? name.substr(0, name.size() - 9) : name;
-        for (const auto& s : series_catalogue())
-            if (plain == s.name) return s.dimension;
+        if (const auto series = find_series(plain)) return to_string(info(*series).entity);
         throw OutputError(std::string("compare: no series '") + plain + "' in the catalogue");
     }
 
@@ -273,145 +276,122 @@ std::vector<ComparisonRow> compare_runs(const std::string& base_path, const std:
     auto sums = [&](const RunFile& f, const std::string& name) { return in_order(f, name, f.sums(name, first, last)); };
     // Totals over every entity need no pairing: a variant may add a border or a pathway.
     auto raw = [&](const RunFile& f, const std::string& name) { return f.sums(name, first, last); };
-    // Several series' totals added up (money to armed groups: ransom by place, tolls by link,
-    // protection by market).
-    auto total_of = [&](const RunFile& f, const auto& names) {
-        PerReplicate out(f.seeds.size(), 0.0);
-        for (const char* name : names) {
-            const PerReplicate part = total(raw(f, name));
-            for (std::size_t r = 0; r < out.size(); ++r) out[r] += part[r];
-        }
-        return out;
-    };
     // Outcomes whose series a file lacks (written by an older migsim) are left out, as the
     // Python package does.
-    auto both_have = [&](const auto& names) {
-        for (const char* name : names)
-            if (!base.has(name) || !variant.has(name)) return false;
-        return true;
+    auto both_have = [&](const SeriesInfo& s) { return base.has(std::string(s.name)) && variant.has(std::string(s.name)); };
+    // The catalogue's series that the view shows (migsim/series.hpp: where compare shows each).
+    auto shown = [&](CompareIn where, std::optional<Entity> entity) {
+        std::vector<const SeriesInfo*> out;
+        for (const SeriesInfo& s : series_catalogue)
+            if (s.compared(where) && (!entity || s.entity == *entity) && both_have(s)) out.push_back(&s);
+        return out;
     };
     std::vector<ComparisonRow> rows;
-    auto add = [&](const std::string& group, const char* outcome, const PerReplicate& b, const PerReplicate& v) {
+    auto add = [&](const std::string& group, const std::string& outcome, const PerReplicate& b, const PerReplicate& v) {
         rows.push_back(row(group, outcome, b, v));
+    };
+    // One row per entity `ids[e]` that `keep` admits, one outcome per series, then `extra`
+    // outcomes computed per entity from the base's and the variant's files.
+    using Sums = std::vector<std::vector<double>>;
+    using Extra = std::function<PerReplicate(const RunFile&, std::size_t)>;
+    auto per_entity = [&](const std::vector<std::string>& ids, const std::vector<const SeriesInfo*>& series,
+                          const std::function<Sums(const RunFile&, const std::string&)>& sums_of,
+                          const std::function<bool(std::size_t)>& keep,
+                          const std::vector<std::pair<std::string, Extra>>& extra) {
+        std::vector<Sums> b_sums, v_sums;
+        for (const SeriesInfo* s : series) {
+            b_sums.push_back(sums_of(base, std::string(s->name)));
+            v_sums.push_back(sums_of(variant, std::string(s->name)));
+        }
+        for (std::size_t e = 0; e < ids.size(); ++e) {
+            if (!keep(e)) continue;
+            for (std::size_t k = 0; k < series.size(); ++k)
+                add(ids[e], std::string(series[k]->outcome), column(b_sums[k], e), column(v_sums[k], e));
+            for (const auto& [outcome, value] : extra) add(ids[e], outcome, value(base, e), value(variant, e));
+        }
+    };
+    auto every = [](std::size_t) { return true; };
+    // Transit days per arrival (regular or not): the days summed over arrivals, over the arrivals.
+    auto transit = [](const PerReplicate& days, PerReplicate arrived, const PerReplicate& regular) {
+        for (std::size_t r = 0; r < arrived.size(); ++r) arrived[r] += regular[r];
+        return ratio(days, arrived);
     };
     switch (options.by) {
         case CompareBy::total: {
-            const char* plain[][2] = {{"arrivals", "arrivals"}, {"regular_arrivals", "arrivals_regular"},
-                                      {"deaths", "link_deaths"}, {"interceptions", "border_interceptions"},
-                                      {"attempts", "border_attempts"}, {"smuggler_revenue", "market_revenue"},
-                                      {"regular_admissions", "pathway_admissions"}};
-            for (const auto& [outcome, series] : plain) add("", outcome, total(raw(base, series)), total(raw(variant, series)));
-            auto transit = [&](const RunFile& f) {
-                PerReplicate arrived = total(raw(f, "arrivals")), regular = total(raw(f, "arrivals_regular"));
-                for (std::size_t r = 0; r < arrived.size(); ++r) arrived[r] += regular[r];
-                return ratio(total(raw(f, "arrival_transit_days")), arrived);
+            for (const SeriesInfo* s : shown(in_total, std::nullopt))
+                add("", std::string(s->outcome), total(raw(base, std::string(s->name))), total(raw(variant, std::string(s->name))));
+            auto transit_days = [&](const RunFile& f) {
+                return transit(total(raw(f, "arrival_transit_days")), total(raw(f, "arrivals")), total(raw(f, "arrivals_regular")));
             };
-            add("", "transit_days", transit(base), transit(variant));
-            for (const auto& [outcome, series] : harm_outcomes)
-                if (both_have(std::array{series})) add("", outcome, total(raw(base, series)), total(raw(variant, series)));
-            // Money to those who profit besides smugglers (with what smugglers pass on to them).
-            if (both_have(paid_to_armed_groups))
-                add("", "to_armed_groups", total_of(base, paid_to_armed_groups), total_of(variant, paid_to_armed_groups));
-            if (both_have(paid_to_officials))
-                add("", "to_officials", total_of(base, paid_to_officials), total_of(variant, paid_to_officials));
+            add("", "transit_days", transit_days(base), transit_days(variant));
+            // Money to those who profit besides smugglers (with what smugglers pass on to them):
+            // each payee's series of the catalogue added up.
+            for (const Payee payee : {Payee::armed_groups, Payee::officials, Payee::transport, Payee::pathways}) {
+                std::vector<const SeriesInfo*> paid;
+                for (const SeriesInfo& s : series_catalogue)
+                    if (s.paid_to == payee) paid.push_back(&s);
+                if (!std::all_of(paid.begin(), paid.end(), [&](const SeriesInfo* s) { return both_have(*s); })) continue;
+                auto sum_paid = [&](const RunFile& f) {
+                    PerReplicate out(f.seeds.size(), 0.0);
+                    for (const SeriesInfo* s : paid) {
+                        const PerReplicate part = total(raw(f, std::string(s->name)));
+                        for (std::size_t r = 0; r < out.size(); ++r) out[r] += part[r];
+                    }
+                    return out;
+                };
+                add("", std::string("to_") + to_string(payee), sum_paid(base), sum_paid(variant));
+            }
             break;
         }
         case CompareBy::border: {
-            const auto borders = base.strings("border");
             const auto market_border = base.strings("market_border");
-            const char* plain[][2] = {{"attempts", "border_attempts"}, {"interceptions", "border_interceptions"},
-                                      {"deaths", "border_deaths"}, {"crossings", "border_crossings"},
-                                      {"regular_crossings", "border_regular_crossings"}};
-            std::map<std::string, std::vector<std::vector<double>>> cache;
-            for (const auto& [outcome, series] : plain) {
-                cache[std::string("b:") + series] = sums(base, series);
-                cache[std::string("v:") + series] = sums(variant, series);
-            }
-            const auto base_revenue = sums(base, "market_revenue"), variant_revenue = sums(variant, "market_revenue");
-            auto revenue = [&](const std::vector<std::vector<double>>& by_market, const std::string& border) {
+            // Smugglers' revenue on the border's markets.
+            std::map<const RunFile*, Sums> revenue{{&base, sums(base, "market_revenue")},
+                                                  {&variant, sums(variant, "market_revenue")}};
+            const auto borders = base.strings("border");
+            auto smuggler_revenue = [&](const RunFile& f, std::size_t b) {
+                const Sums& by_market = revenue.at(&f);
                 PerReplicate out(by_market.size(), 0.0);
                 for (std::size_t r = 0; r < by_market.size(); ++r)
                     for (std::size_t m = 0; m < market_border.size(); ++m)
-                        if (market_border[m] == border) out[r] += by_market[r][m];
+                        if (market_border[m] == borders[b]) out[r] += by_market[r][m];
                 return out;
             };
-            for (std::size_t b = 0; b < borders.size(); ++b) {
-                for (const auto& [outcome, series] : plain)
-                    add(borders[b], outcome, column(cache[std::string("b:") + series], b), column(cache[std::string("v:") + series], b));
-                add(borders[b], "smuggler_revenue", revenue(base_revenue, borders[b]), revenue(variant_revenue, borders[b]));
-            }
+            per_entity(borders, shown(by_entity, Entity::border), sums, every, {{"smuggler_revenue", smuggler_revenue}});
             break;
         }
-        case CompareBy::route: {
-            const auto markets = base.strings("market");
-            const char* plain[][2] = {{"seats", "market_seats"}, {"unmet_demand", "market_unmet_demand"},
-                                      {"smuggler_revenue", "market_revenue"}};
-            std::vector<std::vector<std::vector<double>>> b_sums, v_sums;
-            for (const auto& [outcome, series] : plain) b_sums.push_back(sums(base, series)), v_sums.push_back(sums(variant, series));
-            for (std::size_t m = 0; m < markets.size(); ++m)
-                for (std::size_t k = 0; k < std::size(plain); ++k) add(markets[m], plain[k][0], column(b_sums[k], m), column(v_sums[k], m));
+        case CompareBy::route:
+            per_entity(base.strings("market"), shown(by_entity, Entity::market), sums, every, {});
             break;
-        }
         case CompareBy::destination: {
             const auto locations = base.strings("location"), kinds = base.strings("location_kind");
-            const auto ba = sums(base, "arrivals"), va = sums(variant, "arrivals");
-            const auto br = sums(base, "arrivals_regular"), vr = sums(variant, "arrivals_regular");
-            const auto bt = sums(base, "arrival_transit_days"), vt = sums(variant, "arrival_transit_days");
-            for (std::size_t l = 0; l < locations.size(); ++l) {
-                if (kinds[l] != "destination") continue;
-                add(locations[l], "arrivals", column(ba, l), column(va, l));
-                add(locations[l], "regular_arrivals", column(br, l), column(vr, l));
-                auto transit = [&](const auto& a, const auto& reg, const auto& t) {
-                    PerReplicate arrived = column(a, l), regular = column(reg, l);
-                    for (std::size_t r = 0; r < arrived.size(); ++r) arrived[r] += regular[r];
-                    return ratio(column(t, l), arrived);
-                };
-                add(locations[l], "transit_days", transit(ba, br, bt), transit(va, vr, vt));
-            }
+            std::map<const RunFile*, std::array<Sums, 3>> parts;
+            for (const RunFile* f : {&base, &variant})
+                parts[f] = {sums(*f, "arrival_transit_days"), sums(*f, "arrivals"), sums(*f, "arrivals_regular")};
+            auto transit_days = [&](const RunFile& f, std::size_t l) {
+                const auto& [days, arrived, regular] = parts.at(&f);
+                return transit(column(days, l), column(arrived, l), column(regular, l));
+            };
+            per_entity(locations, shown(by_destination, Entity::location), sums,
+                       [&](std::size_t l) { return kinds[l] == "destination"; }, {{"transit_days", transit_days}});
             break;
         }
         case CompareBy::place: {   // harms where people wait: every location but the destinations
             const auto locations = base.strings("location"), kinds = base.strings("location_kind");
-            std::vector<std::pair<const char*, const char*>> plain;
-            for (const auto& [outcome, series] : harm_outcomes) plain.emplace_back(outcome, series);
-            plain.emplace_back("sent_home", "harm_returns");
-            plain.emplace_back("ransom", "ransom_paid");
-            std::erase_if(plain, [&](const auto& o) { return !both_have(std::array{o.second}); });
-            std::vector<std::vector<std::vector<double>>> b_sums, v_sums;
-            for (const auto& [outcome, series] : plain) b_sums.push_back(sums(base, series)), v_sums.push_back(sums(variant, series));
-            for (std::size_t l = 0; l < locations.size(); ++l) {
-                if (kinds[l] == "destination") continue;
-                for (std::size_t k = 0; k < plain.size(); ++k) add(locations[l], plain[k].first, column(b_sums[k], l), column(v_sums[k], l));
-            }
+            per_entity(locations, shown(by_entity, Entity::location), sums,
+                       [&](std::size_t l) { return kinds[l] != "destination"; }, {});
             break;
         }
-        case CompareBy::group: {   // who suffers: the series split by demographic group
-            // Each series NAME split by group is NAME_by_group (grouped_series()).
-            std::vector<std::pair<const char*, std::string>> plain{
-                {"arrivals", "arrivals"}, {"regular_arrivals", "arrivals_regular"},
-                {"deaths", "link_deaths"}, {"interceptions", "border_interceptions"}};
-            for (const auto& [outcome, series] : harm_outcomes) plain.emplace_back(outcome, series);
-            std::vector<std::vector<std::vector<double>>> b_sums, v_sums;
-            for (const auto& [outcome, series] : plain) {
-                const std::string name = series + "_by_group";
-                b_sums.push_back(base.group_sums(name, first, last));
-                v_sums.push_back(in_order(variant, name, variant.group_sums(name, first, last)));
-            }
-            const auto groups = base.strings("group");
-            for (std::size_t g = 0; g < groups.size(); ++g)
-                for (std::size_t k = 0; k < plain.size(); ++k) add(groups[g], plain[k].first, column(b_sums[k], g), column(v_sums[k], g));
+        case CompareBy::group: {   // who suffers: each series NAME split by group is NAME_by_group
+            auto group_sums = [&](const RunFile& f, const std::string& name) {
+                return in_order(f, name + "_by_group", f.group_sums(name + "_by_group", first, last));
+            };
+            per_entity(base.strings("group"), shown(by_group, std::nullopt), group_sums, every, {});
             break;
         }
-        case CompareBy::profile: {
-            const auto profiles = base.strings("profile");
-            const char* plain[][2] = {{"arrivals", "profile_arrivals"}, {"regular_arrivals", "profile_regular_arrivals"},
-                                      {"deaths", "profile_deaths"}, {"interceptions", "profile_interceptions"}};
-            std::vector<std::vector<std::vector<double>>> b_sums, v_sums;
-            for (const auto& [outcome, series] : plain) b_sums.push_back(sums(base, series)), v_sums.push_back(sums(variant, series));
-            for (std::size_t p = 0; p < profiles.size(); ++p)
-                for (std::size_t k = 0; k < std::size(plain); ++k) add(profiles[p], plain[k][0], column(b_sums[k], p), column(v_sums[k], p));
+        case CompareBy::profile:
+            per_entity(base.strings("profile"), shown(by_entity, Entity::profile), sums, every, {});
             break;
-        }
     }
     return rows;
 }

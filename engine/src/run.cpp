@@ -302,36 +302,25 @@ std::int64_t estimate_memory(const Scenario& s, const RunOptions& options, int r
     const std::int64_t threads = thread_count(options), days = s.settings.days;
     const auto N = static_cast<std::int64_t>(s.locations.size()), L = static_cast<std::int64_t>(s.links.size());
     const auto G = static_cast<std::int64_t>(s.profiles.size()), P = static_cast<std::int64_t>(s.pathways.size());
-    const auto B = static_cast<std::int64_t>(s.borders.size()), M = static_cast<std::int64_t>(s.markets.size());
+    const auto M = static_cast<std::int64_t>(s.markets.size());
     const bool logit = s.rules == Rules::logit;
     // Groups counted apart (output_by_group), else 1.
     const std::int64_t apart = s.settings.output_by_group ? std::max<std::int64_t>(1, static_cast<std::int64_t>(s.groups.size())) : 1;
 
-    // The output's series: one value (8 bytes) per entity of each, a day of one replicate.
-    auto width = [&](const std::string& dimension) -> std::int64_t {
-        if (dimension == "location") return N;
-        if (dimension == "link") return L;
-        if (dimension == "border") return B;
-        if (dimension == "market") return M;
-        if (dimension == "pathway") return P;
-        if (dimension == "profile") return G;
-        return status_count;
-    };
     // HDF5 caches up to 1 MiB of chunks for each dataset it writes or reads (its default), and
     // its metadata (25 MB in all for a Mediterranean run, 40 MB with two replicates).
     std::int64_t row = 8, widest = 1, summarised = 0, widest_summarised = 1;   // row: agents_created too
     std::int64_t caches = std::int64_t{8} << 20;
     auto cache = [&](std::int64_t x) { caches += std::min<std::int64_t>(std::int64_t{1} << 20, 2 * replicates * days * x * 8); };
-    for (const SeriesInfo& series : series_catalogue()) {
-        const std::int64_t x = width(series.dimension);
-        const auto& grouped = grouped_series();
-        const bool by_group = apart > 1 && std::find(grouped.begin(), grouped.end(), series.name) != grouped.end();
+    // The output's series: one value (8 bytes) per entity of each, a day of one replicate.
+    for (const SeriesInfo& series : series_catalogue) {
+        const auto x = static_cast<std::int64_t>(entity_count(s, series.entity));
+        const bool by_group = apart > 1 && series.grouped;
         row += x * 8 * (by_group ? 1 + apart : 1);
         widest = std::max(widest, by_group ? x * apart : x);
         cache(x);
         if (by_group) cache(x * apart);
-        const auto& names = summarised_series();
-        if (std::find(names.begin(), names.end(), series.name) != names.end()) {
+        if (series.summarised) {
             summarised += x;
             widest_summarised = std::max(widest_summarised, x);
         }

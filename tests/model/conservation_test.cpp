@@ -17,12 +17,12 @@ void expect_conservation(const Scenario& s, int days) {
     for (int d = 0; d < days; ++d) {
         sim.step();
         const auto& t = sim.today();
-        const auto total = std::accumulate(t.status_counts.begin(), t.status_counts.end(), std::int64_t{0});
+        const auto total = std::accumulate(t[Series::status_counts].begin(), t[Series::status_counts].end(), std::int64_t{0});
         ASSERT_EQ(total, t.agents_created) << s.settings.name << ", day " << d;
         // Everyone present somewhere is counted at one location.
-        const auto present = std::accumulate(t.location_population.begin(), t.location_population.end(), std::int64_t{0});
-        const auto away = t.status_counts[static_cast<int>(Status::dead_missing)] +
-                          t.status_counts[static_cast<int>(Status::returned)];
+        const auto present = std::accumulate(t[Series::location_population].begin(), t[Series::location_population].end(), std::int64_t{0});
+        const auto away = t[Series::status_counts][static_cast<int>(Status::dead_missing)] +
+                          t[Series::status_counts][static_cast<int>(Status::returned)];
         ASSERT_LE(present, total - away) << "day " << d;
     }
 }
@@ -38,7 +38,7 @@ TEST(Statuses, EveryStatusIsReached) {
         Simulation sim(load_scenario(toy, {action, "days=200"}), 2);
         for (int d = 0; d < 200; ++d) {
             sim.step();
-            for (int k = 0; k < status_count; ++k) seen[k] = std::max(seen[k], sim.today().status_counts[k]);
+            for (int k = 0; k < status_count; ++k) seen[k] = std::max(seen[k], sim.today()[Series::status_counts][k]);
         }
     }
     for (int k = 0; k < status_count; ++k)

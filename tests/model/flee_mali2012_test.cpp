@@ -24,7 +24,7 @@ std::vector<std::vector<std::int64_t>> camp_populations(const Scenario& s, int t
     for (int t = 0; t < s.settings.days; ++t) {
         sim.step();
         for (std::size_t c = 0; c < camps.size(); ++c)
-            camps[c].push_back(sim.today().location_population[static_cast<std::size_t>(s.registrations[c].location)]);
+            camps[c].push_back(sim.today()[Series::location_population][static_cast<std::size_t>(s.registrations[c].location)]);
     }
     return camps;
 }
@@ -58,7 +58,7 @@ TEST(FleeMali2012, SpawnsTheRegisteredNumbers) {
     std::int64_t registered = 0;
     for (const auto& camp : s.registrations) registered += camp.daily.back();
     EXPECT_EQ(sim.agents(), registered);   // the debt rule never leaves a rise unspawned here
-    const auto& status = sim.today().status_counts;
+    const auto& status = sim.today()[Series::status_counts];
     EXPECT_EQ(status[static_cast<std::size_t>(Status::waiting)] + status[static_cast<std::size_t>(Status::travelling)],
               sim.agents());
 }

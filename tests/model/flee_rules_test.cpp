@@ -176,10 +176,10 @@ TEST(FleeTravel, ShortLinkIsCrossedTheDayOfLeavingAndTheAgentHopsOn) {
     Simulation sim(s, 1);
     sim.step();
     // 98 + 50 km < 200 km: both links the same day; then the camp's roll (chance 1, but no link on).
-    EXPECT_EQ(sim.today().location_population[2], 100);
-    EXPECT_EQ(sim.today().link_flow[0], 100);
-    EXPECT_EQ(sim.today().link_flow[1], 100);
-    EXPECT_EQ(sim.today().arrivals[2], 100);
+    EXPECT_EQ(sim.today()[Series::location_population][2], 100);
+    EXPECT_EQ(sim.today()[Series::link_flow][0], 100);
+    EXPECT_EQ(sim.today()[Series::link_flow][1], 100);
+    EXPECT_EQ(sim.today()[Series::arrivals][2], 100);
 }
 
 TEST(FleeTravel, LongLinkTakesFloorOfDistanceOverSpeedPlusOneDays) {
@@ -197,11 +197,11 @@ TEST(FleeTravel, LongLinkTakesFloorOfDistanceOverSpeedPlusOneDays) {
     start_at(s, 0, 10);
     Simulation sim(s, 1);
     sim.step();
-    EXPECT_EQ(sim.today().status_counts[static_cast<std::size_t>(Status::travelling)], 10);
-    EXPECT_EQ(sim.today().location_population[0], 0);
+    EXPECT_EQ(sim.today()[Series::status_counts][static_cast<std::size_t>(Status::travelling)], 10);
+    EXPECT_EQ(sim.today()[Series::location_population][0], 0);
     sim.step();
-    EXPECT_EQ(sim.today().location_population[2], 10);
-    EXPECT_EQ(sim.today().arrivals[1], 10);
+    EXPECT_EQ(sim.today()[Series::location_population][2], 10);
+    EXPECT_EQ(sim.today()[Series::arrivals][1], 10);
 }
 
 TEST(FleeTravel, LinkClosedWhileOnItSendsAgentsBack) {
@@ -218,10 +218,10 @@ TEST(FleeTravel, LinkClosedWhileOnItSendsAgentsBack) {
     Simulation sim(s, 1);
     sim.step();   // on the link
     sim.step();   // closed: arrives back at the start
-    EXPECT_EQ(sim.today().location_population[0], 10);
-    EXPECT_EQ(sim.today().location_population[1], 0);
+    EXPECT_EQ(sim.today()[Series::location_population][0], 10);
+    EXPECT_EQ(sim.today()[Series::location_population][1], 0);
     sim.step();   // and cannot leave by it
-    EXPECT_EQ(sim.today().link_flow[0], 0);
+    EXPECT_EQ(sim.today()[Series::link_flow][0], 0);
 }
 
 TEST(FleeMoveChance, CampLeaversFollowTheGeometricLaw) {
@@ -241,11 +241,11 @@ TEST(FleeMoveChance, CampLeaversFollowTheGeometricLaw) {
     std::int64_t left = 0;
     for (int t = 0; t < s.settings.days; ++t) {
         sim.step();
-        left += sim.today().link_flow[0];
+        left += sim.today()[Series::link_flow][0];
         const double expected = static_cast<double>(n) * (1 - std::pow(1 - p, t + 1));
         const double sd = std::sqrt(expected * (1 - expected / static_cast<double>(n)));
         EXPECT_NEAR(static_cast<double>(left), expected, 4 * sd + 1) << "day " << t;
-        EXPECT_EQ(sim.today().location_population[0] + sim.today().status_counts[1] + sim.today().location_population[1], n);
+        EXPECT_EQ(sim.today()[Series::location_population][0] + sim.today()[Series::status_counts][1] + sim.today()[Series::location_population][1], n);
     }
 }
 
@@ -267,12 +267,12 @@ TEST(FleeConflict, ATownAtWarBecomesAConflictZoneAndEveryoneThereLeaves) {
     Simulation sim(s, 2);
     for (int t = 0; t < 3; ++t) {
         sim.step();
-        EXPECT_EQ(sim.today().location_population[1], 500) << "day " << t;
+        EXPECT_EQ(sim.today()[Series::location_population][1], 500) << "day " << t;
     }
     sim.step();
     EXPECT_EQ(sim.scenario().locations[1].kind, LocationKind::conflict_zone);
-    EXPECT_EQ(sim.today().location_population[1], 0);
-    EXPECT_EQ(sim.today().link_flow[1], 500);
+    EXPECT_EQ(sim.today()[Series::location_population][1], 0);
+    EXPECT_EQ(sim.today()[Series::link_flow][1], 500);
 }
 
 std::vector<std::vector<std::int64_t>> camp_series(const Scenario& s, int threads) {
@@ -280,8 +280,8 @@ std::vector<std::vector<std::int64_t>> camp_series(const Scenario& s, int thread
     std::vector<std::vector<std::int64_t>> out;
     for (int t = 0; t < s.settings.days; ++t) {
         sim.step();
-        out.push_back(sim.today().location_population);
-        out.back().insert(out.back().end(), sim.today().link_flow.begin(), sim.today().link_flow.end());
+        out.push_back(sim.today()[Series::location_population]);
+        out.back().insert(out.back().end(), sim.today()[Series::link_flow].begin(), sim.today()[Series::link_flow].end());
     }
     return out;
 }
@@ -297,7 +297,7 @@ TEST(FleeDeterminism, SameSeriesOnAnyThreadCountAndAgentsAreConserved) {
     Simulation sim(s, 2);
     for (int t = 0; t < 40; ++t) {
         sim.step();
-        const auto& st = sim.today().status_counts;
+        const auto& st = sim.today()[Series::status_counts];
         EXPECT_EQ(st[0] + st[1], sim.agents());
         EXPECT_EQ(sim.agents(), 500 * (t + 1));
     }
@@ -316,8 +316,8 @@ TEST(FleeCheckpoint, ResumedRunContinuesBitForBit) {
     for (int t = 17; t < 40; ++t) {
         whole.step();
         resumed.step();
-        ASSERT_EQ(whole.today().location_population, resumed.today().location_population) << "day " << t;
-        ASSERT_EQ(whole.today().link_flow, resumed.today().link_flow) << "day " << t;
+        ASSERT_EQ(whole.today()[Series::location_population], resumed.today()[Series::location_population]) << "day " << t;
+        ASSERT_EQ(whole.today()[Series::link_flow], resumed.today()[Series::link_flow]) << "day " << t;
     }
 }
 

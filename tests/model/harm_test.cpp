@@ -41,7 +41,7 @@ Event risk_ends(int index, int day) {
 
 double sd(double n, double p) { return std::sqrt(n * p * (1 - p)); }
 
-std::int64_t status(const Simulation& sim, Status st) { return sim.today().status_counts[static_cast<std::size_t>(st)]; }
+std::int64_t status(const Simulation& sim, Status st) { return sim.today()[Series::status_counts][static_cast<std::size_t>(st)]; }
 
 }  // namespace
 
@@ -56,13 +56,13 @@ TEST(Harm, AbductionTakesTheRansomHoldsTheDaysAndKillsAtTheDailyRisk) {
     s.events = {risk_ends(0, 1)};
     Simulation sim(s, 2);
     sim.step();
-    EXPECT_EQ(sim.today().harm_abductions[coast], n);
-    EXPECT_DOUBLE_EQ(sim.today().ransom_paid[coast], 250.0 * n);   // budgets are far above the ransom
+    EXPECT_EQ(sim.today()[Series::harm_abductions][coast], n);
+    EXPECT_DOUBLE_EQ(sim.today().amounts(Series::ransom_paid)[coast], 250.0 * n);   // budgets are far above the ransom
     EXPECT_EQ(status(sim, Status::held), n);
     std::int64_t dead = 0;
     for (int d = 1; d <= 10; ++d) {
         sim.step();
-        dead += sim.today().harm_deaths[coast];
+        dead += sim.today()[Series::harm_deaths][coast];
         const double expected = n * (1 - std::pow(0.99, d));   // a death check on each day held
         EXPECT_NEAR(static_cast<double>(dead), expected, 4 * sd(n, 1 - std::pow(0.99, d))) << "day " << d;
         EXPECT_EQ(status(sim, Status::dead_missing), dead);
@@ -83,7 +83,7 @@ TEST(Harm, AbductionsPerDayAreTheDailyRiskOfThoseWaiting) {
     std::int64_t abducted = 0, waiting = n;   // waiting at the start of the day
     for (int d = 0; d < 30; ++d) {
         sim.step();
-        abducted += sim.today().harm_abductions[coast];
+        abducted += sim.today()[Series::harm_abductions][coast];
         expected += p * static_cast<double>(waiting);
         variance += p * (1 - p) * static_cast<double>(waiting);
         waiting = status(sim, Status::waiting);
@@ -105,7 +105,7 @@ TEST(Harm, TraffickedPeopleGetOutAtTheExitRate) {
         EXPECT_NEAR(static_cast<double>(status(sim, Status::trafficked)), expected, 4 * sd(n, std::pow(0.9, d)) + 1)
             << "day " << d;
     }
-    EXPECT_EQ(sim.today().harm_trafficking[coast], 0);
+    EXPECT_EQ(sim.today()[Series::harm_trafficking][coast], 0);
 }
 
 TEST(Harm, DetentionReleasesOrSendsHomeWithTheReturnShare) {
@@ -123,7 +123,7 @@ TEST(Harm, DetentionReleasesOrSendsHomeWithTheReturnShare) {
     }
     sim.step();   // day 5: released
     const std::int64_t home = status(sim, Status::returned);
-    EXPECT_EQ(sim.today().harm_returns[coast], home);
+    EXPECT_EQ(sim.today()[Series::harm_returns][coast], home);
     EXPECT_NEAR(static_cast<double>(home), 0.3 * n, 4 * sd(n, 0.3));
     EXPECT_EQ(status(sim, Status::waiting), n - home);
 }
@@ -138,7 +138,7 @@ TEST(Harm, DetentionCanSendPeopleOnToAnotherPlace) {
     s.events = {risk_ends(0, 1)};
     Simulation sim(s, 1);
     for (int d = 0; d < 3; ++d) sim.step();
-    EXPECT_EQ(sim.today().harm_returns[coast], 1000);
+    EXPECT_EQ(sim.today()[Series::harm_returns][coast], 1000);
     EXPECT_EQ(status(sim, Status::returned), 0);   // not home: on the road again
 }
 
@@ -155,12 +155,12 @@ TEST(Harm, ViolenceIsCountedAndChangesNothingAndAGroupRowOverridesThePlaceRow) {
     s.harms = {all, women};
     Simulation sim(s, 2);
     sim.step();
-    EXPECT_NEAR(static_cast<double>(sim.today().harm_violence[coast]), 0.4 * n, 4 * sd(n, 0.4));
+    EXPECT_NEAR(static_cast<double>(sim.today()[Series::harm_violence][coast]), 0.4 * n, 4 * sd(n, 0.4));
     EXPECT_EQ(status(sim, Status::waiting), n);
     s.demand[0].group = 0;   // every agent a man: the place's row
     Simulation men(s, 2);
     men.step();
-    EXPECT_NEAR(static_cast<double>(men.today().harm_violence[coast]), 0.1 * n, 4 * sd(n, 0.1));
+    EXPECT_NEAR(static_cast<double>(men.today()[Series::harm_violence][coast]), 0.1 * n, 4 * sd(n, 0.1));
 }
 
 TEST(Harm, GroupsAreDrawnFromTheProfileShares) {
@@ -173,7 +173,7 @@ TEST(Harm, GroupsAreDrawnFromTheProfileShares) {
     s.harms = {women};
     Simulation sim(s, 2);
     sim.step();
-    EXPECT_NEAR(static_cast<double>(sim.today().harm_violence[coast]), 0.25 * n, 4 * sd(n, 0.25));
+    EXPECT_NEAR(static_cast<double>(sim.today()[Series::harm_violence][coast]), 0.25 * n, 4 * sd(n, 0.25));
 }
 
 TEST(LinkCosts, TollsArePaidOnEveryDepartureUpToWhatOneHas) {
@@ -183,13 +183,13 @@ TEST(LinkCosts, TollsArePaidOnEveryDepartureUpToWhatOneHas) {
     s.links[0].toll = 40;
     Simulation sim(s, 2);
     sim.step();
-    EXPECT_EQ(sim.today().link_flow[0], n);
-    EXPECT_DOUBLE_EQ(sim.today().tolls_paid[0], 40.0 * n);
+    EXPECT_EQ(sim.today()[Series::link_flow][0], n);
+    EXPECT_DOUBLE_EQ(sim.today().amounts(Series::tolls_paid)[0], 40.0 * n);
     s.profiles[0].budget_median = 10;   // poorer than the toll: they pay what they have
     s.links[0].cost = 0;
     Simulation poor(s, 2);
     poor.step();
-    EXPECT_NEAR(poor.today().tolls_paid[0], 10.0 * n, 1e-6 * n);
+    EXPECT_NEAR(poor.today().amounts(Series::tolls_paid)[0], 10.0 * n, 1e-6 * n);
 }
 
 TEST(LinkCosts, SmugglersPayProtectionAndBribesForTheirPassengersOutOfTheirPrice) {
@@ -205,12 +205,12 @@ TEST(LinkCosts, SmugglersPayProtectionAndBribesForTheirPassengersOutOfTheirPrice
     for (int d = 0; d < 30; ++d) {
         sim.step();
         const DayTotals& t = sim.today();
-        attempts += t.border_attempts[0];
-        set_out += t.link_flow[1];
-        protection += t.protection_paid[0];
-        smugglers_bribes += t.smuggler_bribes_paid[0];
-        migrants_bribes += t.bribes_paid[1];
-        revenue += t.market_revenue[0];
+        attempts += t[Series::border_attempts][0];
+        set_out += t[Series::link_flow][1];
+        protection += t.amounts(Series::protection_paid)[0];
+        smugglers_bribes += t.amounts(Series::smuggler_bribes_paid)[0];
+        migrants_bribes += t.amounts(Series::bribes_paid)[1];
+        revenue += t.amounts(Series::market_revenue)[0];
     }
     ASSERT_GT(set_out, n / 2);
     ASSERT_GT(attempts, set_out);   // some were intercepted and tried again
@@ -232,9 +232,9 @@ TEST(LinkCosts, ABribeCutsInterceptionForThoseWhoPay) {
     double bribes = 0;
     for (int d = 0; d < 4; ++d) {   // first attempts only: the walk takes 2 days, the boat 1
         sim.step();
-        attempts += sim.today().border_attempts[0];
-        intercepted += sim.today().border_interceptions[0];
-        bribes += sim.today().bribes_paid[1];
+        attempts += sim.today()[Series::border_attempts][0];
+        intercepted += sim.today()[Series::border_interceptions][0];
+        bribes += sim.today().amounts(Series::bribes_paid)[1];
     }
     ASSERT_GT(attempts, n / 2);
     const double p = patrol * factor;
@@ -252,8 +252,8 @@ TEST(Money, WhatAgentsWereGivenIsWhatTheyPaidPlusWhatTheyHold) {
     for (int d = 0; d < sim.scenario().settings.days; ++d) {
         sim.step();
         const DayTotals& t = sim.today();
-        paid += sum(t.market_revenue) + sum(t.ransom_paid) + sum(t.tolls_paid) + sum(t.bribes_paid) +
-                sum(t.fares_paid) + sum(t.pathway_fees_paid);
+        paid += sum(t.amounts(Series::market_revenue)) + sum(t.amounts(Series::ransom_paid)) + sum(t.amounts(Series::tolls_paid)) + sum(t.amounts(Series::bribes_paid)) +
+                sum(t.amounts(Series::fares_paid)) + sum(t.amounts(Series::pathway_fees_paid));
     }
     const double given = sim.money_given();
     EXPECT_GT(paid, 0.1 * given);
@@ -281,7 +281,7 @@ TEST(Groups, APathwayForSomeGroupsAdmitsOnlyThem) {
         std::int64_t admitted = 0;
         for (int d = 0; d < 10; ++d) {
             sim.step();
-            admitted += sim.today().pathway_admissions[0];
+            admitted += sim.today()[Series::pathway_admissions][0];
         }
         if (group == 1) EXPECT_EQ(admitted, n);   // the cheapest way for those who may apply
         else EXPECT_EQ(admitted, 0);

@@ -35,9 +35,9 @@ TEST(Travel, AgentsArriveAfterTheTravelDays) {
     for (int d = 0; d <= 5; ++d) {
         sim.step();
         const auto& t = sim.today();
-        EXPECT_EQ(t.link_flow[0], d == 0 ? 100 : 0) << "day " << d;
-        EXPECT_EQ(t.link_flow[1], d == 4 ? 100 : 0) << "day " << d;
-        EXPECT_EQ(t.arrivals[2], d == 5 ? 100 : 0) << "day " << d;
+        EXPECT_EQ(t[Series::link_flow][0], d == 0 ? 100 : 0) << "day " << d;
+        EXPECT_EQ(t[Series::link_flow][1], d == 4 ? 100 : 0) << "day " << d;
+        EXPECT_EQ(t[Series::arrivals][2], d == 5 ? 100 : 0) << "day " << d;
     }
 }
 
@@ -50,9 +50,9 @@ TEST(Border, InterceptionsPerSuccessApproachPOverOneMinusP) {
     std::int64_t intercepted = 0, crossed = 0, attempts = 0;
     for (int d = 0; d < 40; ++d) {
         sim.step();
-        intercepted += sim.today().border_interceptions[0];
-        crossed += sim.today().border_crossings[0];
-        attempts += sim.today().border_attempts[0];
+        intercepted += sim.today()[Series::border_interceptions][0];
+        crossed += sim.today()[Series::border_crossings][0];
+        attempts += sim.today()[Series::border_attempts][0];
     }
     EXPECT_EQ(crossed, n);   // unlimited retries: everyone gets through
     EXPECT_EQ(attempts, crossed + intercepted);
@@ -73,14 +73,14 @@ TEST(Border, InterceptionReturnsDetainsAndCostsTheFare) {
     for (int d = 0; d < 40; ++d) {
         sim.step();
         const auto& t = sim.today();
-        if (t.status_counts[static_cast<int>(Status::detained)] > 0) {
-            EXPECT_EQ(t.location_population[0], t.status_counts[static_cast<int>(Status::detained)]);
+        if (t[Series::status_counts][static_cast<int>(Status::detained)] > 0) {
+            EXPECT_EQ(t[Series::location_population][0], t[Series::status_counts][static_cast<int>(Status::detained)]);
             saw_detained_at_origin = true;
         }
     }
     EXPECT_TRUE(saw_detained_at_origin);
     // Two seats bought and lost each; nobody can pay a third, so everyone waits at the end.
-    EXPECT_EQ(sim.today().status_counts[static_cast<int>(Status::arrived)], 0);
+    EXPECT_EQ(sim.today()[Series::status_counts][static_cast<int>(Status::arrived)], 0);
 }
 
 TEST(Border, DeathsPerAttemptAreDeathRiskTimesSafety) {
@@ -94,12 +94,12 @@ TEST(Border, DeathsPerAttemptAreDeathRiskTimesSafety) {
     std::int64_t deaths = 0, attempts = 0;
     for (int d = 0; d < 10; ++d) {
         sim.step();
-        deaths += sim.today().border_deaths[0];
-        attempts += sim.today().border_attempts[0];
+        deaths += sim.today()[Series::border_deaths][0];
+        attempts += sim.today()[Series::border_attempts][0];
     }
     EXPECT_EQ(attempts, n);
     EXPECT_NEAR(static_cast<double>(deaths) / n, 0.03, three_sigma(0.03, n));
-    EXPECT_EQ(sim.today().status_counts[static_cast<int>(Status::dead_missing)], deaths);
+    EXPECT_EQ(sim.today()[Series::status_counts][static_cast<int>(Status::dead_missing)], deaths);
 }
 
 TEST(Market, SellsExactlyItsCapacityWhenDemandExceedsIt) {
@@ -114,18 +114,18 @@ TEST(Market, SellsExactlyItsCapacityWhenDemandExceedsIt) {
     for (int d = 0; d < 80; ++d) {
         sim.step();
         const auto& t = sim.today();
-        const std::int64_t demand = t.market_seats[0] + t.market_unmet_demand[0];
-        EXPECT_LE(t.market_seats[0], 10) << "day " << d;
+        const std::int64_t demand = t[Series::market_seats][0] + t[Series::market_unmet_demand][0];
+        EXPECT_LE(t[Series::market_seats][0], 10) << "day " << d;
         if (demand > 10) {
-            EXPECT_EQ(t.market_seats[0], 10) << "day " << d;
+            EXPECT_EQ(t[Series::market_seats][0], 10) << "day " << d;
             ++scarce_days;
         } else {
-            EXPECT_EQ(t.market_seats[0], demand) << "day " << d;
+            EXPECT_EQ(t[Series::market_seats][0], demand) << "day " << d;
         }
-        EXPECT_DOUBLE_EQ(t.market_price[0], 100 * (1 + 0.5 * 0.2));
-        EXPECT_DOUBLE_EQ(t.market_revenue[0], static_cast<double>(t.market_seats[0]) * t.market_price[0]);
-        sold += t.market_seats[0];
-        attempts += t.border_attempts[0];
+        EXPECT_DOUBLE_EQ(t.amounts(Series::market_price)[0], 100 * (1 + 0.5 * 0.2));
+        EXPECT_DOUBLE_EQ(t.amounts(Series::market_revenue)[0], static_cast<double>(t[Series::market_seats][0]) * t.amounts(Series::market_price)[0]);
+        sold += t[Series::market_seats][0];
+        attempts += t[Series::border_attempts][0];
     }
     EXPECT_GT(scarce_days, 20);
     EXPECT_EQ(sold, attempts);   // every seat sold is one attempt; nobody crosses without one
@@ -158,9 +158,9 @@ TEST(Pathway, NeverAdmitsMoreThanItsQuotaPerPeriod) {
     std::int64_t in_period = 0, arrived_regular = 0, admitted = 0;
     for (int d = 0; d < 100; ++d) {
         sim.step();
-        in_period += sim.today().pathway_admissions[0];
-        admitted += sim.today().pathway_admissions[0];
-        arrived_regular += sim.today().arrivals_regular[2];
+        in_period += sim.today()[Series::pathway_admissions][0];
+        admitted += sim.today()[Series::pathway_admissions][0];
+        arrived_regular += sim.today()[Series::arrivals_regular][2];
         if (d % 10 == 9) {
             EXPECT_EQ(in_period, 25) << "period ending day " << d;   // demand is far above quota
             in_period = 0;
@@ -181,14 +181,14 @@ TEST(Pathway, AnEligibleProfilePrefersIt) {
     std::int64_t regular = 0, irregular = 0;
     for (int d = 0; d < 60; ++d) {
         sim.step();
-        regular += sim.today().arrivals_regular[2];
-        irregular += sim.today().arrivals[2];
+        regular += sim.today()[Series::arrivals_regular][2];
+        irregular += sim.today()[Series::arrivals][2];
     }
     // 1000 eligible agents take the corridor; the other 1000 can only cross irregularly.
     EXPECT_GT(regular, 900);
     EXPECT_LE(regular, 1000);
     EXPECT_GT(irregular, 900);
-    EXPECT_EQ(sim.today().pathway_applications.size(), 1u);
+    EXPECT_EQ(sim.today()[Series::pathway_applications].size(), 1u);
 }
 
 TEST(Displacement, HarderPatrolOnOneCrossingMovesFlowToTheOther) {
@@ -207,8 +207,8 @@ TEST(Displacement, HarderPatrolOnOneCrossingMovesFlowToTheOther) {
         std::int64_t a = 0, b = 0;
         for (int d = from; d < to; ++d) {
             sim.step();
-            a += sim.today().border_attempts[0];
-            b += sim.today().border_attempts[1];
+            a += sim.today()[Series::border_attempts][0];
+            b += sim.today()[Series::border_attempts][1];
         }
         return static_cast<double>(a) / static_cast<double>(a + b);
     };

@@ -49,9 +49,9 @@ TEST(Outward, NoAgentEverWalksBackEvenWhenTheLogitIsNearlyFlat) {
     std::int64_t back = 0, alley = 0, arrived = 0;
     for (int d = 0; d < s.settings.days; ++d) {
         sim.step();
-        back += sim.today().link_flow[1] + sim.today().link_flow[3];
-        alley += sim.today().link_flow[5];
-        arrived += sim.today().arrivals[3];
+        back += sim.today()[Series::link_flow][1] + sim.today()[Series::link_flow][3];
+        alley += sim.today()[Series::link_flow][5];
+        arrived += sim.today()[Series::arrivals][3];
     }
     EXPECT_EQ(back, 0);
     EXPECT_EQ(alley, 0);

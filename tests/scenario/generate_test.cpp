@@ -191,11 +191,11 @@ TEST(Generate, AShortRunConservesAgents) {
     for (int d = 0; d < s.settings.days; ++d) {
         sim.step();
         const auto& t = sim.today();
-        ASSERT_EQ(std::accumulate(t.status_counts.begin(), t.status_counts.end(), std::int64_t{0}), t.agents_created) << "day " << d;
+        ASSERT_EQ(std::accumulate(t[Series::status_counts].begin(), t[Series::status_counts].end(), std::int64_t{0}), t.agents_created) << "day " << d;
     }
     EXPECT_EQ(sim.today().agents_created, 20000);
     const auto& t = sim.today();
-    EXPECT_GT(t.status_counts[static_cast<int>(Status::arrived)], 0);
+    EXPECT_GT(t[Series::status_counts][static_cast<int>(Status::arrived)], 0);
 }
 
 TEST(Generate, OptionsOutOfRangeAreRefusedByName) {

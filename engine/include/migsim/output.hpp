@@ -6,7 +6,6 @@
 // most that; one stopped by a signal calls stop() and keeps every finished day.
 #pragma once
 
-#include <array>
 #include <cstdint>
 #include <cstddef>
 #include <memory>
@@ -16,6 +15,7 @@
 
 #include "migsim/comm.hpp"
 #include "migsim/scenario.hpp"
+#include "migsim/series.hpp"
 #include "migsim/simulation.hpp"
 
 namespace migsim {
@@ -96,40 +96,6 @@ private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };
-
-// The series whose ensemble summaries (mean, q05, q50, q95 over replicates) a run file holds.
-[[nodiscard]] const std::vector<std::string>& summarised_series();
-
-// Names of the series every output holds, with their entity dimension, for docs and tests.
-struct SeriesInfo {
-    const char* name;
-    const char* dimension;   // location, link, border, market, pathway, status
-    const char* units;
-    const char* description;
-};
-[[nodiscard]] const std::vector<SeriesInfo>& series_catalogue();
-
-// The series that count people and can be split by demographic group (settings
-// output_by_group): each is written again as NAME_by_group, (replicate, time, entity, group),
-// whose sum over group is NAME exactly. DayTotals::by_group holds them in this order.
-[[nodiscard]] const std::vector<std::string>& grouped_series();
-
-// Harm along the route (docs/HARM.md): each harm's outcome, as `migsim compare` names it, and
-// its series by location.
-struct HarmOutcome {
-    const char* outcome;
-    const char* series;
-};
-inline constexpr std::array<HarmOutcome, 5> harm_outcomes{{{"abductions", "harm_abductions"},
-                                                          {"raid_detentions", "harm_detentions"},
-                                                          {"trafficking", "harm_trafficking"},
-                                                          {"violence", "harm_violence"},
-                                                          {"deaths_while_held", "harm_deaths"}}};
-// Who is paid besides smugglers: the money series that end with armed groups (ransom, tolls and
-// the protection smugglers pay for their passengers) and with officials (bribes of migrants and
-// of smugglers). tools/python/migsim/compare.py and money.py add them up the same way.
-inline constexpr std::array<const char*, 3> paid_to_armed_groups{"ransom_paid", "tolls_paid", "protection_paid"};
-inline constexpr std::array<const char*, 2> paid_to_officials{"bribes_paid", "smuggler_bribes_paid"};
 
 // One line per dataset: "name sha256-of-its-raw-values", sorted by name. Attributes (which
 // hold the wall time and thread count) are left out: equal lines mean equal results.

@@ -12,6 +12,7 @@
 
 #include "migsim/comm.hpp"
 #include "migsim/scenario.hpp"
+#include "migsim/series.hpp"
 
 namespace migsim {
 
@@ -23,46 +24,26 @@ enum class Status : std::uint8_t {
 inline constexpr int status_count = 10;
 [[nodiscard]] const char* to_string(Status status);
 
-// Everything recorded about one day. Counts are exact integers; prices and revenue are
+// Everything recorded about one day: a row of every series of the catalogue
+// (migsim/series.hpp), entity by entity. Counts are exact integers; prices and revenue are
 // computed from them after reduction, so they do not depend on the thread count either.
 struct DayTotals {
     int day = -1;
-    std::int64_t agents_created = 0;                      // cumulative, up to and including today
-    std::array<std::int64_t, status_count> status_counts{};   // end of day
-    std::vector<std::int64_t> location_population;        // end of day, agents at each location
-    std::vector<std::int64_t> arrivals;                   // today, at each location (irregular)
-    std::vector<std::int64_t> arrivals_regular;           // today, through pathways or visas
-    std::vector<std::int64_t> link_flow;                  // departures onto each link today
-    std::vector<std::int64_t> link_deaths;                // dead or missing on each link today
-    std::vector<std::int64_t> border_attempts;            // irregular attempts
-    std::vector<std::int64_t> border_interceptions;
-    std::vector<std::int64_t> border_deaths;
-    std::vector<std::int64_t> border_crossings;           // irregular attempts that got through
-    std::vector<std::int64_t> border_regular_crossings;   // permit holders
-    std::vector<std::int64_t> market_seats;
-    std::vector<std::int64_t> market_unmet_demand;
-    std::vector<double> market_price;                     // money per seat today
-    std::vector<double> market_revenue;                   // seats * price
-    std::vector<std::int64_t> pathway_applications;
-    std::vector<std::int64_t> pathway_admissions;
-    std::vector<std::int64_t> arrival_transit_days;       // today's arrivals: days since created
-    std::vector<std::int64_t> profile_arrivals;           // per profile, today
-    std::vector<std::int64_t> profile_regular_arrivals;
-    std::vector<std::int64_t> profile_deaths;
-    std::vector<std::int64_t> profile_interceptions;
-    std::vector<std::int64_t> profile_seats;              // smugglers' seats bought, by profile
-    // Harm (docs/HARM.md): people who suffered each harm today at each location, by kind.
-    std::vector<std::int64_t> harm_abductions, harm_trafficking, harm_violence, harm_detentions;
-    std::vector<std::int64_t> harm_deaths;                // died while held for ransom
-    std::vector<std::int64_t> harm_returns;               // sent home (or on) from detention
-    // Money paid today, apart from smugglers' revenue: to armed groups and criminals (ransom per
-    // location, tolls per link), to officials (bribes per link), fares and pathway fees.
-    std::vector<double> ransom_paid, tolls_paid, bribes_paid, fares_paid, pathway_fees_paid;
-    // What smugglers pass on for their passengers, out of market_revenue (per market).
-    std::vector<double> protection_paid, smuggler_bribes_paid;
-    // Only when the scenario splits its series by group (settings.output_by_group): for each of
-    // grouped_series() (migsim/output.hpp), entity x group counts, entity-major.
-    std::vector<std::vector<std::int64_t>> by_group;
+    std::int64_t agents_created = 0;   // cumulative, up to and including today
+    // By Series: the int64 series (counts, migrant-days) in `counts`, the money series in `money`;
+    // the other vector of each series stays empty.
+    std::array<std::vector<std::int64_t>, series_count> counts;
+    std::array<std::vector<double>, series_count> money;
+    // Only when the scenario splits its series by group (settings.output_by_group): for each
+    // series the catalogue marks `grouped`, entity x group counts, entity-major.
+    std::array<std::vector<std::int64_t>, series_count> by_group;
+
+    [[nodiscard]] std::vector<std::int64_t>& operator[](Series s) { return counts[index(s)]; }
+    [[nodiscard]] const std::vector<std::int64_t>& operator[](Series s) const { return counts[index(s)]; }
+    [[nodiscard]] std::vector<double>& amounts(Series s) { return money[index(s)]; }
+    [[nodiscard]] const std::vector<double>& amounts(Series s) const { return money[index(s)]; }
+    // Every series sized to its entities in `scenario`, all zero (by_group left empty).
+    void reset(const Scenario& scenario);
 };
 
 // One sampled agent's journey (settings.journey_sample; docs/JOURNEYS.md). Money in cents.

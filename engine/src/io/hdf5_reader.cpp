@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <functional>
 #include <iomanip>
 #include <map>
 #include <numeric>
@@ -42,11 +43,10 @@ std::vector<double> run_totals(hid_t file, const std::string& name, std::size_t 
     return total;
 }
 
-// run_totals of a series against the length of its own entity dimension (series_catalogue()).
-std::vector<double> totals_of(hid_t file, const std::string& name) {
-    for (const auto& s : series_catalogue())
-        if (name == s.name) return run_totals(file, name, read_strings(file, s.dimension).size());
-    throw OutputError(file_name(file) + ": no series '" + name + "' in the catalogue");
+// run_totals of a series against the length of its own entity dimension.
+std::vector<double> totals_of(hid_t file, const SeriesInfo& series) {
+    const std::string name(series.name);
+    return run_totals(file, name, read_strings(file, to_string(series.entity)).size());
 }
 
 std::string fixed(double x) {
@@ -57,30 +57,51 @@ std::string fixed(double x) {
 
 double sum(const std::vector<double>& values) { return std::accumulate(values.begin(), values.end(), 0.0); }
 
-// Harm along the route (docs/HARM.md): the places where any harm happened, and who was paid.
-// Nothing for a file without harms (Flee's rules, a scenario without harms.csv or link costs).
+// A table of totals over the run, one row per entity (those `shown`), one column per series
+// (headed by its outcome name in `migsim compare`), then any `extra` columns.
+void entity_table(hid_t file, const std::string& title, const std::vector<std::string>& entities,
+                  const std::vector<const SeriesInfo*>& series,
+                  const std::vector<std::pair<std::string, std::vector<double>>>& extra, std::ostream& out,
+                  const std::function<bool(std::size_t)>& shown = [](std::size_t) { return true; }) {
+    std::vector<std::pair<std::string, std::vector<double>>> columns;
+    for (const SeriesInfo* s : series) columns.emplace_back(s->outcome, run_totals(file, std::string(s->name), entities.size()));
+    columns.insert(columns.end(), extra.begin(), extra.end());
+    out << std::left << std::setw(28) << title << std::right;
+    for (const auto& [name, values] : columns) out << std::setw(std::max<int>(10, static_cast<int>(name.size()) + 2)) << name;
+    out << "\n";
+    for (std::size_t e = 0; e < entities.size(); ++e) {
+        if (!shown(e)) continue;
+        out << std::left << std::setw(28) << entities[e] << std::right;
+        for (const auto& [name, values] : columns)
+            out << std::setw(std::max<int>(10, static_cast<int>(name.size()) + 2)) << fixed(values[e]);
+        out << "\n";
+    }
+}
+
+// Harm along the route (docs/HARM.md): the catalogue's series by place that `migsim compare
+// --by place` shows, at the places where any of them is above zero; then what each payee of
+// the money series received. Nothing for a file without harms (Flee's rules, a scenario
+// without harms.csv or link costs).
 void describe_harms(hid_t file, const std::vector<std::string>& locations, std::ostream& out) {
-    const char* paid[] = {"market_revenue", "protection_paid", "smuggler_bribes_paid", "bribes_paid", "ransom_paid",
-                          "tolls_paid", "fares_paid", "pathway_fees_paid"};
-    for (const char* name : paid)
-        if (H5Lexists(file, name, H5P_DEFAULT) <= 0) return;   // written by an older migsim
-    std::vector<std::vector<double>> by_place;   // each harm, then the ransom taken, by location
-    for (const auto& harm : harm_outcomes) by_place.push_back(run_totals(file, harm.series, locations.size()));
-    const std::vector<double>& ransom = by_place.emplace_back(run_totals(file, "ransom_paid", locations.size()));
-    std::map<std::string, double> money;
-    for (const char* name : paid)
-        money[name] = std::string_view(name) == "ransom_paid" ? sum(ransom) : sum(totals_of(file, name));
-    auto money_to = [&](const auto& names) {
-        double total = 0;
-        for (const char* name : names) total += money[name];
-        return total;
-    };
+    std::vector<const SeriesInfo*> columns, money;
+    for (const SeriesInfo& s : series_catalogue) {
+        if (s.entity == Entity::location && s.compared(by_entity)) columns.push_back(&s);
+        if (s.is_money() && s.paid_to != Payee::nobody) money.push_back(&s);
+    }
+    for (const auto* list : {&columns, &money})
+        for (const SeriesInfo* s : *list)
+            if (H5Lexists(file, std::string(s->name).c_str(), H5P_DEFAULT) <= 0) return;   // an older migsim's file
+    std::vector<std::vector<double>> by_place;
+    for (const SeriesInfo* s : columns) by_place.push_back(totals_of(file, *s));
     const bool any_harm = std::any_of(by_place.begin(), by_place.end(), [](const auto& v) { return sum(v) > 0; });
     if (any_harm) {
-        out << "\n" << std::left << std::setw(28) << "harm (place)" << std::right << std::setw(10) << "abducted"
-            << std::setw(15) << "raid-detained" << std::setw(12) << "trafficked" << std::setw(10) << "violence"
-            << std::setw(11) << "died held" << std::setw(12) << "ransom" << "\n";
-        const int widths[] = {10, 15, 12, 10, 11, 12};
+        out << "\n" << std::left << std::setw(28) << "harm (place)" << std::right;
+        std::vector<int> widths;
+        for (const SeriesInfo* s : columns) {
+            widths.push_back(std::max(10, static_cast<int>(s->outcome.size()) + 2));
+            out << std::setw(widths.back()) << s->outcome;
+        }
+        out << "\n";
         for (std::size_t l = 0; l < locations.size(); ++l) {
             if (std::none_of(by_place.begin(), by_place.end(), [&](const auto& v) { return v[l] > 0; })) continue;
             out << std::left << std::setw(28) << locations[l] << std::right;
@@ -88,13 +109,25 @@ void describe_harms(hid_t file, const std::vector<std::string>& locations, std::
             out << "\n";
         }
     }
-    const double passed_on = money["protection_paid"] + money["smuggler_bribes_paid"];
-    const double officials = money_to(paid_to_officials), armed_groups = money_to(paid_to_armed_groups);
-    if (officials + armed_groups <= 0) return;
-    out << "\npaid to: smugglers " << fixed(money["market_revenue"] - passed_on) << " (after " << fixed(passed_on)
-        << " passed on), officials " << fixed(officials) << ", armed groups " << fixed(armed_groups) << ", fares "
-        << fixed(money["fares_paid"]) << ", pathway fees " << fixed(money["pathway_fees_paid"])
-        << " (migsim.money_flows per year)\n";
+    // What each payee received; smugglers pass some of their revenue on (their market series
+    // paid to others).
+    std::map<Payee, double> paid;
+    double passed_on = 0;
+    for (const SeriesInfo* s : money) {
+        const double total = sum(totals_of(file, *s));
+        paid[s->paid_to] += total;
+        if (s->entity == Entity::market && s->paid_to != Payee::smugglers) passed_on += total;
+    }
+    if (paid[Payee::officials] + paid[Payee::armed_groups] <= 0) return;
+    out << "\npaid to: smugglers " << fixed(paid[Payee::smugglers] - passed_on) << " (after " << fixed(passed_on)
+        << " passed on)";
+    for (const auto& [payee, amount] : paid) {
+        if (payee == Payee::smugglers) continue;
+        std::string name = to_string(payee);
+        std::replace(name.begin(), name.end(), '_', ' ');
+        out << ", " << name << " " << fixed(amount);
+    }
+    out << " (migsim.money_flows per year)\n";
 }
 
 // "PATH: dataset 'NAME' WHAT (a damaged file?)".
@@ -185,34 +218,26 @@ std::string describe_output(const std::string& path) {
             throw OutputError(path + ": market_border does not list one border per market (a damaged file?)");
         for (std::size_t m = 0; m < markets.size(); ++m) revenue_by_border[market_border[m]] += revenue[m];
     }
-    if (!borders.empty()) {
-        const auto attempts = run_totals(file, "border_attempts", borders.size());
-        const auto intercepted = run_totals(file, "border_interceptions", borders.size());
-        const auto deaths = run_totals(file, "border_deaths", borders.size());
-        const auto crossed = run_totals(file, "border_crossings", borders.size());
-        const auto regular = run_totals(file, "border_regular_crossings", borders.size());
-        out << std::left << std::setw(28) << "route (border)" << std::right << std::setw(10) << "attempts"
-            << std::setw(13) << "intercepted" << std::setw(9) << "dead" << std::setw(10) << "crossed"
-            << std::setw(10) << "regular" << std::setw(16) << "smuggler rev." << "\n";
-        for (std::size_t b = 0; b < borders.size(); ++b)
-            out << std::left << std::setw(28) << borders[b] << std::right << std::setw(10) << fixed(attempts[b])
-                << std::setw(13) << fixed(intercepted[b]) << std::setw(9) << fixed(deaths[b]) << std::setw(10)
-                << fixed(crossed[b]) << std::setw(10) << fixed(regular[b]) << std::setw(16)
-                << fixed(revenue_by_border[borders[b]]) << "\n";
+    if (!borders.empty()) {   // what `migsim compare --by border` shows, and the smugglers' revenue
+        std::vector<const SeriesInfo*> columns;
+        for (const SeriesInfo& series : series_catalogue)
+            if (series.entity == Entity::border && series.compared(by_entity)) columns.push_back(&series);
+        std::vector<double> revenue(borders.size());
+        for (std::size_t b = 0; b < borders.size(); ++b) revenue[b] = revenue_by_border[borders[b]];
+        entity_table(file, "route (border)", borders, columns, {{"smuggler_revenue", revenue}}, out);
         out << "\n";
     }
     const auto locations = read_strings(file, "location");
     const auto kinds = read_strings(file, "location_kind");
     if (kinds.size() != locations.size())
         throw OutputError(path + ": location_kind does not list one kind per location (a damaged file?)");
-    const auto arrivals = run_totals(file, "arrivals", locations.size());
-    const auto regular = run_totals(file, "arrivals_regular", locations.size());
     std::vector<hsize_t> shape;
     if (std::find(kinds.begin(), kinds.end(), "camp") != kinds.end()) {   // Flee's rules: camps, not destinations
         const auto population = read_numbers<std::int64_t>(file, "location_population", H5T_NATIVE_INT64, shape);
         if (shape.size() == 3 && shape[2] != locations.size())
             throw OutputError(path + ": location_population does not have one column per location (a damaged file?)");
         const hsize_t last = shape.size() == 3 && shape[1] > 0 ? shape[1] - 1 : 0;
+        const auto arrivals = run_totals(file, "arrivals", locations.size());
         out << std::left << std::setw(28) << "camp" << std::right << std::setw(10) << "arrived" << std::setw(16)
             << "there at end" << "\n";
         for (std::size_t l = 0; l < locations.size(); ++l)
@@ -221,12 +246,11 @@ std::string describe_output(const std::string& path) {
                     << std::setw(16) << (shape.size() == 3 ? population[last * shape[2] + l] : 0) << "\n";
         out << "(replicate 0 at the end; arrivals: mean over replicates; against UNHCR data: migsim validate-data FILE)\n";
     } else {
-        out << std::left << std::setw(28) << "destination" << std::right << std::setw(10) << "arrived" << std::setw(13)
-            << "regular" << "\n";
-        for (std::size_t l = 0; l < locations.size(); ++l)
-            if (kinds[l] == "destination")
-                out << std::left << std::setw(28) << locations[l] << std::right << std::setw(10) << fixed(arrivals[l])
-                    << std::setw(13) << fixed(regular[l]) << "\n";
+        std::vector<const SeriesInfo*> columns;   // what `migsim compare --by destination` shows
+        for (const SeriesInfo& series : series_catalogue)
+            if (series.entity == Entity::location && series.compared(by_destination)) columns.push_back(&series);
+        entity_table(file, "destination", locations, columns, {}, out,
+                     [&](std::size_t l) { return kinds[l] == "destination"; });
     }
     describe_harms(file, locations, out);
     auto status = read_numbers<std::int64_t>(file, "status_counts", H5T_NATIVE_INT64, shape);

@@ -18,11 +18,12 @@
 #include <exception>
 #include <filesystem>
 #include <map>
+#include <optional>
+#include <stdexcept>
 #include <thread>
 #include <utility>
 
 #include "io/hdf5_util.hpp"
-#include "io/series.hpp"
 #include "io/sha256.hpp"
 #include "migsim/errors.hpp"
 #include "migsim/output.hpp"
@@ -69,6 +70,39 @@ std::string why_not_created(const std::string& path) {
     return "is the folder writable?";
 }
 
+// The coordinate variables along an entity's dimension, for a series' `coordinates` attribute.
+std::string entity_coordinates(Entity entity) {
+    switch (entity) {
+        case Entity::location: return "location_name location_country location_kind lat lon";
+        case Entity::link: return "link_from link_to link_mode link_border link_distance_km";
+        case Entity::border: return "border_name";
+        case Entity::market: return "market_name market_border market_links";
+        case Entity::pathway: return "pathway_name";
+        case Entity::status: case Entity::profile: return "";
+    }
+    return "";
+}
+
+// A series' row of the catalogue, in its variable's attributes (units and long_name are written
+// with the variable): what the Python package and `migsim info` read back.
+void describe(hid_t dataset, const SeriesInfo& row) {
+    write_attribute(dataset, "entity", to_string(row.entity));
+    write_attribute(dataset, "measure", to_string(row.measure));
+    write_attribute(dataset, "made", row.made == Made::counted ? "counted" : "derived");
+    write_attribute(dataset, "rule_sets", to_string(row.rules));
+    write_attribute(dataset, "grouped", std::int64_t{row.grouped});
+    write_attribute(dataset, "summarised", std::int64_t{row.summarised});
+    std::string where;
+    for (const auto& [bit, name] : {std::pair{in_total, "total"}, std::pair{by_entity, "entity"},
+                                    std::pair{by_destination, "destination"}, std::pair{by_group, "group"}})
+        if (row.compared(bit)) where += (where.empty() ? "" : " ") + std::string(name);
+    if (!where.empty()) {
+        write_attribute(dataset, "compare_outcome", std::string(row.outcome));
+        write_attribute(dataset, "compare_in", where);
+    }
+    if (row.paid_to != Payee::nobody) write_attribute(dataset, "paid_to", to_string(row.paid_to));
+}
+
 std::string parameter_variable(const std::string& key) {
     std::string name = "param_";
     for (char c : key) name += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
@@ -90,6 +124,7 @@ struct Hdf5Writer::Impl {
         hid_t type;
         std::string dimension;   // the entity dimension; empty for agents_created
         hsize_t groups = 0;      // a trailing group dimension (NAME_by_group series): its length
+        std::optional<migsim::Series> of;   // its row of the catalogue; none for agents_created
     };
     std::vector<Series> series;          // the catalogue's, then agents_created (width 0)
     bool sweep = false;
@@ -171,6 +206,15 @@ struct Hdf5Writer::Impl {
                 committer_error = std::current_exception();
             }
         });
+    }
+
+    // Where a day's row of a series is, and its size in bytes.
+    [[nodiscard]] static std::pair<const void*, std::size_t> row_of(const DayTotals& t, const Series& s) {
+        if (!s.of) return {&t.agents_created, sizeof t.agents_created};
+        const std::size_t k = index(*s.of);
+        if (s.groups > 0) return {t.by_group[k].data(), t.by_group[k].size() * sizeof(std::int64_t)};
+        if (info(*s.of).is_money()) return {t.money[k].data(), t.money[k].size() * sizeof(double)};
+        return {t.counts[k].data(), t.counts[k].size() * sizeof(std::int64_t)};
     }
 
     [[nodiscard]] std::size_t row_bytes(const Series& s) const {
@@ -415,7 +459,9 @@ struct Hdf5Writer::Impl {
         Handle entity(H5Dopen2(file, s.dimension.c_str(), H5P_DEFAULT), H5Dclose);
         check(entity, "dimension " + s.dimension);
         check(H5DSattach_scale(ds, entity, 2), "attach entity");
+        write_attribute(ds, "units", std::string(info(*s.of).units));
         write_attribute(ds, "long_name", "mean and 5/50/95% quantiles over replicates of " + s.name);
+        write_attribute(ds, "summary_of", s.name);
     }
 
 };
@@ -541,42 +587,42 @@ Hdf5Writer::Hdf5Writer(const std::string& path, const Scenario& s, const RunInfo
         }
         if (!s.pathways.empty()) w.coordinate("pathway_name", "pathway", column(s.pathways, [](const Pathway& p) { return p.name; }));
 
-        const std::map<std::string, std::pair<hsize_t, std::string>> widths = {
-            {"location", {s.locations.size(), "location_name location_country location_kind lat lon"}},
-            {"link", {s.links.size(), "link_from link_to link_mode link_border link_distance_km"}},
-            {"border", {s.borders.size(), "border_name"}},
-            {"market", {s.markets.size(), "market_name market_border market_links"}},
-            {"pathway", {s.pathways.size(), "pathway_name"}},
-            {"profile", {s.profiles.size(), ""}},
-            {"status", {status_count, ""}}};
-        for (const auto& series : series_catalogue()) {
-            const auto& [width, coordinates] = widths.at(series.dimension);
-            hid_t type = is_money(series.name) ? H5T_NATIVE_DOUBLE : H5T_NATIVE_INT64;
-            w.series.push_back({series.name, w.make_series(series.name, series.dimension, width, type, series.units,
-                                                           series.description, coordinates), width, type,
-                                series.dimension});
-        }
-        // The demographic groups, when the scenario has some (the journey table's `group` indexes
-        // them); the series split by group when the scenario asks for it (settings.output_by_group).
+        // Every series of the catalogue, then those it splits by group when the scenario asks
+        // (settings.output_by_group); the groups' dimension whenever the scenario has groups
+        // (the journey table's `group` indexes them).
         const auto groups = static_cast<hsize_t>(s.groups.size());
         if (groups > 0) {
             w.make_dimension("group", ids(s.groups));
             w.coordinate("group_sex", "group", column(s.groups, [](const Group& g) { return g.sex; }));
             w.coordinate("group_age", "group", column(s.groups, [](const Group& g) { return g.age; }));
         }
-        if (s.settings.output_by_group && groups > 0) {
-            for (const auto& name : grouped_series()) {
-                const auto& info = *std::find_if(series_catalogue().begin(), series_catalogue().end(),
-                                                  [&](const SeriesInfo& x) { return name == x.name; });
-                const auto& [width, coordinates] = widths.at(info.dimension);
-                const std::string grouped = name + "_by_group";
-                w.series.push_back({grouped, w.make_series(grouped, info.dimension, width, H5T_NATIVE_INT64, info.units,
-                                                           std::string(info.description) + ", by group",
-                                                           coordinates + (coordinates.empty() ? "" : " ") + "group_sex group_age",
-                                                           groups),
-                                    width, H5T_NATIVE_INT64, info.dimension, groups});
+        const bool split = s.settings.output_by_group && groups > 0;
+        std::string names;
+        for (const bool by_group : {false, true}) {
+            if (by_group && !split) break;
+            for (std::size_t k = 0; k < series_count; ++k) {
+                const SeriesInfo& entry = series_catalogue[k];
+                if (by_group && !entry.grouped) continue;
+                const std::string dimension = to_string(entry.entity);
+                const auto width = static_cast<hsize_t>(entity_count(s, entry.entity));
+                const hid_t type = entry.is_money() && !by_group ? H5T_NATIVE_DOUBLE : H5T_NATIVE_INT64;
+                std::string name(entry.name), long_name(entry.long_name), coordinates = entity_coordinates(entry.entity);
+                if (by_group) {
+                    name += "_by_group", long_name += ", by group";
+                    coordinates += (coordinates.empty() ? "" : " ") + std::string("group_sex group_age");
+                } else {
+                    names += (names.empty() ? "" : " ") + name;
+                }
+                Handle ds = w.make_series(name, dimension, width, type, std::string(entry.units), long_name, coordinates,
+                                          by_group ? groups : 0);
+                describe(ds, entry);
+                if (by_group) write_attribute(ds, "split_of", std::string(entry.name));
+                w.series.push_back({name, std::move(ds), width, type, dimension, by_group ? groups : 0, series_at(k)});
             }
         }
+        // The catalogue itself, machine-readable: its names in order here, each row in the
+        // attributes of its variable (describe()).
+        write_attribute(w.file, "series_catalogue", names);
         w.series.push_back({"agents_created", w.make_series("agents_created", "", 0, H5T_NATIVE_INT64, "agents",
                                                             "agents created so far (sum over status_counts)", ""),
                             0, H5T_NATIVE_INT64, ""});
@@ -665,18 +711,21 @@ Hdf5Writer::Hdf5Writer(Resume, const std::string& path, const RunInfo& info) : i
     Handle time_space(H5Dget_space(w.time), H5Sclose);
     H5Sget_simple_extent_dims(time_space, &w.days_written, nullptr);
     w.days_committed = static_cast<int>(number_attribute(w.file, "days_completed"));
-    auto reopen = [&](const std::string& name, hid_t type, const std::string& dimension) {
+    auto reopen = [&](const std::string& name, hid_t type, const std::string& dimension, std::optional<Series> of) {
         Handle ds(H5Dopen2(w.file, name.c_str(), H5P_DEFAULT), H5Dclose);
         if (ds.get() < 0) throw OutputError(path + ": has no dataset " + name + " (not a migsim file of this version?)");
         Handle space(H5Dget_space(ds), H5Sclose);
         hsize_t dims[4] = {0, 0, 0, 0};
         const int rank = H5Sget_simple_extent_ndims(space);
         H5Sget_simple_extent_dims(space, dims, nullptr);
-        w.series.push_back({name, std::move(ds), rank == w.lead() + 1 ? dims[w.lead()] : 0, type, dimension});
+        w.series.push_back({name, std::move(ds), rank == w.lead() + 1 ? dims[w.lead()] : 0, type, dimension, 0, of});
     };
-    for (const auto& series : series_catalogue())
-        reopen(series.name, is_money(series.name) ? H5T_NATIVE_DOUBLE : H5T_NATIVE_INT64, series.dimension);
-    reopen("agents_created", H5T_NATIVE_INT64, "");
+    for (std::size_t k = 0; k < series_count; ++k) {
+        const SeriesInfo& entry = series_catalogue[k];
+        reopen(std::string(entry.name), entry.is_money() ? H5T_NATIVE_DOUBLE : H5T_NATIVE_INT64,
+               to_string(entry.entity), series_at(k));
+    }
+    reopen("agents_created", H5T_NATIVE_INT64, "", std::nullopt);
     w.policy = info.policy;
     if (!w.sweep && H5Lexists(w.file, "policy_value", H5P_DEFAULT) > 0)
         w.policy_value = Handle(H5Dopen2(w.file, "policy_value", H5P_DEFAULT), H5Dclose);
@@ -847,11 +896,14 @@ void Hdf5Writer::write_day(int sample, int replicate, const DayTotals& t) {
     for (std::size_t s = 0; s < w.series.size(); ++s) {
         const auto& series = w.series[s];
         if (p.rows[s].size() <= r) p.rows[s].resize(r + 1);
-        const void* row = series.name == "agents_created" ? &t.agents_created : row_of(t, series.name);
+        const auto [row, row_size] = Impl::row_of(t, series);
         const std::size_t bytes = w.row_bytes(series);
+        if (row_size != bytes)
+            throw std::logic_error(w.path + ": day " + std::to_string(day) + " gives " + std::to_string(row_size) +
+                                   " bytes of " + series.name + " where the file takes " + std::to_string(bytes));
         auto& block = p.rows[s][r];
         block.resize(block.size() + bytes);
-        if (row != nullptr) std::memcpy(block.data() + block.size() - bytes, row, bytes);
+        std::memcpy(block.data() + block.size() - bytes, row, bytes);
         p.bytes += bytes;
     }
 }
@@ -990,9 +1042,8 @@ void Hdf5Writer::finish(double wall_seconds) {
     const std::string kept = "every day is in it, the ensemble summaries are not, and it stays marked incomplete";
     std::vector<Impl::Summary> summaries;
     if (!w.sweep)
-        for (const auto& name : summarised_series())
-            for (const auto& series : w.series)
-                if (series.name == name) summaries.push_back(w.summarise(series));
+        for (const auto& series : w.series)
+            if (series.of && series.groups == 0 && info(*series.of).summarised) summaries.push_back(w.summarise(series));
     std::uintmax_t bytes = w.journey_bytes();
     for (const auto& summary : summaries)
         for (const auto& chunk : summary.chunks) bytes += chunk.size();

@@ -41,10 +41,10 @@ void LogitModel::finish_trip(std::uint32_t i, Worker& w) {
 
 void LogitModel::depart(std::uint32_t i, std::size_t l, Passage passage, Worker& w) {
     const Link& link = current.links[l];
-    if (link.toll > 0) pay(i, link.toll, Count::toll_cents, l, w);   // armed groups, by the traveller
+    if (link.toll > 0) pay(i, link.toll, Count::tolls_paid, l, w);   // armed groups, by the traveller
     if (passage == Passage::smuggled) {   // armed groups, by the smuggler out of his price
         const auto m = static_cast<std::size_t>(link.market);
-        w.counts(Count::protection_cents, m) += cents(current.markets[m].protection);
+        w.counts(Count::protection_paid, m) += cents(current.markets[m].protection);
     }
     agents.status[i] = Status::travelling;
     agents.via[i] = static_cast<std::uint16_t>(l);
@@ -73,9 +73,9 @@ void LogitModel::attempt(std::uint32_t i, std::size_t l, Passage passage, const 
     // and a bribed official lets more through; a smuggler pays for his passengers out of his price.
     double interception = day_rates.interception[k][l];
     if (link.bribe > 0 && passage == Passage::smuggled) {
-        w.counts(Count::smuggler_bribe_cents, static_cast<std::size_t>(link.market)) += cents(link.bribe);
+        w.counts(Count::smuggler_bribes_paid, static_cast<std::size_t>(link.market)) += cents(link.bribe);
     } else if (link.bribe > 0 && agents.money[i] >= static_cast<float>(link.bribe)) {
-        pay(i, link.bribe, Count::bribe_cents, l, w);
+        pay(i, link.bribe, Count::bribes_paid, l, w);
         if (passage == Passage::alone) interception *= link.bribe_interception;
     }
     if (happens(words[1], interception)) {
@@ -178,7 +178,7 @@ bool LogitModel::decide(std::uint32_t i, Worker& w) {
         return true;
     }
     if (money < link.cost) return false;
-    pay(i, link.cost, Count::fare_cents, o.index, w);
+    pay(i, link.cost, Count::fares_paid, o.index, w);
     attempt(i, o.index, o.passage, draw(current.settings.seed, id(i), day, Purpose::crossing), w);
     return false;
 }
@@ -219,7 +219,7 @@ void LogitModel::resolve(const Ask& a, Worker& w) {
     } else if (wins) {
         const Pathway& p = current.pathways[a.option];
         w.counts(Count::pathway_admissions, a.option)++;
-        pay(i, p.cost, Count::pathway_fee_cents, a.option, w);   // affordable: checked when it applied
+        pay(i, p.cost, Count::pathway_fees_paid, a.option, w);   // affordable: checked when it applied
         if (p.processing_days == 0) {
             arrive_regular(i, p.to, w);
         } else {
@@ -234,9 +234,9 @@ void LogitModel::resolve(const Ask& a, Worker& w) {
 void LogitModel::step() {
     apply_events();
     create_agents();
-    conditions.begin_day(current, day, today.location_population.empty()
+    conditions.begin_day(current, day, today[Series::location_population].empty()
                                            ? std::vector<std::int64_t>(current.locations.size(), 0)
-                                           : today.location_population);
+                                           : today[Series::location_population]);
     choice.update(current, conditions.today());
     for (Worker& w : workers) {
         for (Counters& c : w.group_counts) c.zero();
@@ -251,8 +251,8 @@ void LogitModel::step() {
     });
 
     // Resolution: demand is summed exactly, the winners found by their own keys.
-    sum_workers(Count::market_demand, Count::market_seats);
-    sum_workers(Count::pathway_applications, Count::pathway_admissions);
+    sum_workers(Count::market_demand);
+    sum_workers(Count::pathway_applications);
     for (std::size_t m = 0; m < M; ++m) {
         demand[m] = totals(Count::market_demand, m);
         places[m] = current.markets[m].capacity;
@@ -273,7 +273,7 @@ void LogitModel::step() {
             });
     });
 
-    sum_workers(Count::status, Count::sections);
+    sum_workers();
     for (std::size_t at = 0; at < current.locations.size(); ++at)
         wages_cents += totals(Count::wage_days, at) * cents(static_cast<float>(current.locations[at].wage));
     comm.sum(totals.values);

@@ -10,13 +10,13 @@ bool LogitModel::suffer_harm(std::uint32_t i, std::size_t at, Worker& w) {
     auto suffers = [&](HarmKind kind, std::uint32_t word) -> const Harm* {
         const Harm* h = harm_at(at, i, kind);
         if (h == nullptr || !happens(word, h->daily_risk)) return nullptr;
-        w.counts(Count::harm_events, at * harm_kinds + static_cast<std::size_t>(kind))++;
+        w.counts(harm_count(kind), at)++;
         if (Journey* j = journey(i)) ++j->harms[static_cast<std::size_t>(kind)];
         return h;
     };
     suffers(HarmKind::violence, words[3]);   // counted; nothing else changes
     if (const Harm* h = suffers(HarmKind::abduction, words[0])) {
-        pay(i, h->ransom, Count::ransom_cents, at, w);
+        pay(i, h->ransom, Count::ransom_paid, at, w);
         agents.status[i] = Status::held;
         agents.days_left[i] = static_cast<std::uint16_t>(h->days);
         return true;

@@ -98,13 +98,16 @@ void LogitModel::sample_journey(std::uint32_t g, const DemandRow& row) {
     j.route.push_back(static_cast<std::uint16_t>(row.origin));
 }
 
-void LogitModel::sum_workers(Count first, Count last) {
-    const std::size_t begin = layout.offset(first);
-    const std::size_t end = last == Count::sections ? layout.total() : layout.offset(last);
+void LogitModel::sum_workers(Count section) { sum_range(layout.offset(section), layout.end(section)); }
+
+void LogitModel::sum_workers() { sum_range(0, layout.total()); }
+
+void LogitModel::sum_range(std::size_t begin, std::size_t end) {
     std::fill(totals.values.begin() + static_cast<std::ptrdiff_t>(begin),
               totals.values.begin() + static_cast<std::ptrdiff_t>(end), 0);
-    // The ended journeys: status and place sections (the first two), whenever they are summed.
-    const std::size_t ended_end = std::min(end, layout.offset(Count::arrivals));
+    // The ended journeys: counted in the status and place sections (the first two), whenever
+    // they are summed.
+    const std::size_t ended_end = std::min(end, layout.end(Count::location_population));
     for (const Worker& w : workers)
         for (std::size_t g = 0; g < split; ++g) {
             for (std::size_t k = begin; k < end; ++k) totals.values[k] += w.group_counts[g].values[k];
@@ -114,7 +117,7 @@ void LogitModel::sum_workers(Count first, Count last) {
 
 // Each group's totals of the day (a run split by group), over threads and ranks.
 void LogitModel::sum_groups() {
-    const std::size_t ended_end = layout.offset(Count::arrivals);
+    const std::size_t ended_end = layout.end(Count::location_population);
     std::vector<std::int64_t> all;
     all.reserve(split * layout.total());
     for (std::size_t g = 0; g < split; ++g) {

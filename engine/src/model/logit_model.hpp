@@ -11,6 +11,7 @@
 #include <oneapi/tbb/task_arena.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -48,12 +49,12 @@ struct Worker {   // one per thread: its partial counts and its asks of the day
     std::int64_t& ended(Count c, std::size_t i) { return group_ended[now](c, i); }
 };
 
-// The series split by group (DayTotals::by_group, in grouped_series() order): where each
-// one's entity e lies in the counts (section, e * stride + offset).
-struct GroupedSeries {
-    Count section;
-    std::size_t stride = 1, offset = 0;
-};
+// The section that counts each harm kind (HarmKind order).
+inline Count harm_count(HarmKind kind) {
+    static constexpr std::array<Count, harm_kinds> sections{Count::harm_abductions, Count::harm_trafficking,
+                                                            Count::harm_violence, Count::harm_detentions};
+    return sections[static_cast<std::size_t>(kind)];
+}
 
 inline bool journey_over(Status st) { return st >= Status::arrived; }
 
@@ -123,9 +124,9 @@ struct LogitModel final : Simulation::Impl {
         Journey* j = journey(i);
         if (j == nullptr) return;
         switch (to) {
-            case Count::toll_cents: case Count::ransom_cents: j->armed_groups_cents += amount; break;
-            case Count::bribe_cents: j->officials_cents += amount; break;
-            case Count::fare_cents: case Count::pathway_fee_cents: j->fares_cents += amount; break;
+            case Count::tolls_paid: case Count::ransom_paid: j->armed_groups_cents += amount; break;
+            case Count::bribes_paid: j->officials_cents += amount; break;
+            case Count::fares_paid: case Count::pathway_fees_paid: j->fares_cents += amount; break;
             default: j->smugglers_cents += amount; break;   // market_seats: a seat's price
         }
     }
@@ -135,7 +136,7 @@ struct LogitModel final : Simulation::Impl {
     void count_end_of_day(std::uint32_t i, Worker& w) const {
         const Status st = agents.status[i];
         if (journey_over(st)) return;   // counted in `ended` when it ended
-        w.counts(Count::status, static_cast<std::size_t>(st))++;
+        w.counts(Count::status_counts, static_cast<std::size_t>(st))++;
         // At a place: everyone not on a link (those in a pathway's processing wait where they applied).
         if (st != Status::travelling || agents.via[i] >= L) w.counts(Count::location_population, agents.location[i])++;
     }
@@ -144,7 +145,7 @@ struct LogitModel final : Simulation::Impl {
     void count_ended(std::uint32_t i, Worker& w) {
         const Status st = agents.status[i];
         if (Journey* j = journey(i)) j->end_day = day;
-        w.ended(Count::status, static_cast<std::size_t>(st))++;
+        w.ended(Count::status_counts, static_cast<std::size_t>(st))++;
         if (st == Status::arrived || st == Status::arrived_regular || st == Status::settled)
             w.ended(Count::location_population, agents.location[i])++;
     }
@@ -208,22 +209,18 @@ struct LogitModel final : Simulation::Impl {
     void create_agents();   // logit_model.cpp
     void sample_journey(std::uint32_t g, const DemandRow& row);   // logit_model.cpp
     [[nodiscard]] std::vector<Journey> journeys() const override;   // logit_output.cpp
-    void sum_workers(Count first, Count last);   // logit_model.cpp
+    void sum_workers(Count section);   // logit_model.cpp: one section of the day's counts
+    void sum_workers();                // logit_model.cpp: all of them
+    void sum_range(std::size_t begin, std::size_t end);   // logit_model.cpp
     void sum_groups();   // logit_model.cpp
     void step() override;   // logit_day.cpp
 
     // ---- checkpoints
 
-    static constexpr std::uint64_t state_magic = 0x6d696773696d0003;   // "migsim", version 3 (+ journey sample)
+    static constexpr std::uint64_t state_magic = 0x6d696773696d0004;   // "migsim", version 4 (counts in catalogue order)
 
     void save(std::vector<std::byte>& bytes) const override;   // logit_output.cpp
     void restore(std::span<const std::byte> bytes) override;   // logit_output.cpp
-
-    template <class T>
-    void copy_section(Count c, std::size_t n, std::vector<T>& out) const {
-        out.resize(n);
-        for (std::size_t k = 0; k < n; ++k) out[k] = static_cast<T>(totals(c, k));
-    }
 
     void publish();   // logit_output.cpp
     void publish_by_group();   // logit_output.cpp

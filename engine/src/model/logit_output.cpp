@@ -34,7 +34,7 @@ void LogitModel::save(std::vector<std::byte>& bytes) const {
             for (std::size_t k = 0; k < ended.values.size(); ++k) ended.values[k] += w.group_ended[g].values[k];
         out.put(ended.values);
     }
-    out.put(today.location_population);
+    out.put(today[Series::location_population]);
     conditions.save(out);
     out.put(static_cast<std::uint8_t>(tracking));
     if (tracking) put_journeys(out, journeys_);
@@ -68,8 +68,8 @@ void LogitModel::restore(std::span<const std::byte> bytes) {
     Worker& here = workers.local();
     for (std::size_t g = 0; g < split; ++g)   // the ended journeys so far, counted once
         in.take(here.group_ended[g].values, static_cast<std::int64_t>(layout.total()));
-    in.take(today.location_population);   // empty before the first day
-    if (!today.location_population.empty() && today.location_population.size() != current.locations.size())
+    in.take(today[Series::location_population]);   // empty before the first day
+    if (!today[Series::location_population].empty() && today[Series::location_population].size() != current.locations.size())
         throw std::runtime_error("the checkpoint's places do not fit");
     conditions.restore(in);
     std::uint8_t saved_tracking = 0;
@@ -92,80 +92,41 @@ void LogitModel::restore(std::span<const std::byte> bytes) {
 void LogitModel::publish() {
     today.day = day;
     today.agents_created = created;
-    for (std::size_t s = 0; s < status_count; ++s) today.status_counts[s] = totals(Count::status, s);
-    const std::size_t N = current.locations.size(), B = current.borders.size(), P = current.pathways.size();
-    copy_section(Count::location_population, N, today.location_population);
-    copy_section(Count::arrivals, N, today.arrivals);
-    copy_section(Count::arrivals_regular, N, today.arrivals_regular);
-    copy_section(Count::link_flow, L, today.link_flow);
-    copy_section(Count::link_deaths, L, today.link_deaths);
-    copy_section(Count::border_attempts, B, today.border_attempts);
-    copy_section(Count::border_interceptions, B, today.border_interceptions);
-    copy_section(Count::border_deaths, B, today.border_deaths);
-    copy_section(Count::border_crossings, B, today.border_crossings);
-    copy_section(Count::border_regular_crossings, B, today.border_regular_crossings);
-    copy_section(Count::market_seats, M, today.market_seats);
-    copy_section(Count::pathway_applications, P, today.pathway_applications);
-    copy_section(Count::pathway_admissions, P, today.pathway_admissions);
-    copy_section(Count::arrival_transit_days, N, today.arrival_transit_days);
-    const std::size_t G = current.profiles.size();
-    copy_section(Count::profile_arrivals, G, today.profile_arrivals);
-    copy_section(Count::profile_regular_arrivals, G, today.profile_regular_arrivals);
-    copy_section(Count::profile_deaths, G, today.profile_deaths);
-    copy_section(Count::profile_interceptions, G, today.profile_interceptions);
-    copy_section(Count::profile_seats, G, today.profile_seats);
-    for (auto [kind, series] : {std::pair{HarmKind::abduction, &today.harm_abductions},
-                                std::pair{HarmKind::trafficking, &today.harm_trafficking},
-                                std::pair{HarmKind::violence, &today.harm_violence},
-                                std::pair{HarmKind::detention, &today.harm_detentions}}) {
-        series->resize(N);
-        for (std::size_t at = 0; at < N; ++at) (*series)[at] = totals(Count::harm_events, at * harm_kinds + static_cast<std::size_t>(kind));
+    for (std::size_t k = 0; k < series_count; ++k) {   // the counted series, as counted
+        const SeriesInfo& series = series_catalogue[k];
+        if (series.made != Made::counted) continue;
+        const Count section = section_of(series_at(k));
+        const std::size_t n = layout.size(section);
+        if (series.is_money()) {   // counted in whole cents
+            today.money[k].resize(n);
+            for (std::size_t e = 0; e < n; ++e) today.money[k][e] = static_cast<double>(totals(section, e)) / 100;
+        } else {
+            today.counts[k].resize(n);
+            for (std::size_t e = 0; e < n; ++e) today.counts[k][e] = totals(section, e);
+        }
     }
-    copy_section(Count::harm_deaths, N, today.harm_deaths);
-    copy_section(Count::harm_returns, N, today.harm_returns);
-    auto money = [&](Count c, std::size_t n, std::vector<double>& out) {
-        out.resize(n);
-        for (std::size_t k = 0; k < n; ++k) out[k] = static_cast<double>(totals(c, k)) / 100;
-    };
-    money(Count::ransom_cents, N, today.ransom_paid);
-    money(Count::toll_cents, L, today.tolls_paid);
-    money(Count::bribe_cents, L, today.bribes_paid);
-    money(Count::fare_cents, L, today.fares_paid);
-    money(Count::pathway_fee_cents, P, today.pathway_fees_paid);
-    money(Count::protection_cents, M, today.protection_paid);
-    money(Count::smuggler_bribe_cents, M, today.smuggler_bribes_paid);
     if (split > 1) publish_by_group();
-    today.market_unmet_demand.resize(M);
-    today.market_price.resize(M);
-    today.market_revenue.resize(M);
+    auto& unmet = today[Series::market_unmet_demand];
+    auto& price = today.amounts(Series::market_price);
+    auto& revenue = today.amounts(Series::market_revenue);
+    unmet.resize(M), price.resize(M), revenue.resize(M);
     for (std::size_t m = 0; m < M; ++m) {
-        today.market_unmet_demand[m] = demand[m] - totals(Count::market_seats, m);
-        today.market_price[m] = conditions.today().market_price[m];
-        today.market_revenue[m] = static_cast<double>(totals(Count::market_seats, m)) * today.market_price[m];
+        unmet[m] = demand[m] - totals(Count::market_seats, m);
+        price[m] = conditions.today().market_price[m];
+        revenue[m] = static_cast<double>(totals(Count::market_seats, m)) * price[m];
     }
 }
 
-// DayTotals::by_group, in grouped_series() order: entity-major, a count per group.
+// DayTotals::by_group of each series the catalogue marks grouped: entity-major, a count per group.
 void LogitModel::publish_by_group() {
-    const std::size_t N = current.locations.size(), B = current.borders.size(), P = current.pathways.size();
-    auto harm = [](HarmKind k) { return GroupedSeries{Count::harm_events, harm_kinds, static_cast<std::size_t>(k)}; };
-    const std::pair<GroupedSeries, std::size_t> series[] = {
-        {{Count::status}, status_count}, {{Count::location_population}, N}, {{Count::arrivals}, N},
-        {{Count::arrivals_regular}, N}, {{Count::link_flow}, L}, {{Count::link_deaths}, L},
-        {{Count::border_attempts}, B}, {{Count::border_interceptions}, B}, {{Count::border_deaths}, B},
-        {{Count::border_crossings}, B}, {{Count::border_regular_crossings}, B}, {{Count::market_seats}, M},
-        {{Count::pathway_applications}, P}, {{Count::pathway_admissions}, P}, {harm(HarmKind::abduction), N},
-        {harm(HarmKind::trafficking), N}, {harm(HarmKind::violence), N}, {harm(HarmKind::detention), N},
-        {{Count::harm_deaths}, N}, {{Count::harm_returns}, N}};
-    static_assert(std::size(series) == 20);
-    today.by_group.resize(std::size(series));
-    for (std::size_t k = 0; k < std::size(series); ++k) {
-        const auto& [where, entities] = series[k];
+    for (std::size_t k = 0; k < series_count; ++k) {
+        if (!series_catalogue[k].grouped) continue;
+        const Count section = section_of(series_at(k));
+        const std::size_t entities = layout.size(section);
         auto& row = today.by_group[k];
         row.resize(entities * split);
         for (std::size_t e = 0; e < entities; ++e)
-            for (std::size_t g = 0; g < split; ++g)
-                row[e * split + g] = group_totals[g](where.section, e * where.stride + where.offset);
+            for (std::size_t g = 0; g < split; ++g) row[e * split + g] = group_totals[g](section, e);
     }
 }
 

@@ -263,23 +263,19 @@ struct FleeModel final : Simulation::Impl {
         ++day;
     }
 
+    // Flee's rules count people at places and on links; every other series of the catalogue
+    // (harms, money, borders, markets) stays zero.
     void publish() {
+        today.reset(current);
         today.day = day;
         today.agents_created = created;
-        today.status_counts.fill(0);
-        today.status_counts[static_cast<std::size_t>(Status::waiting)] = created - totals.travelling();
-        today.status_counts[static_cast<std::size_t>(Status::travelling)] = totals.travelling();
-        today.location_population.assign(totals.place(), totals.place() + N);
-        today.arrivals.assign(totals.arrivals(), totals.arrivals() + N);
-        today.arrival_transit_days.assign(totals.transit_days(), totals.transit_days() + N);
-        today.arrivals_regular.assign(N, 0);
-        today.link_flow.assign(totals.flow(), totals.flow() + L);
-        today.link_deaths.assign(L, 0);
-        for (auto* series : {&today.harm_abductions, &today.harm_trafficking, &today.harm_violence,
-                             &today.harm_detentions, &today.harm_deaths, &today.harm_returns})
-            series->assign(N, 0);   // Flee's rules have no harms, and no money
-        today.ransom_paid.assign(N, 0);
-        for (auto* series : {&today.tolls_paid, &today.bribes_paid, &today.fares_paid}) series->assign(L, 0);
+        auto& status = today[Series::status_counts];
+        status[static_cast<std::size_t>(Status::waiting)] = created - totals.travelling();
+        status[static_cast<std::size_t>(Status::travelling)] = totals.travelling();
+        today[Series::location_population].assign(totals.place(), totals.place() + N);
+        today[Series::arrivals].assign(totals.arrivals(), totals.arrivals() + N);
+        today[Series::arrival_transit_days].assign(totals.transit_days(), totals.transit_days() + N);
+        today[Series::link_flow].assign(totals.flow(), totals.flow() + L);
     }
 
     // ---- checkpoints
