@@ -326,7 +326,7 @@ std::vector<ComparisonRow> compare_runs(const std::string& base_path, const std:
             add("", "transit_days", transit_days(base), transit_days(variant));
             // Money to those who profit besides smugglers (with what smugglers pass on to them):
             // each payee's series of the catalogue added up.
-            for (const Payee payee : {Payee::armed_groups, Payee::officials, Payee::transport, Payee::pathways}) {
+            for (const Payee payee : {Payee::armed_groups, Payee::officials, Payee::transport, Payee::pathway_fees}) {
                 std::vector<const SeriesInfo*> paid;
                 for (const SeriesInfo& s : series_catalogue)
                     if (s.paid_to == payee) paid.push_back(&s);

@@ -199,13 +199,30 @@ def profile_ids(path: Path) -> list[str]:
     return re.findall(r"^\s*-\s*id:\s*([A-Za-z0-9_-]+)", text, re.M)
 
 
+_CATALOGUE: list[tuple[str, str]] = []
+
+
 def series_catalogue() -> list[tuple[str, str]]:
-    """(name, entity dimension) of every series, read from the writer's series_catalogue()."""
-    source = (REPO_ROOT / "engine/src/io/series.cpp").read_text()
-    body = source.split("series_catalogue()", 1)[1].split("};", 1)[0]
-    entries = re.findall(r'\{\s*"(\w+)",\s*"(\w+)",', body)
-    assert len(entries) >= 10, "could not read series_catalogue() from engine/src/io/series.cpp"
-    return entries
+    """(name, entity dimension) of every series, as the engine writes them into every file (the
+    root attribute `series_catalogue`, each variable's `entity`): read from a one-day toy run,
+    once per test session (tests parametrize on it while they are collected)."""
+    if not _CATALOGUE:
+        import tempfile
+
+        import h5py
+
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "catalogue.h5"
+            subprocess.run([str(migsim_path()), "run", str(TOY), "--days", "1", "-o", str(path)],
+                           check=True, capture_output=True)
+            with h5py.File(path, "r") as f:
+                names = f.attrs["series_catalogue"]
+                names = (names.decode() if isinstance(names, bytes) else str(names)).split()
+                for name in names:
+                    entity = f[name].attrs["entity"]
+                    _CATALOGUE.append((name, entity.decode() if isinstance(entity, bytes) else str(entity)))
+        assert len(_CATALOGUE) >= 10, "the toy's file lists too few series in its catalogue"
+    return _CATALOGUE
 
 
 def status_names() -> list[str]:

@@ -189,7 +189,10 @@ def test_info_shows_the_harms_by_place_and_who_was_paid(migsim, toy_output, ds):
     out = migsim.ok("info", toy_output).stdout
     table = out[out.index("harm (place)"):out.index("paid to:")].splitlines()[1:]
     shown = {line.split()[0]: [float(x) for x in line.split()[1:]] for line in table if line.strip()}
-    harms = ["harm_abductions", "harm_detentions", "harm_trafficking", "harm_violence", "harm_deaths", "ransom_paid"]
+    # The columns: what `migsim compare --by place` shows, from the file's catalogue.
+    harms = [n for n in ds.attrs["series_catalogue"].split()
+             if ds[n].attrs["entity"] == "location" and "entity" in ds[n].attrs.get("compare_in", "").split()]
+    assert harms[0] == "harm_abductions" and "ransom_paid" in harms
     totals = {s: ds[s].sum("time").isel(replicate=0) for s in harms}
     expected = {str(l) for l in ds["location"].values if any(float(totals[s].sel(location=l)) > 0 for s in harms)}
     assert set(shown) == expected and expected   # the places with any harm, and only those

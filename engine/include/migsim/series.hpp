@@ -32,7 +32,7 @@ enum class RuleSets : std::uint8_t { logit, both };
 // by demographic group (from NAME_by_group).
 enum CompareIn : std::uint8_t { not_compared = 0, in_total = 1, by_entity = 2, by_destination = 4, by_group = 8 };
 // Who receives the money a money series counts.
-enum class Payee : std::uint8_t { nobody, smugglers, armed_groups, officials, transport, pathways };
+enum class Payee : std::uint8_t { nobody, smugglers, armed_groups, officials, transport, pathway_fees };
 
 // Columns: name, entity, measure, made, split by group (written again as NAME_by_group when the
 // scenario asks), summarised over replicates (NAME_summary), rule sets, outcome name in
@@ -106,7 +106,7 @@ enum class Payee : std::uint8_t { nobody, smugglers, armed_groups, officials, tr
       "bribes paid to officials at the link's crossing")                                                            \
     X(fares_paid, link, money, counted, false, false, logit, "", not_compared, transport, "money/day",              \
       "fares paid for travel without a smuggler")                                                                   \
-    X(pathway_fees_paid, pathway, money, counted, false, false, logit, "", not_compared, pathways, "money/day",      \
+    X(pathway_fees_paid, pathway, money, counted, false, false, logit, "", not_compared, pathway_fees, "money/day",      \
       "fees paid by those admitted")                                                                                \
     X(protection_paid, market, money, counted, false, true, logit, "", not_compared, armed_groups, "money/day",     \
       "protection money smugglers paid armed groups for their passengers (out of market_revenue)")                  \

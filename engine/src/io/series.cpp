@@ -43,7 +43,7 @@ const char* to_string(Payee payee) {
         case Payee::armed_groups: return "armed_groups";
         case Payee::officials: return "officials";
         case Payee::transport: return "transport";
-        case Payee::pathways: return "pathways";
+        case Payee::pathway_fees: return "pathway_fees";
     }
     return "?";
 }

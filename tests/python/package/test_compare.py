@@ -15,10 +15,12 @@ from migsim.compare import COLUMNS
 
 from .conftest import PATROL, REPLICATES
 
-HARMS = ["abductions", "raid_detentions", "trafficking", "violence", "deaths_while_held"]
+# The outcomes of docs/COMPARE.md in their order (the catalogue's, engine/include/migsim/series.hpp).
+HARMS = ["abductions", "trafficking", "violence", "raid_detentions", "deaths_while_held"]
 ORDER = {
-    None: ["arrivals", "regular_arrivals", "deaths", "interceptions", "attempts", "smuggler_revenue",
-           "regular_admissions", "transit_days", *HARMS, "to_armed_groups", "to_officials"],
+    None: ["arrivals", "regular_arrivals", "deaths", "attempts", "interceptions", "smuggler_revenue",
+           "regular_admissions", *HARMS, "transit_days", "to_armed_groups", "to_officials", "to_transport",
+           "to_pathway_fees"],
     "border": ["attempts", "interceptions", "deaths", "crossings", "regular_crossings", "smuggler_revenue"],
     "route": ["seats", "unmet_demand", "smuggler_revenue"],
     "destination": ["arrivals", "regular_arrivals", "transit_days"],

@@ -9,16 +9,18 @@
     migsim.plot_series(ds, "arrivals", by="location")
     migsim.journeys("toy.h5")                        # run --journeys SHARE: one row per journey
     migsim.money_flows(ds)                           # who is paid, per year (docs/HARM.md)
+    migsim.catalogue(ds)                             # every series: entity, units, meaning
 
 Layout of the files: docs/ARCHITECTURE.md ("Output"); compare: docs/COMPARE.md.
 """
+from .catalogue import catalogue
 from .compare import check_paired, compare, outcomes, pair_by_id, paired_statistics
 from .ensemble import ensemble_summary, replicate_band, summary, summary_table
 from .frames import (as_frame, dates, entities, link_table, monthly, parse_window, select_window,
                      start_date, tidy, totals)
 from .io import (RunFileError, input_hashes, is_complete, is_sweep, journeys, open_run, replicates,
                  run_info, trim_incomplete)
-from .money import money_flows, plot_money_flows
+from .money import money_flows, payees, plot_money_flows
 from .plots import (parameter_variable, plot_route_map, plot_route_shares, plot_series, plot_sweep,
                     sweep_outcome)
 
@@ -31,5 +33,5 @@ __all__ = [
     "ensemble_summary", "summary", "summary_table", "replicate_band",
     "compare", "outcomes", "paired_statistics", "check_paired", "pair_by_id",
     "plot_series", "plot_route_map", "plot_route_shares", "plot_sweep", "sweep_outcome",
-    "parameter_variable", "money_flows", "plot_money_flows",
+    "parameter_variable", "money_flows", "payees", "plot_money_flows", "catalogue",
 ]

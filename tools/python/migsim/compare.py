@@ -12,6 +12,7 @@ import pandas as pd
 import xarray as xr
 
 from .frames import Window, parse_window, select_window, start_date
+from .catalogue import compared, paid_to
 from .io import RunLike, as_dataset, is_sweep
 
 COLUMNS = ["group", "outcome", "base", "variant", "difference", "low", "high", "relative", "replicates"]
@@ -63,73 +64,41 @@ def _sum_of(*names: str):
     return compute
 
 
-# Harm along the route (docs/HARM.md), per place where people wait.
-_HARMS: List[_Outcome] = [
-    ("abductions", ("harm_abductions",), _series("harm_abductions")),
-    ("raid_detentions", ("harm_detentions",), _series("harm_detentions")),
-    ("trafficking", ("harm_trafficking",), _series("harm_trafficking")),
-    ("violence", ("harm_violence",), _series("harm_violence")),
-    ("deaths_while_held", ("harm_deaths",), _series("harm_deaths")),
-]
-_ARMED_GROUPS = ("ransom_paid", "tolls_paid", "protection_paid")
-_OFFICIALS = ("bribes_paid", "smuggler_bribes_paid")
+# by -> the view of the catalogue's compare_in that it shows, and the entity it is by.
+_VIEWS = {None: ("total", None), "border": ("entity", "border"), "route": ("entity", "market"),
+          "profile": ("entity", "profile"), "place": ("entity", "location"),
+          "destination": ("destination", "location"), "group": ("group", None)}
+_TRANSIT_DAYS: _Outcome = ("transit_days", ("arrival_transit_days", "arrivals", "arrivals_regular"), _transit_days)
 
-OUTCOMES: Dict[Optional[str], List[_Outcome]] = {
-    None: [
-        ("arrivals", ("arrivals",), _series("arrivals")),
-        ("regular_arrivals", ("arrivals_regular",), _series("arrivals_regular")),
-        ("deaths", ("link_deaths",), _series("link_deaths")),
-        ("interceptions", ("border_interceptions",), _series("border_interceptions")),
-        ("attempts", ("border_attempts",), _series("border_attempts")),
-        ("smuggler_revenue", ("market_revenue",), _series("market_revenue")),
-        ("regular_admissions", ("pathway_admissions",), _series("pathway_admissions")),
-        ("transit_days", ("arrival_transit_days", "arrivals", "arrivals_regular"), _transit_days),
-        *_HARMS,
-        ("to_armed_groups", _ARMED_GROUPS, _sum_of(*_ARMED_GROUPS)),
-        ("to_officials", _OFFICIALS, _sum_of(*_OFFICIALS)),
-    ],
-    "border": [
-        ("attempts", ("border_attempts",), _series("border_attempts")),
-        ("interceptions", ("border_interceptions",), _series("border_interceptions")),
-        ("deaths", ("border_deaths",), _series("border_deaths")),
-        ("crossings", ("border_crossings",), _series("border_crossings")),
-        ("regular_crossings", ("border_regular_crossings",), _series("border_regular_crossings")),
-        ("smuggler_revenue", ("market_revenue", "market_border"), _revenue_by_border),
-    ],
-    "route": [
-        ("seats", ("market_seats",), _series("market_seats")),
-        ("unmet_demand", ("market_unmet_demand",), _series("market_unmet_demand")),
-        ("smuggler_revenue", ("market_revenue",), _series("market_revenue")),
-    ],
-    "destination": [
-        ("arrivals", ("arrivals",), _series("arrivals")),
-        ("regular_arrivals", ("arrivals_regular",), _series("arrivals_regular")),
-        ("transit_days", ("arrival_transit_days", "arrivals", "arrivals_regular"), _transit_days),
-    ],
-    "profile": [
-        ("arrivals", ("profile_arrivals",), _series("profile_arrivals")),
-        ("regular_arrivals", ("profile_regular_arrivals",), _series("profile_regular_arrivals")),
-        ("deaths", ("profile_deaths",), _series("profile_deaths")),
-        ("interceptions", ("profile_interceptions",), _series("profile_interceptions")),
-    ],
-    "group": [   # runs made with --by-group: each series NAME split by demographic group, NAME_by_group
-        (name, (series + "_by_group",), _series(series + "_by_group"))
-        for name, series in [("arrivals", "arrivals"), ("regular_arrivals", "arrivals_regular"),
-                             ("deaths", "link_deaths"), ("interceptions", "border_interceptions"),
-                             *[(name, series) for name, (series,), _ in _HARMS]]
-    ],
-    "place": [
-        *_HARMS,
-        ("sent_home", ("harm_returns",), _series("harm_returns")),
-        ("ransom", ("ransom_paid",), _series("ransom_paid")),
-    ],
-}
+
+def outcome_list(ds: xr.Dataset, by: Optional[str] = None) -> List[_Outcome]:
+    """The outcomes of docs/COMPARE.md for `by`, in the order `migsim compare` gives them: the
+    series of the file's catalogue (migsim.catalogue) that the view shows, under their outcome
+    names, then the outcomes made of several series (transit days, revenue by border, money to
+    each payee)."""
+    by = _check_by(by)
+    view, entity = _VIEWS[by]
+    out: List[_Outcome] = []
+    for name, row in compared(ds, view, entity).iterrows():
+        series = name + "_by_group" if by == "group" else name
+        out.append((row["compare_outcome"], (series,), _series(series)))
+    if by is None:
+        out.append(_TRANSIT_DAYS)
+        # Money to those who profit besides smugglers (with what smugglers pass on to them).
+        for payee, names in paid_to(ds).items():
+            if payee != "smugglers":
+                out.append((f"to_{payee}", tuple(names), _sum_of(*names)))
+    elif by == "border":
+        out.append(("smuggler_revenue", ("market_revenue", "market_border"), _revenue_by_border))
+    elif by == "destination":
+        out.append(_TRANSIT_DAYS)
+    return out
 
 
 def _check_by(by: Optional[str]) -> Optional[str]:
     if by in ("", "total"):   # as `migsim compare --by total`
         by = None
-    if by not in OUTCOMES:
+    if by not in _VIEWS:
         raise ValueError(f"by={by!r}: expected one of border, route, destination, profile, place, group (or None)")
     return by
 
@@ -157,7 +126,7 @@ def outcomes(run: RunLike, by: Optional[str] = None, window: Window = None, *,
     ds = select_window(as_dataset(run), window)
     dim = GROUP_DIMENSION[by]
     out, absent = {}, []
-    for name, needs, compute in OUTCOMES[by]:
+    for name, needs, compute in outcome_list(ds, by):
         lacking = [v for v in needs if v not in ds.variables]
         if lacking:
             absent.append(f"{name} ({', '.join(lacking)})")
@@ -295,7 +264,7 @@ _NOT_ENTITIES = ("sample", "replicate", "time", "statistic")
 def _entity_dims(ds: xr.Dataset, by: Optional[str]) -> List[str]:
     """The entity dimensions (border, market, location, ...) of the series the outcomes of `by` read."""
     dims: List[str] = []
-    for _, needs, _ in OUTCOMES[by]:
+    for _, needs, _ in outcome_list(ds, by):
         for name in needs:
             if name in ds.variables:
                 dims += [d for d in ds[name].dims if d not in _NOT_ENTITIES and d not in dims]

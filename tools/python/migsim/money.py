@@ -17,10 +17,13 @@ import pandas as pd
 import xarray as xr
 
 from .frames import Window, monthly, select_window
+from .catalogue import catalogue, paid_to
 from .io import RunLike, as_dataset, require
 
-# Where the money ends up: the payees whose columns add up to `migrants_paid`.
-PAYEES = ("smugglers_net", "officials", "armed_groups", "transport", "pathway_fees")
+def payees(run: RunLike) -> list:
+    """Where the money ends up: the columns of money_flows that add up to `migrants_paid`
+    (`smugglers_net`, then every other payee of the file's catalogue, migsim.catalogue)."""
+    return ["smugglers_net"] + [p for p in paid_to(as_dataset(run)) if p != "smugglers"]
 
 
 def _total(ds: xr.Dataset, name: str, freq: str) -> pd.Series | None:
@@ -40,32 +43,36 @@ def _total(ds: xr.Dataset, name: str, freq: str) -> pd.Series | None:
 
 def money_flows(run: RunLike, freq: str = "YS", *, window: Window = None) -> pd.DataFrame:
     """Money paid per period (`freq`, a pandas offset: "YS" years, "QS" quarters, "MS" months),
-    mean over replicates. Columns: `migrants_paid` (all they paid), `smugglers_gross`
-    (`market_revenue`), `smugglers_protection` and `smugglers_bribes` (what smugglers passed
-    on, out of their gross), then where the money ends up: `smugglers_net`, `officials`
-    (bribes paid by migrants and by smugglers), `armed_groups` (ransom, tolls, protection),
-    `transport` (fares), `pathway_fees`. The payees add up to `migrants_paid`."""
+    mean over replicates. Columns: `migrants_paid` (all they paid), `smugglers_gross` (what
+    smugglers took), `smugglers_to_PAYEE` for each payee smugglers pass money on to (protection
+    to armed groups, bribes to officials; out of their gross), then where the money ends up
+    (payees()): `smugglers_net` and each payee of the file's catalogue (`armed_groups`: ransom,
+    tolls, protection; `officials`: bribes paid by migrants and by smugglers; `transport`:
+    fares; `pathway_fees`). The payees add up to `migrants_paid`."""
     ds = select_window(as_dataset(run), window)
     require(ds, "market_revenue", what="money flows")
-    gross = _total(ds, "market_revenue", freq)
+    table = catalogue(ds)
+    paid = paid_to(ds)
+    gross = sum(_total(ds, name, freq) for name in paid["smugglers"])
     zero = pd.Series(np.zeros(len(gross)), index=gross.index)
 
     def total(name: str) -> pd.Series:
         series = _total(ds, name, freq)
         return zero if series is None else series
 
-    protection, smuggler_bribes = total("protection_paid"), total("smuggler_bribes_paid")
-    frame = pd.DataFrame({
-        "smugglers_gross": gross,
-        "smugglers_protection": protection,
-        "smugglers_bribes": smuggler_bribes,
-        "smugglers_net": gross - protection - smuggler_bribes,
-        "officials": total("bribes_paid") + smuggler_bribes,
-        "armed_groups": total("ransom_paid") + total("tolls_paid") + protection,
-        "transport": total("fares_paid"),
-        "pathway_fees": total("pathway_fees_paid"),
-    })
-    frame.insert(0, "migrants_paid", frame[list(PAYEES)].sum(axis=1))
+    # Smugglers pay some payees for their passengers: the market series paid to others.
+    passed = {}
+    for p, names in paid.items():
+        on_markets = [n for n in names if table.loc[n, "entity"] == "market"]
+        if p != "smugglers" and on_markets:
+            passed[p] = sum((total(n) for n in on_markets), zero)
+    columns = {"smugglers_gross": gross, **{f"smugglers_to_{p}": amount for p, amount in passed.items()},
+               "smugglers_net": gross - sum(passed.values(), zero)}
+    for p, names in paid.items():
+        if p != "smugglers":
+            columns[p] = sum((total(n) for n in names), zero)
+    frame = pd.DataFrame(columns)
+    frame.insert(0, "migrants_paid", frame[payees(ds)].sum(axis=1))
     frame.index.name = "period"
     return frame
 
@@ -82,7 +89,7 @@ def plot_money_flows(run: RunLike, freq: str = "YS", *, ax=None, window: Window 
     labels = [str(t.year) if freq.startswith(("Y", "A")) else t.strftime("%Y-%m") for t in frame.index]
     x = np.arange(len(frame))
     bottom = np.zeros(len(frame))
-    for payee in PAYEES:
+    for payee in payees(ds):
         values = frame[payee].to_numpy() / scale
         ax.bar(x, values, bottom=bottom, label=payee.replace("_", " "))
         bottom += values

@@ -8,7 +8,7 @@ from typing import Mapping, Optional, Sequence, Union
 import numpy as np
 import xarray as xr
 
-from .compare import GROUP_DIMENSION, OUTCOMES, outcomes
+from .compare import GROUP_DIMENSION, outcome_list, outcomes
 from .frames import Window, select_window
 from .io import ENTITY_DIMS, RunLike, as_dataset, entity_dim, is_sweep
 
@@ -237,10 +237,10 @@ def sweep_outcome(run: RunLike, outcome: str, *, by: Optional[str] = None, group
     group="strait", outcome="interceptions") or the name of any series (entities summed
     after `select`)."""
     ds = as_dataset(run)
-    if outcome in ds.data_vars and outcome not in {o for o, *_ in OUTCOMES[by]}:
+    known = [o for o, *_ in outcome_list(ds, by)]
+    if outcome in ds.data_vars and outcome not in known:
         da = _apply_select(select_window(ds, window)[outcome], select)
         return da.sum([d for d in da.dims if d not in ("sample", "replicate")])
-    known = [o for o, *_ in OUTCOMES[by]]
     if outcome not in known:
         raise ValueError(f"unknown outcome {outcome!r}: expected a series or one of {', '.join(known)}")
     values = outcomes(ds, by, window, missing="skip")
