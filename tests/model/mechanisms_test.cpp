@@ -220,3 +220,22 @@ TEST(Displacement, HarderPatrolOnOneCrossingMovesFlowToTheOther) {
     EXPECT_LT(later, 0.25);                // people moved to the other crossing...
     EXPECT_GT(right_after, later + 0.1);   // ...with a delay: news travels slowly
 }
+
+// Who waits give_up_days without a way on gives up there: counted once, at that place (give_ups),
+// and sent home. A boat market with one seat a day holds nearly all of them at the coast.
+TEST(GiveUp, WhoWaitsTooLongGivesUpWhereItWaitedAndGoesHome) {
+    Scenario s = crossing(500, 0, false);
+    add_market(s, market("boats", {1}, 100, 1));
+    s.settings.give_up_days = 5;
+    s.settings.give_up_action = GiveUpAction::go_home;
+    Simulation sim(s, 2);
+    std::int64_t at_origin = 0, at_coast = 0, at_goal = 0;
+    for (int d = 0; d < s.settings.days; ++d) {
+        sim.step();
+        const auto& gave_up = sim.today()[Series::give_ups];
+        at_origin += gave_up[0], at_coast += gave_up[1], at_goal += gave_up[2];
+    }
+    EXPECT_GT(at_coast, 400);   // not at home, where they are sent
+    EXPECT_EQ(at_goal, 0);
+    EXPECT_EQ(sim.today()[Series::status_counts][static_cast<std::size_t>(Status::returned)], at_origin + at_coast);
+}

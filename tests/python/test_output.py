@@ -187,7 +187,7 @@ def test_h5py_reads_it(toy_output, toy):
 
 def test_info_shows_the_harms_by_place_and_who_was_paid(migsim, toy_output, ds):
     out = migsim.ok("info", toy_output).stdout
-    table = out[out.index("harm (place)"):out.index("paid to:")].splitlines()[1:]
+    table = out[out.index("where people wait"):out.index("paid to:")].splitlines()[1:]
     shown = {line.split()[0]: [float(x) for x in line.split()[1:]] for line in table if line.strip()}
     # The columns: what `migsim compare --by place` shows, from the file's catalogue.
     harms = [n for n in ds.attrs["series_catalogue"].split()

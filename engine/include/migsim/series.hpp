@@ -98,6 +98,8 @@ enum class Payee : std::uint8_t { nobody, smugglers, armed_groups, officials, tr
       in_total | by_entity | by_group, nobody, "agents/day", "died while held for ransom")                          \
     X(harm_returns, location, count, counted, true, false, logit, "sent_home", by_entity, nobody, "agents/day",     \
       "sent home or on when released from detention")                                                              \
+    X(give_ups, location, count, counted, true, true, logit, "give_ups", in_total | by_entity, nobody, "agents/day",     \
+      "gave up at the place after waiting give_up_days (or max_attempts): sent home, or settled there")            \
     X(ransom_paid, location, money, counted, false, true, logit, "ransom", by_entity, armed_groups, "money/day",    \
       "ransom taken by armed groups and criminals")                                                                 \
     X(tolls_paid, link, money, counted, false, true, logit, "", not_compared, armed_groups, "money/day",            \

@@ -78,11 +78,11 @@ void entity_table(hid_t file, const std::string& title, const std::vector<std::s
     }
 }
 
-// Harm along the route (docs/HARM.md): the catalogue's series by place that `migsim compare
+// Where people wait (docs/HARM.md): the catalogue's series by place that `migsim compare
 // --by place` shows, at the places where any of them is above zero; then what each payee of
 // the money series received. Nothing for a file without harms (Flee's rules, a scenario
 // without harms.csv or link costs).
-void describe_harms(hid_t file, const std::vector<std::string>& locations, std::ostream& out) {
+void describe_places(hid_t file, const std::vector<std::string>& locations, std::ostream& out) {
     std::vector<const SeriesInfo*> columns, money;
     for (const SeriesInfo& s : series_catalogue) {
         if (s.entity == Entity::location && s.compared(by_entity)) columns.push_back(&s);
@@ -95,7 +95,7 @@ void describe_harms(hid_t file, const std::vector<std::string>& locations, std::
     for (const SeriesInfo* s : columns) by_place.push_back(totals_of(file, *s));
     const bool any_harm = std::any_of(by_place.begin(), by_place.end(), [](const auto& v) { return sum(v) > 0; });
     if (any_harm) {
-        out << "\n" << std::left << std::setw(28) << "harm (place)" << std::right;
+        out << "\n" << std::left << std::setw(28) << "where people wait" << std::right;
         std::vector<int> widths;
         for (const SeriesInfo* s : columns) {
             widths.push_back(std::max(10, static_cast<int>(s->outcome.size()) + 2));
@@ -252,7 +252,7 @@ std::string describe_output(const std::string& path) {
         entity_table(file, "destination", locations, columns, {}, out,
                      [&](std::size_t l) { return kinds[l] == "destination"; });
     }
-    describe_harms(file, locations, out);
+    describe_places(file, locations, out);
     auto status = read_numbers<std::int64_t>(file, "status_counts", H5T_NATIVE_INT64, shape);
     const auto names = read_strings(file, "status");
     if (shape.size() == 3 && shape[1] > 0 && shape[2] == names.size()) {

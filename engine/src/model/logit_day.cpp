@@ -106,6 +106,7 @@ void LogitModel::attempt(std::uint32_t i, std::size_t l, Passage passage, const 
 }
 
 void LogitModel::give_up(std::uint32_t i, Worker& w) {
+    w.counts(Count::give_ups, agents.location[i])++;
     if (current.settings.give_up_action == GiveUpAction::go_home) {
         agents.status[i] = Status::returned;
         agents.location[i] = agents.origin[i];

@@ -19,13 +19,13 @@ from .conftest import PATROL, REPLICATES
 HARMS = ["abductions", "trafficking", "violence", "raid_detentions", "deaths_while_held"]
 ORDER = {
     None: ["arrivals", "regular_arrivals", "deaths", "attempts", "interceptions", "smuggler_revenue",
-           "regular_admissions", *HARMS, "transit_days", "to_armed_groups", "to_officials", "to_transport",
+           "regular_admissions", *HARMS, "give_ups", "transit_days", "to_armed_groups", "to_officials", "to_transport",
            "to_pathway_fees"],
     "border": ["attempts", "interceptions", "deaths", "crossings", "regular_crossings", "smuggler_revenue"],
     "route": ["seats", "unmet_demand", "smuggler_revenue"],
     "destination": ["arrivals", "regular_arrivals", "transit_days"],
     "profile": ["arrivals", "regular_arrivals", "deaths", "interceptions"],
-    "place": [*HARMS, "sent_home", "ransom"],
+    "place": [*HARMS, "sent_home", "give_ups", "ransom"],
     "group": ["arrivals", "regular_arrivals", "deaths", "interceptions", *HARMS],
 }
 GROUPS = {None: [""], "border": ["strait", "channel", "fence"], "route": ["strait_boats", "east_package"],
