@@ -8,7 +8,10 @@
 #include <fstream>
 #include <iomanip>
 #include <iostream>
+#include <memory>
 #include <sstream>
+
+#include <CLI/CLI.hpp>
 
 #include "commands.hpp"
 #include "migsim/errors.hpp"
@@ -228,5 +231,37 @@ int validate_data_command(const ValidateDataArgs& args) {
     if (!args.plots.empty()) draw_plots(args);
     return exit_ok;
 }
+
+namespace {
+
+Action setup_validate_data(CLI::App& validate_data) {
+    auto args = std::make_shared<ValidateDataArgs>();
+    validate_data.add_option("run", args->run, "an HDF5 file written by migsim run (rules: flee)")->required();
+    validate_data.add_option("--data", args->data,
+                             "a Flee source_data folder (data_layout.csv and the camp series); default: the "
+                             "registrations of the scenario the run was made from");
+    validate_data.add_option("--corrections", args->corrections,
+                             "registration_corrections.csv (default with --data: DATA/../input_csv/ if there)");
+    validate_data.add_option("--hasten", args->hasten,
+                             "divide the data by N (default: the run's flee.hasten)")->check(CLI::Range(1, 1000000));
+    validate_data.add_option("--format", args->format, "table (default), csv or json")
+        ->check(CLI::IsMember({"table", "csv", "json"}));
+    validate_data.add_option("--per-day", args->per_day, "also write each day's error, per replicate, to FILE.csv");
+    validate_data.add_option("--plots", args->plots, "also draw one PNG per camp into DIR (Python, matplotlib)");
+    validate_data.add_flag("--force", args->force,
+                           "replace an existing --per-day file, or draw into a --plots folder that holds files "
+                           "(the run file and the data are never replaced)");
+    validate_data.footer("The metric and its numbers: docs/FLEE.md, \"Validating against UNHCR data\". Example:\n"
+                         "  migsim run scenarios/flee-mali2012 --replicates 10 -o mali.h5\n"
+                         "  migsim validate-data mali.h5 --plots mali-plots");
+    return {Scope::rank0_reads, [args](const Comm&) { return validate_data_command(*args); },
+            [args] { return std::vector<std::string>{args->run}; }};
+}
+
+}  // namespace
+
+const Command validate_data_entry = {
+    "validate-data", "Compare a run of a Flee scenario with the UNHCR camp registrations (Flee's ARD).",
+    setup_validate_data};
 
 }  // namespace migsim::cli
