@@ -3,7 +3,7 @@
 set -euo pipefail
 packages=(
   build-essential cmake git pkg-config
-  libtbb-dev libeigen3-dev libhdf5-dev libcli11-dev libyaml-cpp-dev librandom123-dev libcsv-dev
+  libtbb-dev libeigen3-dev libhdf5-dev libcli11-dev nlohmann-json3-dev libyaml-cpp-dev librandom123-dev libcsv-dev
   libssl-dev zlib1g-dev libgtest-dev libbenchmark-dev hdf5-tools
   libopenmpi-dev openmpi-bin
   clang clang-tidy libclang-rt-14-dev

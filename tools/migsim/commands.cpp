@@ -1,6 +1,7 @@
 #include "commands.hpp"
 
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
 #include <csignal>
 #include <filesystem>
@@ -270,18 +271,11 @@ std::string number(double x, bool rounded) {
     return out.str();
 }
 
-std::string json_number(double x) { return std::isnan(x) ? "null" : number(x, false); }
-
-std::string json_string(const std::string& s) {
-    std::string out = "\"";
-    for (char c : s) {
-        if (c == '"' || c == '\\') out += '\\';
-        out += c;
-    }
-    return out + "\"";
-}
-
 }  // namespace
+
+std::string json_text(const nlohmann::ordered_json& json) {
+    return json.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+}
 
 int compare_command(const CompareArgs& args) {
     CompareOptions options;
@@ -305,16 +299,12 @@ int compare_command(const CompareArgs& args) {
                       << "," << number(r.difference, false) << "," << number(r.low, false) << ","
                       << number(r.high, false) << "," << number(r.relative, false) << "," << r.replicates << "\n";
     } else if (args.format == "json") {
-        std::cout << "[\n";
-        for (std::size_t k = 0; k < rows.size(); ++k) {
-            const auto& r = rows[k];
-            std::cout << "  {\"group\": " << json_string(r.group) << ", \"outcome\": " << json_string(r.outcome)
-                      << ", \"base\": " << json_number(r.base) << ", \"variant\": " << json_number(r.variant)
-                      << ", \"difference\": " << json_number(r.difference) << ", \"low\": " << json_number(r.low)
-                      << ", \"high\": " << json_number(r.high) << ", \"relative\": " << json_number(r.relative)
-                      << ", \"replicates\": " << r.replicates << "}" << (k + 1 < rows.size() ? "," : "") << "\n";
-        }
-        std::cout << "]\n";
+        auto json = nlohmann::ordered_json::array();
+        for (const auto& r : rows)
+            json.push_back({{"group", r.group}, {"outcome", r.outcome}, {"base", r.base}, {"variant", r.variant},
+                            {"difference", r.difference}, {"low", r.low}, {"high", r.high}, {"relative", r.relative},
+                            {"replicates", r.replicates}});   // NaN (no interval, no relative change): null
+        std::cout << json_text(json) << "\n";
     } else {
         std::cout << std::left << std::setw(24) << "group" << std::setw(20) << "outcome" << std::right << std::setw(14)
                   << "base" << std::setw(14) << "variant" << std::setw(14) << "difference" << std::setw(26)

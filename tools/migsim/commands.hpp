@@ -9,6 +9,8 @@
 
 #include "migsim/comm.hpp"
 
+#include <nlohmann/json_fwd.hpp>
+
 namespace CLI {
 class App;
 }
@@ -65,6 +67,10 @@ struct ValidateDataArgs {
     int hasten = 0;            // 0: the run's scenario's
     bool force = false;        // replace an existing --per-day file or --plots folder
 };
+
+// `json` as text (nlohmann/json: two-space indent, doubles in the shortest form that reads back
+// to the same value, NaN as null); bytes that are not UTF-8 become U+FFFD.
+std::string json_text(const nlohmann::ordered_json& json);
 
 // Run and sweep are collective: every rank calls them (rank 0 writes and prints).
 int run_command(const RunArgs& args, const Comm& world);

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
 #include "commands.hpp"
 #include "migsim/errors.hpp"
@@ -70,22 +71,9 @@ std::vector<CampSeries> registrations_for(const ValidateDataArgs& args) {
                               s.flee.hasten);
 }
 
-std::string json_string(const std::string& s) {
-    std::ostringstream out;
-    out << '"';
-    for (char c : s) {
-        if (c == '"' || c == '\\') out << '\\' << c;
-        else if (static_cast<unsigned char>(c) < 0x20) out << "\\u" << std::hex << std::setw(4) << std::setfill('0') << int(c) << std::dec;
-        else out << c;
-    }
-    return out.str() + '"';
-}
-
-std::string json_spread(const Spread& s) {
-    std::ostringstream out;
-    out << std::setprecision(17) << "{\"mean\": " << s.mean << ", \"sd\": " << s.sd << ", \"min\": " << s.min
-        << ", \"q05\": " << s.q05 << ", \"q50\": " << s.q50 << ", \"q95\": " << s.q95 << ", \"max\": " << s.max << "}";
-    return out.str();
+nlohmann::ordered_json json_spread(const Spread& s) {
+    return {{"mean", s.mean}, {"sd", s.sd}, {"min", s.min}, {"q05", s.q05}, {"q50", s.q50}, {"q95", s.q95},
+            {"max", s.max}};
 }
 
 void print_table(const ValidateDataArgs& args, const RunValidation& v, std::size_t days) {
@@ -138,19 +126,19 @@ void print_csv(const RunValidation& v) {
 }
 
 void print_json(const RunValidation& v, std::size_t days) {
-    std::cout << std::setprecision(17) << "{\"days\": " << days << ", \"camps\": [";
-    for (std::size_t c = 0; c < v.camps.size(); ++c) std::cout << (c ? ", " : "") << json_string(v.camps[c]);
-    std::cout << "],\n \"replicates\": [";
-    for (std::size_t r = 0; r < v.replicates.size(); ++r)
-        std::cout << (r ? ", " : "") << "{\"ard\": " << v.replicates[r].ard << ", \"ard_rescaled\": "
-                  << v.replicates[r].rescaled << "}";
-    std::cout << "],\n \"ensemble\": {\"ard\": " << json_spread(v.ard) << ",\n  \"ard_rescaled\": "
-              << json_spread(v.rescaled) << "},\n \"ensemble_mean_trajectory\": {\"ard\": "
-              << v.ensemble_mean_trajectory.ard << ", \"ard_rescaled\": " << v.ensemble_mean_trajectory.rescaled
-              << "},\n \"camp_share\": {";
-    for (std::size_t c = 0; c < v.camps.size(); ++c)
-        std::cout << (c ? ", " : "") << json_string(v.camps[c]) << ": " << v.camp_share[c];
-    std::cout << "}}\n";
+    auto replicates = nlohmann::ordered_json::array();
+    for (const auto& r : v.replicates) replicates.push_back({{"ard", r.ard}, {"ard_rescaled", r.rescaled}});
+    auto camp_share = nlohmann::ordered_json::object();
+    for (std::size_t c = 0; c < v.camps.size(); ++c) camp_share[v.camps[c]] = v.camp_share[c];
+    const nlohmann::ordered_json json = {
+        {"days", days},
+        {"camps", v.camps},
+        {"replicates", replicates},
+        {"ensemble", {{"ard", json_spread(v.ard)}, {"ard_rescaled", json_spread(v.rescaled)}}},
+        {"ensemble_mean_trajectory",
+         {{"ard", v.ensemble_mean_trajectory.ard}, {"ard_rescaled", v.ensemble_mean_trajectory.rescaled}}},
+        {"camp_share", camp_share}};
+    std::cout << json_text(json) << "\n";
 }
 
 // day, replicate (or "mean": the ensemble-mean trajectory), registered and simulated camp
