@@ -8,6 +8,7 @@
 #include <map>
 #include <sstream>
 #include <cstdio>
+#include <cstdlib>
 #include <cmath>
 #include <algorithm>
 #include <functional>
@@ -40,6 +41,18 @@ std::vector<std::string> overrides_of(const RunArgs& args) {
     return overrides;
 }
 
+// Fault injection for the tests of failing ranks (docs/CLUSTER.md): MIGSIM_TEST_FAULT=RANK:DAY
+// makes that rank throw at the start of that day, as a rank that hits a bug would. Null when unset.
+std::function<void(int, int)> fault_from_environment() {
+    const char* spec = std::getenv("MIGSIM_TEST_FAULT");
+    int rank = -1, day = -1;
+    if (spec == nullptr || std::sscanf(spec, "%d:%d", &rank, &day) != 2) return {};
+    return [rank, day, text = std::string(spec)](int at_rank, int at_day) {
+        if (at_rank == rank && at_day == day)
+            throw std::runtime_error("injected fault (MIGSIM_TEST_FAULT=" + text + ")");
+    };
+}
+
 // Runs `body` (a run or a sweep) with Ctrl-C/SIGTERM stopping it between days (on any rank:
 // the ranks agree every day) and a progress line on stderr from rank 0 unless quiet.
 template <class Body>
@@ -59,6 +72,7 @@ RunResult with_progress(const RunArgs& args, const Comm& world, const std::strin
     options.replicates = args.replicates;
     options.comm = &world;
     options.decompose = args.decompose == "agents" ? Decomposition::agents : Decomposition::replicates;
+    options.before_day = fault_from_environment();
     const RunResult result = body(options);
     progress.finish();
     return result;
