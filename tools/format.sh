@@ -8,7 +8,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-CLANG_FORMAT=${CLANG_FORMAT:-$(command -v clang-format-14 || command -v clang-format)}
+CLANG_FORMAT=${CLANG_FORMAT:-$(command -v clang-format-14 || command -v clang-format || true)}
+if [ -z "$CLANG_FORMAT" ]; then
+  echo "format: clang-format not found (Debian's clang-format, installed by tools/setup.sh)" >&2
+  exit 2
+fi
 mapfile -t files < <(git ls-files 'engine/*.cpp' 'engine/*.hpp' 'tools/*.cpp' 'tools/*.hpp' 'tests/*.cpp' \
                        'tests/*.hpp' 'bench/*.cpp' 'bench/*.hpp' 'fuzz/*.cpp' 'fuzz/*.hpp')
 
