@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Every check CI runs, in order, each under a banner with its time; stops at the first failure.
 #   tools/check.sh            all steps
-#   tools/check.sh asan fuzz  only the steps named (release mpi asan tsan tidy fuzz)
-# Steps: release build + every test; MPI build + the mpi tests; the unit tests under ASan+UBSan;
-# the parallel tests under TSan; clang-tidy (zero findings); bounded libFuzzer runs over the
-# scenario loader (with the kept regression cases) and over the readers of output files. How to run each by hand: docs/QUALITY.md.
+#   tools/check.sh asan fuzz  only the steps named (format release relwithdebinfo mpi asan tsan tidy fuzz)
+# Steps: the C++ formatted as .clang-format says (tools/format.sh --check); release build +
+# every test; the RelWithDebInfo build (what one profiles and debugs) + the GoogleTest tests;
+# MPI build + the mpi tests; the unit tests under ASan+UBSan; the parallel tests
+# under TSan; clang-tidy (zero findings); bounded libFuzzer runs over the scenario loader (with
+# the kept regression cases) and over the readers of output files. How to run each by hand:
+# docs/QUALITY.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,7 +17,7 @@ FUZZ_OUTPUT_SECONDS=${FUZZ_OUTPUT_SECONDS:-60}
 # The tests that run threads (TBB workers, the writer's thread): run again under TSan.
 TSAN_TESTS=${TSAN_TESTS:-'^(Determinism|Conservation|Checkpoint|Selection|DayExchange|Output|FleeDeterminism|FleeCheckpoint|FleeMoveChance|FleeMali2012)\.'}
 steps=("$@")
-[ ${#steps[@]} -gt 0 ] || steps=(release mpi asan tsan tidy fuzz)
+[ ${#steps[@]} -gt 0 ] || steps=(format release relwithdebinfo mpi asan tsan tidy fuzz)
 
 declare -a summary=()
 banner() { printf '\n======== check: %s ========\n' "$1"; }
@@ -23,15 +26,23 @@ run_step() {
   banner "$name"
   local start=$SECONDS
   "$@"
-  summary+=("$(printf '%-8s %5d s' "$name" $((SECONDS - start)))")
+  summary+=("$(printf '%-14s %5d s' "$name" $((SECONDS - start)))")
   printf '======== check: %s passed in %d s ========\n' "$name" $((SECONDS - start))
 }
 
 # One command a line: under `set -e` a failure anywhere in the step ends the script.
+step_format() {   # seconds: first, so that a formatting slip is reported before the builds
+  tools/format.sh --check
+}
 step_release() {
   cmake --preset release
   cmake --build --preset release -j"$JOBS"
   ctest --preset release -j"$JOBS"
+}
+step_relwithdebinfo() {   # -O2 -g: the same results as Release (the tests pin them), and it builds
+  cmake --preset relwithdebinfo
+  cmake --build --preset relwithdebinfo -j"$JOBS" --target migsim_tests
+  ctest --preset relwithdebinfo -j"$JOBS"
 }
 step_mpi() {
   cmake --preset mpi

@@ -3,10 +3,10 @@
 set -euo pipefail
 packages=(
   build-essential cmake git pkg-config
-  libtbb-dev libeigen3-dev libhdf5-dev libcli11-dev libyaml-cpp-dev librandom123-dev libcsv-dev
+  libtbb-dev libeigen3-dev libhdf5-dev libcli11-dev nlohmann-json3-dev libyaml-cpp-dev librandom123-dev libcsv-dev
   libssl-dev zlib1g-dev libgtest-dev libbenchmark-dev hdf5-tools
   libopenmpi-dev openmpi-bin
-  clang clang-tidy libclang-rt-14-dev
+  clang clang-tidy clang-format libclang-rt-14-dev
   python3 python3-h5py python3-xarray python3-h5netcdf python3-pandas python3-pytest python3-numpy
   python3-scipy python3-matplotlib python3-setuptools jupyter-nbconvert python3-nbconvert python3-nbformat
   python3-ipykernel python3-venv

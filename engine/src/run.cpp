@@ -11,8 +11,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <tuple>
@@ -42,16 +40,6 @@ std::vector<std::uint64_t> seeds_of(const Scenario& s, int replicates) {
     std::vector<std::uint64_t> seeds;
     for (int r = 0; r < replicates; ++r) seeds.push_back(s.settings.seed + static_cast<std::uint64_t>(r));
     return seeds;
-}
-
-// Fault injection for the tests of failing ranks (docs/CLUSTER.md): MIGSIM_TEST_FAULT=RANK:DAY
-// makes that rank throw at the start of that day, as a rank that hits a bug would.
-void inject_fault(const Comm& comm, int day) {
-    static const char* spec = std::getenv("MIGSIM_TEST_FAULT");
-    if (spec == nullptr) return;
-    int rank = -1, at = -1;
-    if (std::sscanf(spec, "%d:%d", &rank, &at) == 2 && rank == comm.rank() && at == day)
-        throw std::runtime_error("injected fault (MIGSIM_TEST_FAULT=" + std::string(spec) + ")");
 }
 
 // One simulation to step: replicate `replicate` of sweep sample `sample` (0 in a plain run).
@@ -188,7 +176,7 @@ bool run_jobs(const std::vector<Job>& jobs, const RunOptions& options, Hdf5Write
             hand_over_journeys(jobs, comm, split_agents, sims, writer);
             return false;
         }
-        inject_fault(comm, d);
+        if (options.before_day) options.before_day(comm.rank(), d);   // a test hook: may throw
         if (split_agents) {   // every step is collective: one simulation at a time, in order
             for (auto& sim : sims) sim->step();
         } else {

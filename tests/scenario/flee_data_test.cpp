@@ -15,7 +15,7 @@
 
 #include "migsim/errors.hpp"
 #include "migsim/flee.hpp"
-#include "scenario/flee_data_detail.hpp"
+#include "flee/flee_data_detail.hpp"
 
 using namespace migsim;
 namespace fs = std::filesystem;

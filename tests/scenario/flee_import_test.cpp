@@ -12,7 +12,7 @@
 #include "support/yaml_bombs.hpp"
 #include "migsim/errors.hpp"
 #include "migsim/flee_import.hpp"
-#include "scenario/flee_import.hpp"
+#include "flee/import/flee_import.hpp"
 
 using namespace migsim;
 namespace fs = std::filesystem;

@@ -1,15 +1,20 @@
 #include "commands.hpp"
 
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
 #include <csignal>
 #include <filesystem>
 #include <map>
 #include <sstream>
 #include <cstdio>
+#include <cstdlib>
 #include <cmath>
 #include <algorithm>
 #include <functional>
 #include <iomanip>
 #include <iostream>
+#include <memory>
 
 #include "migsim/errors.hpp"
 #include "migsim/output.hpp"
@@ -36,6 +41,18 @@ std::vector<std::string> overrides_of(const RunArgs& args) {
     return overrides;
 }
 
+// Fault injection for the tests of failing ranks (docs/CLUSTER.md): MIGSIM_TEST_FAULT=RANK:DAY
+// makes that rank throw at the start of that day, as a rank that hits a bug would. Null when unset.
+std::function<void(int, int)> fault_from_environment() {
+    const char* spec = std::getenv("MIGSIM_TEST_FAULT");
+    int rank = -1, day = -1;
+    if (spec == nullptr || std::sscanf(spec, "%d:%d", &rank, &day) != 2) return {};
+    return [rank, day, text = std::string(spec)](int at_rank, int at_day) {
+        if (at_rank == rank && at_day == day)
+            throw std::runtime_error("injected fault (MIGSIM_TEST_FAULT=" + text + ")");
+    };
+}
+
 // Runs `body` (a run or a sweep) with Ctrl-C/SIGTERM stopping it between days (on any rank:
 // the ranks agree every day) and a progress line on stderr from rank 0 unless quiet.
 template <class Body>
@@ -55,6 +72,7 @@ RunResult with_progress(const RunArgs& args, const Comm& world, const std::strin
     options.replicates = args.replicates;
     options.comm = &world;
     options.decompose = args.decompose == "agents" ? Decomposition::agents : Decomposition::replicates;
+    options.before_day = fault_from_environment();
     const RunResult result = body(options);
     progress.finish();
     return result;
@@ -267,18 +285,11 @@ std::string number(double x, bool rounded) {
     return out.str();
 }
 
-std::string json_number(double x) { return std::isnan(x) ? "null" : number(x, false); }
-
-std::string json_string(const std::string& s) {
-    std::string out = "\"";
-    for (char c : s) {
-        if (c == '"' || c == '\\') out += '\\';
-        out += c;
-    }
-    return out + "\"";
-}
-
 }  // namespace
+
+std::string json_text(const nlohmann::ordered_json& json) {
+    return json.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+}
 
 int compare_command(const CompareArgs& args) {
     CompareOptions options;
@@ -302,16 +313,12 @@ int compare_command(const CompareArgs& args) {
                       << "," << number(r.difference, false) << "," << number(r.low, false) << ","
                       << number(r.high, false) << "," << number(r.relative, false) << "," << r.replicates << "\n";
     } else if (args.format == "json") {
-        std::cout << "[\n";
-        for (std::size_t k = 0; k < rows.size(); ++k) {
-            const auto& r = rows[k];
-            std::cout << "  {\"group\": " << json_string(r.group) << ", \"outcome\": " << json_string(r.outcome)
-                      << ", \"base\": " << json_number(r.base) << ", \"variant\": " << json_number(r.variant)
-                      << ", \"difference\": " << json_number(r.difference) << ", \"low\": " << json_number(r.low)
-                      << ", \"high\": " << json_number(r.high) << ", \"relative\": " << json_number(r.relative)
-                      << ", \"replicates\": " << r.replicates << "}" << (k + 1 < rows.size() ? "," : "") << "\n";
-        }
-        std::cout << "]\n";
+        auto json = nlohmann::ordered_json::array();
+        for (const auto& r : rows)
+            json.push_back({{"group", r.group}, {"outcome", r.outcome}, {"base", r.base}, {"variant", r.variant},
+                            {"difference", r.difference}, {"low", r.low}, {"high", r.high}, {"relative", r.relative},
+                            {"replicates", r.replicates}});   // NaN (no interval, no relative change): null
+        std::cout << json_text(json) << "\n";
     } else {
         std::cout << std::left << std::setw(24) << "group" << std::setw(20) << "outcome" << std::right << std::setw(14)
                   << "base" << std::setw(14) << "variant" << std::setw(14) << "difference" << std::setw(26)
@@ -329,5 +336,152 @@ int compare_command(const CompareArgs& args) {
     }
     return exit_ok;
 }
+
+// The registrations: each command's options (migsim CMD --help) and what it runs.
+namespace {
+
+Action setup_run(CLI::App& run) {
+    auto args = std::make_shared<RunArgs>();
+    run.add_option("scenario,--scenario", args->scenario,
+                   "scenario folder, scenario.yml, or a variant .yml; with --resume: where the run's scenario "
+                   "is now, if its folder moved (checked: the same files, byte for byte)");
+    auto* output = run.add_option("-o,--output", args->output,
+                                  "output HDF5 file (default: NAME.h5, NAME from the scenario); an existing "
+                                  "file is never replaced without --force");
+    auto* seed = run.add_option("--seed", args->seed, "master seed (default: the scenario's); replicates use seed, seed+1, ...")
+        ->check(CLI::Range(0LL, 4294967295LL));
+    auto* days = run.add_option("--days", args->days, "days to simulate (default: the scenario's)")->check(CLI::Range(1, 65535));
+    run.add_option("--threads", args->threads, "worker threads (default: all cores); never changes the result")
+        ->check(CLI::Range(0, 1024));
+    auto* set = run.add_option("--set", args->overrides,
+                   "override a parameter, KEY=VALUE, repeatable: border:ID.patrol=0.6, market:ID.price=900, "
+                   "pathway:ID.quota=2000, days=365 (keys: docs/SCENARIOS.md)");
+    auto* replicates = run.add_option("--replicates", args->replicates,
+                   "run N seeds (seed, seed+1, ...) into one file with a replicate dimension and ensemble "
+                   "summaries (mean, 5/50/95% quantiles)")
+        ->check(CLI::Range(1, 100000));
+    auto* force = run.add_flag("--force", args->force, "replace the output file if it exists");
+    auto* by_group = run.add_flag("--by-group", args->by_group,
+                   "also write every series that counts people split by demographic group (NAME_by_group, "
+                   "with a group dimension; the scenario's groups:); same as --set output_by_group=true");
+    auto* journeys = run.add_option("--journeys", args->journeys,
+                   "record the whole journey of a share SHARE (0 to 1) of the agents, drawn by seed and id, "
+                   "in the group `journeys` of the file (docs/JOURNEYS.md); same as --set journey_sample=SHARE");
+    auto* checkpoint = run.add_option("--checkpoint-every", args->checkpoint_every,
+                   "save the whole state in the output file every DAYS days, so that --resume continues a "
+                   "killed run from there (bit-identical to an uninterrupted run)")
+        ->check(CLI::Range(1, 65535));
+    run.add_option("--resume", args->resume,
+                   "continue the interrupted run in FILE (the -o of the run) from its last checkpoint; "
+                   "scenario and options come from the file")
+        ->excludes(output)->excludes(seed)->excludes(days)->excludes(set)->excludes(replicates)->excludes(force)
+        ->excludes(by_group)->excludes(journeys)->excludes(checkpoint);
+    run.add_option("--max-memory", args->max_memory,
+                   "refuse a run estimated to need more than SIZE per process (8G, 512M; default: the memory "
+                   "available now)");
+    run.add_flag("-q,--quiet", args->quiet, "no progress line and no summary table");
+    run.add_option("--decompose", args->decompose,
+                   "under mpirun: 'replicates' (default; ranks take whole replicates) or 'agents' (every "
+                   "replicate split over all ranks by agent id); the file is the same bytes either way "
+                   "(docs/CLUSTER.md)")
+        ->check(CLI::IsMember({"replicates", "agents"}));
+    run.footer("Progress (day, agents, agent-days per second, time left) goes to stderr; Ctrl-C stops "
+               "after the current day and keeps the file.\n"
+               "Long runs: migsim run SCENARIO -o long.h5 --checkpoint-every 90; if the job is killed, "
+               "migsim run --resume long.h5 goes on from the last checkpoint (docs/WORKFLOW.md, \"Long runs\").");
+    return {Scope::collective, [args](const Comm& world) { return run_command(*args, world); }, {}};
+}
+
+Action setup_sweep(CLI::App& sweep) {
+    auto args = std::make_shared<RunArgs>();
+    sweep.add_option("scenario", args->scenario, "scenario folder, scenario.yml, or a variant .yml")->required();
+    sweep.add_option("--param", args->parameters,
+                     "a swept parameter, repeatable: KEY=LOW:HIGH:N (N values), KEY=V1,V2,... or, with "
+                     "--samples, KEY=LOW:HIGH. KEY as for --set, or event:N.value (N from migsim validate)")
+        ->required();
+    sweep.add_option("--samples", args->samples, "Latin hypercube of this many samples instead of a grid")
+        ->check(CLI::Range(1, 100000));
+    sweep.add_option("--replicates", args->replicates, "seeds per sample (seed, seed+1, ...)")->check(CLI::Range(1, 100000));
+    sweep.add_option("-o,--output", args->output,
+                     "output HDF5 file (default NAME-sweep.h5); if it holds this sweep partly done, the "
+                     "missing samples are run and the rest kept");
+    sweep.add_option("--seed", args->seed, "master seed (also draws the Latin hypercube)")->check(CLI::Range(0LL, 4294967295LL));
+    sweep.add_option("--days", args->days, "days to simulate")->check(CLI::Range(1, 65535));
+    sweep.add_option("--threads", args->threads, "worker threads (default: all cores)")->check(CLI::Range(0, 1024));
+    sweep.add_option("--set", args->overrides, "override a parameter for every sample, KEY=VALUE");
+    sweep.add_flag("--by-group", args->by_group, "also write the people-counting series split by group");
+    sweep.add_flag("-q,--quiet", args->quiet, "no progress line");
+    sweep.add_option("--decompose", args->decompose,
+                     "under mpirun: 'replicates' (ranks take each sample's replicates) or 'agents'")
+        ->check(CLI::IsMember({"replicates", "agents"}));
+    sweep.footer("Example: migsim sweep scenarios/toy --param border:strait.patrol=0.2:0.8:7 --replicates 5 -o sweep.h5\n"
+                 "Interrupted (Ctrl-C)? Run the same command again: finished samples are kept.");
+    return {Scope::collective, [args](const Comm& world) { return sweep_command(*args, world); }, {}};
+}
+
+Action setup_compare(CLI::App& compare) {
+    auto args = std::make_shared<CompareArgs>();
+    compare.add_option("base", args->base, "the base run (HDF5 from migsim run)")->required();
+    compare.add_option("variant", args->variant, "the variant run, same seeds and replicates")->required();
+    compare.add_option("--by", args->by, "group rows: total (default), border, route (smuggler market), "
+                                         "destination, profile, place (harms where people wait), group (demographic groups: runs made "
+                                         "with --by-group)")
+        ->check(CLI::IsMember({"total", "border", "route", "destination", "profile", "place", "group"}));
+    compare.add_option("--window", args->window, "FROM:TO dates, inclusive (e.g. 2020-01-01:2020-12-31)");
+    compare.add_option("--format", args->format, "table (default), csv or json")
+        ->check(CLI::IsMember({"table", "csv", "json"}));
+    compare.footer("Outcomes and statistics: docs/COMPARE.md. Example:\n"
+                   "  migsim run scenarios/mediterranean --replicates 10 -o base.h5\n"
+                   "  migsim run scenarios/mediterranean/variants/patrol-shift-atlantic.yml --replicates 10 -o shift.h5\n"
+                   "  migsim compare base.h5 shift.h5 --by border --window 2020-01-01:2020-12-31");
+    return {Scope::rank0_reads, [args](const Comm&) { return compare_command(*args); },
+            [args] { return std::vector<std::string>{args->base, args->variant}; }};
+}
+
+Action setup_validate(CLI::App& validate) {
+    struct Args {
+        std::string path;
+        std::vector<std::string> overrides;
+    };
+    auto args = std::make_shared<Args>();
+    validate.add_option("scenario", args->path, "scenario folder, scenario.yml, or a variant .yml")->required();
+    validate.add_option("--set", args->overrides, "override a parameter, KEY=VALUE (as for run)");
+    validate.footer("Loads every file of the scenario, checks every row and the network (every origin reaches a "
+                    "destination), and prints its size, the memory a run needs and its events.\n"
+                    "Examples:\n"
+                    "  migsim validate scenarios/mediterranean\n"
+                    "  migsim validate scenarios/mediterranean/variants/patrol-shift-atlantic.yml\n"
+                    "  migsim validate scenarios/toy --set border:strait.patrol=0.9\n"
+                    "Bad input: one line naming the file, line, field, value and what was expected, exit code 2 "
+                    "(docs/ERRORS.md).");
+    return {Scope::rank0, [args](const Comm&) { return validate_command(args->path, args->overrides); }, {}};
+}
+
+Action setup_info(CLI::App& info) {
+    struct Args {
+        std::string path;
+        bool checksums = false;
+    };
+    auto args = std::make_shared<Args>();
+    info.add_option("file", args->path, "an HDF5 file written by migsim run")->required();
+    info.add_flag("--checksums", args->checksums, "print a SHA-256 per dataset (equal lines: identical results)");
+    info.footer("Prints the scenario, days, seeds and engine of a run file, then totals over the run by border, "
+                "destination (or camp), harms by place and who was paid (means over replicates in an ensemble).\n"
+                "Examples:\n"
+                "  migsim info med.h5\n"
+                "  migsim info --checksums a.h5 > a.txt && migsim info --checksums b.h5 | diff a.txt -   same results?\n"
+                "A file of an interrupted run shows the days it holds; a damaged one gives one line saying so "
+                "and exit code 3.");
+    return {Scope::rank0_reads, [args](const Comm&) { return info_command(args->path, args->checksums); },
+            [args] { return std::vector<std::string>{args->path}; }};
+}
+
+}  // namespace
+
+const Command run_entry = {"run", "Run a scenario and write its time series to HDF5.", setup_run};
+const Command sweep_entry = {"sweep", "Run a scenario over a grid or Latin hypercube of parameter values.", setup_sweep};
+const Command compare_entry = {"compare", "Compare two runs replicate by replicate (paired by seed).", setup_compare};
+const Command validate_entry = {"validate", "Load and check a scenario completely; run nothing.", setup_validate};
+const Command info_entry = {"info", "Describe an output file: metadata and totals by route.", setup_info};
 
 }  // namespace migsim::cli

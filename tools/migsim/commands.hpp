@@ -2,10 +2,18 @@
 // library arrive as exceptions and are turned into one line by main().
 #pragma once
 
+#include <functional>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "migsim/comm.hpp"
+
+#include <nlohmann/json_fwd.hpp>
+
+namespace CLI {
+class App;
+}
 
 namespace migsim::cli {
 
@@ -60,6 +68,10 @@ struct ValidateDataArgs {
     bool force = false;        // replace an existing --per-day file or --plots folder
 };
 
+// `json` as text (nlohmann/json: two-space indent, doubles in the shortest form that reads back
+// to the same value, NaN as null); bytes that are not UTF-8 become U+FFFD.
+std::string json_text(const nlohmann::ordered_json& json);
+
 // Run and sweep are collective: every rank calls them (rank 0 writes and prints).
 int run_command(const RunArgs& args, const Comm& world);
 int validate_command(const std::string& scenario, const std::vector<std::string>& overrides);
@@ -69,5 +81,35 @@ int compare_command(const CompareArgs& args);
 int generate_command(const GenerateArgs& args);
 int validate_data_command(const ValidateDataArgs& args);
 int import_flee_command(const ImportFleeArgs& args);
+
+// The registry. Each command file defines a Command: its name and one-line description, and
+// `setup`, which adds its options to its CLI11 subcommand (bound to values the returned Action
+// owns) and returns what to do once they are parsed. main() builds the app from all_commands()
+// and runs the one Action whose subcommand was given.
+enum class Scope {
+    collective,   // every rank calls it (run and sweep; docs/CLUSTER.md)
+    rank0,        // rank 0 alone
+    rank0_reads,  // rank 0 alone, in a child process when alone (isolated.hpp): it reads output files
+};
+
+struct Action {
+    Scope scope = Scope::rank0;
+    std::function<int(const Comm&)> run;
+    std::function<std::vector<std::string>()> files;   // rank0_reads: the files named if the child dies
+};
+
+struct Command {
+    const char* name;
+    const char* description;
+    Action (*setup)(CLI::App& command);
+};
+
+extern const Command run_entry, sweep_entry, compare_entry, validate_entry, info_entry;   // commands.cpp
+extern const Command generate_entry;                                                      // generate_command.cpp
+extern const Command validate_data_entry;                                                 // validate_data_command.cpp
+extern const Command import_flee_entry;                                                   // import_flee_command.cpp
+
+// Every subcommand, in the order of migsim --help.
+std::span<const Command* const> all_commands();
 
 }  // namespace migsim::cli

@@ -2,6 +2,9 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <memory>
+
+#include <CLI/CLI.hpp>
 
 #include "commands.hpp"
 #include "migsim/errors.hpp"
@@ -109,5 +112,51 @@ int import_flee_command(const ImportFleeArgs& args) {
         std::cout << "note: " << unsupported << " unsupported item(s) above: this run differs from Flee's there\n";
     return exit_ok;
 }
+
+namespace {
+
+Action setup_import_flee(CLI::App& import_flee) {
+    auto args = std::make_shared<ImportFleeArgs>();
+    import_flee.add_option("dir", args->dir, "the FabFlee folder, e.g. FabFlee/config_files/mali2012")
+        ->required();
+    import_flee.add_option("-o,--output", args->output,
+                           "the scenario folder to write (new or empty; an existing one needs --force)")
+        ->required();
+    import_flee.add_option("--hasten", args->hasten,
+                           "divide populations, capacities and registrations by N (1: full size); default: "
+                           "simsetting.yml's optimisations.hasten")
+        ->check(CLI::Range(1, 1000000));
+    import_flee.add_flag("--force", args->force,
+                         "write into an existing folder: scenario.yml, the tables and flee/ are replaced, other "
+                         "files (a README, variants) are kept");
+    import_flee.add_flag("--strict", args->strict,
+                         "exit 2, writing nothing, if any Flee setting, file or row in use is unsupported");
+    import_flee.footer(
+        "What it writes (docs/FLEE.md, \"Importing a FabFlee scenario\"):\n"
+        "  scenario.yml   rules: flee, start_date and days from input_csv/sim_period.csv, and a flee: block with\n"
+        "                 every setting, each commented with the simsetting.yml key it came from;\n"
+        "  locations.csv  ids in snake_case of Flee's names; camps get Flee's population as capacity; a\n"
+        "                 conflict_zone whose conflict starts later is a town until then;\n"
+        "  links.csv      each route of routes.csv both ways (A__B, B__A), mode land, cost 0;\n"
+        "  events.csv     conflicts.csv's changes (location:ID conflict) and closures.csv (link:ID open 0/1);\n"
+        "  flee/          Flee's input_csv/, source_data/ and simsetting.yml, copied: the registrations\n"
+        "                 (UNHCR camp counts) that drive spawning and migsim validate-data are read there.\n"
+        "The report lists every setting, file, column and row as supported, unsupported (Flee uses it, migsim\n"
+        "cannot: the run differs), inert (no effect with these settings) or ignored. Location types other than\n"
+        "town, conflict_zone and camp (idpcamp, marker, forward, flood_zone) are refused with an error.\n"
+        "Example:\n"
+        "  migsim import-flee FabFlee/config_files/mali2012 -o scenarios/flee-mali2012 --hasten 1\n"
+        "  migsim run scenarios/flee-mali2012 -o mali.h5 && migsim validate-data mali.h5\n"
+        "Exit codes: 0 imported, 2 bad input or --strict refused, 3 the folder exists (add --force) or "
+        "cannot be written.");
+    return {Scope::rank0, [args](const Comm&) { return import_flee_command(*args); }, {}};
+}
+
+}  // namespace
+
+const Command import_flee_entry = {
+    "import-flee", "Convert a FabFlee scenario folder (Flee's input_csv/, source_data/, simsetting.yml) into a "
+                   "migsim scenario with Flee's rules.",
+    setup_import_flee};
 
 }  // namespace migsim::cli

@@ -8,7 +8,11 @@
 #include <fstream>
 #include <iomanip>
 #include <iostream>
+#include <memory>
 #include <sstream>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
 #include "commands.hpp"
 #include "migsim/errors.hpp"
@@ -67,22 +71,9 @@ std::vector<CampSeries> registrations_for(const ValidateDataArgs& args) {
                               s.flee.hasten);
 }
 
-std::string json_string(const std::string& s) {
-    std::ostringstream out;
-    out << '"';
-    for (char c : s) {
-        if (c == '"' || c == '\\') out << '\\' << c;
-        else if (static_cast<unsigned char>(c) < 0x20) out << "\\u" << std::hex << std::setw(4) << std::setfill('0') << int(c) << std::dec;
-        else out << c;
-    }
-    return out.str() + '"';
-}
-
-std::string json_spread(const Spread& s) {
-    std::ostringstream out;
-    out << std::setprecision(17) << "{\"mean\": " << s.mean << ", \"sd\": " << s.sd << ", \"min\": " << s.min
-        << ", \"q05\": " << s.q05 << ", \"q50\": " << s.q50 << ", \"q95\": " << s.q95 << ", \"max\": " << s.max << "}";
-    return out.str();
+nlohmann::ordered_json json_spread(const Spread& s) {
+    return {{"mean", s.mean}, {"sd", s.sd}, {"min", s.min}, {"q05", s.q05}, {"q50", s.q50}, {"q95", s.q95},
+            {"max", s.max}};
 }
 
 void print_table(const ValidateDataArgs& args, const RunValidation& v, std::size_t days) {
@@ -135,19 +126,19 @@ void print_csv(const RunValidation& v) {
 }
 
 void print_json(const RunValidation& v, std::size_t days) {
-    std::cout << std::setprecision(17) << "{\"days\": " << days << ", \"camps\": [";
-    for (std::size_t c = 0; c < v.camps.size(); ++c) std::cout << (c ? ", " : "") << json_string(v.camps[c]);
-    std::cout << "],\n \"replicates\": [";
-    for (std::size_t r = 0; r < v.replicates.size(); ++r)
-        std::cout << (r ? ", " : "") << "{\"ard\": " << v.replicates[r].ard << ", \"ard_rescaled\": "
-                  << v.replicates[r].rescaled << "}";
-    std::cout << "],\n \"ensemble\": {\"ard\": " << json_spread(v.ard) << ",\n  \"ard_rescaled\": "
-              << json_spread(v.rescaled) << "},\n \"ensemble_mean_trajectory\": {\"ard\": "
-              << v.ensemble_mean_trajectory.ard << ", \"ard_rescaled\": " << v.ensemble_mean_trajectory.rescaled
-              << "},\n \"camp_share\": {";
-    for (std::size_t c = 0; c < v.camps.size(); ++c)
-        std::cout << (c ? ", " : "") << json_string(v.camps[c]) << ": " << v.camp_share[c];
-    std::cout << "}}\n";
+    auto replicates = nlohmann::ordered_json::array();
+    for (const auto& r : v.replicates) replicates.push_back({{"ard", r.ard}, {"ard_rescaled", r.rescaled}});
+    auto camp_share = nlohmann::ordered_json::object();
+    for (std::size_t c = 0; c < v.camps.size(); ++c) camp_share[v.camps[c]] = v.camp_share[c];
+    const nlohmann::ordered_json json = {
+        {"days", days},
+        {"camps", v.camps},
+        {"replicates", replicates},
+        {"ensemble", {{"ard", json_spread(v.ard)}, {"ard_rescaled", json_spread(v.rescaled)}}},
+        {"ensemble_mean_trajectory",
+         {{"ard", v.ensemble_mean_trajectory.ard}, {"ard_rescaled", v.ensemble_mean_trajectory.rescaled}}},
+        {"camp_share", camp_share}};
+    std::cout << json_text(json) << "\n";
 }
 
 // day, replicate (or "mean": the ensemble-mean trajectory), registered and simulated camp
@@ -228,5 +219,37 @@ int validate_data_command(const ValidateDataArgs& args) {
     if (!args.plots.empty()) draw_plots(args);
     return exit_ok;
 }
+
+namespace {
+
+Action setup_validate_data(CLI::App& validate_data) {
+    auto args = std::make_shared<ValidateDataArgs>();
+    validate_data.add_option("run", args->run, "an HDF5 file written by migsim run (rules: flee)")->required();
+    validate_data.add_option("--data", args->data,
+                             "a Flee source_data folder (data_layout.csv and the camp series); default: the "
+                             "registrations of the scenario the run was made from");
+    validate_data.add_option("--corrections", args->corrections,
+                             "registration_corrections.csv (default with --data: DATA/../input_csv/ if there)");
+    validate_data.add_option("--hasten", args->hasten,
+                             "divide the data by N (default: the run's flee.hasten)")->check(CLI::Range(1, 1000000));
+    validate_data.add_option("--format", args->format, "table (default), csv or json")
+        ->check(CLI::IsMember({"table", "csv", "json"}));
+    validate_data.add_option("--per-day", args->per_day, "also write each day's error, per replicate, to FILE.csv");
+    validate_data.add_option("--plots", args->plots, "also draw one PNG per camp into DIR (Python, matplotlib)");
+    validate_data.add_flag("--force", args->force,
+                           "replace an existing --per-day file, or draw into a --plots folder that holds files "
+                           "(the run file and the data are never replaced)");
+    validate_data.footer("The metric and its numbers: docs/FLEE.md, \"Validating against UNHCR data\". Example:\n"
+                         "  migsim run scenarios/flee-mali2012 --replicates 10 -o mali.h5\n"
+                         "  migsim validate-data mali.h5 --plots mali-plots");
+    return {Scope::rank0_reads, [args](const Comm&) { return validate_data_command(*args); },
+            [args] { return std::vector<std::string>{args->run}; }};
+}
+
+}  // namespace
+
+const Command validate_data_entry = {
+    "validate-data", "Compare a run of a Flee scenario with the UNHCR camp registrations (Flee's ARD).",
+    setup_validate_data};
 
 }  // namespace migsim::cli

@@ -42,6 +42,10 @@ struct RunOptions {
     std::string source;              // how the scenario was given (path, --set overrides), kept
     std::vector<std::string> overrides;   // in the file so that --resume can load it again
     std::int64_t max_memory = 0;     // bytes a rank may use; 0: what the machine has available
+    // A test hook: called on every rank at the start of each day (rank, day) before it is
+    // stepped; what it throws is that rank failing in the middle of a run. The CLI sets it
+    // from MIGSIM_TEST_FAULT (docs/CLUSTER.md); the library reads no environment for it.
+    std::function<void(int rank, int day)> before_day;
 };
 
 // Bytes one rank needs for a run of `scenario` (agents, route tables, the writer's buffers,

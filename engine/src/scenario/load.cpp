@@ -16,7 +16,7 @@
 #include "migsim/errors.hpp"
 #include "migsim/scenario.hpp"
 #include "scenario/csv_table.hpp"
-#include "scenario/flee_scenario.hpp"
+#include "flee/flee_scenario.hpp"
 #include "scenario/parameters.hpp"
 #include "scenario/tables.hpp"
 #include "scenario/text_file.hpp"

@@ -9,7 +9,7 @@
 
 #include "migsim/errors.hpp"
 #include "scenario/csv_table.hpp"
-#include "scenario/flee_scenario.hpp"
+#include "flee/flee_scenario.hpp"
 
 namespace migsim::detail {
 

@@ -21,7 +21,7 @@
 #include <utility>
 
 #include "migsim/errors.hpp"
-#include "scenario/flee_import_parts.hpp"
+#include "flee/import/flee_import_parts.hpp"
 #include "scenario/quoting.hpp"
 
 namespace migsim {

@@ -11,7 +11,7 @@
 #include <algorithm>
 #include <cassert>
 
-#include "scenario/generator.hpp"
+#include "generator/generator.hpp"
 
 namespace migsim::detail {
 

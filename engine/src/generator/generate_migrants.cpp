@@ -9,7 +9,7 @@
 #include <algorithm>
 #include <limits>
 
-#include "scenario/generator.hpp"
+#include "generator/generator.hpp"
 
 namespace migsim::detail {
 

@@ -1,6 +1,6 @@
 // What the FabFlee importer's files share (flee_import*.cpp): the report, the field readers of
 // Flee's CSVs, the network read from input_csv/, the simsetting.yml reader and source_data/.
-// Internal to the importer; the pieces the tests use are in scenario/flee_import.hpp.
+// Internal to the importer; the pieces the tests use are in flee/import/flee_import.hpp.
 #pragma once
 
 #include <cstdint>
@@ -16,7 +16,7 @@
 
 #include "migsim/flee_import.hpp"
 #include "migsim/scenario.hpp"
-#include "scenario/flee_import.hpp"
+#include "flee/import/flee_import.hpp"
 
 namespace YAML {
 class Node;

@@ -8,7 +8,7 @@
 
 #include "migsim/errors.hpp"
 #include "scenario/csv_table.hpp"
-#include "scenario/flee_import_parts.hpp"
+#include "flee/import/flee_import_parts.hpp"
 #include "scenario/text_file.hpp"
 #include "scenario/yaml_tree.hpp"
 

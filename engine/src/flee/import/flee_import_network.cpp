@@ -6,7 +6,7 @@
 
 #include "migsim/errors.hpp"
 #include "scenario/csv_table.hpp"
-#include "scenario/flee_import_parts.hpp"
+#include "flee/import/flee_import_parts.hpp"
 
 namespace migsim::detail::flee_import {
 

@@ -5,7 +5,7 @@
 // flow a market could expect (30% to 200% of it), so that some bind on busy days.
 #include <algorithm>
 
-#include "scenario/generator.hpp"
+#include "generator/generator.hpp"
 
 namespace migsim::detail {
 

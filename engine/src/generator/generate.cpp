@@ -11,7 +11,7 @@
 #include <algorithm>
 
 #include "migsim/errors.hpp"
-#include "scenario/generator.hpp"
+#include "generator/generator.hpp"
 
 namespace migsim {
 

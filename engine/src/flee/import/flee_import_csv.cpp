@@ -8,8 +8,8 @@
 #include <utility>
 
 #include "migsim/errors.hpp"
-#include "scenario/flee_import.hpp"
-#include "scenario/flee_import_parts.hpp"
+#include "flee/import/flee_import.hpp"
+#include "flee/import/flee_import_parts.hpp"
 #include "scenario/text_file.hpp"
 
 namespace migsim::detail {

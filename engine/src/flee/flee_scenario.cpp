@@ -1,4 +1,4 @@
-#include "scenario/flee_scenario.hpp"
+#include "flee/flee_scenario.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -12,7 +12,7 @@
 #include "migsim/errors.hpp"
 #include "migsim/flee.hpp"
 #include "scenario/csv_table.hpp"
-#include "scenario/flee_data_detail.hpp"
+#include "flee/flee_data_detail.hpp"
 #include "scenario/text_file.hpp"
 
 namespace migsim {
