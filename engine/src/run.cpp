@@ -160,10 +160,11 @@ bool run_jobs(const std::vector<Job>& jobs, const RunOptions& options, Hdf5Write
     std::vector<std::unique_ptr<Simulation>> sims;
     on_every_rank(comm, [&] {
         for (std::size_t j : jobs_here(comm, options.decompose, jobs.size())) {
-            Scenario copy = *jobs[j].scenario;
-            copy.settings.seed += static_cast<std::uint64_t>(jobs[j].replicate);
-            sims.push_back(std::make_unique<Simulation>(copy, thread_count(options),
-                                                        split_agents ? comm : single_process()));
+            // Every replicate shares the run's scenario (it outlives them: no copy, no owner).
+            const Scenario& s = *jobs[j].scenario;
+            sims.push_back(std::make_unique<Simulation>(std::shared_ptr<const Scenario>(std::shared_ptr<const Scenario>(), &s),
+                                                        s.settings.seed + static_cast<std::uint64_t>(jobs[j].replicate),
+                                                        thread_count(options), split_agents ? comm : single_process()));
         }
     });
     for (std::size_t k = 0; k < resume_from.states.size() && k < sims.size(); ++k) {
@@ -338,9 +339,10 @@ std::int64_t estimate_memory(const Scenario& s, const RunOptions& options, int r
     }
 
     // The scenario: every table's rows and the text of every input file (Scenario::memory_bytes:
-    // a million demand rows, 21 MB on disk, hold 105 MB). Loaded once; each simulation holds two
-    // copies (as given, and with the day's events applied), and a third is made while one is built.
+    // a million demand rows, 21 MB on disk, hold 105 MB). Loaded once and shared by every
+    // simulation, each of which keeps only the parameters that events change (DayParameters).
     const std::int64_t scenario = s.memory_bytes();
+    const std::int64_t parameters = DayParameters::memory_bytes(s);
     // Loading it peaked at about load_bytes_per_byte times its files' size; freed before the
     // run, but for pages the freed rows share with what stays (17 MB after a million demand
     // rows whose parse peaked at 368 MB: a sixteenth of the load's estimate covers it).
@@ -373,7 +375,7 @@ std::int64_t estimate_memory(const Scenario& s, const RunOptions& options, int r
     const std::int64_t journey_slots = s.settings.journey_sample > 0 ? agents * 4 : 0;
     // The rest (task arena, the day's totals, thread-local lists): about 15 KB measured for the toy.
     const std::int64_t rest = (std::int64_t{16} << 10) + row;
-    const std::int64_t per_sim = 2 * scenario + agents * per_agent + routes + network + counts + journeys + journey_slots + rest;
+    const std::int64_t per_sim = parameters + agents * per_agent + routes + network + counts + journeys + journey_slots + rest;
 
     // The writer holds every replicate's rows of up to 64 days, fewer when they pass 64 MB (it
     // writes them then, after the day that passed), twice: the days gathered, and those being
@@ -393,7 +395,7 @@ std::int64_t estimate_memory(const Scenario& s, const RunOptions& options, int r
                                                         3 * std::max<std::int64_t>(replicates, 4) * days * widest * 8);
 
     const std::int64_t kept = per_sim < (std::int64_t{1} << 20) ? sims * per_sim : 0;
-    const std::int64_t running = leftovers + scenario + writer + std::max(sims * per_sim + scenario, kept + finishing);
+    const std::int64_t running = leftovers + scenario + writer + std::max(sims * per_sim, kept + finishing);
     // The process itself (libraries, HDF5, TBB); and a tenth more for what the terms above leave
     // out (heap fragmentation, HDF5's metadata, thread stacks): without it they came within 0 to
     // 5% below the measured peaks of a million demand rows, 65,000 places and the Mediterranean.

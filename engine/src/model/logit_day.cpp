@@ -20,17 +20,17 @@ namespace migsim::detail::logit {
 void LogitModel::finish_trip(std::uint32_t i, Worker& w) {
     const std::size_t via = agents.via[i];
     if (via >= L) {   // a pathway's processing is over
-        arrive_regular(i, current.pathways[via - L].to, w);
+        arrive_regular(i, loaded.pathways[via - L].to, w);
         return;
     }
-    const Link& link = current.links[via];
+    const Link& link = loaded.links[via];
     const auto to = static_cast<std::size_t>(link.to);
     agents.location[i] = static_cast<std::uint16_t>(to);
     agents.days_waiting[i] = 0;
     moved(i);
-    if (current.locations[to].kind != LocationKind::destination) {
+    if (loaded.locations[to].kind != LocationKind::destination) {
         agents.status[i] = Status::waiting;
-    } else if (regular_arrival[via * current.profiles.size() + agents.profile[i]]) {
+    } else if (regular_arrival[via * loaded.profiles.size() + agents.profile[i]]) {
         arrive_regular(i, link.to, w);
     } else {
         agents.status[i] = Status::arrived;
@@ -40,11 +40,12 @@ void LogitModel::finish_trip(std::uint32_t i, Worker& w) {
 }
 
 void LogitModel::depart(std::uint32_t i, std::size_t l, Passage passage, Worker& w) {
-    const Link& link = current.links[l];
-    if (link.toll > 0) pay(i, link.toll, Count::toll_cents, l, w);   // armed groups, by the traveller
+    const Link& link = loaded.links[l];
+    const DayParameters::LinkValues& values = now.links[l];
+    if (values.toll > 0) pay(i, values.toll, Count::toll_cents, l, w);   // armed groups, by the traveller
     if (passage == Passage::smuggled) {   // armed groups, by the smuggler out of his price
         const auto m = static_cast<std::size_t>(link.market);
-        w.counts(Count::protection_cents, m) += cents(current.markets[m].protection);
+        w.counts(Count::protection_cents, m) += cents(now.markets[m].protection);
     }
     agents.status[i] = Status::travelling;
     agents.via[i] = static_cast<std::uint16_t>(l);
@@ -59,7 +60,7 @@ void LogitModel::depart(std::uint32_t i, std::size_t l, Passage passage, Worker&
 
 // An irregular attempt (or a regular trip with death risk): interception, death, or away.
 void LogitModel::attempt(std::uint32_t i, std::size_t l, Passage passage, const Words& words, Worker& w) {
-    const Link& link = current.links[l];
+    const Link& link = loaded.links[l];
     const auto k = static_cast<std::size_t>(passage);
     const auto& day_rates = conditions.today();
     const std::size_t b = static_cast<std::size_t>(link.border);
@@ -72,14 +73,15 @@ void LogitModel::attempt(std::uint32_t i, std::size_t l, Passage passage, const 
     // At an official crossing, those who cross without a smuggler pay the officials if they can,
     // and a bribed official lets more through; a smuggler pays for his passengers out of his price.
     double interception = day_rates.interception[k][l];
-    if (link.bribe > 0 && passage == Passage::smuggled) {
-        w.counts(Count::smuggler_bribe_cents, static_cast<std::size_t>(link.market)) += cents(link.bribe);
-    } else if (link.bribe > 0 && agents.money[i] >= static_cast<float>(link.bribe)) {
-        pay(i, link.bribe, Count::bribe_cents, l, w);
-        if (passage == Passage::alone) interception *= link.bribe_interception;
+    const DayParameters::LinkValues& values = now.links[l];
+    if (values.bribe > 0 && passage == Passage::smuggled) {
+        w.counts(Count::smuggler_bribe_cents, static_cast<std::size_t>(link.market)) += cents(values.bribe);
+    } else if (values.bribe > 0 && agents.money[i] >= static_cast<float>(values.bribe)) {
+        pay(i, values.bribe, Count::bribe_cents, l, w);
+        if (passage == Passage::alone) interception *= values.bribe_interception;
     }
     if (happens(words[1], interception)) {
-        const Border& border = current.borders[b];
+        const Border& border = loaded.borders[b];
         w.counts(Count::border_interceptions, b)++;
         w.counts(Count::passage_interceptions, l * 3 + k)++;
         w.counts(Count::profile_interceptions, agents.profile[i])++;
@@ -87,8 +89,9 @@ void LogitModel::attempt(std::uint32_t i, std::size_t l, Passage passage, const 
         agents.ticket[i] = no_ticket;   // what was paid is lost
         agents.location[i] = static_cast<std::uint16_t>(border.return_to != no_index ? border.return_to : link.from);
         agents.days_waiting[i] = 0;
-        agents.days_left[i] = static_cast<std::uint16_t>(border.detention_days);
-        agents.status[i] = border.detention_days > 0 ? Status::detained : Status::waiting;
+        const int detention_days = now.borders[b].detention_days;
+        agents.days_left[i] = static_cast<std::uint16_t>(detention_days);
+        agents.status[i] = detention_days > 0 ? Status::detained : Status::waiting;
         if (Journey* j = journey(i)) ++j->interceptions;
         moved(i);
         return;
@@ -106,7 +109,7 @@ void LogitModel::attempt(std::uint32_t i, std::size_t l, Passage passage, const 
 }
 
 void LogitModel::give_up(std::uint32_t i, Worker& w) {
-    if (current.settings.give_up_action == GiveUpAction::go_home) {
+    if (loaded.settings.give_up_action == GiveUpAction::go_home) {
         agents.status[i] = Status::returned;
         agents.location[i] = agents.origin[i];
         moved(i);
@@ -126,7 +129,7 @@ const Option& LogitModel::choose(std::uint32_t i, int at) const {
     const int profile = agents.profile[i];   // the (cold) group is read only where groups choose apart
     const int chooser = choice.groups_choose_apart() ? choice.chooser(profile, agents.group[i]) : profile;
     for (std::uint32_t round = 0; round < max_rounds; ++round) {
-        const Words words = draw(current.settings.seed, id(i), day, Purpose::choice, round);
+        const Words words = draw(seed, id(i), day, Purpose::choice, round);
         const Option& o = choice.sample(at, chooser, words[0], words[1]);
         if (o.kind != Option::Kind::link || outward.allows(agents.origin[i], o.index)) return o;
     }
@@ -137,22 +140,22 @@ const Option& LogitModel::choose(std::uint32_t i, int at) const {
 // asked for a scarce place (its outcome comes in the resolution phase).
 bool LogitModel::decide(std::uint32_t i, Worker& w) {
     const std::size_t at = agents.location[i];
-    if (current.locations[at].wage > 0) {
-        agents.money[i] += static_cast<float>(current.locations[at].wage);
+    if (now.locations[at].wage > 0) {
+        agents.money[i] += static_cast<float>(now.locations[at].wage);
         w.counts(Count::wage_days, at)++;   // times the wage in cents once a day, not per agent
     }
     if (agents.days_waiting[i] < UINT16_MAX) ++agents.days_waiting[i];
     if (harm_places.any(at) && suffer_harm(i, at, w)) return false;
-    if (agents.attempts[i] >= current.settings.max_attempts ||
-        agents.days_waiting[i] >= current.settings.give_up_days) {
+    if (agents.attempts[i] >= loaded.settings.max_attempts ||
+        agents.days_waiting[i] >= loaded.settings.give_up_days) {
         give_up(i, w);
         return false;
     }
     if (agents.ticket[i] != no_ticket) {   // a package carries its buyer on
-        const int next = package_next[(agents.ticket[i] - 1u) * current.locations.size() + at];
+        const int next = package_next[(agents.ticket[i] - 1u) * loaded.locations.size() + at];
         if (next != no_index) {
             attempt(i, static_cast<std::size_t>(next), Passage::smuggled,
-                    draw(current.settings.seed, id(i), day, Purpose::crossing), w);
+                    draw(seed, id(i), day, Purpose::crossing), w);
             return false;
         }
         agents.ticket[i] = no_ticket;
@@ -162,24 +165,24 @@ bool LogitModel::decide(std::uint32_t i, Worker& w) {
     switch (o.kind) {
         case Option::Kind::stay: return false;
         case Option::Kind::pathway: {
-            const Pathway& p = current.pathways[o.index];
-            if (money < p.cost) return false;
+            if (money < now.pathways[o.index].cost) return false;
             w.counts(Count::pathway_applications, o.index)++;
             ask(i, M + o.index, o.index, w);
             return true;
         }
         case Option::Kind::link: break;
     }
-    const Link& link = current.links[o.index];
+    const Link& link = loaded.links[o.index];
     if (o.passage == Passage::smuggled) {
         if (money < conditions.today().market_price[static_cast<std::size_t>(link.market)]) return false;
         w.counts(Count::market_demand, static_cast<std::size_t>(link.market))++;
         ask(i, static_cast<std::size_t>(link.market), o.index, w);
         return true;
     }
-    if (money < link.cost) return false;
-    pay(i, link.cost, Count::fare_cents, o.index, w);
-    attempt(i, o.index, o.passage, draw(current.settings.seed, id(i), day, Purpose::crossing), w);
+    const double fare = now.links[o.index].cost;
+    if (money < fare) return false;
+    pay(i, fare, Count::fare_cents, o.index, w);
+    attempt(i, o.index, o.passage, draw(seed, id(i), day, Purpose::crossing), w);
     return false;
 }
 
@@ -213,15 +216,15 @@ void LogitModel::resolve(const Ask& a, Worker& w) {
             w.counts(Count::profile_seats, agents.profile[i])++;
             agents.money[i] -= static_cast<float>(conditions.today().market_price[m]);
             note_paid(i, Count::market_seats, cents(static_cast<float>(conditions.today().market_price[m])));
-            if (current.markets[m].links.size() > 1) agents.ticket[i] = static_cast<std::uint8_t>(m + 1);
-            attempt(i, a.option, Passage::smuggled, draw(current.settings.seed, id(i), day, Purpose::crossing), w);
+            if (loaded.markets[m].links.size() > 1) agents.ticket[i] = static_cast<std::uint8_t>(m + 1);
+            attempt(i, a.option, Passage::smuggled, draw(seed, id(i), day, Purpose::crossing), w);
         }
     } else if (wins) {
-        const Pathway& p = current.pathways[a.option];
+        const DayParameters::PathwayValues& p = now.pathways[a.option];
         w.counts(Count::pathway_admissions, a.option)++;
         pay(i, p.cost, Count::pathway_fee_cents, a.option, w);   // affordable: checked when it applied
         if (p.processing_days == 0) {
-            arrive_regular(i, p.to, w);
+            arrive_regular(i, loaded.pathways[a.option].to, w);
         } else {
             agents.status[i] = Status::travelling;
             agents.via[i] = static_cast<std::uint16_t>(L + a.option);
@@ -234,10 +237,10 @@ void LogitModel::resolve(const Ask& a, Worker& w) {
 void LogitModel::step() {
     apply_events();
     create_agents();
-    conditions.begin_day(current, day, today.location_population.empty()
-                                           ? std::vector<std::int64_t>(current.locations.size(), 0)
+    conditions.begin_day(loaded, now, day, today.location_population.empty()
+                                           ? std::vector<std::int64_t>(loaded.locations.size(), 0)
                                            : today.location_population);
-    choice.update(current, conditions.today());
+    choice.update(loaded, now, conditions.today());
     for (Worker& w : workers) {
         for (Counters& c : w.group_counts) c.zero();
         w.asks.clear();
@@ -255,9 +258,9 @@ void LogitModel::step() {
     sum_workers(Count::pathway_applications, Count::pathway_admissions);
     for (std::size_t m = 0; m < M; ++m) {
         demand[m] = totals(Count::market_demand, m);
-        places[m] = current.markets[m].capacity;
+        places[m] = now.markets[m].capacity;
     }
-    for (std::size_t p = 0; p < current.pathways.size(); ++p) {
+    for (std::size_t p = 0; p < loaded.pathways.size(); ++p) {
         demand[M + p] = totals(Count::pathway_applications, p);
         places[M + p] = conditions.quota_left(p);
     }
@@ -274,11 +277,11 @@ void LogitModel::step() {
     });
 
     sum_workers(Count::status, Count::sections);
-    for (std::size_t at = 0; at < current.locations.size(); ++at)
-        wages_cents += totals(Count::wage_days, at) * cents(static_cast<float>(current.locations[at].wage));
+    for (std::size_t at = 0; at < loaded.locations.size(); ++at)
+        wages_cents += totals(Count::wage_days, at) * cents(static_cast<float>(now.locations[at].wage));
     comm.sum(totals.values);
     if (split > 1) sum_groups();
-    conditions.end_day(current, totals);
+    conditions.end_day(loaded, totals);
     publish();
     ++day;
 }

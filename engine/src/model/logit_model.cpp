@@ -6,25 +6,27 @@
 #include <cmath>
 #include <memory>
 #include <numbers>
+#include <utility>
 
 #include "model/logit_model.hpp"
 
 namespace migsim::detail::logit {
 
-LogitModel::LogitModel(const Scenario& s, int threads, const Comm& c)
-    : original(s), current(s), L(s.links.size()), M(s.markets.size()),
+LogitModel::LogitModel(std::shared_ptr<const Scenario> scenario, std::uint64_t replicate_seed, int threads, const Comm& c)
+    : Impl(std::move(scenario), replicate_seed), L(loaded.links.size()), M(loaded.markets.size()),
       parallelism(tbb::global_control::max_allowed_parallelism,
                    static_cast<std::size_t>(std::max(threads, tbb::info::default_concurrency()))),
       arena(threads > 0 ? threads : tbb::task_arena::automatic), comm(c),
-      rank(static_cast<std::uint32_t>(c.rank())), ranks(static_cast<std::uint32_t>(c.size())), choice(s), outward(s), conditions(s),
-      harm_places(s), layout(s),
-      split(s.settings.output_by_group ? std::max<std::size_t>(1, s.groups.size()) : 1),
+      rank(static_cast<std::uint32_t>(c.rank())), ranks(static_cast<std::uint32_t>(c.size())), choice(loaded),
+      outward(loaded), conditions(loaded), harm_places(loaded), layout(loaded),
+      split(loaded.settings.output_by_group ? std::max<std::size_t>(1, loaded.groups.size()) : 1),
       workers([this] {
           return Worker{std::vector<Counters>(split, Counters(layout)), std::vector<Counters>(split, Counters(layout)), 0, {}};
       }),
       totals(layout), group_totals(split > 1 ? split : 0, Counters(layout)),
-      demand(M + s.pathways.size()), places(M + s.pathways.size()),
-      tracking(s.settings.journey_sample > 0) {
+      demand(M + loaded.pathways.size()), places(M + loaded.pathways.size()),
+      tracking(loaded.settings.journey_sample > 0) {
+    const Scenario& s = loaded;
     agents.reserve(static_cast<std::size_t>(s.total_agents() / ranks + 1));
     package_next.assign(M * s.locations.size(), no_index);
     for (std::size_t m = 0; m < M; ++m)
@@ -44,8 +46,8 @@ LogitModel::LogitModel(const Scenario& s, int threads, const Comm& c)
 }
 
 void LogitModel::apply_events() {
-    while (next_event < current.events.size() && current.events[next_event].day <= day)
-        apply(current, current.events[next_event++].change);
+    while (next_event < loaded.events.size() && loaded.events[next_event].day <= day)
+        apply(now, loaded.events[next_event++].change);
 }
 
 // The demand row's group, or one drawn from the profile's shares (one word, its own purpose:
@@ -53,7 +55,7 @@ void LogitModel::apply_events() {
 std::uint8_t LogitModel::group_of(const DemandRow& row, const Profile& p, std::uint32_t g) const {
     if (row.group != no_index) return static_cast<std::uint8_t>(row.group);
     if (p.group_shares.empty()) return 0;
-    const double u = unit(draw(current.settings.seed, g, day, Purpose::group)[0]);
+    const double u = unit(draw(seed, g, day, Purpose::group)[0]);
     double below = 0;
     for (std::size_t k = 0; k + 1 < p.group_shares.size(); ++k)
         if (u < (below += p.group_shares[k])) return static_cast<std::uint8_t>(k);
@@ -61,17 +63,18 @@ std::uint8_t LogitModel::group_of(const DemandRow& row, const Profile& p, std::u
 }
 
 void LogitModel::create_agents() {
-    for (const DemandRow& row : current.demand) {
+    for (const DemandRow& row : loaded.demand) {
         const int offset = day - row.day;
         if (offset < 0 || offset >= row.spread_days) continue;
         const std::int64_t n = row.count / row.spread_days + (offset < row.count % row.spread_days ? 1 : 0);
-        const Profile& p = current.profiles[static_cast<std::size_t>(row.profile)];
+        const Profile& p = loaded.profiles[static_cast<std::size_t>(row.profile)];
+        const DayParameters::ProfileValues& values = now.profiles[static_cast<std::size_t>(row.profile)];
         // Global ids created..created+n-1; this rank's are those equal to rank (mod ranks).
         const std::int64_t first = created + (rank + ranks - created % ranks) % ranks;
         for (std::int64_t g = first; g < created + n; g += ranks) {
-            const Words words = draw(current.settings.seed, static_cast<std::uint32_t>(g), day, Purpose::budget);
+            const Words words = draw(seed, static_cast<std::uint32_t>(g), day, Purpose::budget);
             const double z = std::sqrt(-2 * std::log(unit(words[0]))) * std::cos(2 * std::numbers::pi * unit(words[1]));
-            const auto budget = static_cast<float>(p.budget_median * std::exp(p.budget_sigma * z));
+            const auto budget = static_cast<float>(values.budget_median * std::exp(values.budget_sigma * z));
             budgets_cents += cents(budget);
             agents.add(static_cast<std::uint16_t>(row.origin), static_cast<std::uint8_t>(row.profile),
                        group_of(row, p, static_cast<std::uint32_t>(g)), budget, static_cast<std::uint16_t>(day));
@@ -84,7 +87,7 @@ void LogitModel::create_agents() {
 // A new agent (global id g): in the sample iff its own draw falls below the share, so the
 // sample depends on neither threads nor ranks.
 void LogitModel::sample_journey(std::uint32_t g, const DemandRow& row) {
-    if (!happens(draw(current.settings.seed, g, 0, Purpose::journey)[0], current.settings.journey_sample)) {
+    if (!happens(draw(seed, g, 0, Purpose::journey)[0], loaded.settings.journey_sample)) {
         journey_slot.push_back(no_journey);
         return;
     }
@@ -135,18 +138,26 @@ void LogitModel::sum_groups() {
 
 namespace migsim {
 
-std::unique_ptr<Simulation::Impl> detail::make_logit_model(const Scenario& s, int threads, const Comm& comm) {
-    return std::make_unique<logit::LogitModel>(s, threads, comm);
+std::unique_ptr<Simulation::Impl> detail::make_logit_model(std::shared_ptr<const Scenario> s, std::uint64_t seed,
+                                                           int threads, const Comm& comm) {
+    return std::make_unique<logit::LogitModel>(std::move(s), seed, threads, comm);
 }
 
 Simulation::Simulation(const Scenario& scenario, int threads, const Comm& comm)
-    : impl_(scenario.rules == Rules::flee ? detail::make_flee_model(scenario, threads, comm)
-                                          : detail::make_logit_model(scenario, threads, comm)) {}
+    : Simulation(std::make_shared<const Scenario>(scenario), scenario.settings.seed, threads, comm) {}
+
+Simulation::Simulation(std::shared_ptr<const Scenario> scenario, std::uint64_t seed, int threads, const Comm& comm) {
+    const bool flee = scenario->rules == Rules::flee;
+    impl_ = flee ? detail::make_flee_model(std::move(scenario), seed, threads, comm)
+                 : detail::make_logit_model(std::move(scenario), seed, threads, comm);
+}
 Simulation::~Simulation() = default;
 void Simulation::step() { impl_->step(); }
 int Simulation::day() const { return impl_->day; }
 const DayTotals& Simulation::today() const { return impl_->today; }
-const Scenario& Simulation::scenario() const { return impl_->scenario(); }
+const Scenario& Simulation::scenario() const { return impl_->loaded; }
+const DayParameters& Simulation::parameters() const { return impl_->now; }
+std::uint64_t Simulation::seed() const { return impl_->seed; }
 std::int64_t Simulation::agents() const { return impl_->created; }
 std::int64_t Simulation::agents_here() const { return impl_->agents_here(); }
 std::size_t Simulation::hot_bytes_per_agent() { return detail::AgentStore::hot_bytes; }

@@ -61,8 +61,6 @@ inline bool journey_over(Status st) { return st >= Status::arrived; }
 inline std::int64_t cents(double money) { return std::llround(money * 100); }
 
 struct LogitModel final : Simulation::Impl {
-    const Scenario original;   // as given: a restored state replays its events
-    Scenario current;        // the scenario with the events applied so far
     const std::size_t L, M;  // links, markets (contests 0..M-1 are markets, then pathways)
     // TBB caps workers at the core count; lift the cap so that --threads 8 really runs 8
     // threads on a 2-core machine (the determinism tests rely on it).
@@ -88,7 +86,6 @@ struct LogitModel final : Simulation::Impl {
     std::vector<int> package_next;          // market x location -> next leg, or no_index
     std::vector<std::uint8_t> regular_arrival;   // link x profile: crossing it is regular
     std::vector<int> travel_days;
-    std::size_t next_event = 0;
     std::int64_t budgets_cents = 0;   // money agents set out with, on this rank
     std::int64_t wages_cents = 0;     // and earned on the way
     // The journey sample (settings.journey_sample > 0 only): slot of agent i in `journeys_`, or
@@ -99,7 +96,7 @@ struct LogitModel final : Simulation::Impl {
     std::vector<std::uint32_t> journey_slot;
     std::vector<Journey> journeys_;
 
-    LogitModel(const Scenario& s, int threads, const Comm& c);   // logit_model.cpp
+    LogitModel(std::shared_ptr<const Scenario> s, std::uint64_t replicate_seed, int threads, const Comm& c);   // logit_model.cpp
 
     // The global id of this rank's agent i (ids are dealt round-robin over ranks).
     [[nodiscard]] std::uint32_t id(std::uint32_t i) const { return i * ranks + rank; }
@@ -180,9 +177,10 @@ struct LogitModel final : Simulation::Impl {
 
     // ---- harm at places (docs/HARM.md)
 
-    [[nodiscard]] const Harm* harm_at(std::size_t at, std::uint32_t i, HarmKind kind) const {
-        const int row = harm_places.row(at, agents.group[i], kind);
-        return row == no_index ? nullptr : &current.harms[static_cast<std::size_t>(row)];
+    // The harm row of `kind` that applies to agent i at `at`, or no_index: its numbers are
+    // today's (now.harms), its place and return_to the scenario's.
+    [[nodiscard]] int harm_at(std::size_t at, std::uint32_t i, HarmKind kind) const {
+        return harm_places.row(at, agents.group[i], kind);
     }
 
     bool suffer_harm(std::uint32_t i, std::size_t at, Worker& w);   // logit_harm.cpp
@@ -193,7 +191,7 @@ struct LogitModel final : Simulation::Impl {
     bool decide(std::uint32_t i, Worker& w);   // logit_day.cpp
 
     void ask(std::uint32_t i, std::size_t contest, std::size_t option, Worker& w) const {
-        const Words words = draw(current.settings.seed, id(i), day, Purpose::crossing);
+        const Words words = draw(seed, id(i), day, Purpose::crossing);
         w.asks.push_back({priority_key(words[0], id(i)), i, static_cast<std::uint16_t>(contest),
                           static_cast<std::uint16_t>(option)});
     }
@@ -228,7 +226,6 @@ struct LogitModel final : Simulation::Impl {
     void publish();   // logit_output.cpp
     void publish_by_group();   // logit_output.cpp
 
-    [[nodiscard]] const Scenario& scenario() const override { return current; }
     [[nodiscard]] std::int64_t agents_here() const override { return static_cast<std::int64_t>(agents.size()); }
     [[nodiscard]] double money_given() const override { return static_cast<double>(budgets_cents + wages_cents) / 100; }
     [[nodiscard]] double money_held() const override {

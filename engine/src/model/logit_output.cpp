@@ -20,7 +20,7 @@ std::vector<Journey> LogitModel::journeys() const {
 void LogitModel::save(std::vector<std::byte>& bytes) const {
     ByteWriter out(bytes);
     out.put(state_magic);
-    out.put(static_cast<std::uint64_t>(std::hash<std::string>{}(current.resolved_text)));
+    out.put(static_cast<std::uint64_t>(std::hash<std::string>{}(loaded.resolved_text)));
     out.put(ranks), out.put(rank), out.put(day), out.put(created);
     out.put(static_cast<std::uint64_t>(next_event));
     out.put(agents.location), out.put(agents.status), out.put(agents.profile), out.put(agents.attempts);
@@ -47,14 +47,12 @@ void LogitModel::restore(std::span<const std::byte> bytes) {
     in.take(magic);
     in.take(scenario_hash);
     if (magic != state_magic) throw std::runtime_error("the checkpoint is not a migsim state of this version");
-    if (scenario_hash != std::hash<std::string>{}(original.resolved_text))
+    if (scenario_hash != std::hash<std::string>{}(loaded.resolved_text))
         throw std::runtime_error("the checkpoint is of another scenario");
     in.take(saved_ranks), in.take(saved_rank), in.take(day), in.take(created), in.take(events);
     if (saved_ranks != ranks || saved_rank != rank)
         throw std::runtime_error("the checkpoint was taken with another rank layout");
-    if (events > original.events.size()) throw std::runtime_error("the checkpoint's events do not fit");
-    current = original;   // the events so far, applied again in order
-    for (next_event = 0; next_event < events; ++next_event) apply(current, current.events[next_event].change);
+    replay_events(events);   // the events so far, applied again in order
     in.take(agents.location);
     const auto n = static_cast<std::int64_t>(agents.location.size());
     in.take(agents.status, n), in.take(agents.profile, n), in.take(agents.attempts, n);
@@ -69,7 +67,7 @@ void LogitModel::restore(std::span<const std::byte> bytes) {
     for (std::size_t g = 0; g < split; ++g)   // the ended journeys so far, counted once
         in.take(here.group_ended[g].values, static_cast<std::int64_t>(layout.total()));
     in.take(today.location_population);   // empty before the first day
-    if (!today.location_population.empty() && today.location_population.size() != current.locations.size())
+    if (!today.location_population.empty() && today.location_population.size() != loaded.locations.size())
         throw std::runtime_error("the checkpoint's places do not fit");
     conditions.restore(in);
     std::uint8_t saved_tracking = 0;
@@ -93,7 +91,7 @@ void LogitModel::publish() {
     today.day = day;
     today.agents_created = created;
     for (std::size_t s = 0; s < status_count; ++s) today.status_counts[s] = totals(Count::status, s);
-    const std::size_t N = current.locations.size(), B = current.borders.size(), P = current.pathways.size();
+    const std::size_t N = loaded.locations.size(), B = loaded.borders.size(), P = loaded.pathways.size();
     copy_section(Count::location_population, N, today.location_population);
     copy_section(Count::arrivals, N, today.arrivals);
     copy_section(Count::arrivals_regular, N, today.arrivals_regular);
@@ -108,7 +106,7 @@ void LogitModel::publish() {
     copy_section(Count::pathway_applications, P, today.pathway_applications);
     copy_section(Count::pathway_admissions, P, today.pathway_admissions);
     copy_section(Count::arrival_transit_days, N, today.arrival_transit_days);
-    const std::size_t G = current.profiles.size();
+    const std::size_t G = loaded.profiles.size();
     copy_section(Count::profile_arrivals, G, today.profile_arrivals);
     copy_section(Count::profile_regular_arrivals, G, today.profile_regular_arrivals);
     copy_section(Count::profile_deaths, G, today.profile_deaths);
@@ -147,7 +145,7 @@ void LogitModel::publish() {
 
 // DayTotals::by_group, in grouped_series() order: entity-major, a count per group.
 void LogitModel::publish_by_group() {
-    const std::size_t N = current.locations.size(), B = current.borders.size(), P = current.pathways.size();
+    const std::size_t N = loaded.locations.size(), B = loaded.borders.size(), P = loaded.pathways.size();
     auto harm = [](HarmKind k) { return GroupedSeries{Count::harm_events, harm_kinds, static_cast<std::size_t>(k)}; };
     const std::pair<GroupedSeries, std::size_t> series[] = {
         {{Count::status}, status_count}, {{Count::location_population}, N}, {{Count::arrivals}, N},

@@ -49,8 +49,8 @@ class RouteChoice {
 public:
     explicit RouteChoice(const Scenario& scenario);
 
-    // Recomputes cost-to-go and every alias table for the day.
-    void update(const Scenario& current, const DayConditions& day);
+    // Recomputes cost-to-go and every alias table for the day, from its parameters `now`.
+    void update(const Scenario& scenario, const DayParameters& now, const DayConditions& day);
 
     [[nodiscard]] bool groups_choose_apart() const { return classes_ > 1; }
     // Who chooses alike: an agent of this profile and demographic group.
@@ -65,9 +65,9 @@ public:
     [[nodiscard]] std::vector<std::pair<Option, double>> probabilities(int location, int chooser) const;
 
 private:
-    [[nodiscard]] double option_cost(const Scenario& s, const DayConditions& day, const RouteWeights& w,
-                                     const Option& o, bool& open) const;
-    [[nodiscard]] RouteWeights weights(const Scenario& s, std::size_t chooser) const;
+    [[nodiscard]] double option_cost(const Scenario& s, const DayParameters& now, const DayConditions& day,
+                                     const RouteWeights& w, const Option& o, bool& open) const;
+    [[nodiscard]] RouteWeights weights(const Scenario& s, const DayParameters& now, std::size_t chooser) const;
 
     int classes_ = 1;                      // group classes (1 without groups)
     std::vector<int> class_of_group_;      // per group; empty without groups

@@ -24,6 +24,7 @@
 #include <cmath>
 #include <functional>
 #include <stdexcept>
+#include <utility>
 
 #include "io/bytes.hpp"
 #include "model/draws.hpp"
@@ -70,8 +71,6 @@ std::uint16_t wake_day(int from_day, std::uint32_t failures) {
 }
 
 struct FleeModel final : Simulation::Impl {
-    const Scenario original;
-    Scenario current;
     const std::size_t N, L;
     tbb::global_control parallelism;
     tbb::task_arena arena;
@@ -86,22 +85,20 @@ struct FleeModel final : Simulation::Impl {
     std::vector<int> conflict_start;            // per place: day its conflict began
     std::vector<std::uint8_t> chance_changed;   // per place: its move chance changed today
     std::vector<std::int64_t> occupancy;        // per place: what fills it at the day's start
-    std::size_t next_event = 0;
 
-    FleeModel(const Scenario& s, int threads, const Comm& c)
-        : original(s), current(s), N(s.locations.size()), L(s.links.size()),
+    FleeModel(std::shared_ptr<const Scenario> scenario, std::uint64_t replicate_seed, int threads, const Comm& c)
+        : Impl(std::move(scenario), replicate_seed), N(loaded.locations.size()), L(loaded.links.size()),
           parallelism(tbb::global_control::max_allowed_parallelism,
                       static_cast<std::size_t>(std::max(threads, tbb::info::default_concurrency()))),
           arena(threads > 0 ? threads : tbb::task_arena::automatic), comm(c),
           rank(static_cast<std::uint32_t>(c.rank())), ranks(static_cast<std::uint32_t>(c.size())),
-          speed(static_cast<float>(s.flee.max_move_speed)), routes(s), spawning(s),
+          speed(static_cast<float>(loaded.flee.max_move_speed)), routes(loaded), spawning(loaded),
           workers([this] { return FleeCounts(N, L); }), totals(N, L), chance_changed(N, 0), occupancy(N, 0) {
-        agents.reserve(static_cast<std::size_t>(s.total_agents() / ranks + 1));
-        for (const Location& l : s.locations) conflict_start.push_back(l.conflict > 0 ? 0 : no_conflict);
+        agents.reserve(static_cast<std::size_t>(loaded.total_agents() / ranks + 1));
+        for (const Location& l : loaded.locations) conflict_start.push_back(l.conflict > 0 ? 0 : no_conflict);
     }
 
     [[nodiscard]] std::uint32_t id(std::uint32_t i) const { return i * ranks + rank; }
-    [[nodiscard]] std::uint64_t seed() const { return current.settings.seed; }
 
     // ---- one agent's day (worker threads; touches agent i and `w` only)
 
@@ -122,7 +119,7 @@ struct FleeModel final : Simulation::Impl {
         const std::int64_t path = agents.path[i];
         const int link = routes.path_link(path, agents.step[i]);
         // Flee drops a route that ends at a camp too full to take people, or whose next link closed.
-        if (routes.refuses(static_cast<std::size_t>(routes.path_end(path))) || !current.links[static_cast<std::size_t>(link)].open) {
+        if (routes.refuses(static_cast<std::size_t>(routes.path_end(path))) || !now.links[static_cast<std::size_t>(link)].open) {
             agents.path[i] = no_path;
             return false;
         }
@@ -142,17 +139,17 @@ struct FleeModel final : Simulation::Impl {
         Words words{};
         bool drawn = false;
         auto settle_word = [&](std::uint32_t hop) {
-            return drawn ? words[3] : draw(seed(), g, day, Purpose::wake, hop)[0];
+            return drawn ? words[3] : draw(seed, g, day, Purpose::wake, hop)[0];
         };
         for (std::uint32_t hop = 0; hop < max_hops; ++hop) {
             if (agents.via[i] == at_place) {
                 const std::size_t at = agents.location[i];
                 bool go = true;
                 if (hop == 0) {
-                    if (chance_changed[at]) settle(i, day, draw(seed(), g, day, Purpose::wake, rechance_round)[0]);
+                    if (chance_changed[at]) settle(i, day, draw(seed, g, day, Purpose::wake, rechance_round)[0]);
                     if (agents.wake[i] > day) return;   // the common case: nothing today
                 }
-                words = draw(seed(), g, day, Purpose::move, hop);
+                words = draw(seed, g, day, Purpose::move, hop);
                 drawn = true;
                 if (hop > 0) go = happens(words[0], routes.move_chance(at));   // hop 0: the wake day is the roll
                 if (!go || !start_leg(i, words, w)) {
@@ -160,14 +157,15 @@ struct FleeModel final : Simulation::Impl {
                     return;
                 }
             }
-            const Link& link = current.links[agents.via[i]];
+            const Link& link = loaded.links[agents.via[i]];
+            const bool open = now.links[agents.via[i]].open;
             const auto d = static_cast<float>(link.distance_km);
             agents.km[i] += speed;
             moved += speed;
             if (agents.km[i] <= d) return;   // still on the link tonight
             moved -= agents.km[i] - d;
             agents.via[i] = at_place;
-            if (!link.open) {   // closed while on it: back where it set out from
+            if (!open) {   // closed while on it: back where it set out from
                 agents.location[i] = static_cast<std::uint16_t>(link.from);
                 agents.path[i] = no_path;
                 settle(i, day + 1, settle_word(hop));
@@ -190,7 +188,7 @@ struct FleeModel final : Simulation::Impl {
             w.place()[agents.location[i]]++;
         } else {
             w.travelling()++;
-            w.incoming()[current.links[agents.via[i]].to]++;
+            w.incoming()[loaded.links[agents.via[i]].to]++;
         }
     }
 
@@ -198,30 +196,30 @@ struct FleeModel final : Simulation::Impl {
 
     void apply_events() {
         std::fill(chance_changed.begin(), chance_changed.end(), 0);
-        while (next_event < current.events.size() && current.events[next_event].day <= day) {
-            const Assignment& change = current.events[next_event++].change;
+        while (next_event < loaded.events.size() && loaded.events[next_event].day <= day) {
+            const Assignment& change = loaded.events[next_event++].change;
             if (change.parameter != Parameter::conflict) {
-                apply(current, change);
+                apply(now, change);
                 continue;
             }
             const auto e = static_cast<std::size_t>(change.index);
-            const LocationKind before = current.locations[e].kind;
-            const bool was_at_war = current.locations[e].conflict > 0;
-            apply(current, change);
-            const bool at_war = current.locations[e].conflict > 0;
+            const LocationKind before = now.locations[e].kind;
+            const bool was_at_war = now.locations[e].conflict > 0;
+            apply(now, change);
+            const bool at_war = now.locations[e].conflict > 0;
             if (at_war != was_at_war) conflict_start[e] = at_war ? day : no_conflict;
-            if (current.locations[e].kind != before) chance_changed[e] = 1;
+            if (now.locations[e].kind != before) chance_changed[e] = 1;
         }
     }
 
     void create_agents() {
-        const auto placed = spawning.place(current, day, conflict_start, created);
+        const auto placed = spawning.place(loaded, now, seed, day, conflict_start, created);
         const std::int64_t first = created + (rank + ranks - created % ranks) % ranks;
         for (std::int64_t g = first; g < created + static_cast<std::int64_t>(placed.size()); g += ranks) {
             const auto at = placed[static_cast<std::size_t>(g - created)];
-            const std::uint32_t word = draw(seed(), static_cast<std::uint32_t>(g), day, Purpose::spawn)[2];
+            const std::uint32_t word = draw(seed, static_cast<std::uint32_t>(g), day, Purpose::spawn)[2];
             agents.add(at, static_cast<std::uint16_t>(day),
-                       wake_day(day, failures_before_success(word, std::log1p(-move_chance_of(current.flee, current.locations[at].kind)))));
+                       wake_day(day, failures_before_success(word, std::log1p(-move_chance_of(loaded.flee, now.locations[at].kind)))));
         }
         for (auto at : placed) occupancy[at]++;   // today's newcomers fill their places too
         created += static_cast<std::int64_t>(placed.size());
@@ -230,7 +228,7 @@ struct FleeModel final : Simulation::Impl {
     void step() override {
         apply_events();
         create_agents();
-        routes.update(current, day, conflict_start, occupancy);
+        routes.update(loaded, now, day, conflict_start, occupancy);
         for (FleeCounts& w : workers) std::fill(w.values.begin(), w.values.end(), 0);
         const auto n = static_cast<std::uint32_t>(agents.size());
         arena.execute([&] {
@@ -257,7 +255,7 @@ struct FleeModel final : Simulation::Impl {
         for (const FleeCounts& w : workers)
             for (std::size_t k = 0; k < totals.values.size(); ++k) totals.values[k] += w.values[k];
         comm.sum(totals.values);
-        const bool incoming = current.flee.capacity_occupancy == FleeSettings::Occupancy::present_and_incoming;
+        const bool incoming = loaded.flee.capacity_occupancy == FleeSettings::Occupancy::present_and_incoming;
         for (std::size_t e = 0; e < N; ++e) occupancy[e] = totals.place()[e] + (incoming ? totals.incoming()[e] : 0);
         publish();
         ++day;
@@ -289,7 +287,7 @@ struct FleeModel final : Simulation::Impl {
     void save(std::vector<std::byte>& bytes) const override {
         ByteWriter out(bytes);
         out.put(state_magic);
-        out.put(static_cast<std::uint64_t>(std::hash<std::string>{}(current.resolved_text)));
+        out.put(static_cast<std::uint64_t>(std::hash<std::string>{}(loaded.resolved_text)));
         out.put(ranks), out.put(rank), out.put(day), out.put(created);
         out.put(static_cast<std::uint64_t>(next_event));
         out.put(agents.location), out.put(agents.via), out.put(agents.km), out.put(agents.wake);
@@ -305,13 +303,11 @@ struct FleeModel final : Simulation::Impl {
         in.take(magic);
         in.take(scenario_hash);
         if (magic != state_magic) throw std::runtime_error("the checkpoint is not a migsim state of Flee's rules of this version");
-        if (scenario_hash != std::hash<std::string>{}(original.resolved_text))
+        if (scenario_hash != std::hash<std::string>{}(loaded.resolved_text))
             throw std::runtime_error("the checkpoint is of another scenario");
         in.take(saved_ranks), in.take(saved_rank), in.take(day), in.take(created), in.take(events);
         if (saved_ranks != ranks || saved_rank != rank) throw std::runtime_error("the checkpoint was taken with another rank layout");
-        if (events > original.events.size()) throw std::runtime_error("the checkpoint's events do not fit");
-        current = original;
-        for (next_event = 0; next_event < events; ++next_event) apply(current, current.events[next_event].change);
+        replay_events(events);   // the events so far, applied again in order
         in.take(agents.location);
         const auto n = static_cast<std::int64_t>(agents.location.size());
         in.take(agents.via, n), in.take(agents.km, n), in.take(agents.wake, n);
@@ -321,14 +317,14 @@ struct FleeModel final : Simulation::Impl {
         if (!in.rest().empty()) throw std::runtime_error("the checkpoint has bytes left over");
     }
 
-    [[nodiscard]] const Scenario& scenario() const override { return current; }
     [[nodiscard]] std::int64_t agents_here() const override { return static_cast<std::int64_t>(agents.size()); }
 };
 
 }  // namespace
 
-std::unique_ptr<Simulation::Impl> detail::make_flee_model(const Scenario& s, int threads, const Comm& comm) {
-    return std::make_unique<FleeModel>(s, threads, comm);
+std::unique_ptr<Simulation::Impl> detail::make_flee_model(std::shared_ptr<const Scenario> s, std::uint64_t seed,
+                                                          int threads, const Comm& comm) {
+    return std::make_unique<FleeModel>(std::move(s), seed, threads, comm);
 }
 
 }  // namespace migsim

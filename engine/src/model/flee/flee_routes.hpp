@@ -30,9 +30,9 @@ public:
     // Enumerates the candidate paths of every place (throws ScenarioError beyond 10^7).
     explicit FleeRoutes(const Scenario& scenario);
 
-    // Today's tables. `conflict_start[E]`: day E's conflict began (no_conflict: none);
-    // `occupancy[E]`: the agents that fill E's capacity today.
-    void update(const Scenario& current, int day, const std::vector<int>& conflict_start,
+    // Today's tables, from today's parameters `now`. `conflict_start[E]`: day E's conflict
+    // began (no_conflict: none); `occupancy[E]`: the agents that fill E's capacity today.
+    void update(const Scenario& scenario, const DayParameters& now, int day, const std::vector<int>& conflict_start,
                 const std::vector<std::int64_t>& occupancy);
 
     [[nodiscard]] double move_chance(std::size_t at) const { return move_chance_[at]; }
