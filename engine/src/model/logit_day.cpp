@@ -6,18 +6,16 @@
 //               selection over integer histograms), then each asker applies its outcome.
 // Agents touch only their own record; shared totals are per-thread integer counters summed
 // after each phase.
-// Here: migsim's day (LogitModel::step, model/logit_model.hpp) and the agent actions intent() calls,
-// kept in one translation unit so that the compiler can inline them into the parallel sweep.
-#include <oneapi/tbb/blocked_range.h>
-#include <oneapi/tbb/parallel_for.h>
-
+// Here: migsim's day (its phases, LogitRules in model/logit_model.hpp, called in order by the
+// execution layer, parallel/logit_run.cpp) and the agent actions intent() calls, kept in one
+// translation unit so that the compiler can inline them into the sweeps.
 #include <algorithm>
 
 #include "model/logit_model.hpp"
 
 namespace migsim::detail::logit {
 
-void LogitModel::finish_trip(std::uint32_t i, Worker& w) {
+void LogitRules::finish_trip(std::uint32_t i, Worker& w) {
     const std::size_t via = agents.via[i];
     if (via >= L) {   // a pathway's processing is over
         arrive_regular(i, loaded.pathways[via - L].to, w);
@@ -39,7 +37,7 @@ void LogitModel::finish_trip(std::uint32_t i, Worker& w) {
     }
 }
 
-void LogitModel::depart(std::uint32_t i, std::size_t l, Passage passage, Worker& w) {
+void LogitRules::depart(std::uint32_t i, std::size_t l, Passage passage, Worker& w) {
     const Link& link = loaded.links[l];
     const DayParameters::LinkValues& values = now.links[l];
     if (values.toll > 0) pay(i, values.toll, Count::toll_cents, l, w);   // armed groups, by the traveller
@@ -59,7 +57,7 @@ void LogitModel::depart(std::uint32_t i, std::size_t l, Passage passage, Worker&
 }
 
 // An irregular attempt (or a regular trip with death risk): interception, death, or away.
-void LogitModel::attempt(std::uint32_t i, std::size_t l, Passage passage, const Words& words, Worker& w) {
+void LogitRules::attempt(std::uint32_t i, std::size_t l, Passage passage, const Words& words, Worker& w) {
     const Link& link = loaded.links[l];
     const auto k = static_cast<std::size_t>(passage);
     const auto& day_rates = conditions.today();
@@ -108,7 +106,7 @@ void LogitModel::attempt(std::uint32_t i, std::size_t l, Passage passage, const 
     depart(i, l, passage, w);
 }
 
-void LogitModel::give_up(std::uint32_t i, Worker& w) {
+void LogitRules::give_up(std::uint32_t i, Worker& w) {
     if (loaded.settings.give_up_action == GiveUpAction::go_home) {
         agents.status[i] = Status::returned;
         agents.location[i] = agents.origin[i];
@@ -123,7 +121,7 @@ void LogitModel::give_up(std::uint32_t i, Worker& w) {
 // (rejection sampling: the logit renormalised over the options open to it and staying); after
 // max_rounds such draws in a row the agent waits. Pathways closed to its group are not among
 // its chooser's options at all.
-const Option& LogitModel::choose(std::uint32_t i, int at) const {
+const Option& LogitRules::choose(std::uint32_t i, int at) const {
     static constexpr std::uint32_t max_rounds = 16;
     static constexpr Option wait{};   // kind stay
     const int profile = agents.profile[i];   // the (cold) group is read only where groups choose apart
@@ -138,7 +136,7 @@ const Option& LogitModel::choose(std::uint32_t i, int at) const {
 
 // A waiting agent: earn, maybe give up, continue a package, or choose. Returns true if it
 // asked for a scarce place (its outcome comes in the resolution phase).
-bool LogitModel::decide(std::uint32_t i, Worker& w) {
+bool LogitRules::decide(std::uint32_t i, Worker& w) {
     const std::size_t at = agents.location[i];
     if (now.locations[at].wage > 0) {
         agents.money[i] += static_cast<float>(now.locations[at].wage);
@@ -186,7 +184,7 @@ bool LogitModel::decide(std::uint32_t i, Worker& w) {
     return false;
 }
 
-void LogitModel::intent(std::uint32_t i, Worker& w) {
+void LogitRules::intent(std::uint32_t i, Worker& w) {
     if (split > 1) w.now = agents.group[i];
     bool asked = false;
     switch (agents.status[i]) {
@@ -205,7 +203,7 @@ void LogitModel::intent(std::uint32_t i, Worker& w) {
     if (!asked) count_end_of_day(i, w);
 }
 
-void LogitModel::resolve(const Ask& a, Worker& w) {
+void LogitRules::resolve(const Ask& a, Worker& w) {
     const std::uint32_t i = a.agent;
     if (split > 1) w.now = agents.group[i];
     const bool wins = thresholds.wins(a);
@@ -234,28 +232,21 @@ void LogitModel::resolve(const Ask& a, Worker& w) {
     count_end_of_day(i, w);
 }
 
-void LogitModel::step() {
+void LogitRules::begin_day() {
     apply_events();
     create_agents();
     conditions.begin_day(loaded, now, day, today.location_population.empty()
                                            ? std::vector<std::int64_t>(loaded.locations.size(), 0)
                                            : today.location_population);
     choice.update(loaded, now, conditions.today());
-    for (Worker& w : workers) {
-        for (Counters& c : w.group_counts) c.zero();
-        w.asks.clear();
-    }
-    const auto n = static_cast<std::uint32_t>(agents.size());
-    arena.execute([&] {
-        tbb::parallel_for(tbb::blocked_range<std::uint32_t>(0, n, agent_grain), [&](const auto& range) {
-            Worker& w = workers.local();
-            for (std::uint32_t i = range.begin(); i != range.end(); ++i) intent(i, w);
-        });
-    });
+}
 
-    // Resolution: demand is summed exactly, the winners found by their own keys.
-    sum_workers(Count::market_demand, Count::market_seats);
-    sum_workers(Count::pathway_applications, Count::pathway_admissions);
+void LogitRules::intent_sweep(std::uint32_t begin, std::uint32_t end, Worker& w) {
+    for (std::uint32_t i = begin; i != end; ++i) intent(i, w);
+}
+
+// Resolution: demand is summed exactly, the winners found by their own keys.
+void LogitRules::contests() {
     for (std::size_t m = 0; m < M; ++m) {
         demand[m] = totals(Count::market_demand, m);
         places[m] = now.markets[m].capacity;
@@ -264,23 +255,18 @@ void LogitModel::step() {
         demand[M + p] = totals(Count::pathway_applications, p);
         places[M + p] = conditions.quota_left(p);
     }
-    comm.sum(demand);
-    ask_lists.clear();
-    for (const Worker& w : workers) ask_lists.emplace_back(w.asks);
-    find_thresholds(ask_lists, demand, places, comm, thresholds);
-    arena.execute([&] {
-        for (const auto& list : ask_lists)
-            tbb::parallel_for(tbb::blocked_range<std::size_t>(0, list.size(), agent_grain), [&](const auto& range) {
-                Worker& w = workers.local();
-                for (std::size_t k = range.begin(); k != range.end(); ++k) resolve(list[k], w);
-            });
-    });
+}
 
-    sum_workers(Count::status, Count::sections);
+void LogitRules::resolve_sweep(std::span<const Ask> asks, Worker& w) {
+    for (const Ask& a : asks) resolve(a, w);
+}
+
+void LogitRules::count_wages() {
     for (std::size_t at = 0; at < loaded.locations.size(); ++at)
         wages_cents += totals(Count::wage_days, at) * cents(static_cast<float>(now.locations[at].wage));
-    comm.sum(totals.values);
-    if (split > 1) sum_groups();
+}
+
+void LogitRules::end_day() {
     conditions.end_day(loaded, totals);
     publish();
     ++day;

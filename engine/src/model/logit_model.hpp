@@ -1,14 +1,14 @@
-// migsim's own rules (LogitModel): the model's state and its short per-agent helpers. Internal to
-// the engine; the member functions are defined in
-//   model/logit_day.cpp     the day loop (step: intent, resolution) and one agent's actions
+// migsim's own rules (LogitRules): the model's state over plain data (the agents as structure of
+// arrays, flat tables derived from the scenario once, today's parameters and conditions) and its
+// per-agent actions. No threads and no ranks here: the execution layer (parallel/logit_run.cpp)
+// sweeps the agents in chunks on its threads, each chunk with its thread's Worker, sums the
+// Workers over threads and ranks into `totals`, finds the winners of scarce places, and calls
+// the day's phases below in order. Internal to the engine; the member functions are defined in
+//   model/logit_day.cpp     the day's phases and one agent's actions (intent, resolution)
 //   model/logit_harm.cpp    harm at places (docs/HARM.md)
-//   model/logit_model.cpp   construction, events, agent creation, sums; the Simulation facade
+//   model/logit_model.cpp   construction, events, agent creation
 //   model/logit_output.cpp  the day's totals (DayTotals), the journey sample, checkpoints
 #pragma once
-
-#include <oneapi/tbb/enumerable_thread_specific.h>
-#include <oneapi/tbb/global_control.h>
-#include <oneapi/tbb/task_arena.h>
 
 #include <algorithm>
 #include <cmath>
@@ -25,15 +25,12 @@
 #include "model/model.hpp"
 #include "model/outward.hpp"
 #include "model/route_choice.hpp"
-#include "migsim/comm.hpp"
 #include "migsim/simulation.hpp"
 #include "parallel/selection.hpp"
 
 namespace migsim::detail::logit {
 
-inline constexpr std::size_t agent_grain = 4096;   // agents per task: large enough to amortise
-
-struct Worker {   // one per thread: its partial counts and its asks of the day
+struct Worker {   // one per thread (the execution layer's): its partial counts and its asks of the day
     // One set of counts per group when the run splits its series by group, else one: the agent
     // being counted selects its group's (`now`), so a run that does not split pays nothing.
     std::vector<Counters> group_counts;
@@ -60,15 +57,11 @@ inline bool journey_over(Status st) { return st >= Status::arrived; }
 // Money as whole cents, so that sums over agents are exact in any order.
 inline std::int64_t cents(double money) { return std::llround(money * 100); }
 
-struct LogitModel final : Simulation::Impl {
+struct LogitRules : Simulation::Impl {
+    const Scenario& current;   // the scenario as loaded (the name the output code reads it by): events never change it
     const std::size_t L, M;  // links, markets (contests 0..M-1 are markets, then pathways)
-    // TBB caps workers at the core count; lift the cap so that --threads 8 really runs 8
-    // threads on a 2-core machine (the determinism tests rely on it).
-    tbb::global_control parallelism;
-    tbb::task_arena arena;
     // Agent decomposition: this rank holds the agents whose global id is rank (mod ranks), and
     // every draw is keyed on the global id, so who holds an agent never changes what it does.
-    const Comm& comm;
     const std::uint32_t rank, ranks;
     AgentStore agents;
     RouteChoice choice;
@@ -77,12 +70,10 @@ struct LogitModel final : Simulation::Impl {
     HarmPlaces harm_places;
     CounterLayout layout;
     const std::size_t split;   // groups counted apart: the scenario's groups with output_by_group, else 1
-    tbb::enumerable_thread_specific<Worker> workers;
-    Counters totals;
+    Counters totals;                      // the day's, over threads and ranks (the execution layer sums them)
     std::vector<Counters> group_totals;   // when split
-    Thresholds thresholds;
-    std::vector<std::int64_t> demand, places;
-    std::vector<std::span<const Ask>> ask_lists;
+    Thresholds thresholds;                // who wins a scarce place (found by the execution layer)
+    std::vector<std::int64_t> demand, places;   // per contest: askers on this rank, places
     std::vector<int> package_next;          // market x location -> next leg, or no_index
     std::vector<std::uint8_t> regular_arrival;   // link x profile: crossing it is regular
     std::vector<int> travel_days;
@@ -96,7 +87,8 @@ struct LogitModel final : Simulation::Impl {
     std::vector<std::uint32_t> journey_slot;
     std::vector<Journey> journeys_;
 
-    LogitModel(std::shared_ptr<const Scenario> s, std::uint64_t replicate_seed, int threads, const Comm& c);   // logit_model.cpp
+    LogitRules(std::shared_ptr<const Scenario> s, std::uint64_t replicate_seed, std::uint32_t rank,
+               std::uint32_t ranks);   // logit_model.cpp
 
     // The global id of this rank's agent i (ids are dealt round-robin over ranks).
     [[nodiscard]] std::uint32_t id(std::uint32_t i) const { return i * ranks + rank; }
@@ -199,23 +191,29 @@ struct LogitModel final : Simulation::Impl {
     void intent(std::uint32_t i, Worker& w);   // logit_day.cpp
     void resolve(const Ask& a, Worker& w);   // logit_day.cpp
 
-    // ---- the day, in order
+    // ---- the day's phases, in the order the execution layer calls them (logit_day.cpp)
+
+    void begin_day();   // events, new agents, the day's conditions and route choice
+    void intent_sweep(std::uint32_t begin, std::uint32_t end, Worker& w);   // agents begin..end-1 act
+    void contests();    // every contest's places, and the demand on this rank from `totals`
+    void resolve_sweep(std::span<const Ask> asks, Worker& w);   // askers learn if they won
+    void count_wages();   // wages paid on this rank today, from `totals` (before the ranks' sum)
+    void end_day();     // beliefs and quotas from the day's totals, DayTotals; the day is done
 
     void apply_events();   // logit_model.cpp
     [[nodiscard]] std::uint8_t group_of(const DemandRow& row, const Profile& p, std::uint32_t g) const;   // logit_model.cpp
     void create_agents();   // logit_model.cpp
     void sample_journey(std::uint32_t g, const DemandRow& row);   // logit_model.cpp
     [[nodiscard]] std::vector<Journey> journeys() const override;   // logit_output.cpp
-    void sum_workers(Count first, Count last);   // logit_model.cpp
-    void sum_groups();   // logit_model.cpp
-    void step() override;   // logit_day.cpp
 
     // ---- checkpoints
 
     static constexpr std::uint64_t state_magic = 0x6d696773696d0003;   // "migsim", version 3 (+ journey sample)
 
-    void save(std::vector<std::byte>& bytes) const override;   // logit_output.cpp
-    void restore(std::span<const std::byte> bytes) override;   // logit_output.cpp
+    // `ended`: the ended journeys' counts per group, summed over threads (the execution layer
+    // keeps them in its Workers).
+    void save_state(std::vector<std::byte>& bytes, const std::vector<Counters>& ended) const;   // logit_output.cpp
+    void restore_state(std::span<const std::byte> bytes, std::vector<Counters>& ended);   // logit_output.cpp
 
     template <class T>
     void copy_section(Count c, std::size_t n, std::vector<T>& out) const {

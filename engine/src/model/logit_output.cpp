@@ -1,4 +1,4 @@
-// migsim's rules (LogitModel, model/logit_model.hpp): what a run gives out: the day's totals
+// migsim's rules (LogitRules, model/logit_model.hpp): what a run gives out: the day's totals
 // (DayTotals, split by group when asked), the journey sample, and checkpoints.
 #include <functional>
 #include <stdexcept>
@@ -11,13 +11,13 @@
 
 namespace migsim::detail::logit {
 
-std::vector<Journey> LogitModel::journeys() const {
+std::vector<Journey> LogitRules::journeys() const {
     std::vector<Journey> out = journeys_;   // created in id order on this rank
     for (Journey& j : out) j.outcome = agents.status[static_cast<std::uint32_t>(j.id) / ranks];
     return out;
 }
 
-void LogitModel::save(std::vector<std::byte>& bytes) const {
+void LogitRules::save_state(std::vector<std::byte>& bytes, const std::vector<Counters>& ended) const {
     ByteWriter out(bytes);
     out.put(state_magic);
     out.put(static_cast<std::uint64_t>(std::hash<std::string>{}(loaded.resolved_text)));
@@ -28,19 +28,14 @@ void LogitModel::save(std::vector<std::byte>& bytes) const {
     out.put(agents.money), out.put(agents.origin), out.put(agents.born), out.put(agents.group);
     out.put(budgets_cents), out.put(wages_cents);
     out.put(static_cast<std::uint64_t>(split));
-    for (std::size_t g = 0; g < split; ++g) {
-        Counters ended(layout);
-        for (const Worker& w : workers)
-            for (std::size_t k = 0; k < ended.values.size(); ++k) ended.values[k] += w.group_ended[g].values[k];
-        out.put(ended.values);
-    }
+    for (std::size_t g = 0; g < split; ++g) out.put(ended[g].values);
     out.put(today.location_population);
     conditions.save(out);
     out.put(static_cast<std::uint8_t>(tracking));
     if (tracking) put_journeys(out, journeys_);
 }
 
-void LogitModel::restore(std::span<const std::byte> bytes) {
+void LogitRules::restore_state(std::span<const std::byte> bytes, std::vector<Counters>& ended) {
     ByteReader in(bytes, "the checkpoint");
     std::uint64_t magic = 0, scenario_hash = 0, events = 0;
     std::uint32_t saved_ranks = 0, saved_rank = 0;
@@ -62,10 +57,9 @@ void LogitModel::restore(std::span<const std::byte> bytes) {
     std::uint64_t saved_split = 0;
     in.take(saved_split);
     if (saved_split != split) throw std::runtime_error("the checkpoint's split by group does not fit");
-    workers.clear();
-    Worker& here = workers.local();
+    ended.assign(split, Counters(layout));
     for (std::size_t g = 0; g < split; ++g)   // the ended journeys so far, counted once
-        in.take(here.group_ended[g].values, static_cast<std::int64_t>(layout.total()));
+        in.take(ended[g].values, static_cast<std::int64_t>(layout.total()));
     in.take(today.location_population);   // empty before the first day
     if (!today.location_population.empty() && today.location_population.size() != loaded.locations.size())
         throw std::runtime_error("the checkpoint's places do not fit");
@@ -87,11 +81,11 @@ void LogitModel::restore(std::span<const std::byte> bytes) {
     if (!in.rest().empty()) throw std::runtime_error("the checkpoint has bytes left over");
 }
 
-void LogitModel::publish() {
+void LogitRules::publish() {
     today.day = day;
     today.agents_created = created;
     for (std::size_t s = 0; s < status_count; ++s) today.status_counts[s] = totals(Count::status, s);
-    const std::size_t N = loaded.locations.size(), B = loaded.borders.size(), P = loaded.pathways.size();
+    const std::size_t N = current.locations.size(), B = current.borders.size(), P = current.pathways.size();
     copy_section(Count::location_population, N, today.location_population);
     copy_section(Count::arrivals, N, today.arrivals);
     copy_section(Count::arrivals_regular, N, today.arrivals_regular);
@@ -106,7 +100,7 @@ void LogitModel::publish() {
     copy_section(Count::pathway_applications, P, today.pathway_applications);
     copy_section(Count::pathway_admissions, P, today.pathway_admissions);
     copy_section(Count::arrival_transit_days, N, today.arrival_transit_days);
-    const std::size_t G = loaded.profiles.size();
+    const std::size_t G = current.profiles.size();
     copy_section(Count::profile_arrivals, G, today.profile_arrivals);
     copy_section(Count::profile_regular_arrivals, G, today.profile_regular_arrivals);
     copy_section(Count::profile_deaths, G, today.profile_deaths);
@@ -144,8 +138,8 @@ void LogitModel::publish() {
 }
 
 // DayTotals::by_group, in grouped_series() order: entity-major, a count per group.
-void LogitModel::publish_by_group() {
-    const std::size_t N = loaded.locations.size(), B = loaded.borders.size(), P = loaded.pathways.size();
+void LogitRules::publish_by_group() {
+    const std::size_t N = current.locations.size(), B = current.borders.size(), P = current.pathways.size();
     auto harm = [](HarmKind k) { return GroupedSeries{Count::harm_events, harm_kinds, static_cast<std::size_t>(k)}; };
     const std::pair<GroupedSeries, std::size_t> series[] = {
         {{Count::status}, status_count}, {{Count::location_population}, N}, {{Count::arrivals}, N},
