@@ -18,15 +18,15 @@ namespace migsim::detail::logit {
 void LogitRules::finish_trip(std::uint32_t i, Worker& w) {
     const std::size_t via = agents.via[i];
     if (via >= L) {   // a pathway's processing is over
-        arrive_regular(i, loaded.pathways[via - L].to, w);
+        arrive_regular(i, flat.pathway_to[via - L], w);
         return;
     }
-    const Link& link = loaded.links[via];
+    const FlatScenario::LinkRow& link = flat.links[via];
     const auto to = static_cast<std::size_t>(link.to);
     agents.location[i] = static_cast<std::uint16_t>(to);
     agents.days_waiting[i] = 0;
     moved(i);
-    if (loaded.locations[to].kind != LocationKind::destination) {
+    if (flat.location_kind[to] != LocationKind::destination) {
         agents.status[i] = Status::waiting;
     } else if (regular_arrival[via * loaded.profiles.size() + agents.profile[i]]) {
         arrive_regular(i, link.to, w);
@@ -38,7 +38,7 @@ void LogitRules::finish_trip(std::uint32_t i, Worker& w) {
 }
 
 void LogitRules::depart(std::uint32_t i, std::size_t l, Passage passage, Worker& w) {
-    const Link& link = loaded.links[l];
+    const FlatScenario::LinkRow& link = flat.links[l];
     const DayParameters::LinkValues& values = now.links[l];
     if (values.toll > 0) pay(i, values.toll, Count::toll_cents, l, w);   // armed groups, by the traveller
     if (passage == Passage::smuggled) {   // armed groups, by the smuggler out of his price
@@ -47,7 +47,7 @@ void LogitRules::depart(std::uint32_t i, std::size_t l, Passage passage, Worker&
     }
     agents.status[i] = Status::travelling;
     agents.via[i] = static_cast<std::uint16_t>(l);
-    agents.days_left[i] = static_cast<std::uint16_t>(travel_days[l]);
+    agents.days_left[i] = static_cast<std::uint16_t>(link.travel_days);
     agents.days_waiting[i] = 0;
     w.counts(Count::link_flow, l)++;
     const int b = link.border;
@@ -58,7 +58,7 @@ void LogitRules::depart(std::uint32_t i, std::size_t l, Passage passage, Worker&
 
 // An irregular attempt (or a regular trip with death risk): interception, death, or away.
 void LogitRules::attempt(std::uint32_t i, std::size_t l, Passage passage, const Words& words, Worker& w) {
-    const Link& link = loaded.links[l];
+    const FlatScenario::LinkRow& link = flat.links[l];
     const auto k = static_cast<std::size_t>(passage);
     const auto& day_rates = conditions.today();
     const std::size_t b = static_cast<std::size_t>(link.border);
@@ -79,13 +79,13 @@ void LogitRules::attempt(std::uint32_t i, std::size_t l, Passage passage, const 
         if (passage == Passage::alone) interception *= values.bribe_interception;
     }
     if (happens(words[1], interception)) {
-        const Border& border = loaded.borders[b];
+        const int return_to = flat.border_return_to[b];
         w.counts(Count::border_interceptions, b)++;
         w.counts(Count::passage_interceptions, l * 3 + k)++;
         w.counts(Count::profile_interceptions, agents.profile[i])++;
         agents.attempts[i] = static_cast<std::uint8_t>(std::min(255, agents.attempts[i] + 1));
         agents.ticket[i] = no_ticket;   // what was paid is lost
-        agents.location[i] = static_cast<std::uint16_t>(border.return_to != no_index ? border.return_to : link.from);
+        agents.location[i] = static_cast<std::uint16_t>(return_to != no_index ? return_to : link.from);
         agents.days_waiting[i] = 0;
         const int detention_days = now.borders[b].detention_days;
         agents.days_left[i] = static_cast<std::uint16_t>(detention_days);
@@ -107,7 +107,7 @@ void LogitRules::attempt(std::uint32_t i, std::size_t l, Passage passage, const 
 }
 
 void LogitRules::give_up(std::uint32_t i, Worker& w) {
-    if (loaded.settings.give_up_action == GiveUpAction::go_home) {
+    if (flat.give_up_action == GiveUpAction::go_home) {
         agents.status[i] = Status::returned;
         agents.location[i] = agents.origin[i];
         moved(i);
@@ -144,13 +144,12 @@ bool LogitRules::decide(std::uint32_t i, Worker& w) {
     }
     if (agents.days_waiting[i] < UINT16_MAX) ++agents.days_waiting[i];
     if (harm_places.any(at) && suffer_harm(i, at, w)) return false;
-    if (agents.attempts[i] >= loaded.settings.max_attempts ||
-        agents.days_waiting[i] >= loaded.settings.give_up_days) {
+    if (agents.attempts[i] >= flat.max_attempts || agents.days_waiting[i] >= flat.give_up_days) {
         give_up(i, w);
         return false;
     }
     if (agents.ticket[i] != no_ticket) {   // a package carries its buyer on
-        const int next = package_next[(agents.ticket[i] - 1u) * loaded.locations.size() + at];
+        const int next = package_next[(agents.ticket[i] - 1u) * flat.location_kind.size() + at];
         if (next != no_index) {
             attempt(i, static_cast<std::size_t>(next), Passage::smuggled,
                     draw(seed, id(i), day, Purpose::crossing), w);
@@ -170,7 +169,7 @@ bool LogitRules::decide(std::uint32_t i, Worker& w) {
         }
         case Option::Kind::link: break;
     }
-    const Link& link = loaded.links[o.index];
+    const FlatScenario::LinkRow& link = flat.links[o.index];
     if (o.passage == Passage::smuggled) {
         if (money < conditions.today().market_price[static_cast<std::size_t>(link.market)]) return false;
         w.counts(Count::market_demand, static_cast<std::size_t>(link.market))++;
@@ -214,7 +213,7 @@ void LogitRules::resolve(const Ask& a, Worker& w) {
             w.counts(Count::profile_seats, agents.profile[i])++;
             agents.money[i] -= static_cast<float>(conditions.today().market_price[m]);
             note_paid(i, Count::market_seats, cents(static_cast<float>(conditions.today().market_price[m])));
-            if (loaded.markets[m].links.size() > 1) agents.ticket[i] = static_cast<std::uint8_t>(m + 1);
+            if (flat.market_package[m] != 0) agents.ticket[i] = static_cast<std::uint8_t>(m + 1);
             attempt(i, a.option, Passage::smuggled, draw(seed, id(i), day, Purpose::crossing), w);
         }
     } else if (wins) {
@@ -222,7 +221,7 @@ void LogitRules::resolve(const Ask& a, Worker& w) {
         w.counts(Count::pathway_admissions, a.option)++;
         pay(i, p.cost, Count::pathway_fee_cents, a.option, w);   // affordable: checked when it applied
         if (p.processing_days == 0) {
-            arrive_regular(i, loaded.pathways[a.option].to, w);
+            arrive_regular(i, flat.pathway_to[a.option], w);
         } else {
             agents.status[i] = Status::travelling;
             agents.via[i] = static_cast<std::uint16_t>(L + a.option);

@@ -67,7 +67,7 @@ void LogitRules::release(std::uint32_t i, Worker& w) {
     const int row = harm_at(at, i, HarmKind::detention);
     if (row == no_index || !happens(draw(seed, id(i), day, Purpose::harm, 2)[0], now.harms[static_cast<std::size_t>(row)].return_share)) return;
     w.counts(Count::harm_returns, at)++;
-    const int return_to = loaded.harms[static_cast<std::size_t>(row)].return_to;
+    const int return_to = flat.harm_return_to[static_cast<std::size_t>(row)];
     if (return_to != no_index) {
         agents.location[i] = static_cast<std::uint16_t>(return_to);
         agents.days_waiting[i] = 0;

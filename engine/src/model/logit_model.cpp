@@ -32,7 +32,6 @@ LogitRules::LogitRules(std::shared_ptr<const Scenario> scenario, std::uint64_t r
                 s.links[l].border != no_index &&
                 std::find(free.begin(), free.end(), s.links[l].border) != free.end();
         }
-    for (const auto& link : s.links) travel_days.push_back(s.travel_days(link));
     totals.zero();
 }
 

@@ -76,7 +76,6 @@ struct LogitRules : Simulation::Impl {
     std::vector<std::int64_t> demand, places;   // per contest: askers on this rank, places
     std::vector<int> package_next;          // market x location -> next leg, or no_index
     std::vector<std::uint8_t> regular_arrival;   // link x profile: crossing it is regular
-    std::vector<int> travel_days;
     std::int64_t budgets_cents = 0;   // money agents set out with, on this rank
     std::int64_t wages_cents = 0;     // and earned on the way
     // The journey sample (settings.journey_sample > 0 only): slot of agent i in `journeys_`, or

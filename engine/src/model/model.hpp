@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "migsim/simulation.hpp"
+#include "model/flat_scenario.hpp"
 
 namespace migsim {
 
@@ -21,6 +22,7 @@ struct Simulation::Impl {
     const std::shared_ptr<const Scenario> shared;
     const Scenario& loaded;
     const std::uint64_t seed;    // this replicate's: the scenario's seed plus its replicate
+    const detail::FlatScenario flat;   // the scenario's hot tables, flat (no strings), as the agent loops read them
     DayParameters now;           // the parameters in force today (events up to today applied)
     std::size_t next_event = 0;  // the first event not applied yet
     int day = 0;                 // days completed
@@ -28,7 +30,7 @@ struct Simulation::Impl {
     DayTotals today;
 
     Impl(std::shared_ptr<const Scenario> scenario, std::uint64_t replicate_seed)
-        : shared(std::move(scenario)), loaded(*shared), seed(replicate_seed), now(loaded) {}
+        : shared(std::move(scenario)), loaded(*shared), seed(replicate_seed), flat(loaded), now(loaded) {}
     Impl(const Impl&) = delete;
     Impl& operator=(const Impl&) = delete;
     Impl(Impl&&) = delete;

@@ -47,6 +47,7 @@ RouteChoice::RouteChoice(const Scenario& s) {
     offsets_.reserve(s.locations.size() * choosers_ + 1);
     std::vector<std::vector<std::size_t>> links_from(s.locations.size());   // in link order
     for (std::size_t l = 0; l < s.links.size(); ++l) links_from[static_cast<std::size_t>(s.links[l].from)].push_back(l);
+    for (const Link& link : s.links) links_.push_back({link.to, link.market, s.travel_days(link)});
     for (std::size_t at = 0; at < s.locations.size(); ++at) {
         for (std::size_t c = 0; c < choosers_; ++c) {
             offsets_.push_back(static_cast<std::uint32_t>(options_.size()));
@@ -96,8 +97,8 @@ RouteWeights RouteChoice::weights(const Scenario& s, const DayParameters& now, s
     return {w.time * factor.time, w.money * factor.money, w.interception * factor.interception, w.death * factor.death};
 }
 
-double RouteChoice::option_cost(const Scenario& s, const DayParameters& now, const DayConditions& day,
-                                const RouteWeights& w, const Option& o, bool& open) const {
+double RouteChoice::option_cost(const DayParameters& now, const DayConditions& day, const RouteWeights& w,
+                                const Option& o, bool& open) const {
     open = true;
     if (o.kind == Option::Kind::stay) return w.time;
     if (o.kind == Option::Kind::pathway) {
@@ -105,10 +106,10 @@ double RouteChoice::option_cost(const Scenario& s, const DayParameters& now, con
         open = day.pathway_accepting[o.index];
         return w.time * std::max(1, p.processing_days) + w.money * p.cost;
     }
-    const Link& link = s.links[o.index];
+    const LinkRow& link = links_[o.index];
     const DayParameters::LinkValues& values = now.links[o.index];
     open = !day.location_full[static_cast<std::size_t>(link.to)];
-    double g = w.time * s.travel_days(link);
+    double g = w.time * link.travel_days;
     const auto k = static_cast<std::size_t>(o.passage);
     if (o.passage == Passage::smuggled) {
         open = open && now.markets[static_cast<std::size_t>(link.market)].capacity > 0;
@@ -131,7 +132,7 @@ void RouteChoice::update(const Scenario& s, const DayParameters& now, const DayC
         for (std::size_t c = 0; c < choosers_; ++c)
             for (std::size_t i = offsets_[at * choosers_ + c]; i < offsets_[at * choosers_ + c + 1]; ++i) {
                 bool open = true;
-                cost_[i] = option_cost(s, now, day, w[c], options_[i], open);
+                cost_[i] = option_cost(now, day, w[c], options_[i], open);
                 open_[i] = open;
             }
 

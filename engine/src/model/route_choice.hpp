@@ -65,8 +65,8 @@ public:
     [[nodiscard]] std::vector<std::pair<Option, double>> probabilities(int location, int chooser) const;
 
 private:
-    [[nodiscard]] double option_cost(const Scenario& s, const DayParameters& now, const DayConditions& day,
-                                     const RouteWeights& w, const Option& o, bool& open) const;
+    [[nodiscard]] double option_cost(const DayParameters& now, const DayConditions& day, const RouteWeights& w,
+                                     const Option& o, bool& open) const;
     [[nodiscard]] RouteWeights weights(const Scenario& s, const DayParameters& now, std::size_t chooser) const;
 
     int classes_ = 1;                      // group classes (1 without groups)
@@ -76,6 +76,10 @@ private:
     std::vector<Option> options_;          // grouped by (location, chooser)
     std::vector<std::uint32_t> offsets_;   // block b = location * choosers + chooser
     std::vector<int> option_to_;           // where each option leads
+    struct LinkRow {                       // per link, what its options' costs read (no strings)
+        int to, market, travel_days;
+    };
+    std::vector<LinkRow> links_;
     std::vector<double> cost_;             // today's G without cost-to-go, per option
     std::vector<bool> open_;
     std::vector<double> probability_;      // today's logit probability, per option

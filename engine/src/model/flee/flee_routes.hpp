@@ -62,6 +62,7 @@ private:
     std::vector<double> score_, capmult_, move_chance_, log_stay_, probability_;
     std::vector<std::uint8_t> refuses_, open_;
     std::vector<std::uint8_t> any_open_;     // per place: some route is open today
+    std::vector<std::uint8_t> foreign_;      // per place: in another country than the first place
     AliasTables alias_;
 };
 

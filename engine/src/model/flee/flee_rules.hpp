@@ -124,7 +124,7 @@ struct FleeRules : Simulation::Impl {
                     return;
                 }
             }
-            const Link& link = loaded.links[agents.via[i]];
+            const FlatScenario::LinkRow& link = flat.links[agents.via[i]];
             const bool open = now.links[agents.via[i]].open;
             const auto d = static_cast<float>(link.distance_km);
             agents.km[i] += speed;
@@ -155,7 +155,7 @@ struct FleeRules : Simulation::Impl {
             w.place()[agents.location[i]]++;
         } else {
             w.travelling()++;
-            w.incoming()[loaded.links[agents.via[i]].to]++;
+            w.incoming()[flat.links[agents.via[i]].to]++;
         }
     }
 
