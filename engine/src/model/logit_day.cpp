@@ -15,7 +15,7 @@
 
 namespace migsim::detail::logit {
 
-void LogitRules::finish_trip(std::uint32_t i, Worker& w) {
+void AgentRules::finish_trip(std::uint32_t i, Worker& w) {
     const std::size_t via = agents.via[i];
     if (via >= L) {   // a pathway's processing is over
         arrive_regular(i, flat.pathway_to[via - L], w);
@@ -28,7 +28,7 @@ void LogitRules::finish_trip(std::uint32_t i, Worker& w) {
     moved(i);
     if (flat.location_kind[to] != LocationKind::destination) {
         agents.status[i] = Status::waiting;
-    } else if (regular_arrival[via * loaded.profiles.size() + agents.profile[i]]) {
+    } else if (regular_arrival[via * profiles + agents.profile[i]]) {
         arrive_regular(i, link.to, w);
     } else {
         agents.status[i] = Status::arrived;
@@ -37,7 +37,7 @@ void LogitRules::finish_trip(std::uint32_t i, Worker& w) {
     }
 }
 
-void LogitRules::depart(std::uint32_t i, std::size_t l, Passage passage, Worker& w) {
+void AgentRules::depart(std::uint32_t i, std::size_t l, Passage passage, Worker& w) {
     const FlatScenario::LinkRow& link = flat.links[l];
     const DayParameters::LinkValues& values = now.links[l];
     if (values.toll > 0) pay(i, values.toll, Count::toll_cents, l, w);   // armed groups, by the traveller
@@ -57,7 +57,7 @@ void LogitRules::depart(std::uint32_t i, std::size_t l, Passage passage, Worker&
 }
 
 // An irregular attempt (or a regular trip with death risk): interception, death, or away.
-void LogitRules::attempt(std::uint32_t i, std::size_t l, Passage passage, const Words& words, Worker& w) {
+void AgentRules::attempt(std::uint32_t i, std::size_t l, Passage passage, const Words& words, Worker& w) {
     const FlatScenario::LinkRow& link = flat.links[l];
     const auto k = static_cast<std::size_t>(passage);
     const auto& day_rates = conditions.today();
@@ -106,7 +106,7 @@ void LogitRules::attempt(std::uint32_t i, std::size_t l, Passage passage, const 
     depart(i, l, passage, w);
 }
 
-void LogitRules::give_up(std::uint32_t i, Worker& w) {
+void AgentRules::give_up(std::uint32_t i, Worker& w) {
     if (flat.give_up_action == GiveUpAction::go_home) {
         agents.status[i] = Status::returned;
         agents.location[i] = agents.origin[i];
@@ -121,7 +121,7 @@ void LogitRules::give_up(std::uint32_t i, Worker& w) {
 // (rejection sampling: the logit renormalised over the options open to it and staying); after
 // max_rounds such draws in a row the agent waits. Pathways closed to its group are not among
 // its chooser's options at all.
-const Option& LogitRules::choose(std::uint32_t i, int at) const {
+const Option& AgentRules::choose(std::uint32_t i, int at) const {
     static constexpr std::uint32_t max_rounds = 16;
     static constexpr Option wait{};   // kind stay
     const int profile = agents.profile[i];   // the (cold) group is read only where groups choose apart
@@ -136,7 +136,7 @@ const Option& LogitRules::choose(std::uint32_t i, int at) const {
 
 // A waiting agent: earn, maybe give up, continue a package, or choose. Returns true if it
 // asked for a scarce place (its outcome comes in the resolution phase).
-bool LogitRules::decide(std::uint32_t i, Worker& w) {
+bool AgentRules::decide(std::uint32_t i, Worker& w) {
     const std::size_t at = agents.location[i];
     if (now.locations[at].wage > 0) {
         agents.money[i] += static_cast<float>(now.locations[at].wage);
@@ -183,7 +183,7 @@ bool LogitRules::decide(std::uint32_t i, Worker& w) {
     return false;
 }
 
-void LogitRules::intent(std::uint32_t i, Worker& w) {
+void AgentRules::intent(std::uint32_t i, Worker& w) {
     if (split > 1) w.now = agents.group[i];
     bool asked = false;
     switch (agents.status[i]) {
@@ -202,7 +202,7 @@ void LogitRules::intent(std::uint32_t i, Worker& w) {
     if (!asked) count_end_of_day(i, w);
 }
 
-void LogitRules::resolve(const Ask& a, Worker& w) {
+void AgentRules::resolve(const Ask& a, Worker& w) {
     const std::uint32_t i = a.agent;
     if (split > 1) w.now = agents.group[i];
     const bool wins = thresholds.wins(a);
@@ -240,8 +240,17 @@ void LogitRules::begin_day() {
     choice.update(loaded, now, conditions.today());
 }
 
+AgentRules LogitRules::agent_rules() {
+    return AgentRules{.flat = flat, .now = now, .conditions = conditions, .choice = choice, .outward = outward,
+                      .harm_places = harm_places, .thresholds = thresholds, .package_next = package_next,
+                      .regular_arrival = regular_arrival, .agents = AgentSpans(agents), .journey_slot = journey_slot,
+                      .journeys_ = journeys_, .L = L, .M = M, .profiles = loaded.profiles.size(), .split = split,
+                      .rank = rank, .ranks = ranks, .seed = seed, .day = day, .tracking = tracking};
+}
+
 void LogitRules::intent_sweep(std::uint32_t begin, std::uint32_t end, Worker& w) {
-    for (std::uint32_t i = begin; i != end; ++i) intent(i, w);
+    AgentRules rules = agent_rules();
+    for (std::uint32_t i = begin; i != end; ++i) rules.intent(i, w);
 }
 
 // Resolution: demand is summed exactly, the winners found by their own keys.
@@ -257,7 +266,8 @@ void LogitRules::contests() {
 }
 
 void LogitRules::resolve_sweep(std::span<const Ask> asks, Worker& w) {
-    for (const Ask& a : asks) resolve(a, w);
+    AgentRules rules = agent_rules();
+    for (const Ask& a : asks) rules.resolve(a, w);
 }
 
 void LogitRules::count_wages() {

@@ -5,7 +5,7 @@
 namespace migsim::detail::logit {
 
 // A waiting agent's day at a dangerous place; true if it is now held, trafficked or detained.
-bool LogitRules::suffer_harm(std::uint32_t i, std::size_t at, Worker& w) {
+bool AgentRules::suffer_harm(std::uint32_t i, std::size_t at, Worker& w) {
     const Words words = draw(seed, id(i), day, Purpose::harm);
     auto suffers = [&](HarmKind kind, std::uint32_t word) -> const DayParameters::HarmValues* {
         const int row = harm_at(at, i, kind);
@@ -36,7 +36,7 @@ bool LogitRules::suffer_harm(std::uint32_t i, std::size_t at, Worker& w) {
 }
 
 // A day held for ransom: it may die; when the days are over it is let go where it was.
-void LogitRules::hold(std::uint32_t i, Worker& w) {
+void AgentRules::hold(std::uint32_t i, Worker& w) {
     const std::size_t at = agents.location[i];
     const int row = harm_at(at, i, HarmKind::abduction);
     if (row != no_index && happens(draw(seed, id(i), day, Purpose::harm, 1)[0], now.harms[static_cast<std::size_t>(row)].death_risk)) {
@@ -50,7 +50,7 @@ void LogitRules::hold(std::uint32_t i, Worker& w) {
 }
 
 // A day trafficked: it gets out with the place's exit rate and goes on from there.
-void LogitRules::exploit(std::uint32_t i, Worker& w) {
+void AgentRules::exploit(std::uint32_t i, Worker& w) {
     (void)w;
     const int row = harm_at(agents.location[i], i, HarmKind::trafficking);
     if (row != no_index && happens(draw(seed, id(i), day, Purpose::harm, 3)[0], now.harms[static_cast<std::size_t>(row)].exit_rate)) {
@@ -61,7 +61,7 @@ void LogitRules::exploit(std::uint32_t i, Worker& w) {
 
 // The end of a detention (after a raid or an interception): released where it is, or, with
 // the place's return share, sent on to `return_to` or home (the journey ends).
-void LogitRules::release(std::uint32_t i, Worker& w) {
+void AgentRules::release(std::uint32_t i, Worker& w) {
     const std::size_t at = agents.location[i];
     agents.status[i] = Status::waiting;
     const int row = harm_at(at, i, HarmKind::detention);
