@@ -5,9 +5,6 @@
 // is stopped flushes it, so an interrupted ensemble keeps every finished day of all.
 #include "migsim/run.hpp"
 
-#include <oneapi/tbb/info.h>
-#include <oneapi/tbb/parallel_for.h>
-#include <oneapi/tbb/task_arena.h>
 
 #include <algorithm>
 #include <chrono>
@@ -25,6 +22,7 @@
 #include "io/sha256.hpp"
 #include "model/counters.hpp"
 #include "parallel/day_exchange.hpp"
+#include "parallel/threads.hpp"
 
 namespace migsim {
 
@@ -35,7 +33,7 @@ using clock = std::chrono::steady_clock;   // wall time only: never a seed
 const Comm& world_of(const RunOptions& options) { return options.comm ? *options.comm : single_process(); }
 
 int thread_count(const RunOptions& options) {
-    return options.threads > 0 ? options.threads : tbb::info::default_concurrency();
+    return options.threads > 0 ? options.threads : detail::Threads::default_count();
 }
 
 std::vector<std::uint64_t> seeds_of(const Scenario& s, int replicates) {
@@ -179,7 +177,7 @@ bool run_jobs(const std::vector<Job>& jobs, const RunOptions& options, Hdf5Write
     }
     DayCollector collector(comm, !split_agents && comm.size() > 1, jobs.size());
     // Jobs step side by side on at most --threads threads in all (each also parallel inside).
-    tbb::task_arena job_arena(thread_count(options));
+    detail::Jobs job_arena(thread_count(options));
     const int days = jobs.front().scenario->settings.days;
     std::int64_t agents = 0;
     result.days_completed = resume_from.day;
@@ -193,9 +191,7 @@ bool run_jobs(const std::vector<Job>& jobs, const RunOptions& options, Hdf5Write
         if (split_agents) {   // every step is collective: one simulation at a time, in order
             for (auto& sim : sims) sim->step();
         } else {
-            job_arena.execute([&] {
-                tbb::parallel_for(0, static_cast<int>(sims.size()), [&](int k) { sims[static_cast<std::size_t>(k)]->step(); });
-            });
+            job_arena.each(static_cast<int>(sims.size()), [&](int k) { sims[static_cast<std::size_t>(k)]->step(); });
         }
         const std::vector<const DayTotals*> day = collector.collect(sims);
         if (comm.rank() != 0) continue;

@@ -43,8 +43,27 @@ public:
         });
     }
 
+    // The threads TBB's default arena has (the machine's cores, or the process's CPU mask).
+    [[nodiscard]] static int default_count() { return tbb::info::default_concurrency(); }
+
 private:
     tbb::global_control parallelism_;
+    tbb::task_arena arena_;
+};
+
+// The runner's arena, in which the simulations of a run step side by side (each also parallel
+// inside, on its own Threads): at most `threads` threads in all.
+class Jobs {
+public:
+    explicit Jobs(int threads) : arena_(threads) {}
+
+    // step(k) for k in [0, n), in parallel.
+    template <class Step>
+    void each(int n, const Step& step) {
+        arena_.execute([&] { tbb::parallel_for(0, n, step); });
+    }
+
+private:
     tbb::task_arena arena_;
 };
 
