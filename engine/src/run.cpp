@@ -336,9 +336,11 @@ std::int64_t estimate_memory(const Scenario& s, const RunOptions& options, int r
 
     // The scenario: every table's rows and the text of every input file (Scenario::memory_bytes:
     // a million demand rows, 21 MB on disk, hold 105 MB). Loaded once and shared by every
-    // simulation, each of which keeps only the parameters that events change (DayParameters).
+    // simulation, each of which keeps only the parameters that events change (DayParameters)
+    // and the hot tables flat (FlatScenario and route choice's link rows: 44 bytes a link).
     const std::int64_t scenario = s.memory_bytes();
-    const std::int64_t parameters = DayParameters::memory_bytes(s);
+    const auto H = static_cast<std::int64_t>(s.harms.size());
+    const std::int64_t parameters = DayParameters::memory_bytes(s) + L * 44 + N + M + 4 * (B + P + H);
     // Loading it peaked at about load_bytes_per_byte times its files' size; freed before the
     // run, but for pages the freed rows share with what stays (17 MB after a million demand
     // rows whose parse peaked at 368 MB: a sixteenth of the load's estimate covers it).
