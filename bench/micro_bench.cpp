@@ -25,11 +25,17 @@ const Scenario& mediterranean() {
     return s;
 }
 
+// Its parameters as loaded (no event applied).
+const DayParameters& as_loaded() {
+    static const DayParameters p(mediterranean());
+    return p;
+}
+
 // Today's conditions of the Mediterranean scenario on day 0.
 const DayConditions& day_zero() {
     static const DayConditions day = [] {
         ConditionsTracker tracker(mediterranean());
-        tracker.begin_day(mediterranean(), 0, std::vector<std::int64_t>(mediterranean().locations.size(), 0));
+        tracker.begin_day(mediterranean(), as_loaded(), 0, std::vector<std::int64_t>(mediterranean().locations.size(), 0));
         return tracker.today();
     }();
     return day;
@@ -39,7 +45,7 @@ const DayConditions& day_zero() {
 void BM_MicroRouteTables(benchmark::State& state) {
     RouteChoice choice(mediterranean());
     for (auto _ : state) {
-        choice.update(mediterranean(), day_zero());
+        choice.update(mediterranean(), as_loaded(), day_zero());
         benchmark::DoNotOptimize(choice.cost_to_go().data());
     }
     state.SetItemsProcessed(state.iterations());
@@ -52,8 +58,9 @@ void BM_MicroRouteTablesFourGroupClasses(benchmark::State& state) {
     Scenario s = mediterranean();
     for (std::size_t g = 0; g < s.groups.size(); ++g) s.groups[g].weight_factors.death = 1 + 0.25 * static_cast<double>(g);
     RouteChoice choice(s);
+    const DayParameters parameters(s);
     for (auto _ : state) {
-        choice.update(s, day_zero());
+        choice.update(s, parameters, day_zero());
         benchmark::DoNotOptimize(choice.cost_to_go().data());
     }
     state.SetItemsProcessed(state.iterations());
@@ -63,7 +70,7 @@ BENCHMARK(BM_MicroRouteTablesFourGroupClasses);
 // One agent's choice: a Philox draw and an alias-table sample, over agents spread on locations.
 void BM_MicroDrawAndSample(benchmark::State& state) {
     RouteChoice choice(mediterranean());
-    choice.update(mediterranean(), day_zero());
+    choice.update(mediterranean(), as_loaded(), day_zero());
     const int locations = static_cast<int>(mediterranean().locations.size());
     const int profiles = static_cast<int>(mediterranean().profiles.size());
     constexpr std::uint32_t agents = 1 << 16;

@@ -5,9 +5,6 @@
 // is stopped flushes it, so an interrupted ensemble keeps every finished day of all.
 #include "migsim/run.hpp"
 
-#include <oneapi/tbb/info.h>
-#include <oneapi/tbb/parallel_for.h>
-#include <oneapi/tbb/task_arena.h>
 
 #include <algorithm>
 #include <chrono>
@@ -23,6 +20,7 @@
 #include "io/sha256.hpp"
 #include "model/counters.hpp"
 #include "parallel/day_exchange.hpp"
+#include "parallel/threads.hpp"
 
 namespace migsim {
 
@@ -33,7 +31,7 @@ using clock = std::chrono::steady_clock;   // wall time only: never a seed
 const Comm& world_of(const RunOptions& options) { return options.comm ? *options.comm : single_process(); }
 
 int thread_count(const RunOptions& options) {
-    return options.threads > 0 ? options.threads : tbb::info::default_concurrency();
+    return options.threads > 0 ? options.threads : detail::Threads::default_count();
 }
 
 std::vector<std::uint64_t> seeds_of(const Scenario& s, int replicates) {
@@ -148,10 +146,11 @@ bool run_jobs(const std::vector<Job>& jobs, const RunOptions& options, Hdf5Write
     std::vector<std::unique_ptr<Simulation>> sims;
     on_every_rank(comm, [&] {
         for (std::size_t j : jobs_here(comm, options.decompose, jobs.size())) {
-            Scenario copy = *jobs[j].scenario;
-            copy.settings.seed += static_cast<std::uint64_t>(jobs[j].replicate);
-            sims.push_back(std::make_unique<Simulation>(copy, thread_count(options),
-                                                        split_agents ? comm : single_process()));
+            // Every replicate shares the run's scenario (it outlives them: no copy, no owner).
+            const Scenario& s = *jobs[j].scenario;
+            sims.push_back(std::make_unique<Simulation>(std::shared_ptr<const Scenario>(std::shared_ptr<const Scenario>(), &s),
+                                                        s.settings.seed + static_cast<std::uint64_t>(jobs[j].replicate),
+                                                        thread_count(options), split_agents ? comm : single_process()));
         }
     });
     for (std::size_t k = 0; k < resume_from.states.size() && k < sims.size(); ++k) {
@@ -166,7 +165,7 @@ bool run_jobs(const std::vector<Job>& jobs, const RunOptions& options, Hdf5Write
     }
     DayCollector collector(comm, !split_agents && comm.size() > 1, jobs.size());
     // Jobs step side by side on at most --threads threads in all (each also parallel inside).
-    tbb::task_arena job_arena(thread_count(options));
+    detail::Jobs job_arena(thread_count(options));
     const int days = jobs.front().scenario->settings.days;
     std::int64_t agents = 0;
     result.days_completed = resume_from.day;
@@ -180,9 +179,7 @@ bool run_jobs(const std::vector<Job>& jobs, const RunOptions& options, Hdf5Write
         if (split_agents) {   // every step is collective: one simulation at a time, in order
             for (auto& sim : sims) sim->step();
         } else {
-            job_arena.execute([&] {
-                tbb::parallel_for(0, static_cast<int>(sims.size()), [&](int k) { sims[static_cast<std::size_t>(k)]->step(); });
-            });
+            job_arena.each(static_cast<int>(sims.size()), [&](int k) { sims[static_cast<std::size_t>(k)]->step(); });
         }
         const std::vector<const DayTotals*> day = collector.collect(sims);
         if (comm.rank() != 0) continue;
@@ -290,7 +287,7 @@ std::int64_t estimate_memory(const Scenario& s, const RunOptions& options, int r
     const std::int64_t threads = thread_count(options), days = s.settings.days;
     const auto N = static_cast<std::int64_t>(s.locations.size()), L = static_cast<std::int64_t>(s.links.size());
     const auto G = static_cast<std::int64_t>(s.profiles.size()), P = static_cast<std::int64_t>(s.pathways.size());
-    const auto M = static_cast<std::int64_t>(s.markets.size());
+    const auto B = static_cast<std::int64_t>(s.borders.size()), M = static_cast<std::int64_t>(s.markets.size());
     const bool logit = s.rules == Rules::logit;
     // Groups counted apart (output_by_group), else 1.
     const std::int64_t apart = s.settings.output_by_group ? std::max<std::int64_t>(1, static_cast<std::int64_t>(s.groups.size())) : 1;
@@ -315,9 +312,12 @@ std::int64_t estimate_memory(const Scenario& s, const RunOptions& options, int r
     }
 
     // The scenario: every table's rows and the text of every input file (Scenario::memory_bytes:
-    // a million demand rows, 21 MB on disk, hold 105 MB). Loaded once; each simulation holds two
-    // copies (as given, and with the day's events applied), and a third is made while one is built.
+    // a million demand rows, 21 MB on disk, hold 105 MB). Loaded once and shared by every
+    // simulation, each of which keeps only the parameters that events change (DayParameters)
+    // and the hot tables flat (FlatScenario and route choice's link rows: 44 bytes a link).
     const std::int64_t scenario = s.memory_bytes();
+    const auto H = static_cast<std::int64_t>(s.harms.size());
+    const std::int64_t parameters = DayParameters::memory_bytes(s) + L * 44 + N + M + 4 * (B + P + H);
     // Loading it peaked at about load_bytes_per_byte times its files' size; freed before the
     // run, but for pages the freed rows share with what stays (17 MB after a million demand
     // rows whose parse peaked at 368 MB: a sixteenth of the load's estimate covers it).
@@ -350,7 +350,7 @@ std::int64_t estimate_memory(const Scenario& s, const RunOptions& options, int r
     const std::int64_t journey_slots = s.settings.journey_sample > 0 ? agents * 4 : 0;
     // The rest (task arena, the day's totals, thread-local lists): about 15 KB measured for the toy.
     const std::int64_t rest = (std::int64_t{16} << 10) + row;
-    const std::int64_t per_sim = 2 * scenario + agents * per_agent + routes + network + counts + journeys + journey_slots + rest;
+    const std::int64_t per_sim = parameters + agents * per_agent + routes + network + counts + journeys + journey_slots + rest;
 
     // The writer holds every replicate's rows of up to 64 days, fewer when they pass 64 MB (it
     // writes them then, after the day that passed), twice: the days gathered, and those being
@@ -370,7 +370,7 @@ std::int64_t estimate_memory(const Scenario& s, const RunOptions& options, int r
                                                         3 * std::max<std::int64_t>(replicates, 4) * days * widest * 8);
 
     const std::int64_t kept = per_sim < (std::int64_t{1} << 20) ? sims * per_sim : 0;
-    const std::int64_t running = leftovers + scenario + writer + std::max(sims * per_sim + scenario, kept + finishing);
+    const std::int64_t running = leftovers + scenario + writer + std::max(sims * per_sim, kept + finishing);
     // The process itself (libraries, HDF5, TBB); and a tenth more for what the terms above leave
     // out (heap fragmentation, HDF5's metadata, thread stacks): without it they came within 0 to
     // 5% below the measured peaks of a million demand rows, 65,000 places and the Mediterranean.

@@ -62,7 +62,7 @@ double probability_to(const detail::FleeRoutes& routes, std::size_t at, int end)
 TEST(FleeRoutes, WeightsAreScoreOverSoftenedDistance) {
     Scenario s = triangle();
     detail::FleeRoutes routes(s);
-    routes.update(s, 0, {0, detail::no_conflict, detail::no_conflict}, {0, 0, 0});
+    routes.update(s, DayParameters(s), 0, {0, detail::no_conflict, detail::no_conflict}, {0, 0, 0});
     EXPECT_DOUBLE_EQ(routes.score(0), 0.25);   // conflict_weight ^ (decay 1 x intensity 1)
     EXPECT_DOUBLE_EQ(routes.score(1), 1.0);
     EXPECT_DOUBLE_EQ(routes.score(2), 5.0);    // foreign x camp_weight
@@ -84,7 +84,7 @@ TEST(FleeRoutes, CapacityMultiplierTapersFromTheBufferToZero) {
     detail::FleeRoutes routes(s);
     const std::vector<int> start{0, detail::no_conflict, detail::no_conflict};
     auto capmult = [&](std::int64_t n) {
-        routes.update(s, 0, start, {0, 0, n});
+        routes.update(s, DayParameters(s), 0, start, {0, 0, n});
         return routes.capacity_multiplier(2);
     };
     EXPECT_DOUBLE_EQ(capmult(0), 1.0);
@@ -93,12 +93,12 @@ TEST(FleeRoutes, CapacityMultiplierTapersFromTheBufferToZero) {
     EXPECT_DOUBLE_EQ(capmult(900), 0.4);
     EXPECT_DOUBLE_EQ(capmult(1000), 0.0);
     EXPECT_DOUBLE_EQ(capmult(5000), 0.0);
-    routes.update(s, 0, start, {0, 0, 876});
+    routes.update(s, DayParameters(s), 0, start, {0, 0, 876});
     EXPECT_TRUE(routes.refuses(2));   // capmult < 0.5: routes ending here are dropped
-    routes.update(s, 0, start, {0, 0, 875});
+    routes.update(s, DayParameters(s), 0, start, {0, 0, 875});
     EXPECT_FALSE(routes.refuses(2));
     s.locations[2].capacity = 0;      // unlimited
-    routes.update(s, 0, start, {0, 0, 1000000});
+    routes.update(s, DayParameters(s), 0, start, {0, 0, 1000000});
     EXPECT_DOUBLE_EQ(routes.capacity_multiplier(2), 1.0);
 }
 
@@ -120,7 +120,7 @@ TEST(FleeRoutes, AwarenessTwoCountsEveryLoopFreePrefix) {
     Scenario s = triangle();
     s.flee.awareness_level = 2;
     detail::FleeRoutes routes(s);
-    routes.update(s, 0, {0, detail::no_conflict, detail::no_conflict}, {0, 0, 0});
+    routes.update(s, DayParameters(s), 0, {0, detail::no_conflict, detail::no_conflict}, {0, 0, 0});
     // From the zone: ->camp, ->camp->town, ->town, ->town->camp (never back to the zone).
     const auto candidates = routes.probabilities(0);
     ASSERT_EQ(candidates.size(), 4u);
@@ -140,12 +140,12 @@ TEST(FleeRoutes, ClosedLinksLeaveNoRouteOrAUniformChoice) {
     for (auto& l : s.links)
         if (l.from == 0) l.open = false;
     detail::FleeRoutes routes(s);
-    routes.update(s, 0, {0, detail::no_conflict, detail::no_conflict}, {0, 0, 0});
+    routes.update(s, DayParameters(s), 0, {0, detail::no_conflict, detail::no_conflict}, {0, 0, 0});
     EXPECT_LT(routes.choose(0, 123, 456), 0);
     s = triangle();
     s.flee.awareness_level = 0;   // a random neighbour
     detail::FleeRoutes uniform(s);
-    uniform.update(s, 0, {0, detail::no_conflict, detail::no_conflict}, {0, 0, 0});
+    uniform.update(s, DayParameters(s), 0, {0, detail::no_conflict, detail::no_conflict}, {0, 0, 0});
     EXPECT_DOUBLE_EQ(probability_to(uniform, 0, 1), 0.5);
 }
 
@@ -270,7 +270,8 @@ TEST(FleeConflict, ATownAtWarBecomesAConflictZoneAndEveryoneThereLeaves) {
         EXPECT_EQ(sim.today()[Series::location_population][1], 500) << "day " << t;
     }
     sim.step();
-    EXPECT_EQ(sim.scenario().locations[1].kind, LocationKind::conflict_zone);
+    EXPECT_EQ(sim.parameters().locations[1].kind, LocationKind::conflict_zone);
+    EXPECT_EQ(sim.scenario().locations[1].kind, LocationKind::town);   // the scenario stays as loaded
     EXPECT_EQ(sim.today()[Series::location_population][1], 0);
     EXPECT_EQ(sim.today()[Series::link_flow][1], 500);
 }

@@ -35,7 +35,7 @@ TEST(RouteChoice, CostToGoIsTheCheapestPath) {
     RouteChoice choice(s);
     auto day = conditions_for(s);
     day.perceived_interception[static_cast<int>(Passage::alone)][1] = 0.25;
-    choice.update(s, day);
+    choice.update(s, DayParameters(s), day);
     // boat: 1 day + 10 * 0.25; walk: 2 days + 0.01 * cost 0.
     EXPECT_DOUBLE_EQ(choice.cost_to_go()(2, 0), 0.0);
     EXPECT_DOUBLE_EQ(choice.cost_to_go()(1, 0), 1 + 2.5);
@@ -54,7 +54,7 @@ TEST(RouteChoice, LogitOverTwoCrossingsAndStaying) {
     auto day = conditions_for(s);
     day.perceived_interception[static_cast<int>(Passage::alone)][1] = 0.5;   // G = 1 + 4
     day.perceived_interception[static_cast<int>(Passage::alone)][2] = 0.0;   // G = 1
-    choice.update(s, day);
+    choice.update(s, DayParameters(s), day);
     // stay: 1 + V(coast) = 2
     std::map<int, double> p;
     for (auto [option, probability] : choice.probabilities(1, 0))
@@ -82,7 +82,7 @@ TEST(RouteChoice, FullLocationsAndClosedPathwaysAreNotChosen) {
     RouteChoice choice(s);
     auto day = conditions_for(s);
     day.location_full[1] = true;   // the coast is full: from the origin one can only stay
-    choice.update(s, day);
+    choice.update(s, DayParameters(s), day);
     for (auto [option, probability] : choice.probabilities(0, 0))
         EXPECT_DOUBLE_EQ(probability, option.kind == Option::Kind::stay ? 1.0 : 0.0);
 }
@@ -118,7 +118,7 @@ TEST(RouteChoice, AGroupsWeightFactorsScaleItsProfilesWeights) {
     auto day = conditions_for(s);
     day.perceived_death[static_cast<int>(Passage::alone)][1] = 0.05;
     day.perceived_death[static_cast<int>(Passage::alone)][2] = 0.20;
-    choice.update(s, day);
+    choice.update(s, DayParameters(s), day);
 
     // A woman chooses exactly as a profile whose death weight is 4 x 10 would.
     Scenario scaled = s;
@@ -126,7 +126,7 @@ TEST(RouteChoice, AGroupsWeightFactorsScaleItsProfilesWeights) {
     scaled.profiles[0].group_shares.clear();
     scaled.profiles[0].weights.death = 40;
     RouteChoice reference(scaled);
-    reference.update(scaled, day);
+    reference.update(scaled, DayParameters(scaled), day);
     const auto women = by_option(choice.probabilities(1, choice.chooser(0, 1)));
     const auto men = by_option(choice.probabilities(1, choice.chooser(0, 0)));
     const auto expected = by_option(reference.probabilities(1, 0));
@@ -158,7 +158,7 @@ TEST(RouteChoice, GroupsChooseAlikeUnlessTheirFactorsOrPathwaysDiffer) {
     auto day = conditions_for(s);
     day.perceived_death[static_cast<int>(Passage::alone)][1] = 10;   // the boats: a cost of 101
     day.perceived_death[static_cast<int>(Passage::alone)][2] = 10;
-    choice.update(s, day);
+    choice.update(s, DayParameters(s), day);
     EXPECT_DOUBLE_EQ(choice.cost_to_go()(1, choice.chooser(0, 2)), 30.0);   // the visa, from anywhere
     EXPECT_DOUBLE_EQ(choice.cost_to_go()(1, choice.chooser(0, 0)), 101.0);
     EXPECT_DOUBLE_EQ(choice.cost_to_go()(0, choice.chooser(0, 0)), 2 + 101.0);   // walk 2 days, then a boat

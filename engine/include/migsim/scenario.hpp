@@ -1,6 +1,6 @@
 // A scenario: the route network, the policy parameters, the migrant profiles and the demand.
-// Parsed and validated completely by load_scenario(), then immutable: a Simulation copies the
-// few parameters that the policy timeline changes.
+// Parsed and validated completely by load_scenario(), then immutable: a Simulation shares it
+// and keeps the few parameters that the policy timeline changes apart (DayParameters).
 #pragma once
 
 #include <array>
@@ -249,8 +249,8 @@ struct Scenario {
     [[nodiscard]] std::int64_t total_agents() const;
     // Bytes a copy of this scenario holds on the heap and in itself: every table's rows, their
     // strings and lists, and resolved_text (all the input files' bytes), counted as a copy
-    // allocates them, with the allocator's overhead. Each simulation holds two copies
-    // (estimate_memory, migsim/run.hpp); a million demand rows take about 100 MB.
+    // allocates them, with the allocator's overhead. A run holds it once, whatever its
+    // replicates (estimate_memory, migsim/run.hpp); a million demand rows take about 100 MB.
     [[nodiscard]] std::int64_t memory_bytes() const;
 };
 
@@ -268,10 +268,67 @@ struct Scenario {
 // scenario of 65,000 places (8 MB: 99 MB); rows of one-letter ids could take up to 33.
 inline constexpr std::int64_t load_bytes_per_byte = 20;
 
-// Applies one change to a scenario (used by events mid-run and by --set).
+// Applies one change to a scenario (used by --set and a variant's set: while loading).
 void apply(Scenario& scenario, const Assignment& change);
 // The value the parameter that `change` names has in `scenario` now (its `value` ignored).
 [[nodiscard]] double value_of(const Scenario& scenario, const Assignment& change);
+
+// The parameters in force on a day: every field that an event can change (Parameter), one small
+// record per row of the table it belongs to, in the same order, without ids or names. A
+// Simulation starts from the scenario's values and applies each event to its own copy of these
+// at the start of the event's day; the loaded Scenario itself never changes.
+struct DayParameters {
+    struct BorderValues {
+        double patrol = 0;
+        int detention_days = 0;
+    };
+    struct LinkValues {
+        double death_risk = 0, cost = 0;
+        bool open = true;
+        double bribe = 0, bribe_interception = 1, toll = 0;
+    };
+    struct MarketValues {
+        double price = 0;
+        std::int64_t capacity = 0;
+        double evasion = 0, safety = 1, risk_premium = 0, protection = 0;
+    };
+    struct PathwayValues {
+        std::int64_t quota = 0;
+        int processing_days = 0;
+        double cost = 0;
+    };
+    struct LocationValues {
+        double wage = 0;
+        std::int64_t capacity = 0;
+        double conflict = 0;
+        LocationKind kind = LocationKind::transit;   // town or conflict_zone follow `conflict`
+    };
+    struct ProfileValues {
+        double tau = 1, budget_median = 0, budget_sigma = 0;
+        RouteWeights weights;
+    };
+    struct HarmValues {
+        double daily_risk = 0;
+        int days = 0;
+        double ransom = 0, death_risk = 0, exit_rate = 0, return_share = 0;
+    };
+    std::vector<BorderValues> borders;
+    std::vector<LinkValues> links;
+    std::vector<MarketValues> markets;
+    std::vector<PathwayValues> pathways;
+    std::vector<LocationValues> locations;
+    std::vector<ProfileValues> profiles;
+    std::vector<HarmValues> harms;
+
+    DayParameters() = default;
+    explicit DayParameters(const Scenario& scenario);   // the values as loaded
+    // Bytes these tables hold (the run's memory estimate).
+    [[nodiscard]] static std::int64_t memory_bytes(const Scenario& scenario);
+};
+// Applies one change (an event, at the start of its day).
+void apply(DayParameters& parameters, const Assignment& change);
+// The value the parameter that `change` names has in `parameters` (its `value` ignored).
+[[nodiscard]] double value_of(const DayParameters& parameters, const Assignment& change);
 
 // The parameters that events change or overrides set, with each day's value (the events of day
 // d apply at its start): what a run file keeps as `policy_value` (docs/SCENARIOS.md, "Events").

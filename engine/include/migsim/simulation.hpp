@@ -68,7 +68,12 @@ public:
     // `threads` = 0: as many as TBB's default arena allows. With a `comm` of several ranks the
     // agents are split over them (agent decomposition; every rank calls step() together and
     // sees the same totals). The result depends on neither.
+    // Keeps its own copy of `scenario` (tests, one-off runs); its seed is the scenario's.
     explicit Simulation(const Scenario& scenario, int threads = 0, const Comm& comm = single_process());
+    // Shares `scenario` (never changed; the replicates of a run share one) and draws on `seed`
+    // (a replicate's: the scenario's seed plus the replicate number).
+    Simulation(std::shared_ptr<const Scenario> scenario, std::uint64_t seed, int threads = 0,
+               const Comm& comm = single_process());
     ~Simulation();
     Simulation(const Simulation&) = delete;
     Simulation& operator=(const Simulation&) = delete;
@@ -76,7 +81,9 @@ public:
     void step();                                           // runs day `day()`
     [[nodiscard]] int day() const;                         // days completed
     [[nodiscard]] const DayTotals& today() const;          // totals of the last completed day
-    [[nodiscard]] const Scenario& scenario() const;        // with today's events applied
+    [[nodiscard]] const Scenario& scenario() const;        // as loaded: no event applied
+    [[nodiscard]] const DayParameters& parameters() const; // of the last day run (events to day() - 1)
+    [[nodiscard]] std::uint64_t seed() const;              // the seed its draws are keyed on
     [[nodiscard]] std::int64_t agents() const;             // created so far, on all ranks
     [[nodiscard]] std::int64_t agents_here() const;        // held by this rank
     [[nodiscard]] static std::size_t hot_bytes_per_agent();

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "migsim/simulation.hpp"
@@ -44,6 +45,23 @@ struct AgentStore {
         days_left.push_back(0); days_waiting.push_back(0); money.push_back(budget);
         origin.push_back(at); born.push_back(day); group.push_back(of_group);
     }
+};
+
+// The agents as the rules read and write them: one span per array of an AgentStore (valid until
+// agents are added). The same names, so that `agents.location[i]` reads alike on both.
+struct AgentSpans {
+    std::span<std::uint16_t> location;
+    std::span<Status> status;
+    std::span<std::uint8_t> profile, attempts, ticket;
+    std::span<std::uint16_t> via, days_left, days_waiting;
+    std::span<float> money;
+    std::span<const std::uint16_t> origin, born;
+    std::span<const std::uint8_t> group;
+
+    explicit AgentSpans(AgentStore& a)
+        : location(a.location), status(a.status), profile(a.profile), attempts(a.attempts), ticket(a.ticket),
+          via(a.via), days_left(a.days_left), days_waiting(a.days_waiting), money(a.money), origin(a.origin),
+          born(a.born), group(a.group) {}
 };
 
 }  // namespace migsim::detail

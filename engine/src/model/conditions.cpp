@@ -18,14 +18,14 @@ ConditionsTracker::ConditionsTracker(const Scenario& s)
     day_.location_full.resize(s.locations.size());
 }
 
-void ConditionsTracker::begin_day(const Scenario& s, int day,
+void ConditionsTracker::begin_day(const Scenario& s, const DayParameters& now, int day,
                                   const std::vector<std::int64_t>& population) {
     for (std::size_t m = 0; m < s.markets.size(); ++m) {
-        const Market& market = s.markets[m];
+        const DayParameters::MarketValues& market = now.markets[m];
         double patrol = 0;
-        for (int l : market.links) {
+        for (int l : s.markets[m].links) {
             int b = s.links[static_cast<std::size_t>(l)].border;
-            if (b != no_index) patrol = std::max(patrol, s.borders[static_cast<std::size_t>(b)].patrol);
+            if (b != no_index) patrol = std::max(patrol, now.borders[static_cast<std::size_t>(b)].patrol);
         }
         day_.market_price[m] = market.price * (1 + market.risk_premium * patrol);
     }
@@ -34,18 +34,19 @@ void ConditionsTracker::begin_day(const Scenario& s, int day,
     const auto alone = static_cast<std::size_t>(Passage::alone);
     for (std::size_t l = 0; l < s.links.size(); ++l) {
         const Link& link = s.links[l];
-        const double patrol = link.border == no_index ? 0 : s.borders[static_cast<std::size_t>(link.border)].patrol;
+        const double death_risk = now.links[l].death_risk;
+        const double patrol = link.border == no_index ? 0 : now.borders[static_cast<std::size_t>(link.border)].patrol;
         day_.interception[regular][l] = 0;
-        day_.death[regular][l] = link.border == no_index ? link.death_risk : 0;
+        day_.death[regular][l] = link.border == no_index ? death_risk : 0;
         day_.interception[alone][l] = patrol;
-        day_.death[alone][l] = link.death_risk;
+        day_.death[alone][l] = death_risk;
         if (link.market != no_index) {
-            const Market& m = s.markets[static_cast<std::size_t>(link.market)];
+            const DayParameters::MarketValues& m = now.markets[static_cast<std::size_t>(link.market)];
             day_.interception[smuggled][l] = patrol * (1 - m.evasion);
-            day_.death[smuggled][l] = std::min(1.0, link.death_risk * m.safety);
+            day_.death[smuggled][l] = std::min(1.0, death_risk * m.safety);
         } else {
             day_.interception[smuggled][l] = patrol;
-            day_.death[smuggled][l] = link.death_risk;
+            day_.death[smuggled][l] = death_risk;
         }
         // Regular rates are known exactly; on day 0 migrants start knowing the true rates.
         day_.perceived_interception[regular][l] = day_.interception[regular][l];
@@ -67,11 +68,11 @@ void ConditionsTracker::begin_day(const Scenario& s, int day,
                 admitted_in_period_[w] = 0;
             }
         }
-        quota_left_[w] = open ? std::max<std::int64_t>(0, p.quota - admitted_in_period_[w]) : 0;
+        quota_left_[w] = open ? std::max<std::int64_t>(0, now.pathways[w].quota - admitted_in_period_[w]) : 0;
         day_.pathway_accepting[w] = quota_left_[w] > 0;
     }
     for (std::size_t at = 0; at < s.locations.size(); ++at) {
-        const auto capacity = s.locations[at].capacity;
+        const auto capacity = now.locations[at].capacity;
         day_.location_full[at] = capacity > 0 && population[at] >= capacity;
     }
 }

@@ -16,11 +16,12 @@ class ConditionsTracker {
 public:
     explicit ConditionsTracker(const Scenario& s);
 
-    // Before agents act on `day`: prices, true rates, pathway periods, capacities.
-    void begin_day(const Scenario& current, int day, const std::vector<std::int64_t>& population);
+    // Before agents act on `day`, from its parameters `now`: prices, true rates, pathway
+    // periods, capacities.
+    void begin_day(const Scenario& scenario, const DayParameters& now, int day, const std::vector<std::int64_t>& population);
     // After the day: what borders recorded moves beliefs (exponential smoothing over the
     // information lag) and admissions use up the period's quota.
-    void end_day(const Scenario& current, const Counters& totals);
+    void end_day(const Scenario& scenario, const Counters& totals);
 
     [[nodiscard]] const DayConditions& today() const { return day_; }
     [[nodiscard]] std::int64_t quota_left(std::size_t pathway) const { return quota_left_[pathway]; }

@@ -6,31 +6,29 @@
 //               selection over integer histograms), then each asker applies its outcome.
 // Agents touch only their own record; shared totals are per-thread integer counters summed
 // after each phase.
-// Here: migsim's day (LogitModel::step, model/logit_model.hpp) and the agent actions intent() calls,
-// kept in one translation unit so that the compiler can inline them into the parallel sweep.
-#include <oneapi/tbb/blocked_range.h>
-#include <oneapi/tbb/parallel_for.h>
-
+// Here: migsim's day (its phases, LogitRules in model/logit_model.hpp, called in order by the
+// execution layer, parallel/logit_run.cpp) and the agent actions intent() calls, kept in one
+// translation unit so that the compiler can inline them into the sweeps.
 #include <algorithm>
 
 #include "model/logit_model.hpp"
 
 namespace migsim::detail::logit {
 
-void LogitModel::finish_trip(std::uint32_t i, Worker& w) {
+void AgentRules::finish_trip(std::uint32_t i, Worker& w) {
     const std::size_t via = agents.via[i];
     if (via >= L) {   // a pathway's processing is over
-        arrive_regular(i, current.pathways[via - L].to, w);
+        arrive_regular(i, flat.pathway_to[via - L], w);
         return;
     }
-    const Link& link = current.links[via];
+    const FlatScenario::LinkRow& link = flat.links[via];
     const auto to = static_cast<std::size_t>(link.to);
     agents.location[i] = static_cast<std::uint16_t>(to);
     agents.days_waiting[i] = 0;
     moved(i);
-    if (current.locations[to].kind != LocationKind::destination) {
+    if (flat.location_kind[to] != LocationKind::destination) {
         agents.status[i] = Status::waiting;
-    } else if (regular_arrival[via * current.profiles.size() + agents.profile[i]]) {
+    } else if (regular_arrival[via * profiles + agents.profile[i]]) {
         arrive_regular(i, link.to, w);
     } else {
         agents.status[i] = Status::arrived;
@@ -39,16 +37,17 @@ void LogitModel::finish_trip(std::uint32_t i, Worker& w) {
     }
 }
 
-void LogitModel::depart(std::uint32_t i, std::size_t l, Passage passage, Worker& w) {
-    const Link& link = current.links[l];
-    if (link.toll > 0) pay(i, link.toll, Count::tolls_paid, l, w);   // armed groups, by the traveller
+void AgentRules::depart(std::uint32_t i, std::size_t l, Passage passage, Worker& w) {
+    const FlatScenario::LinkRow& link = flat.links[l];
+    const DayParameters::LinkValues& values = now.links[l];
+    if (values.toll > 0) pay(i, values.toll, Count::tolls_paid, l, w);   // armed groups, by the traveller
     if (passage == Passage::smuggled) {   // armed groups, by the smuggler out of his price
         const auto m = static_cast<std::size_t>(link.market);
-        w.counts(Count::protection_paid, m) += cents(current.markets[m].protection);
+        w.counts(Count::protection_paid, m) += cents(now.markets[m].protection);
     }
     agents.status[i] = Status::travelling;
     agents.via[i] = static_cast<std::uint16_t>(l);
-    agents.days_left[i] = static_cast<std::uint16_t>(travel_days[l]);
+    agents.days_left[i] = static_cast<std::uint16_t>(link.travel_days);
     agents.days_waiting[i] = 0;
     w.counts(Count::link_flow, l)++;
     const int b = link.border;
@@ -58,8 +57,8 @@ void LogitModel::depart(std::uint32_t i, std::size_t l, Passage passage, Worker&
 }
 
 // An irregular attempt (or a regular trip with death risk): interception, death, or away.
-void LogitModel::attempt(std::uint32_t i, std::size_t l, Passage passage, const Words& words, Worker& w) {
-    const Link& link = current.links[l];
+void AgentRules::attempt(std::uint32_t i, std::size_t l, Passage passage, const Words& words, Worker& w) {
+    const FlatScenario::LinkRow& link = flat.links[l];
     const auto k = static_cast<std::size_t>(passage);
     const auto& day_rates = conditions.today();
     const std::size_t b = static_cast<std::size_t>(link.border);
@@ -72,23 +71,25 @@ void LogitModel::attempt(std::uint32_t i, std::size_t l, Passage passage, const 
     // At an official crossing, those who cross without a smuggler pay the officials if they can,
     // and a bribed official lets more through; a smuggler pays for his passengers out of his price.
     double interception = day_rates.interception[k][l];
-    if (link.bribe > 0 && passage == Passage::smuggled) {
-        w.counts(Count::smuggler_bribes_paid, static_cast<std::size_t>(link.market)) += cents(link.bribe);
-    } else if (link.bribe > 0 && agents.money[i] >= static_cast<float>(link.bribe)) {
-        pay(i, link.bribe, Count::bribes_paid, l, w);
-        if (passage == Passage::alone) interception *= link.bribe_interception;
+    const DayParameters::LinkValues& values = now.links[l];
+    if (values.bribe > 0 && passage == Passage::smuggled) {
+        w.counts(Count::smuggler_bribes_paid, static_cast<std::size_t>(link.market)) += cents(values.bribe);
+    } else if (values.bribe > 0 && agents.money[i] >= static_cast<float>(values.bribe)) {
+        pay(i, values.bribe, Count::bribes_paid, l, w);
+        if (passage == Passage::alone) interception *= values.bribe_interception;
     }
     if (happens(words[1], interception)) {
-        const Border& border = current.borders[b];
+        const int return_to = flat.border_return_to[b];
         w.counts(Count::border_interceptions, b)++;
         w.counts(Count::passage_interceptions, l * 3 + k)++;
         w.counts(Count::profile_interceptions, agents.profile[i])++;
         agents.attempts[i] = static_cast<std::uint8_t>(std::min(255, agents.attempts[i] + 1));
         agents.ticket[i] = no_ticket;   // what was paid is lost
-        agents.location[i] = static_cast<std::uint16_t>(border.return_to != no_index ? border.return_to : link.from);
+        agents.location[i] = static_cast<std::uint16_t>(return_to != no_index ? return_to : link.from);
         agents.days_waiting[i] = 0;
-        agents.days_left[i] = static_cast<std::uint16_t>(border.detention_days);
-        agents.status[i] = border.detention_days > 0 ? Status::detained : Status::waiting;
+        const int detention_days = now.borders[b].detention_days;
+        agents.days_left[i] = static_cast<std::uint16_t>(detention_days);
+        agents.status[i] = detention_days > 0 ? Status::detained : Status::waiting;
         if (Journey* j = journey(i)) ++j->interceptions;
         moved(i);
         return;
@@ -105,9 +106,9 @@ void LogitModel::attempt(std::uint32_t i, std::size_t l, Passage passage, const 
     depart(i, l, passage, w);
 }
 
-void LogitModel::give_up(std::uint32_t i, Worker& w) {
+void AgentRules::give_up(std::uint32_t i, Worker& w) {
     w.counts(Count::give_ups, agents.location[i])++;
-    if (current.settings.give_up_action == GiveUpAction::go_home) {
+    if (flat.give_up_action == GiveUpAction::go_home) {
         agents.status[i] = Status::returned;
         agents.location[i] = agents.origin[i];
         moved(i);
@@ -121,13 +122,13 @@ void LogitModel::give_up(std::uint32_t i, Worker& w) {
 // (rejection sampling: the logit renormalised over the options open to it and staying); after
 // max_rounds such draws in a row the agent waits. Pathways closed to its group are not among
 // its chooser's options at all.
-const Option& LogitModel::choose(std::uint32_t i, int at) const {
+const Option& AgentRules::choose(std::uint32_t i, int at) const {
     static constexpr std::uint32_t max_rounds = 16;
     static constexpr Option wait{};   // kind stay
     const int profile = agents.profile[i];   // the (cold) group is read only where groups choose apart
     const int chooser = choice.groups_choose_apart() ? choice.chooser(profile, agents.group[i]) : profile;
     for (std::uint32_t round = 0; round < max_rounds; ++round) {
-        const Words words = draw(current.settings.seed, id(i), day, Purpose::choice, round);
+        const Words words = draw(seed, id(i), day, Purpose::choice, round);
         const Option& o = choice.sample(at, chooser, words[0], words[1]);
         if (o.kind != Option::Kind::link || outward.allows(agents.origin[i], o.index)) return o;
     }
@@ -136,24 +137,23 @@ const Option& LogitModel::choose(std::uint32_t i, int at) const {
 
 // A waiting agent: earn, maybe give up, continue a package, or choose. Returns true if it
 // asked for a scarce place (its outcome comes in the resolution phase).
-bool LogitModel::decide(std::uint32_t i, Worker& w) {
+bool AgentRules::decide(std::uint32_t i, Worker& w) {
     const std::size_t at = agents.location[i];
-    if (current.locations[at].wage > 0) {
-        agents.money[i] += static_cast<float>(current.locations[at].wage);
+    if (now.locations[at].wage > 0) {
+        agents.money[i] += static_cast<float>(now.locations[at].wage);
         w.counts(Count::wage_days, at)++;   // times the wage in cents once a day, not per agent
     }
     if (agents.days_waiting[i] < UINT16_MAX) ++agents.days_waiting[i];
     if (harm_places.any(at) && suffer_harm(i, at, w)) return false;
-    if (agents.attempts[i] >= current.settings.max_attempts ||
-        agents.days_waiting[i] >= current.settings.give_up_days) {
+    if (agents.attempts[i] >= flat.max_attempts || agents.days_waiting[i] >= flat.give_up_days) {
         give_up(i, w);
         return false;
     }
     if (agents.ticket[i] != no_ticket) {   // a package carries its buyer on
-        const int next = package_next[(agents.ticket[i] - 1u) * current.locations.size() + at];
+        const int next = package_next[(agents.ticket[i] - 1u) * flat.location_kind.size() + at];
         if (next != no_index) {
             attempt(i, static_cast<std::size_t>(next), Passage::smuggled,
-                    draw(current.settings.seed, id(i), day, Purpose::crossing), w);
+                    draw(seed, id(i), day, Purpose::crossing), w);
             return false;
         }
         agents.ticket[i] = no_ticket;
@@ -163,28 +163,28 @@ bool LogitModel::decide(std::uint32_t i, Worker& w) {
     switch (o.kind) {
         case Option::Kind::stay: return false;
         case Option::Kind::pathway: {
-            const Pathway& p = current.pathways[o.index];
-            if (money < p.cost) return false;
+            if (money < now.pathways[o.index].cost) return false;
             w.counts(Count::pathway_applications, o.index)++;
             ask(i, M + o.index, o.index, w);
             return true;
         }
         case Option::Kind::link: break;
     }
-    const Link& link = current.links[o.index];
+    const FlatScenario::LinkRow& link = flat.links[o.index];
     if (o.passage == Passage::smuggled) {
         if (money < conditions.today().market_price[static_cast<std::size_t>(link.market)]) return false;
         w.counts(Count::market_demand, static_cast<std::size_t>(link.market))++;
         ask(i, static_cast<std::size_t>(link.market), o.index, w);
         return true;
     }
-    if (money < link.cost) return false;
-    pay(i, link.cost, Count::fares_paid, o.index, w);
-    attempt(i, o.index, o.passage, draw(current.settings.seed, id(i), day, Purpose::crossing), w);
+    const double fare = now.links[o.index].cost;
+    if (money < fare) return false;
+    pay(i, fare, Count::fares_paid, o.index, w);
+    attempt(i, o.index, o.passage, draw(seed, id(i), day, Purpose::crossing), w);
     return false;
 }
 
-void LogitModel::intent(std::uint32_t i, Worker& w) {
+void AgentRules::intent(std::uint32_t i, Worker& w) {
     if (split > 1) w.now = agents.group[i];
     bool asked = false;
     switch (agents.status[i]) {
@@ -203,7 +203,7 @@ void LogitModel::intent(std::uint32_t i, Worker& w) {
     if (!asked) count_end_of_day(i, w);
 }
 
-void LogitModel::resolve(const Ask& a, Worker& w) {
+void AgentRules::resolve(const Ask& a, Worker& w) {
     const std::uint32_t i = a.agent;
     if (split > 1) w.now = agents.group[i];
     const bool wins = thresholds.wins(a);
@@ -214,15 +214,15 @@ void LogitModel::resolve(const Ask& a, Worker& w) {
             w.counts(Count::profile_seats, agents.profile[i])++;
             agents.money[i] -= static_cast<float>(conditions.today().market_price[m]);
             note_paid(i, Count::market_seats, cents(static_cast<float>(conditions.today().market_price[m])));
-            if (current.markets[m].links.size() > 1) agents.ticket[i] = static_cast<std::uint8_t>(m + 1);
-            attempt(i, a.option, Passage::smuggled, draw(current.settings.seed, id(i), day, Purpose::crossing), w);
+            if (flat.market_package[m] != 0) agents.ticket[i] = static_cast<std::uint8_t>(m + 1);
+            attempt(i, a.option, Passage::smuggled, draw(seed, id(i), day, Purpose::crossing), w);
         }
     } else if (wins) {
-        const Pathway& p = current.pathways[a.option];
+        const DayParameters::PathwayValues& p = now.pathways[a.option];
         w.counts(Count::pathway_admissions, a.option)++;
         pay(i, p.cost, Count::pathway_fees_paid, a.option, w);   // affordable: checked when it applied
         if (p.processing_days == 0) {
-            arrive_regular(i, p.to, w);
+            arrive_regular(i, flat.pathway_to[a.option], w);
         } else {
             agents.status[i] = Status::travelling;
             agents.via[i] = static_cast<std::uint16_t>(L + a.option);
@@ -232,54 +232,52 @@ void LogitModel::resolve(const Ask& a, Worker& w) {
     count_end_of_day(i, w);
 }
 
-void LogitModel::step() {
+void LogitRules::begin_day() {
     apply_events();
     create_agents();
-    conditions.begin_day(current, day, today[Series::location_population].empty()
-                                           ? std::vector<std::int64_t>(current.locations.size(), 0)
+    conditions.begin_day(loaded, now, day, today[Series::location_population].empty()
+                                           ? std::vector<std::int64_t>(loaded.locations.size(), 0)
                                            : today[Series::location_population]);
-    choice.update(current, conditions.today());
-    for (Worker& w : workers) {
-        for (Counters& c : w.group_counts) c.zero();
-        w.asks.clear();
-    }
-    const auto n = static_cast<std::uint32_t>(agents.size());
-    arena.execute([&] {
-        tbb::parallel_for(tbb::blocked_range<std::uint32_t>(0, n, agent_grain), [&](const auto& range) {
-            Worker& w = workers.local();
-            for (std::uint32_t i = range.begin(); i != range.end(); ++i) intent(i, w);
-        });
-    });
+    choice.update(loaded, now, conditions.today());
+}
 
-    // Resolution: demand is summed exactly, the winners found by their own keys.
-    sum_workers(Count::market_demand);
-    sum_workers(Count::pathway_applications);
+AgentRules LogitRules::agent_rules() {
+    return AgentRules{.flat = flat, .now = now, .conditions = conditions, .choice = choice, .outward = outward,
+                      .harm_places = harm_places, .thresholds = thresholds, .package_next = package_next,
+                      .regular_arrival = regular_arrival, .agents = AgentSpans(agents), .journey_slot = journey_slot,
+                      .journeys_ = journeys_, .L = L, .M = M, .profiles = loaded.profiles.size(), .split = split,
+                      .rank = rank, .ranks = ranks, .seed = seed, .day = day, .tracking = tracking};
+}
+
+void LogitRules::intent_sweep(std::uint32_t begin, std::uint32_t end, Worker& w) {
+    AgentRules rules = agent_rules();
+    for (std::uint32_t i = begin; i != end; ++i) rules.intent(i, w);
+}
+
+// Resolution: demand is summed exactly, the winners found by their own keys.
+void LogitRules::contests() {
     for (std::size_t m = 0; m < M; ++m) {
         demand[m] = totals(Count::market_demand, m);
-        places[m] = current.markets[m].capacity;
+        places[m] = now.markets[m].capacity;
     }
-    for (std::size_t p = 0; p < current.pathways.size(); ++p) {
+    for (std::size_t p = 0; p < loaded.pathways.size(); ++p) {
         demand[M + p] = totals(Count::pathway_applications, p);
         places[M + p] = conditions.quota_left(p);
     }
-    comm.sum(demand);
-    ask_lists.clear();
-    for (const Worker& w : workers) ask_lists.emplace_back(w.asks);
-    find_thresholds(ask_lists, demand, places, comm, thresholds);
-    arena.execute([&] {
-        for (const auto& list : ask_lists)
-            tbb::parallel_for(tbb::blocked_range<std::size_t>(0, list.size(), agent_grain), [&](const auto& range) {
-                Worker& w = workers.local();
-                for (std::size_t k = range.begin(); k != range.end(); ++k) resolve(list[k], w);
-            });
-    });
+}
 
-    sum_workers();
-    for (std::size_t at = 0; at < current.locations.size(); ++at)
-        wages_cents += totals(Count::wage_days, at) * cents(static_cast<float>(current.locations[at].wage));
-    comm.sum(totals.values);
-    if (split > 1) sum_groups();
-    conditions.end_day(current, totals);
+void LogitRules::resolve_sweep(std::span<const Ask> asks, Worker& w) {
+    AgentRules rules = agent_rules();
+    for (const Ask& a : asks) rules.resolve(a, w);
+}
+
+void LogitRules::count_wages() {
+    for (std::size_t at = 0; at < loaded.locations.size(); ++at)
+        wages_cents += totals(Count::wage_days, at) * cents(static_cast<float>(now.locations[at].wage));
+}
+
+void LogitRules::end_day() {
+    conditions.end_day(loaded, totals);
     publish();
     ++day;
 }

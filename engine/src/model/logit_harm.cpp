@@ -1,21 +1,23 @@
-// migsim's rules (LogitModel, model/logit_model.hpp): harm at places (docs/HARM.md): a waiting
+// migsim's rules (LogitRules, model/logit_model.hpp): harm at places (docs/HARM.md): a waiting
 // agent's day at a dangerous place, and the days of those held, trafficked or detained.
 #include "model/logit_model.hpp"
 
 namespace migsim::detail::logit {
 
 // A waiting agent's day at a dangerous place; true if it is now held, trafficked or detained.
-bool LogitModel::suffer_harm(std::uint32_t i, std::size_t at, Worker& w) {
-    const Words words = draw(current.settings.seed, id(i), day, Purpose::harm);
-    auto suffers = [&](HarmKind kind, std::uint32_t word) -> const Harm* {
-        const Harm* h = harm_at(at, i, kind);
-        if (h == nullptr || !happens(word, h->daily_risk)) return nullptr;
+bool AgentRules::suffer_harm(std::uint32_t i, std::size_t at, Worker& w) {
+    const Words words = draw(seed, id(i), day, Purpose::harm);
+    auto suffers = [&](HarmKind kind, std::uint32_t word) -> const DayParameters::HarmValues* {
+        const int row = harm_at(at, i, kind);
+        if (row == no_index) return nullptr;
+        const DayParameters::HarmValues* h = &now.harms[static_cast<std::size_t>(row)];
+        if (!happens(word, h->daily_risk)) return nullptr;
         w.counts(harm_count(kind), at)++;
         if (Journey* j = journey(i)) ++j->harms[static_cast<std::size_t>(kind)];
         return h;
     };
     suffers(HarmKind::violence, words[3]);   // counted; nothing else changes
-    if (const Harm* h = suffers(HarmKind::abduction, words[0])) {
+    if (const auto* h = suffers(HarmKind::abduction, words[0])) {
         pay(i, h->ransom, Count::ransom_paid, at, w);
         agents.status[i] = Status::held;
         agents.days_left[i] = static_cast<std::uint16_t>(h->days);
@@ -25,7 +27,7 @@ bool LogitModel::suffer_harm(std::uint32_t i, std::size_t at, Worker& w) {
         agents.status[i] = Status::trafficked;
         return true;
     }
-    if (const Harm* h = suffers(HarmKind::detention, words[2])) {
+    if (const auto* h = suffers(HarmKind::detention, words[2])) {
         agents.status[i] = Status::detained;
         agents.days_left[i] = static_cast<std::uint16_t>(h->days);
         return true;
@@ -34,10 +36,10 @@ bool LogitModel::suffer_harm(std::uint32_t i, std::size_t at, Worker& w) {
 }
 
 // A day held for ransom: it may die; when the days are over it is let go where it was.
-void LogitModel::hold(std::uint32_t i, Worker& w) {
+void AgentRules::hold(std::uint32_t i, Worker& w) {
     const std::size_t at = agents.location[i];
-    const Harm* h = harm_at(at, i, HarmKind::abduction);
-    if (h != nullptr && happens(draw(current.settings.seed, id(i), day, Purpose::harm, 1)[0], h->death_risk)) {
+    const int row = harm_at(at, i, HarmKind::abduction);
+    if (row != no_index && happens(draw(seed, id(i), day, Purpose::harm, 1)[0], now.harms[static_cast<std::size_t>(row)].death_risk)) {
         agents.status[i] = Status::dead_missing;
         w.counts(Count::harm_deaths, at)++;
         w.counts(Count::profile_deaths, agents.profile[i])++;
@@ -48,10 +50,10 @@ void LogitModel::hold(std::uint32_t i, Worker& w) {
 }
 
 // A day trafficked: it gets out with the place's exit rate and goes on from there.
-void LogitModel::exploit(std::uint32_t i, Worker& w) {
+void AgentRules::exploit(std::uint32_t i, Worker& w) {
     (void)w;
-    const Harm* h = harm_at(agents.location[i], i, HarmKind::trafficking);
-    if (h != nullptr && happens(draw(current.settings.seed, id(i), day, Purpose::harm, 3)[0], h->exit_rate)) {
+    const int row = harm_at(agents.location[i], i, HarmKind::trafficking);
+    if (row != no_index && happens(draw(seed, id(i), day, Purpose::harm, 3)[0], now.harms[static_cast<std::size_t>(row)].exit_rate)) {
         agents.status[i] = Status::waiting;
         agents.days_waiting[i] = 0;
     }
@@ -59,14 +61,15 @@ void LogitModel::exploit(std::uint32_t i, Worker& w) {
 
 // The end of a detention (after a raid or an interception): released where it is, or, with
 // the place's return share, sent on to `return_to` or home (the journey ends).
-void LogitModel::release(std::uint32_t i, Worker& w) {
+void AgentRules::release(std::uint32_t i, Worker& w) {
     const std::size_t at = agents.location[i];
     agents.status[i] = Status::waiting;
-    const Harm* h = harm_at(at, i, HarmKind::detention);
-    if (h == nullptr || !happens(draw(current.settings.seed, id(i), day, Purpose::harm, 2)[0], h->return_share)) return;
+    const int row = harm_at(at, i, HarmKind::detention);
+    if (row == no_index || !happens(draw(seed, id(i), day, Purpose::harm, 2)[0], now.harms[static_cast<std::size_t>(row)].return_share)) return;
     w.counts(Count::harm_returns, at)++;
-    if (h->return_to != no_index) {
-        agents.location[i] = static_cast<std::uint16_t>(h->return_to);
+    const int return_to = flat.harm_return_to[static_cast<std::size_t>(row)];
+    if (return_to != no_index) {
+        agents.location[i] = static_cast<std::uint16_t>(return_to);
         agents.days_waiting[i] = 0;
         moved(i);
         return;

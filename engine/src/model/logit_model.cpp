@@ -1,30 +1,23 @@
-// migsim's rules (LogitModel, model/logit_model.hpp): construction, the day's events, new agents,
-// the sums over threads and ranks; and the Simulation facade, which runs these rules or Flee's.
-#include <oneapi/tbb/info.h>
-
+// migsim's rules (LogitRules, model/logit_model.hpp): construction, the day's events, new agents.
 #include <algorithm>
 #include <cmath>
 #include <memory>
 #include <numbers>
+#include <utility>
 
 #include "model/logit_model.hpp"
 
 namespace migsim::detail::logit {
 
-LogitModel::LogitModel(const Scenario& s, int threads, const Comm& c)
-    : original(s), current(s), L(s.links.size()), M(s.markets.size()),
-      parallelism(tbb::global_control::max_allowed_parallelism,
-                   static_cast<std::size_t>(std::max(threads, tbb::info::default_concurrency()))),
-      arena(threads > 0 ? threads : tbb::task_arena::automatic), comm(c),
-      rank(static_cast<std::uint32_t>(c.rank())), ranks(static_cast<std::uint32_t>(c.size())), choice(s), outward(s), conditions(s),
-      harm_places(s), layout(s),
-      split(s.settings.output_by_group ? std::max<std::size_t>(1, s.groups.size()) : 1),
-      workers([this] {
-          return Worker{std::vector<Counters>(split, Counters(layout)), std::vector<Counters>(split, Counters(layout)), 0, {}};
-      }),
+LogitRules::LogitRules(std::shared_ptr<const Scenario> scenario, std::uint64_t replicate_seed, std::uint32_t rank_,
+                       std::uint32_t ranks_)
+    : Impl(std::move(scenario), replicate_seed), current(loaded), L(loaded.links.size()), M(loaded.markets.size()),
+      rank(rank_), ranks(ranks_), choice(loaded), outward(loaded), conditions(loaded), harm_places(loaded),
+      layout(loaded), split(loaded.settings.output_by_group ? std::max<std::size_t>(1, loaded.groups.size()) : 1),
       totals(layout), group_totals(split > 1 ? split : 0, Counters(layout)),
-      demand(M + s.pathways.size()), places(M + s.pathways.size()),
-      tracking(s.settings.journey_sample > 0) {
+      demand(M + loaded.pathways.size()), places(M + loaded.pathways.size()),
+      tracking(loaded.settings.journey_sample > 0) {
+    const Scenario& s = loaded;
     agents.reserve(static_cast<std::size_t>(s.total_agents() / ranks + 1));
     package_next.assign(M * s.locations.size(), no_index);
     for (std::size_t m = 0; m < M; ++m)
@@ -39,39 +32,39 @@ LogitModel::LogitModel(const Scenario& s, int threads, const Comm& c)
                 s.links[l].border != no_index &&
                 std::find(free.begin(), free.end(), s.links[l].border) != free.end();
         }
-    for (const auto& link : s.links) travel_days.push_back(s.travel_days(link));
     totals.zero();
 }
 
-void LogitModel::apply_events() {
-    while (next_event < current.events.size() && current.events[next_event].day <= day)
-        apply(current, current.events[next_event++].change);
+void LogitRules::apply_events() {
+    while (next_event < loaded.events.size() && loaded.events[next_event].day <= day)
+        apply(now, loaded.events[next_event++].change);
 }
 
 // The demand row's group, or one drawn from the profile's shares (one word, its own purpose:
 // adding groups to a scenario leaves every other draw as it was).
-std::uint8_t LogitModel::group_of(const DemandRow& row, const Profile& p, std::uint32_t g) const {
+std::uint8_t LogitRules::group_of(const DemandRow& row, const Profile& p, std::uint32_t g) const {
     if (row.group != no_index) return static_cast<std::uint8_t>(row.group);
     if (p.group_shares.empty()) return 0;
-    const double u = unit(draw(current.settings.seed, g, day, Purpose::group)[0]);
+    const double u = unit(draw(seed, g, day, Purpose::group)[0]);
     double below = 0;
     for (std::size_t k = 0; k + 1 < p.group_shares.size(); ++k)
         if (u < (below += p.group_shares[k])) return static_cast<std::uint8_t>(k);
     return static_cast<std::uint8_t>(p.group_shares.size() - 1);
 }
 
-void LogitModel::create_agents() {
-    for (const DemandRow& row : current.demand) {
+void LogitRules::create_agents() {
+    for (const DemandRow& row : loaded.demand) {
         const int offset = day - row.day;
         if (offset < 0 || offset >= row.spread_days) continue;
         const std::int64_t n = row.count / row.spread_days + (offset < row.count % row.spread_days ? 1 : 0);
-        const Profile& p = current.profiles[static_cast<std::size_t>(row.profile)];
+        const Profile& p = loaded.profiles[static_cast<std::size_t>(row.profile)];
+        const DayParameters::ProfileValues& values = now.profiles[static_cast<std::size_t>(row.profile)];
         // Global ids created..created+n-1; this rank's are those equal to rank (mod ranks).
         const std::int64_t first = created + (rank + ranks - created % ranks) % ranks;
         for (std::int64_t g = first; g < created + n; g += ranks) {
-            const Words words = draw(current.settings.seed, static_cast<std::uint32_t>(g), day, Purpose::budget);
+            const Words words = draw(seed, static_cast<std::uint32_t>(g), day, Purpose::budget);
             const double z = std::sqrt(-2 * std::log(unit(words[0]))) * std::cos(2 * std::numbers::pi * unit(words[1]));
-            const auto budget = static_cast<float>(p.budget_median * std::exp(p.budget_sigma * z));
+            const auto budget = static_cast<float>(values.budget_median * std::exp(values.budget_sigma * z));
             budgets_cents += cents(budget);
             agents.add(static_cast<std::uint16_t>(row.origin), static_cast<std::uint8_t>(row.profile),
                        group_of(row, p, static_cast<std::uint32_t>(g)), budget, static_cast<std::uint16_t>(day));
@@ -83,8 +76,8 @@ void LogitModel::create_agents() {
 
 // A new agent (global id g): in the sample iff its own draw falls below the share, so the
 // sample depends on neither threads nor ranks.
-void LogitModel::sample_journey(std::uint32_t g, const DemandRow& row) {
-    if (!happens(draw(current.settings.seed, g, 0, Purpose::journey)[0], current.settings.journey_sample)) {
+void LogitRules::sample_journey(std::uint32_t g, const DemandRow& row) {
+    if (!happens(draw(seed, g, 0, Purpose::journey)[0], loaded.settings.journey_sample)) {
         journey_slot.push_back(no_journey);
         return;
     }
@@ -98,71 +91,4 @@ void LogitModel::sample_journey(std::uint32_t g, const DemandRow& row) {
     j.route.push_back(static_cast<std::uint16_t>(row.origin));
 }
 
-void LogitModel::sum_workers(Count section) { sum_range(layout.offset(section), layout.end(section)); }
-
-void LogitModel::sum_workers() { sum_range(0, layout.total()); }
-
-void LogitModel::sum_range(std::size_t begin, std::size_t end) {
-    std::fill(totals.values.begin() + static_cast<std::ptrdiff_t>(begin),
-              totals.values.begin() + static_cast<std::ptrdiff_t>(end), 0);
-    // The ended journeys: counted in the status and place sections (the first two), whenever
-    // they are summed.
-    const std::size_t ended_end = std::min(end, layout.end(Count::location_population));
-    for (const Worker& w : workers)
-        for (std::size_t g = 0; g < split; ++g) {
-            for (std::size_t k = begin; k < end; ++k) totals.values[k] += w.group_counts[g].values[k];
-            for (std::size_t k = begin; k < ended_end; ++k) totals.values[k] += w.group_ended[g].values[k];
-        }
-}
-
-// Each group's totals of the day (a run split by group), over threads and ranks.
-void LogitModel::sum_groups() {
-    const std::size_t ended_end = layout.end(Count::location_population);
-    std::vector<std::int64_t> all;
-    all.reserve(split * layout.total());
-    for (std::size_t g = 0; g < split; ++g) {
-        Counters& t = group_totals[g];
-        t.zero();
-        for (const Worker& w : workers) {
-            for (std::size_t k = 0; k < t.values.size(); ++k) t.values[k] += w.group_counts[g].values[k];
-            for (std::size_t k = 0; k < ended_end; ++k) t.values[k] += w.group_ended[g].values[k];
-        }
-        all.insert(all.end(), t.values.begin(), t.values.end());
-    }
-    comm.sum(all);
-    for (std::size_t g = 0; g < split; ++g)
-        std::copy_n(all.begin() + static_cast<std::ptrdiff_t>(g * layout.total()), layout.total(), group_totals[g].values.begin());
-}
-
 }  // namespace migsim::detail::logit
-
-namespace migsim {
-
-std::unique_ptr<Simulation::Impl> detail::make_logit_model(const Scenario& s, int threads, const Comm& comm) {
-    return std::make_unique<logit::LogitModel>(s, threads, comm);
-}
-
-Simulation::Simulation(const Scenario& scenario, int threads, const Comm& comm)
-    : impl_(scenario.rules == Rules::flee ? detail::make_flee_model(scenario, threads, comm)
-                                          : detail::make_logit_model(scenario, threads, comm)) {}
-Simulation::~Simulation() = default;
-void Simulation::step() { impl_->step(); }
-int Simulation::day() const { return impl_->day; }
-const DayTotals& Simulation::today() const { return impl_->today; }
-const Scenario& Simulation::scenario() const { return impl_->scenario(); }
-std::int64_t Simulation::agents() const { return impl_->created; }
-std::int64_t Simulation::agents_here() const { return impl_->agents_here(); }
-std::size_t Simulation::hot_bytes_per_agent() { return detail::AgentStore::hot_bytes; }
-double Simulation::money_given() const { return impl_->money_given(); }
-double Simulation::money_held() const { return impl_->money_held(); }
-std::vector<Journey> Simulation::journeys() const { return impl_->journeys(); }
-
-std::vector<std::byte> Simulation::save_state() const {
-    std::vector<std::byte> bytes;
-    impl_->save(bytes);
-    return bytes;
-}
-
-void Simulation::restore_state(std::span<const std::byte> state) { impl_->restore(state); }
-
-}  // namespace migsim

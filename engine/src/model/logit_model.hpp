@@ -1,17 +1,16 @@
-// migsim's own rules (LogitModel): the model's state and its short per-agent helpers. Internal to
-// the engine; the member functions are defined in
-//   model/logit_day.cpp     the day loop (step: intent, resolution) and one agent's actions
+// migsim's own rules (LogitRules): the model's state over plain data (the agents as structure of
+// arrays, flat tables derived from the scenario once, today's parameters and conditions) and its
+// per-agent actions. No threads and no ranks here: the execution layer (parallel/logit_run.cpp)
+// sweeps the agents in chunks on its threads, each chunk with its thread's Worker, sums the
+// Workers over threads and ranks into `totals`, finds the winners of scarce places, and calls
+// the day's phases below in order. Internal to the engine; the member functions are defined in
+//   model/logit_day.cpp     the day's phases and one agent's actions (intent, resolution)
 //   model/logit_harm.cpp    harm at places (docs/HARM.md)
-//   model/logit_model.cpp   construction, events, agent creation, sums; the Simulation facade
+//   model/logit_model.cpp   construction, events, agent creation
 //   model/logit_output.cpp  the day's totals (DayTotals), the journey sample, checkpoints
 #pragma once
 
-#include <oneapi/tbb/enumerable_thread_specific.h>
-#include <oneapi/tbb/global_control.h>
-#include <oneapi/tbb/task_arena.h>
-
 #include <algorithm>
-#include <array>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -23,55 +22,21 @@
 #include "model/counters.hpp"
 #include "model/draws.hpp"
 #include "model/harm.hpp"
+#include "model/logit_agent.hpp"
 #include "model/model.hpp"
 #include "model/outward.hpp"
 #include "model/route_choice.hpp"
-#include "migsim/comm.hpp"
 #include "migsim/simulation.hpp"
 #include "parallel/selection.hpp"
 
 namespace migsim::detail::logit {
 
-inline constexpr std::size_t agent_grain = 4096;   // agents per task: large enough to amortise
 
-struct Worker {   // one per thread: its partial counts and its asks of the day
-    // One set of counts per group when the run splits its series by group, else one: the agent
-    // being counted selects its group's (`now`), so a run that does not split pays nothing.
-    std::vector<Counters> group_counts;
-    // Agents whose journey ended (arrived, dead, settled, returned) never change again: they are
-    // counted once, here, when they end, and these counts are never zeroed, so that the day's
-    // sweep does not count them again every day (86% of the Mediterranean run's agent-days).
-    std::vector<Counters> group_ended;
-    std::size_t now = 0;
-    std::vector<Ask> asks;
-
-    std::int64_t& counts(Count c, std::size_t i) { return group_counts[now](c, i); }
-    std::int64_t& ended(Count c, std::size_t i) { return group_ended[now](c, i); }
-};
-
-// The section that counts each harm kind (HarmKind order).
-inline Count harm_count(HarmKind kind) {
-    static constexpr std::array<Count, harm_kinds> sections{Count::harm_abductions, Count::harm_trafficking,
-                                                            Count::harm_violence, Count::harm_detentions};
-    return sections[static_cast<std::size_t>(kind)];
-}
-
-inline bool journey_over(Status st) { return st >= Status::arrived; }
-
-// Money as whole cents, so that sums over agents are exact in any order.
-inline std::int64_t cents(double money) { return std::llround(money * 100); }
-
-struct LogitModel final : Simulation::Impl {
-    const Scenario original;   // as given: a restored state replays its events
-    Scenario current;        // the scenario with the events applied so far
+struct LogitRules : Simulation::Impl {
+    const Scenario& current;   // the scenario as loaded (the name the output code reads it by): events never change it
     const std::size_t L, M;  // links, markets (contests 0..M-1 are markets, then pathways)
-    // TBB caps workers at the core count; lift the cap so that --threads 8 really runs 8
-    // threads on a 2-core machine (the determinism tests rely on it).
-    tbb::global_control parallelism;
-    tbb::task_arena arena;
     // Agent decomposition: this rank holds the agents whose global id is rank (mod ranks), and
     // every draw is keyed on the global id, so who holds an agent never changes what it does.
-    const Comm& comm;
     const std::uint32_t rank, ranks;
     AgentStore agents;
     RouteChoice choice;
@@ -80,152 +45,52 @@ struct LogitModel final : Simulation::Impl {
     HarmPlaces harm_places;
     CounterLayout layout;
     const std::size_t split;   // groups counted apart: the scenario's groups with output_by_group, else 1
-    tbb::enumerable_thread_specific<Worker> workers;
-    Counters totals;
+    Counters totals;                      // the day's, over threads and ranks (the execution layer sums them)
     std::vector<Counters> group_totals;   // when split
-    Thresholds thresholds;
-    std::vector<std::int64_t> demand, places;
-    std::vector<std::span<const Ask>> ask_lists;
+    Thresholds thresholds;                // who wins a scarce place (found by the execution layer)
+    std::vector<std::int64_t> demand, places;   // per contest: askers on this rank, places
     std::vector<int> package_next;          // market x location -> next leg, or no_index
     std::vector<std::uint8_t> regular_arrival;   // link x profile: crossing it is regular
-    std::vector<int> travel_days;
-    std::size_t next_event = 0;
     std::int64_t budgets_cents = 0;   // money agents set out with, on this rank
     std::int64_t wages_cents = 0;     // and earned on the way
-    // The journey sample (settings.journey_sample > 0 only): slot of agent i in `journeys_`, or
-    // no_journey. Each agent writes only its own record, so the parallel sweep needs no lock;
-    // with `tracking` false nothing is allocated and each hook is one predictable branch.
-    static constexpr std::uint32_t no_journey = UINT32_MAX;
+    // The journey sample (settings.journey_sample > 0 only; AgentRules writes it).
     const bool tracking;
     std::vector<std::uint32_t> journey_slot;
     std::vector<Journey> journeys_;
 
-    LogitModel(const Scenario& s, int threads, const Comm& c);   // logit_model.cpp
+    LogitRules(std::shared_ptr<const Scenario> s, std::uint64_t replicate_seed, std::uint32_t rank,
+               std::uint32_t ranks);   // logit_model.cpp
 
-    // The global id of this rank's agent i (ids are dealt round-robin over ranks).
-    [[nodiscard]] std::uint32_t id(std::uint32_t i) const { return i * ranks + rank; }
+    // The rules for one agent on this day (a view of the state above: rebuilt after new agents).
+    [[nodiscard]] AgentRules agent_rules();   // logit_day.cpp
 
-    // ---- the journey sample (docs/JOURNEYS.md)
+    // ---- the day's phases, in the order the execution layer calls them (logit_day.cpp)
 
-    // Agent i's record, or nullptr (not sampled, or no sample: then nothing is read at all).
-    [[nodiscard]] Journey* journey(std::uint32_t i) {
-        if (!tracking) return nullptr;
-        const std::uint32_t slot = journey_slot[i];
-        return slot == no_journey ? nullptr : &journeys_[slot];
-    }
-
-    // Agent i is now where agents.location says: a new place on its route (a return to where it
-    // already was, as after an interception on the shore it left, adds nothing).
-    void moved(std::uint32_t i) {
-        if (Journey* j = journey(i); j != nullptr && j->route.back() != agents.location[i]) j->route.push_back(agents.location[i]);
-    }
-
-    void note_paid(std::uint32_t i, Count to, std::int64_t amount) {
-        Journey* j = journey(i);
-        if (j == nullptr) return;
-        switch (to) {
-            case Count::tolls_paid: case Count::ransom_paid: j->armed_groups_cents += amount; break;
-            case Count::bribes_paid: j->officials_cents += amount; break;
-            case Count::fares_paid: case Count::pathway_fees_paid: j->fares_cents += amount; break;
-            default: j->smugglers_cents += amount; break;   // market_seats: a seat's price
-        }
-    }
-
-    // ---- per-agent actions (called from worker threads; touch only agent i and `w`)
-
-    void count_end_of_day(std::uint32_t i, Worker& w) const {
-        const Status st = agents.status[i];
-        if (journey_over(st)) return;   // counted in `ended` when it ended
-        w.counts(Count::status_counts, static_cast<std::size_t>(st))++;
-        // At a place: everyone not on a link (those in a pathway's processing wait where they applied).
-        if (st != Status::travelling || agents.via[i] >= L) w.counts(Count::location_population, agents.location[i])++;
-    }
-
-    // Once, when agent i's journey ends (its status and place are final).
-    void count_ended(std::uint32_t i, Worker& w) {
-        const Status st = agents.status[i];
-        if (Journey* j = journey(i)) j->end_day = day;
-        w.ended(Count::status_counts, static_cast<std::size_t>(st))++;
-        if (st == Status::arrived || st == Status::arrived_regular || st == Status::settled)
-            w.ended(Count::location_population, agents.location[i])++;
-    }
-
-    void count_arrival(std::uint32_t i, std::size_t to, bool regular, Worker& w) const {
-        w.counts(regular ? Count::arrivals_regular : Count::arrivals, to)++;
-        w.counts(regular ? Count::profile_regular_arrivals : Count::profile_arrivals, agents.profile[i])++;
-        w.counts(Count::arrival_transit_days, to) += day - agents.born[i];
-    }
-
-    void arrive_regular(std::uint32_t i, int to, Worker& w) {
-        agents.location[i] = static_cast<std::uint16_t>(to);
-        agents.status[i] = Status::arrived_regular;
-        moved(i);
-        count_arrival(i, static_cast<std::size_t>(to), true, w);
-        count_ended(i, w);
-    }
-
-    void finish_trip(std::uint32_t i, Worker& w);   // logit_day.cpp
-
-    // Pays up to `amount` (what it has, at most) to `to`; returns what was paid.
-    float pay(std::uint32_t i, double amount, Count to, std::size_t where, Worker& w) {
-        const float paid = std::min(agents.money[i], static_cast<float>(amount));
-        agents.money[i] -= paid;
-        w.counts(to, where) += cents(paid);
-        note_paid(i, to, cents(paid));
-        return paid;
-    }
-
-    void depart(std::uint32_t i, std::size_t l, Passage passage, Worker& w);   // logit_day.cpp
-    void attempt(std::uint32_t i, std::size_t l, Passage passage, const Words& words, Worker& w);   // logit_day.cpp
-    void give_up(std::uint32_t i, Worker& w);   // logit_day.cpp
-
-    // ---- harm at places (docs/HARM.md)
-
-    [[nodiscard]] const Harm* harm_at(std::size_t at, std::uint32_t i, HarmKind kind) const {
-        const int row = harm_places.row(at, agents.group[i], kind);
-        return row == no_index ? nullptr : &current.harms[static_cast<std::size_t>(row)];
-    }
-
-    bool suffer_harm(std::uint32_t i, std::size_t at, Worker& w);   // logit_harm.cpp
-    void hold(std::uint32_t i, Worker& w);   // logit_harm.cpp
-    void exploit(std::uint32_t i, Worker& w);   // logit_harm.cpp
-    void release(std::uint32_t i, Worker& w);   // logit_harm.cpp
-    const Option& choose(std::uint32_t i, int at) const;   // logit_day.cpp
-    bool decide(std::uint32_t i, Worker& w);   // logit_day.cpp
-
-    void ask(std::uint32_t i, std::size_t contest, std::size_t option, Worker& w) const {
-        const Words words = draw(current.settings.seed, id(i), day, Purpose::crossing);
-        w.asks.push_back({priority_key(words[0], id(i)), i, static_cast<std::uint16_t>(contest),
-                          static_cast<std::uint16_t>(option)});
-    }
-
-    void intent(std::uint32_t i, Worker& w);   // logit_day.cpp
-    void resolve(const Ask& a, Worker& w);   // logit_day.cpp
-
-    // ---- the day, in order
+    void begin_day();   // events, new agents, the day's conditions and route choice
+    void intent_sweep(std::uint32_t begin, std::uint32_t end, Worker& w);   // agents begin..end-1 act
+    void contests();    // every contest's places, and the demand on this rank from `totals`
+    void resolve_sweep(std::span<const Ask> asks, Worker& w);   // askers learn if they won
+    void count_wages();   // wages paid on this rank today, from `totals` (before the ranks' sum)
+    void end_day();     // beliefs and quotas from the day's totals, DayTotals; the day is done
 
     void apply_events();   // logit_model.cpp
     [[nodiscard]] std::uint8_t group_of(const DemandRow& row, const Profile& p, std::uint32_t g) const;   // logit_model.cpp
     void create_agents();   // logit_model.cpp
     void sample_journey(std::uint32_t g, const DemandRow& row);   // logit_model.cpp
     [[nodiscard]] std::vector<Journey> journeys() const override;   // logit_output.cpp
-    void sum_workers(Count section);   // logit_model.cpp: one section of the day's counts
-    void sum_workers();                // logit_model.cpp: all of them
-    void sum_range(std::size_t begin, std::size_t end);   // logit_model.cpp
-    void sum_groups();   // logit_model.cpp
-    void step() override;   // logit_day.cpp
 
     // ---- checkpoints
 
     static constexpr std::uint64_t state_magic = 0x6d696773696d0004;   // "migsim", version 4 (counts in catalogue order)
 
-    void save(std::vector<std::byte>& bytes) const override;   // logit_output.cpp
-    void restore(std::span<const std::byte> bytes) override;   // logit_output.cpp
+    // `ended`: the ended journeys' counts per group, summed over threads (the execution layer
+    // keeps them in its Workers).
+    void save_state(std::vector<std::byte>& bytes, const std::vector<Counters>& ended) const;   // logit_output.cpp
+    void restore_state(std::span<const std::byte> bytes, std::vector<Counters>& ended);   // logit_output.cpp
 
     void publish();   // logit_output.cpp
     void publish_by_group();   // logit_output.cpp
 
-    [[nodiscard]] const Scenario& scenario() const override { return current; }
     [[nodiscard]] std::int64_t agents_here() const override { return static_cast<std::int64_t>(agents.size()); }
     [[nodiscard]] double money_given() const override { return static_cast<double>(budgets_cents + wages_cents) / 100; }
     [[nodiscard]] double money_held() const override {

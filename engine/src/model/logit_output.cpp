@@ -1,4 +1,4 @@
-// migsim's rules (LogitModel, model/logit_model.hpp): what a run gives out: the day's totals
+// migsim's rules (LogitRules, model/logit_model.hpp): what a run gives out: the day's totals
 // (DayTotals, split by group when asked), the journey sample, and checkpoints.
 #include <functional>
 #include <stdexcept>
@@ -11,16 +11,16 @@
 
 namespace migsim::detail::logit {
 
-std::vector<Journey> LogitModel::journeys() const {
+std::vector<Journey> LogitRules::journeys() const {
     std::vector<Journey> out = journeys_;   // created in id order on this rank
     for (Journey& j : out) j.outcome = agents.status[static_cast<std::uint32_t>(j.id) / ranks];
     return out;
 }
 
-void LogitModel::save(std::vector<std::byte>& bytes) const {
+void LogitRules::save_state(std::vector<std::byte>& bytes, const std::vector<Counters>& ended) const {
     ByteWriter out(bytes);
     out.put(state_magic);
-    out.put(static_cast<std::uint64_t>(std::hash<std::string>{}(current.resolved_text)));
+    out.put(static_cast<std::uint64_t>(std::hash<std::string>{}(loaded.resolved_text)));
     out.put(ranks), out.put(rank), out.put(day), out.put(created);
     out.put(static_cast<std::uint64_t>(next_event));
     out.put(agents.location), out.put(agents.status), out.put(agents.profile), out.put(agents.attempts);
@@ -28,33 +28,26 @@ void LogitModel::save(std::vector<std::byte>& bytes) const {
     out.put(agents.money), out.put(agents.origin), out.put(agents.born), out.put(agents.group);
     out.put(budgets_cents), out.put(wages_cents);
     out.put(static_cast<std::uint64_t>(split));
-    for (std::size_t g = 0; g < split; ++g) {
-        Counters ended(layout);
-        for (const Worker& w : workers)
-            for (std::size_t k = 0; k < ended.values.size(); ++k) ended.values[k] += w.group_ended[g].values[k];
-        out.put(ended.values);
-    }
+    for (std::size_t g = 0; g < split; ++g) out.put(ended[g].values);
     out.put(today[Series::location_population]);
     conditions.save(out);
     out.put(static_cast<std::uint8_t>(tracking));
     if (tracking) put_journeys(out, journeys_);
 }
 
-void LogitModel::restore(std::span<const std::byte> bytes) {
+void LogitRules::restore_state(std::span<const std::byte> bytes, std::vector<Counters>& ended) {
     ByteReader in(bytes, "the checkpoint");
     std::uint64_t magic = 0, scenario_hash = 0, events = 0;
     std::uint32_t saved_ranks = 0, saved_rank = 0;
     in.take(magic);
     in.take(scenario_hash);
     if (magic != state_magic) throw std::runtime_error("the checkpoint is not a migsim state of this version");
-    if (scenario_hash != std::hash<std::string>{}(original.resolved_text))
+    if (scenario_hash != std::hash<std::string>{}(loaded.resolved_text))
         throw std::runtime_error("the checkpoint is of another scenario");
     in.take(saved_ranks), in.take(saved_rank), in.take(day), in.take(created), in.take(events);
     if (saved_ranks != ranks || saved_rank != rank)
         throw std::runtime_error("the checkpoint was taken with another rank layout");
-    if (events > original.events.size()) throw std::runtime_error("the checkpoint's events do not fit");
-    current = original;   // the events so far, applied again in order
-    for (next_event = 0; next_event < events; ++next_event) apply(current, current.events[next_event].change);
+    replay_events(events);   // the events so far, applied again in order
     in.take(agents.location);
     const auto n = static_cast<std::int64_t>(agents.location.size());
     in.take(agents.status, n), in.take(agents.profile, n), in.take(agents.attempts, n);
@@ -64,12 +57,11 @@ void LogitModel::restore(std::span<const std::byte> bytes) {
     std::uint64_t saved_split = 0;
     in.take(saved_split);
     if (saved_split != split) throw std::runtime_error("the checkpoint's split by group does not fit");
-    workers.clear();
-    Worker& here = workers.local();
+    ended.assign(split, Counters(layout));
     for (std::size_t g = 0; g < split; ++g)   // the ended journeys so far, counted once
-        in.take(here.group_ended[g].values, static_cast<std::int64_t>(layout.total()));
+        in.take(ended[g].values, static_cast<std::int64_t>(layout.total()));
     in.take(today[Series::location_population]);   // empty before the first day
-    if (!today[Series::location_population].empty() && today[Series::location_population].size() != current.locations.size())
+    if (!today[Series::location_population].empty() && today[Series::location_population].size() != loaded.locations.size())
         throw std::runtime_error("the checkpoint's places do not fit");
     conditions.restore(in);
     std::uint8_t saved_tracking = 0;
@@ -89,7 +81,7 @@ void LogitModel::restore(std::span<const std::byte> bytes) {
     if (!in.rest().empty()) throw std::runtime_error("the checkpoint has bytes left over");
 }
 
-void LogitModel::publish() {
+void LogitRules::publish() {
     today.day = day;
     today.agents_created = created;
     for (std::size_t k = 0; k < series_count; ++k) {   // the counted series, as counted
@@ -118,7 +110,7 @@ void LogitModel::publish() {
 }
 
 // DayTotals::by_group of each series the catalogue marks grouped: entity-major, a count per group.
-void LogitModel::publish_by_group() {
+void LogitRules::publish_by_group() {
     for (std::size_t k = 0; k < series_count; ++k) {
         if (!series_catalogue[k].grouped) continue;
         const Count section = section_of(series_at(k));

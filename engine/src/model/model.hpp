@@ -1,5 +1,6 @@
-// The rule sets behind a Simulation: migsim's own (LogitModel, model/logit_model.hpp) and Flee's
-// (FleeModel, model/flee/). Each advances its agents a day at a time and fills the same
+// The rule sets behind a Simulation: migsim's own (LogitRules, model/logit_model.hpp) and Flee's
+// (FleeRules, model/flee/flee_rules.hpp), each run by the execution layer (parallel/logit_run.cpp,
+// parallel/flee_run.cpp). Each advances its agents a day at a time and fills the same
 // DayTotals, so the writer, the runner and the front ends do not know which one runs.
 #pragma once
 
@@ -7,20 +8,45 @@
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <stdexcept>
+#include <utility>
 #include <vector>
 
 #include "migsim/simulation.hpp"
+#include "model/flat_scenario.hpp"
 
 namespace migsim {
 
 struct Simulation::Impl {
+    // The scenario as loaded, shared by every replicate of the run and never changed; what the
+    // events change lives in `now`.
+    const std::shared_ptr<const Scenario> shared;
+    const Scenario& loaded;
+    const std::uint64_t seed;    // this replicate's: the scenario's seed plus its replicate
+    const detail::FlatScenario flat;   // the scenario's hot tables, flat (no strings), as the agent loops read them
+    DayParameters now;           // the parameters in force today (events up to today applied)
+    std::size_t next_event = 0;  // the first event not applied yet
     int day = 0;                 // days completed
     std::int64_t created = 0;    // agents created so far, on all ranks
     DayTotals today;
 
+    Impl(std::shared_ptr<const Scenario> scenario, std::uint64_t replicate_seed)
+        : shared(std::move(scenario)), loaded(*shared), seed(replicate_seed), flat(loaded), now(loaded) {}
+    Impl(const Impl&) = delete;
+    Impl& operator=(const Impl&) = delete;
+    Impl(Impl&&) = delete;
+    Impl& operator=(Impl&&) = delete;
     virtual ~Impl() = default;
+
+    // A restored state: the parameters as loaded, with its first `events` events applied again in
+    // order. Throws std::runtime_error if the scenario has fewer.
+    void replay_events(std::uint64_t events) {
+        if (events > loaded.events.size()) throw std::runtime_error("the checkpoint's events do not fit");
+        now = DayParameters(loaded);
+        for (next_event = 0; next_event < events; ++next_event) apply(now, loaded.events[next_event].change);
+    }
+
     virtual void step() = 0;
-    [[nodiscard]] virtual const Scenario& scenario() const = 0;
     [[nodiscard]] virtual std::int64_t agents_here() const = 0;
     [[nodiscard]] virtual double money_given() const { return 0; }
     [[nodiscard]] virtual double money_held() const { return 0; }
@@ -30,8 +56,10 @@ struct Simulation::Impl {
 };
 
 namespace detail {
-std::unique_ptr<Simulation::Impl> make_logit_model(const Scenario& s, int threads, const Comm& comm);
-std::unique_ptr<Simulation::Impl> make_flee_model(const Scenario& s, int threads, const Comm& comm);
+std::unique_ptr<Simulation::Impl> make_logit_model(std::shared_ptr<const Scenario> s, std::uint64_t seed, int threads,
+                                                   const Comm& comm);
+std::unique_ptr<Simulation::Impl> make_flee_model(std::shared_ptr<const Scenario> s, std::uint64_t seed, int threads,
+                                                  const Comm& comm);
 }  // namespace detail
 
 }  // namespace migsim

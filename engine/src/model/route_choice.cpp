@@ -47,6 +47,7 @@ RouteChoice::RouteChoice(const Scenario& s) {
     offsets_.reserve(s.locations.size() * choosers_ + 1);
     std::vector<std::vector<std::size_t>> links_from(s.locations.size());   // in link order
     for (std::size_t l = 0; l < s.links.size(); ++l) links_from[static_cast<std::size_t>(s.links[l].from)].push_back(l);
+    for (const Link& link : s.links) links_.push_back({link.to, link.market, s.travel_days(link)});
     for (std::size_t at = 0; at < s.locations.size(); ++at) {
         for (std::size_t c = 0; c < choosers_; ++c) {
             offsets_.push_back(static_cast<std::uint32_t>(options_.size()));
@@ -88,50 +89,50 @@ RouteChoice::RouteChoice(const Scenario& s) {
     alias_.resize(options_.size(), widest);
 }
 
-RouteWeights RouteChoice::weights(const Scenario& s, std::size_t chooser) const {
-    RouteWeights w = s.profiles[chooser / class_group_.size()].weights;
+RouteWeights RouteChoice::weights(const Scenario& s, const DayParameters& now, std::size_t chooser) const {
+    RouteWeights w = now.profiles[chooser / class_group_.size()].weights;
     const int group = class_group_[chooser % class_group_.size()];
     if (group == no_index) return w;
     const RouteWeights& factor = s.groups[static_cast<std::size_t>(group)].weight_factors;
     return {w.time * factor.time, w.money * factor.money, w.interception * factor.interception, w.death * factor.death};
 }
 
-double RouteChoice::option_cost(const Scenario& s, const DayConditions& day, const RouteWeights& w,
+double RouteChoice::option_cost(const DayParameters& now, const DayConditions& day, const RouteWeights& w,
                                 const Option& o, bool& open) const {
     open = true;
     if (o.kind == Option::Kind::stay) return w.time;
     if (o.kind == Option::Kind::pathway) {
-        const Pathway& p = s.pathways[o.index];
+        const DayParameters::PathwayValues& p = now.pathways[o.index];
         open = day.pathway_accepting[o.index];
         return w.time * std::max(1, p.processing_days) + w.money * p.cost;
     }
-    const Link& link = s.links[o.index];
+    const LinkRow& link = links_[o.index];
+    const DayParameters::LinkValues& values = now.links[o.index];
     open = !day.location_full[static_cast<std::size_t>(link.to)];
-    double g = w.time * s.travel_days(link);
+    double g = w.time * link.travel_days;
     const auto k = static_cast<std::size_t>(o.passage);
     if (o.passage == Passage::smuggled) {
-        const Market& m = s.markets[static_cast<std::size_t>(link.market)];
-        open = open && m.capacity > 0;
+        open = open && now.markets[static_cast<std::size_t>(link.market)].capacity > 0;
         g += w.money * day.market_price[static_cast<std::size_t>(link.market)];
     } else {
-        g += w.money * (link.cost + link.bribe);   // smugglers pay officials for their passengers
+        g += w.money * (values.cost + values.bribe);   // smugglers pay officials for their passengers
     }
-    g += w.money * link.toll;
+    g += w.money * values.toll;
     // Those who cross alone pay the bribe to be let through more often (docs/HARM.md).
-    const double bribed = o.passage == Passage::alone && link.bribe > 0 ? link.bribe_interception : 1.0;
+    const double bribed = o.passage == Passage::alone && values.bribe > 0 ? values.bribe_interception : 1.0;
     return g + w.interception * bribed * day.perceived_interception[k][o.index] +
            w.death * day.perceived_death[k][o.index];
 }
 
-void RouteChoice::update(const Scenario& s, const DayConditions& day) {
+void RouteChoice::update(const Scenario& s, const DayParameters& now, const DayConditions& day) {
     const std::size_t locations = s.locations.size();
     std::vector<RouteWeights> w(choosers_);   // the profile's weights times its group class's factors
-    for (std::size_t c = 0; c < choosers_; ++c) w[c] = weights(s, c);
+    for (std::size_t c = 0; c < choosers_; ++c) w[c] = weights(s, now, c);
     for (std::size_t at = 0; at < locations; ++at)
         for (std::size_t c = 0; c < choosers_; ++c)
             for (std::size_t i = offsets_[at * choosers_ + c]; i < offsets_[at * choosers_ + c + 1]; ++i) {
                 bool open = true;
-                cost_[i] = option_cost(s, day, w[c], options_[i], open);
+                cost_[i] = option_cost(now, day, w[c], options_[i], open);
                 open_[i] = open;
             }
 
@@ -163,7 +164,7 @@ void RouteChoice::update(const Scenario& s, const DayConditions& day) {
     for (std::size_t at = 0; at < locations; ++at) {
         for (std::size_t c = 0; c < choosers_; ++c) {
             const std::size_t b = at * choosers_ + c, first = offsets_[b], count = offsets_[b + 1] - first;
-            const double tau = s.profiles[c / class_group_.size()].tau;
+            const double tau = now.profiles[c / class_group_.size()].tau;
             double lowest = unreachable;
             for (std::size_t i = first; i < first + count; ++i) {
                 // A pathway ends the journey at a destination: nothing more to pay after it.

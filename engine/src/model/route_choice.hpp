@@ -49,8 +49,8 @@ class RouteChoice {
 public:
     explicit RouteChoice(const Scenario& scenario);
 
-    // Recomputes cost-to-go and every alias table for the day.
-    void update(const Scenario& current, const DayConditions& day);
+    // Recomputes cost-to-go and every alias table for the day, from its parameters `now`.
+    void update(const Scenario& scenario, const DayParameters& now, const DayConditions& day);
 
     [[nodiscard]] bool groups_choose_apart() const { return classes_ > 1; }
     // Who chooses alike: an agent of this profile and demographic group.
@@ -65,9 +65,9 @@ public:
     [[nodiscard]] std::vector<std::pair<Option, double>> probabilities(int location, int chooser) const;
 
 private:
-    [[nodiscard]] double option_cost(const Scenario& s, const DayConditions& day, const RouteWeights& w,
+    [[nodiscard]] double option_cost(const DayParameters& now, const DayConditions& day, const RouteWeights& w,
                                      const Option& o, bool& open) const;
-    [[nodiscard]] RouteWeights weights(const Scenario& s, std::size_t chooser) const;
+    [[nodiscard]] RouteWeights weights(const Scenario& s, const DayParameters& now, std::size_t chooser) const;
 
     int classes_ = 1;                      // group classes (1 without groups)
     std::vector<int> class_of_group_;      // per group; empty without groups
@@ -76,6 +76,10 @@ private:
     std::vector<Option> options_;          // grouped by (location, chooser)
     std::vector<std::uint32_t> offsets_;   // block b = location * choosers + chooser
     std::vector<int> option_to_;           // where each option leads
+    struct LinkRow {                       // per link, what its options' costs read (no strings)
+        int to, market, travel_days;
+    };
+    std::vector<LinkRow> links_;
     std::vector<double> cost_;             // today's G without cost-to-go, per option
     std::vector<bool> open_;
     std::vector<double> probability_;      // today's logit probability, per option

@@ -342,25 +342,60 @@ void with_field(S& s, const Assignment& c, Use&& use) {
     }
 }
 
-}  // namespace
-
-void apply(Scenario& s, const Assignment& c) {
+// Sets the field that `c` names, in a Scenario or in DayParameters (whose records have the same
+// names): a town in conflict is a conflict zone (Flee's rules).
+template <class S>
+void apply_to(S& s, const Assignment& c) {
     with_field(s, c, [&](auto& field) {
         using Field = std::remove_reference_t<decltype(field)>;
         if constexpr (std::is_same_v<Field, bool>) field = c.value != 0;
         else field = static_cast<Field>(c.value);
     });
-    if (c.parameter == Parameter::conflict) {   // a town in conflict is a conflict zone (Flee's rules)
-        Location& l = s.locations[static_cast<std::size_t>(c.index)];
+    if (c.parameter == Parameter::conflict) {
+        auto& l = s.locations[static_cast<std::size_t>(c.index)];
         if (l.kind == LocationKind::town || l.kind == LocationKind::conflict_zone)
             l.kind = c.value > 0 ? LocationKind::conflict_zone : LocationKind::town;
     }
 }
 
-double value_of(const Scenario& s, const Assignment& c) {
+template <class S>
+double value_in(const S& s, const Assignment& c) {
     double value = 0;
     with_field(s, c, [&](const auto& field) { value = static_cast<double>(field); });
     return value;
+}
+
+}  // namespace
+
+void apply(Scenario& s, const Assignment& c) { apply_to(s, c); }
+double value_of(const Scenario& s, const Assignment& c) { return value_in(s, c); }
+void apply(DayParameters& p, const Assignment& c) { apply_to(p, c); }
+double value_of(const DayParameters& p, const Assignment& c) { return value_in(p, c); }
+
+DayParameters::DayParameters(const Scenario& s) {
+    borders.reserve(s.borders.size());
+    for (const Border& b : s.borders) borders.push_back({b.patrol, b.detention_days});
+    links.reserve(s.links.size());
+    for (const Link& l : s.links) links.push_back({l.death_risk, l.cost, l.open, l.bribe, l.bribe_interception, l.toll});
+    markets.reserve(s.markets.size());
+    for (const Market& m : s.markets)
+        markets.push_back({m.price, m.capacity, m.evasion, m.safety, m.risk_premium, m.protection});
+    pathways.reserve(s.pathways.size());
+    for (const Pathway& p : s.pathways) pathways.push_back({p.quota, p.processing_days, p.cost});
+    locations.reserve(s.locations.size());
+    for (const Location& l : s.locations) locations.push_back({l.wage, l.capacity, l.conflict, l.kind});
+    profiles.reserve(s.profiles.size());
+    for (const Profile& p : s.profiles) profiles.push_back({p.tau, p.budget_median, p.budget_sigma, p.weights});
+    harms.reserve(s.harms.size());
+    for (const Harm& h : s.harms) harms.push_back({h.daily_risk, h.days, h.ransom, h.death_risk, h.exit_rate, h.return_share});
+}
+
+std::int64_t DayParameters::memory_bytes(const Scenario& s) {
+    const auto bytes = [](std::size_t rows, std::size_t size) { return static_cast<std::int64_t>(rows * size); };
+    return static_cast<std::int64_t>(sizeof(DayParameters)) + bytes(s.borders.size(), sizeof(BorderValues)) +
+           bytes(s.links.size(), sizeof(LinkValues)) + bytes(s.markets.size(), sizeof(MarketValues)) +
+           bytes(s.pathways.size(), sizeof(PathwayValues)) + bytes(s.locations.size(), sizeof(LocationValues)) +
+           bytes(s.profiles.size(), sizeof(ProfileValues)) + bytes(s.harms.size(), sizeof(HarmValues));
 }
 
 namespace {
@@ -379,9 +414,7 @@ PolicyTimeline policy_timeline(const Scenario& s) {
     for (const auto& e : s.events) add(e.change);
     PolicyTimeline out;
     for (const auto& a : named) out.keys.push_back(target_name(s, a) + "." + to_string(a.parameter));
-    Scenario now;   // the tables that parameters live in (not the demand, however long)
-    now.borders = s.borders, now.links = s.links, now.markets = s.markets, now.pathways = s.pathways;
-    now.locations = s.locations, now.profiles = s.profiles, now.harms = s.harms;
+    DayParameters now(s);
     std::size_t next = 0;
     for (int day = 0; day < s.settings.days; ++day) {
         for (; next < s.events.size() && s.events[next].day <= day; ++next) apply(now, s.events[next].change);

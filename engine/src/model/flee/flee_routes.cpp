@@ -30,6 +30,7 @@ double move_chance_of(const FleeSettings& flee, LocationKind kind) {
 FleeRoutes::FleeRoutes(const Scenario& s)
     : depth_(std::max(1, s.flee.awareness_level)), uniform_(s.flee.awareness_level == 0) {
     const std::size_t N = s.locations.size();
+    for (const Location& place : s.locations) foreign_.push_back(place.country != s.locations.front().country ? 1 : 0);
     std::vector<std::vector<int>> out(N);
     for (std::size_t l = 0; l < s.links.size(); ++l) out[static_cast<std::size_t>(s.links[l].from)].push_back(static_cast<int>(l));
     // Depth-first from every place; every prefix of a loop-free walk is a candidate route.
@@ -77,15 +78,14 @@ FleeRoutes::FleeRoutes(const Scenario& s)
     alias_.resize(end_.size(), widest);
 }
 
-void FleeRoutes::update(const Scenario& s, int day, const std::vector<int>& conflict_start,
+void FleeRoutes::update(const Scenario& s, const DayParameters& now, int day, const std::vector<int>& conflict_start,
                         const std::vector<std::int64_t>& occupancy) {
     const FleeSettings& f = s.flee;
     const std::size_t N = s.locations.size();
-    const std::string& home = s.locations.front().country;
     for (std::size_t e = 0; e < N; ++e) {
-        const Location& place = s.locations[e];
+        const DayParameters::LocationValues& place = now.locations[e];
         double score = 1;
-        if (place.country != home) score *= f.foreign_weight;
+        if (foreign_[e] != 0) score *= f.foreign_weight;
         if (place.kind == LocationKind::camp) score *= f.camp_weight;
         if (place.conflict > 0)
             score *= std::pow(f.conflict_weight, conflict_decay(f, day - conflict_start[e]) * place.conflict);
@@ -109,7 +109,7 @@ void FleeRoutes::update(const Scenario& s, int day, const std::vector<int>& conf
         for (std::size_t p = first; p < first + count; ++p) {
             bool ok = true;
             for (int k = 0; k < links_in_[p]; ++k)
-                ok = ok && s.links[static_cast<std::size_t>(link_[p * static_cast<std::size_t>(depth_) + static_cast<std::size_t>(k)])].open;
+                ok = ok && now.links[static_cast<std::size_t>(link_[p * static_cast<std::size_t>(depth_) + static_cast<std::size_t>(k)])].open;
             open_[p] = ok;
             open += ok;
             double w = 0;

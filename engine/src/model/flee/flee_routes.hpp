@@ -30,9 +30,9 @@ public:
     // Enumerates the candidate paths of every place (throws ScenarioError beyond 10^7).
     explicit FleeRoutes(const Scenario& scenario);
 
-    // Today's tables. `conflict_start[E]`: day E's conflict began (no_conflict: none);
-    // `occupancy[E]`: the agents that fill E's capacity today.
-    void update(const Scenario& current, int day, const std::vector<int>& conflict_start,
+    // Today's tables, from today's parameters `now`. `conflict_start[E]`: day E's conflict
+    // began (no_conflict: none); `occupancy[E]`: the agents that fill E's capacity today.
+    void update(const Scenario& scenario, const DayParameters& now, int day, const std::vector<int>& conflict_start,
                 const std::vector<std::int64_t>& occupancy);
 
     [[nodiscard]] double move_chance(std::size_t at) const { return move_chance_[at]; }
@@ -62,6 +62,7 @@ private:
     std::vector<double> score_, capmult_, move_chance_, log_stay_, probability_;
     std::vector<std::uint8_t> refuses_, open_;
     std::vector<std::uint8_t> any_open_;     // per place: some route is open today
+    std::vector<std::uint8_t> foreign_;      // per place: in another country than the first place
     AliasTables alias_;
 };
 

@@ -38,7 +38,7 @@ FleeSpawning::FleeSpawning(const Scenario& s) {
     alias_.resize(s.locations.size(), s.locations.size());
 }
 
-std::vector<std::uint16_t> FleeSpawning::place(const Scenario& s, int day, const std::vector<int>& conflict_start,
+std::vector<std::uint16_t> FleeSpawning::place(const Scenario& s, const DayParameters& now, std::uint64_t seed, int day, const std::vector<int>& conflict_start,
                                                std::int64_t created) {
     const FleeSettings& f = s.flee;
     std::vector<std::uint16_t> placed;
@@ -46,7 +46,7 @@ std::vector<std::uint16_t> FleeSpawning::place(const Scenario& s, int day, const
     weight_.clear();
     double total = 0;
     for (std::size_t e = 0; e < s.locations.size(); ++e) {
-        const Location& l = s.locations[e];
+        const DayParameters::LocationValues& l = now.locations[e];
         if (l.kind != LocationKind::conflict_zone) continue;
         zones_.push_back(static_cast<std::uint16_t>(e));
         weight_.push_back(static_cast<double>(population_[e]) * l.conflict * conflict_decay(f, day - conflict_start[e]));
@@ -54,7 +54,7 @@ std::vector<std::uint16_t> FleeSpawning::place(const Scenario& s, int day, const
     }
     if (f.spawning == FleeSettings::Spawning::conflict) {
         for (std::size_t z = 0; z < zones_.size(); ++z) {
-            const Location& l = s.locations[zones_[z]];
+            const DayParameters::LocationValues& l = now.locations[zones_[z]];
             const double rate = f.displaced_per_conflict_day;
             std::int64_t n = 0;
             switch (f.conflict_spawn_mode) {
@@ -63,7 +63,7 @@ std::vector<std::uint16_t> FleeSpawning::place(const Scenario& s, int day, const
                     n = static_cast<std::int64_t>(rate * static_cast<double>(population_[zones_[z]]) * l.conflict);
                     break;
                 case FleeSettings::SpawnMode::poisson:
-                    n = poisson(rate * l.conflict, draw(s.settings.seed, zones_[z], day, Purpose::spawn_count));
+                    n = poisson(rate * l.conflict, draw(seed, zones_[z], day, Purpose::spawn_count));
                     break;
             }
             if (f.take_from_population) n = std::min(n, population_[zones_[z]]);
@@ -79,7 +79,7 @@ std::vector<std::uint16_t> FleeSpawning::place(const Scenario& s, int day, const
             for (double& w : weight_) w /= total;
             alias_.build(0, zones_.size(), weight_);
             for (std::int64_t k = 0; k < pending_; ++k) {
-                const Words words = draw(s.settings.seed, static_cast<std::uint32_t>(created + static_cast<std::int64_t>(placed.size())),
+                const Words words = draw(seed, static_cast<std::uint32_t>(created + static_cast<std::int64_t>(placed.size())),
                                          day, Purpose::spawn);
                 placed.push_back(zones_[alias_.sample(0, zones_.size(), words[0], words[1])]);
             }
@@ -88,7 +88,7 @@ std::vector<std::uint16_t> FleeSpawning::place(const Scenario& s, int day, const
     }
     if (f.take_from_population)
         for (auto at : placed)
-            if (s.locations[at].kind == LocationKind::conflict_zone && population_[at] > 0) --population_[at];
+            if (now.locations[at].kind == LocationKind::conflict_zone && population_[at] > 0) --population_[at];
     return placed;
 }
 

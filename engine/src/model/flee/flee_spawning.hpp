@@ -22,7 +22,8 @@ public:
     // The places of the agents created today, in the order of their ids (from `created` on).
     // Every rank computes all of them (a draw per new agent, keyed on its global id), so the
     // populations taken from stay the same on every rank.
-    [[nodiscard]] std::vector<std::uint16_t> place(const Scenario& current, int day,
+    // `now`: today's parameters (conflicts); `seed`: the replicate's.
+    [[nodiscard]] std::vector<std::uint16_t> place(const Scenario& scenario, const DayParameters& now, std::uint64_t seed, int day,
                                                    const std::vector<int>& conflict_start, std::int64_t created);
 
     // Agents due on days without any conflict zone to come from, waiting for one.
