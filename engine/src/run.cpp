@@ -17,7 +17,7 @@
 #include "migsim/errors.hpp"
 #include "migsim/output.hpp"
 #include "migsim/simulation.hpp"
-#include "io/sha256.hpp"
+#include "common/sha256.hpp"
 #include "model/counters.hpp"
 #include "parallel/day_exchange.hpp"
 #include "parallel/threads.hpp"

@@ -4,7 +4,7 @@
 
 #include <cstring>
 
-#include "io/sha256.hpp"
+#include "common/sha256.hpp"
 #include "migsim/series.hpp"
 #include "migsim/simulation.hpp"
 

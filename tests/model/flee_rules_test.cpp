@@ -6,7 +6,7 @@
 #include <cmath>
 
 #include "migsim/simulation.hpp"
-#include "model/flee/flee_routes.hpp"
+#include "flee/rules/flee_routes.hpp"
 #include "support/tiny_network.hpp"
 
 namespace migsim {

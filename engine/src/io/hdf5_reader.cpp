@@ -12,7 +12,7 @@
 #include <string_view>
 
 #include "io/hdf5_util.hpp"
-#include "io/sha256.hpp"
+#include "common/sha256.hpp"
 #include "migsim/errors.hpp"
 #include "migsim/output.hpp"
 #include "version.hpp"

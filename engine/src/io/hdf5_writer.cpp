@@ -24,7 +24,7 @@
 #include <utility>
 
 #include "io/hdf5_util.hpp"
-#include "io/sha256.hpp"
+#include "common/sha256.hpp"
 #include "migsim/errors.hpp"
 #include "migsim/output.hpp"
 

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "migsim/scenario.hpp"
-#include "io/bytes.hpp"
+#include "common/bytes.hpp"
 #include "model/counters.hpp"
 #include "model/route_choice.hpp"
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <utility>
 
-#include "io/bytes.hpp"
+#include "common/bytes.hpp"
 #include "model/logit_model.hpp"
 #include "parallel/day_exchange.hpp"
 

@@ -1,5 +1,5 @@
 // The rule sets behind a Simulation: migsim's own (LogitRules, model/logit_model.hpp) and Flee's
-// (FleeRules, model/flee/flee_rules.hpp), each run by the execution layer (parallel/logit_run.cpp,
+// (FleeRules, flee/rules/flee_rules.hpp), each run by the execution layer (parallel/logit_run.cpp,
 // parallel/flee_run.cpp). Each advances its agents a day at a time and fills the same
 // DayTotals, so the writer, the runner and the front ends do not know which one runs.
 #pragma once

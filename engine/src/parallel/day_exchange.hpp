@@ -8,7 +8,7 @@
 #include <span>
 #include <vector>
 
-#include "io/bytes.hpp"
+#include "common/bytes.hpp"
 #include "migsim/simulation.hpp"
 
 namespace migsim::detail {

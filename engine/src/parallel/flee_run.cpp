@@ -1,4 +1,4 @@
-// The execution of Flee's rules (FleeRules, model/flee/flee_rules.hpp): the threads, each
+// The execution of Flee's rules (FleeRules, flee/rules/flee_rules.hpp): the threads, each
 // thread's counts, and their sums over threads and ranks, around the rules' phases. A day:
 // begin_day (events, spawning, route tables), every agent on some thread with that thread's
 // FleeCounts, the sums over threads and ranks, end_day (tomorrow's occupancy, DayTotals).
@@ -6,7 +6,7 @@
 #include <memory>
 #include <utility>
 
-#include "model/flee/flee_rules.hpp"
+#include "flee/rules/flee_rules.hpp"
 #include "parallel/threads.hpp"
 
 namespace migsim::detail::flee {

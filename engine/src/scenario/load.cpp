@@ -12,7 +12,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "io/sha256.hpp"
+#include "common/sha256.hpp"
 #include "migsim/errors.hpp"
 #include "migsim/scenario.hpp"
 #include "scenario/csv_table.hpp"

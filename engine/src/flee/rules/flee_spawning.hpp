@@ -9,7 +9,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "io/bytes.hpp"
+#include "common/bytes.hpp"
 #include "migsim/scenario.hpp"
 #include "model/alias.hpp"
 

@@ -1,4 +1,4 @@
-#include "model/flee/flee_routes.hpp"
+#include "flee/rules/flee_routes.hpp"
 
 #include <algorithm>
 #include <cmath>

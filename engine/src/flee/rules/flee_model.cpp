@@ -9,7 +9,7 @@
 // Flee reads camp occupancy live while agents move one after another, so its result depends on
 // agent order; here every agent sees the same start-of-day table, so the result depends on
 // neither thread nor rank count.
-// Here: the day's phases (FleeRules, model/flee/flee_rules.hpp), called in order by the execution
+// Here: the day's phases (FleeRules, flee/rules/flee_rules.hpp), called in order by the execution
 // layer (parallel/flee_run.cpp).
 //
 // Speed: most agent-days are spent in camps (move chance 0.001). Instead of a roll every day,
@@ -22,8 +22,8 @@
 #include <string>
 #include <utility>
 
-#include "io/bytes.hpp"
-#include "model/flee/flee_rules.hpp"
+#include "common/bytes.hpp"
+#include "flee/rules/flee_rules.hpp"
 
 namespace migsim::detail::flee {
 

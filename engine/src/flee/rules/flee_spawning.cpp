@@ -1,11 +1,11 @@
-#include "model/flee/flee_spawning.hpp"
+#include "flee/rules/flee_spawning.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <numbers>
 
 #include "model/draws.hpp"
-#include "model/flee/flee_routes.hpp"
+#include "flee/rules/flee_routes.hpp"
 
 namespace migsim::detail {
 

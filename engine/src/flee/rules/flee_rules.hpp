@@ -2,7 +2,7 @@
 // the route tables and spawning derived from the scenario, today's parameters. No threads and
 // no ranks here: the execution layer (parallel/flee_run.cpp) sweeps the agents in chunks on its
 // threads, each chunk with its thread's FleeCounts, sums them over threads and ranks into
-// `totals`, and calls the day's phases in order. The day itself: model/flee/flee_model.cpp.
+// `totals`, and calls the day's phases in order. The day itself: flee/rules/flee_model.cpp.
 #pragma once
 
 #include <cmath>
@@ -13,9 +13,9 @@
 #include <vector>
 
 #include "model/draws.hpp"
-#include "model/flee/flee_agents.hpp"
-#include "model/flee/flee_routes.hpp"
-#include "model/flee/flee_spawning.hpp"
+#include "flee/rules/flee_agents.hpp"
+#include "flee/rules/flee_routes.hpp"
+#include "flee/rules/flee_spawning.hpp"
 #include "model/model.hpp"
 
 namespace migsim::detail::flee {
