@@ -137,7 +137,7 @@ struct RunFile {
         return out;
     }
 
-    // The entity dimension a series is summed to: its own (series_catalogue()), or `group` for
+    // The entity dimension a series is summed to: its own (the catalogue's), or `group` for
     // NAME_by_group.
     [[nodiscard]] static std::string dimension_of(const std::string& name) {
         return name.ends_with("_by_group") ? "group" : base_dimension_of(name);

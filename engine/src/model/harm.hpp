@@ -1,6 +1,6 @@
 // Harm at places (docs/HARM.md): for each location and group, which harm rows apply. A row for
 // a group overrides the location's row for every group. Built once: events change a row's
-// numbers (read from the current scenario), never its place, harm or group.
+// numbers (read from the scenario as loaded), never its place, harm or group.
 // Agents at a place without harms pay one byte read a day for all this.
 #pragma once
 

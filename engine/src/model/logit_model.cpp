@@ -11,7 +11,7 @@ namespace migsim::detail::logit {
 
 LogitRules::LogitRules(std::shared_ptr<const Scenario> scenario, std::uint64_t replicate_seed, std::uint32_t rank_,
                        std::uint32_t ranks_)
-    : Impl(std::move(scenario), replicate_seed), current(loaded), L(loaded.links.size()), M(loaded.markets.size()),
+    : Impl(std::move(scenario), replicate_seed), L(loaded.links.size()), M(loaded.markets.size()),
       rank(rank_), ranks(ranks_), choice(loaded), outward(loaded), conditions(loaded), harm_places(loaded),
       layout(loaded), split(loaded.settings.output_by_group ? std::max<std::size_t>(1, loaded.groups.size()) : 1),
       totals(layout), group_totals(split > 1 ? split : 0, Counters(layout)),

@@ -33,7 +33,6 @@ namespace migsim::detail::logit {
 
 
 struct LogitRules : Simulation::Impl {
-    const Scenario& current;   // the scenario as loaded (the name the output code reads it by): events never change it
     const std::size_t L, M;  // links, markets (contests 0..M-1 are markets, then pathways)
     // Agent decomposition: this rank holds the agents whose global id is rank (mod ranks), and
     // every draw is keyed on the global id, so who holds an agent never changes what it does.
