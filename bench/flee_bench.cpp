@@ -22,8 +22,7 @@ void report(benchmark::State& state, double agent_days, int threads) {
     state.counters["agent_days_per_s"] = benchmark::Counter(agent_days, benchmark::Counter::kIsRate);
     // Flee's seconds over ours: kIsRate divides by our seconds (per iteration: kAvgIterations).
     state.counters["times_faster_than_flee"] =
-        benchmark::Counter(flee_seconds * static_cast<double>(state.iterations()),
-                           benchmark::Counter::kIsRate);
+        benchmark::Counter(flee_seconds * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
     state.counters["threads"] = threads;
 }
 
@@ -58,4 +57,4 @@ void BM_FleeMali2012Days(benchmark::State& state) {
     state.counters["agents"] = static_cast<double>(scenario.total_agents());
 }
 BENCHMARK(BM_FleeMali2012Days)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(2.0);
-}  // namespace
+}   // namespace

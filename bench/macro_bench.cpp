@@ -105,7 +105,12 @@ void BM_MacroMediterraneanScaled(benchmark::State& state) {
             event.change.value *= static_cast<double>(factor);
     run_in_memory(state, scenario, static_cast<int>(state.range(1)));
 }
-BENCHMARK(BM_MacroMediterraneanScaled)->Args({10, 1})->Args({10, 2})->Unit(benchmark::kSecond)->UseRealTime()->Iterations(1);
+BENCHMARK(BM_MacroMediterraneanScaled)
+    ->Args({10, 1})
+    ->Args({10, 2})
+    ->Unit(benchmark::kSecond)
+    ->UseRealTime()
+    ->Iterations(1);
 
 // A generated network, Arg(0) agents set out over the first 30 of 60 days. Args: agents,
 // places, threads. Over agents (100 places, about the Mediterranean's size) the cost should be
@@ -123,7 +128,9 @@ BENCHMARK(BM_MacroGenerated)
     ->ArgsProduct({{10000, 100000, 1000000, 10000000}, {100}, {1, 2}})
     ->Args({100000000, 100, 2})
     ->ArgsProduct({{1000000}, {1000, 10000}, {1, 2}})
-    ->Unit(benchmark::kSecond)->UseRealTime()->Iterations(1);
+    ->Unit(benchmark::kSecond)
+    ->UseRealTime()
+    ->Iterations(1);
 // What the journey table and the split by group cost, and that they cost nothing when off
 // (docs/HARM.md, docs/JOURNEYS.md). The Mediterranean with journeys of a share Arg(0)/1000 of
 // its migrants, 2 threads.
@@ -133,7 +140,13 @@ void BM_MacroMediterraneanJourneys(benchmark::State& state) {
     run_in_memory(state, scenario, 2);
     state.counters["journey_sample"] = scenario.settings.journey_sample;
 }
-BENCHMARK(BM_MacroMediterraneanJourneys)->Arg(0)->Arg(10)->Arg(1000)->Unit(benchmark::kSecond)->UseRealTime()->Iterations(1);
+BENCHMARK(BM_MacroMediterraneanJourneys)
+    ->Arg(0)
+    ->Arg(10)
+    ->Arg(1000)
+    ->Unit(benchmark::kSecond)
+    ->UseRealTime()
+    ->Iterations(1);
 
 // The toy scenario (4 groups, harms, tolls, bribes) with its demand times 200 (360,000 agents),
 // series split by group (Arg(0) = 1) or not, 2 threads.
@@ -160,7 +173,13 @@ void BM_MacroMediterraneanGroupChoice(benchmark::State& state) {
     run_in_memory(state, scenario, 2);
     state.counters["group_classes"] = static_cast<double>(classes);
 }
-BENCHMARK(BM_MacroMediterraneanGroupChoice)->Arg(1)->Arg(2)->Arg(4)->Unit(benchmark::kSecond)->UseRealTime()->Iterations(1);
-}  // namespace
+BENCHMARK(BM_MacroMediterraneanGroupChoice)
+    ->Arg(1)
+    ->Arg(2)
+    ->Arg(4)
+    ->Unit(benchmark::kSecond)
+    ->UseRealTime()
+    ->Iterations(1);
+}   // namespace
 
 BENCHMARK_MAIN();

@@ -35,7 +35,8 @@ const DayParameters& as_loaded() {
 const DayConditions& day_zero() {
     static const DayConditions day = [] {
         ConditionsTracker tracker(mediterranean());
-        tracker.begin_day(mediterranean(), as_loaded(), 0, std::vector<std::int64_t>(mediterranean().locations.size(), 0));
+        tracker.begin_day(mediterranean(), as_loaded(), 0,
+                          std::vector<std::int64_t>(mediterranean().locations.size(), 0));
         return tracker.today();
     }();
     return day;
@@ -56,7 +57,8 @@ BENCHMARK(BM_MicroRouteTables);
 // weight factor): 4 group classes, 4 times the tables (docs/HARM.md).
 void BM_MicroRouteTablesFourGroupClasses(benchmark::State& state) {
     Scenario s = mediterranean();
-    for (std::size_t g = 0; g < s.groups.size(); ++g) s.groups[g].weight_factors.death = 1 + 0.25 * static_cast<double>(g);
+    for (std::size_t g = 0; g < s.groups.size(); ++g)
+        s.groups[g].weight_factors.death = 1 + 0.25 * static_cast<double>(g);
     RouteChoice choice(s);
     const DayParameters parameters(s);
     for (auto _ : state) {
@@ -78,8 +80,10 @@ void BM_MicroDrawAndSample(benchmark::State& state) {
     for (auto _ : state) {
         for (std::uint32_t i = 0; i < agents; ++i) {
             const Words w = draw(1, i, 7, Purpose::choice);
-            picked += choice.sample(static_cast<int>(i % static_cast<std::uint32_t>(locations)),
-                                    static_cast<int>(i % static_cast<std::uint32_t>(profiles)), w[0], w[1]).index;
+            picked += choice
+                          .sample(static_cast<int>(i % static_cast<std::uint32_t>(locations)),
+                                  static_cast<int>(i % static_cast<std::uint32_t>(profiles)), w[0], w[1])
+                          .index;
         }
     }
     benchmark::DoNotOptimize(picked);
@@ -93,8 +97,8 @@ void BM_MicroSeatSelection(benchmark::State& state) {
     constexpr std::size_t contests = 21;
     std::vector<Ask> asks;
     for (std::uint32_t i = 0; i < asks_per_contest * contests; ++i)
-        asks.push_back({priority_key(draw(1, i, 0, Purpose::crossing)[0], i), i,
-                        static_cast<std::uint16_t>(i % contests), 0});
+        asks.push_back(
+            {priority_key(draw(1, i, 0, Purpose::crossing)[0], i), i, static_cast<std::uint16_t>(i % contests), 0});
     std::vector<std::int64_t> demand(contests, static_cast<std::int64_t>(asks_per_contest));
     std::vector<std::int64_t> places(contests, static_cast<std::int64_t>(asks_per_contest / 3));
     const std::vector<std::span<const Ask>> lists{std::span<const Ask>(asks)};
@@ -125,4 +129,4 @@ void BM_MicroWriteDay(benchmark::State& state) {
     std::filesystem::remove(path);
 }
 BENCHMARK(BM_MicroWriteDay);
-}  // namespace
+}   // namespace

@@ -42,7 +42,8 @@ namespace {
 
 const std::string& input_path() {
     static const std::string path =
-        (std::filesystem::temp_directory_path() / ("migsim-fuzz-output-" + std::to_string(::getpid()) + ".h5")).string();
+        (std::filesystem::temp_directory_path() / ("migsim-fuzz-output-" + std::to_string(::getpid()) + ".h5"))
+            .string();
     return path;
 }
 
@@ -95,10 +96,12 @@ std::span<std::uint8_t> coverage_counters() {
         };
         const Elf64_Shdr names = section(header.e_shstrndx);
         ElfW(Addr) base = 0;   // where the executable was loaded (position independent)
-        dl_iterate_phdr([](dl_phdr_info* info, std::size_t, void* out) {
-            *static_cast<ElfW(Addr)*>(out) = info->dlpi_addr;
-            return 1;   // the first object is the executable
-        }, &base);
+        dl_iterate_phdr(
+            [](dl_phdr_info* info, std::size_t, void* out) {
+                *static_cast<ElfW(Addr)*>(out) = info->dlpi_addr;
+                return 1;   // the first object is the executable
+            },
+            &base);
         for (std::size_t k = 0; k < header.e_shnum; ++k) {
             const Elf64_Shdr s = section(k);
             if (std::strcmp(image.data() + names.sh_offset + s.sh_name, "__sancov_cntrs") == 0)
@@ -164,12 +167,12 @@ void read_in_a_child(const std::string& path) {
     std::abort();
 }
 
-}  // namespace
+}   // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string& path = input_path();
-    std::ofstream(path, std::ios::binary | std::ios::trunc).write(reinterpret_cast<const char*>(data),
-                                                                  static_cast<std::streamsize>(size));
+    std::ofstream(path, std::ios::binary | std::ios::trunc)
+        .write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
     migsim::detail::silence_hdf5_errors();
     read_in_a_child(path);
     return 0;

@@ -19,13 +19,14 @@
 namespace migsim::fuzz {
 
 inline constexpr std::string_view separator = "%%%";
-inline constexpr std::array<std::string_view, 11> container_files{
-    "scenario.yml", "locations.csv", "borders.csv", "links.csv",  "markets.csv",
-    "pathways.csv", "demand.csv",    "events.csv",  "variant.yml", "variant-events.csv", "harms.csv"};
+inline constexpr std::array<std::string_view, 11> container_files{"scenario.yml",       "locations.csv", "borders.csv",
+                                                                  "links.csv",          "markets.csv",   "pathways.csv",
+                                                                  "demand.csv",         "events.csv",    "variant.yml",
+                                                                  "variant-events.csv", "harms.csv"};
 
 struct Unpacked {
-    std::filesystem::path load;            // what to pass to load_scenario
-    std::vector<std::string> overrides;    // the last section, one per line
+    std::filesystem::path load;           // what to pass to load_scenario
+    std::vector<std::string> overrides;   // the last section, one per line
 };
 
 // Splits `input` into sections at separator lines.
@@ -34,7 +35,8 @@ inline std::vector<std::string> split_sections(std::string_view input) {
     std::size_t start = 0;
     while (start <= input.size()) {
         std::size_t end = input.find('\n', start);
-        std::string_view line = input.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+        std::string_view line =
+            input.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
         if (line == separator) {
             sections.emplace_back();
         } else {
@@ -72,4 +74,4 @@ inline Unpacked unpack(std::string_view input, const std::filesystem::path& dir)
     return out;
 }
 
-}  // namespace migsim::fuzz
+}   // namespace migsim::fuzz

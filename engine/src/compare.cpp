@@ -87,10 +87,12 @@ struct RunFile {
 
     // sums[r][g] of a (replicate, time, entity, group) series (NAME_by_group) over days
     // [first, last) and every entity.
-    [[nodiscard]] std::vector<std::vector<double>> group_sums(const std::string& name, hsize_t first, hsize_t last) const {
+    [[nodiscard]] std::vector<std::vector<double>> group_sums(const std::string& name, hsize_t first,
+                                                              hsize_t last) const {
         if (!has(name))
-            throw ScenarioError(path + ": has no " + name + "; expected runs split by group (both made with "
-                                       "migsim run --by-group, of a scenario with groups)");
+            throw ScenarioError(path + ": has no " + name +
+                                "; expected runs split by group (both made with "
+                                "migsim run --by-group, of a scenario with groups)");
         return sums(name, first, last);
     }
 
@@ -107,13 +109,15 @@ struct RunFile {
     // replicates, days and ids before anything is read: a damaged or foreign file is refused,
     // never read out of bounds.
     [[nodiscard]] std::vector<std::vector<double>> sums(const std::string& name, hsize_t first, hsize_t last) const {
-        if (!has(name)) throw OutputError(path + ": has no dataset " + name + "; expected a run file written by migsim run");
+        if (!has(name))
+            throw OutputError(path + ": has no dataset " + name + "; expected a run file written by migsim run");
         Handle ds(H5Dopen2(file, name.c_str(), H5P_DEFAULT), H5Dclose);
         check(ds, path + ": open " + name);
         const std::vector<hsize_t> shape = shape_of(ds);
         const std::string dimension = dimension_of(name);
         const std::size_t expected_rank = name.ends_with("_by_group") ? 4 : 3;
-        const bool fits = shape.size() == expected_rank && shape[0] == seeds.size() && shape[1] >= std::min(last, days) &&
+        const bool fits = shape.size() == expected_rank && shape[0] == seeds.size() &&
+                          shape[1] >= std::min(last, days) &&
                           (dimension.empty() || shape.back() == ids(dimension).size()) &&
                           (expected_rank == 3 || shape[2] == ids(base_dimension_of(name)).size());
         if (!fits) {
@@ -190,7 +194,8 @@ private:
                                 (only_base.empty() ? "" : "only in the base: " + only_base + "; ") +
                                 (only_variant.empty() ? "" : "only in the variant: " + only_variant + "; ") +
                                 (where.size() != v.size() || in_base.size() != b.size() ? "repeated ids; " : "") +
-                                "expected the same " + dimension + "s, in any order, so that rows pair by id; "
+                                "expected the same " + dimension +
+                                "s, in any order, so that rows pair by id; "
                                 "compare runs of the same network)");
         return it->second;
     }
@@ -244,7 +249,7 @@ ComparisonRow row(const std::string& group, const std::string& outcome, const Pe
     return out;
 }
 
-}  // namespace
+}   // namespace
 
 std::vector<ComparisonRow> compare_runs(const std::string& base_path, const std::string& variant_path,
                                         const CompareOptions& options) {
@@ -262,11 +267,14 @@ std::vector<ComparisonRow> compare_runs(const std::string& base_path, const std:
         throw ScenarioError("--window", 0, "window", options.from + ":" + options.to,
                             "FROM:TO with FROM on or before TO (the window is inclusive)");
     if (!options.from.empty()) first = static_cast<hsize_t>(std::max(0, day_number(options.from, "from") - start));
-    if (!options.to.empty()) last = std::min<hsize_t>(last, static_cast<hsize_t>(std::max(0, day_number(options.to, "to") - start + 1)));
+    if (!options.to.empty())
+        last = std::min<hsize_t>(last, static_cast<hsize_t>(std::max(0, day_number(options.to, "to") - start + 1)));
     if (first >= last)
         throw ScenarioError("--window", 0, "window", options.from + ":" + options.to,
-                            "a window that overlaps the runs' days (" + std::to_string(std::min(base.days, variant.days)) +
-                                (std::min(base.days, variant.days) == 1 ? " day" : " days") + " from " + base.start_date + ")");
+                            "a window that overlaps the runs' days (" +
+                                std::to_string(std::min(base.days, variant.days)) +
+                                (std::min(base.days, variant.days) == 1 ? " day" : " days") + " from " +
+                                base.start_date + ")");
 
     const Pairing pairing(base, variant);
     // Per replicate and entity, in the base's order of ids for both files.
@@ -278,7 +286,9 @@ std::vector<ComparisonRow> compare_runs(const std::string& base_path, const std:
     auto raw = [&](const RunFile& f, const std::string& name) { return f.sums(name, first, last); };
     // Outcomes whose series a file lacks (written by an older migsim) are left out, as the
     // Python package does.
-    auto both_have = [&](const SeriesInfo& s) { return base.has(std::string(s.name)) && variant.has(std::string(s.name)); };
+    auto both_have = [&](const SeriesInfo& s) {
+        return base.has(std::string(s.name)) && variant.has(std::string(s.name));
+    };
     // The catalogue's series that the view shows (migsim/series.hpp: where compare shows each).
     auto shown = [&](CompareIn where, std::optional<Entity> entity) {
         std::vector<const SeriesInfo*> out;
@@ -319,9 +329,11 @@ std::vector<ComparisonRow> compare_runs(const std::string& base_path, const std:
     switch (options.by) {
         case CompareBy::total: {
             for (const SeriesInfo* s : shown(in_total, std::nullopt))
-                add("", std::string(s->outcome), total(raw(base, std::string(s->name))), total(raw(variant, std::string(s->name))));
+                add("", std::string(s->outcome), total(raw(base, std::string(s->name))),
+                    total(raw(variant, std::string(s->name))));
             auto transit_days = [&](const RunFile& f) {
-                return transit(total(raw(f, "arrival_transit_days")), total(raw(f, "arrivals")), total(raw(f, "arrivals_regular")));
+                return transit(total(raw(f, "arrival_transit_days")), total(raw(f, "arrivals")),
+                               total(raw(f, "arrivals_regular")));
             };
             add("", "transit_days", transit_days(base), transit_days(variant));
             // Money to those who profit besides smugglers (with what smugglers pass on to them):
@@ -330,7 +342,8 @@ std::vector<ComparisonRow> compare_runs(const std::string& base_path, const std:
                 std::vector<const SeriesInfo*> paid;
                 for (const SeriesInfo& s : series_catalogue)
                     if (s.paid_to == payee) paid.push_back(&s);
-                if (!std::all_of(paid.begin(), paid.end(), [&](const SeriesInfo* s) { return both_have(*s); })) continue;
+                if (!std::all_of(paid.begin(), paid.end(), [&](const SeriesInfo* s) { return both_have(*s); }))
+                    continue;
                 auto sum_paid = [&](const RunFile& f) {
                     PerReplicate out(f.seeds.size(), 0.0);
                     for (const SeriesInfo* s : paid) {
@@ -347,7 +360,7 @@ std::vector<ComparisonRow> compare_runs(const std::string& base_path, const std:
             const auto market_border = base.strings("market_border");
             // Smugglers' revenue on the border's markets.
             std::map<const RunFile*, Sums> revenue{{&base, sums(base, "market_revenue")},
-                                                  {&variant, sums(variant, "market_revenue")}};
+                                                   {&variant, sums(variant, "market_revenue")}};
             const auto borders = base.strings("border");
             auto smuggler_revenue = [&](const RunFile& f, std::size_t b) {
                 const Sums& by_market = revenue.at(&f);
@@ -357,7 +370,8 @@ std::vector<ComparisonRow> compare_runs(const std::string& base_path, const std:
                         if (market_border[m] == borders[b]) out[r] += by_market[r][m];
                 return out;
             };
-            per_entity(borders, shown(by_entity, Entity::border), sums, every, {{"smuggler_revenue", smuggler_revenue}});
+            per_entity(borders, shown(by_entity, Entity::border), sums, every,
+                       {{"smuggler_revenue", smuggler_revenue}});
             break;
         }
         case CompareBy::route:
@@ -396,4 +410,4 @@ std::vector<ComparisonRow> compare_runs(const std::string& base_path, const std:
     return rows;
 }
 
-}  // namespace migsim
+}   // namespace migsim

@@ -148,9 +148,10 @@ bool run_jobs(const std::vector<Job>& jobs, const RunOptions& options, Hdf5Write
         for (std::size_t j : jobs_here(comm, options.decompose, jobs.size())) {
             // Every replicate shares the run's scenario (it outlives them: no copy, no owner).
             const Scenario& s = *jobs[j].scenario;
-            sims.push_back(std::make_unique<Simulation>(std::shared_ptr<const Scenario>(std::shared_ptr<const Scenario>(), &s),
-                                                        s.settings.seed + static_cast<std::uint64_t>(jobs[j].replicate),
-                                                        thread_count(options), split_agents ? comm : single_process()));
+            sims.push_back(
+                std::make_unique<Simulation>(std::shared_ptr<const Scenario>(std::shared_ptr<const Scenario>(), &s),
+                                             s.settings.seed + static_cast<std::uint64_t>(jobs[j].replicate),
+                                             thread_count(options), split_agents ? comm : single_process()));
         }
     });
     for (std::size_t k = 0; k < resume_from.states.size() && k < sims.size(); ++k) {
@@ -215,7 +216,9 @@ bool run_jobs(const std::vector<Job>& jobs, const RunOptions& options, Hdf5Write
 void check_journeys(const Scenario& s, bool sweep) {
     if (s.settings.journey_sample <= 0) return;
     const std::string what = "--journeys (journey_sample=" + std::to_string(s.settings.journey_sample) + "): ";
-    if (sweep) throw ScenarioError(what + "a sweep writes no journey table; run the sample you want with migsim run --journeys");
+    if (sweep)
+        throw ScenarioError(what + "a sweep writes no journey table; run the sample you want with migsim run "
+                                   "--journeys");
     if (s.rules == Rules::flee) throw ScenarioError(what + "the journey table is for migsim's own rules, not Flee's");
 }
 
@@ -225,10 +228,8 @@ void close_run(Hdf5Writer* writer, const Comm& comm, Comm::Traffic before, clock
     result.wall_seconds = std::chrono::duration<double>(clock::now() - start).count();
     result.traffic = {comm.traffic().collectives - before.collectives, comm.traffic().bytes - before.bytes};
     if (!writer) return;
-    if (result.interrupted)
-        writer->stop();
-    else
-        writer->finish(result.wall_seconds);
+    if (result.interrupted) writer->stop();
+    else writer->finish(result.wall_seconds);
 }
 
 std::vector<Job> replicates_of(const Scenario& scenario, int sample, int replicates) {
@@ -237,14 +238,15 @@ std::vector<Job> replicates_of(const Scenario& scenario, int sample, int replica
     return jobs;
 }
 
-}  // namespace
+}   // namespace
 
 namespace {
 // Bytes of one replicate's day in the file, uncompressed (the Mediterranean: 4,944).
 std::int64_t row_bytes(const Scenario& s) {
     return (static_cast<std::int64_t>(s.locations.size()) * 5 + static_cast<std::int64_t>(s.links.size()) * 2 +
             static_cast<std::int64_t>(s.borders.size()) * 5 + static_cast<std::int64_t>(s.markets.size()) * 4 +
-            static_cast<std::int64_t>(s.pathways.size()) * 2 + static_cast<std::int64_t>(s.profiles.size()) * 5 + 9) * 8;
+            static_cast<std::int64_t>(s.pathways.size()) * 2 + static_cast<std::int64_t>(s.profiles.size()) * 5 + 9) *
+           8;
 }
 
 // Refuses, before it starts, a run whose file cannot fit on its disk: the series compress
@@ -263,7 +265,7 @@ void check_disk_space(const Scenario& s, const RunOptions& options) {
                           " MB free; the run needs at least " + std::to_string(need / 1000000 + 1) +
                           " MB (give -o on a disk with more room, or fewer replicates or days)");
 }
-}  // namespace
+}   // namespace
 
 std::int64_t available_memory() {
     std::ifstream meminfo("/proc/meminfo");
@@ -290,13 +292,16 @@ std::int64_t estimate_memory(const Scenario& s, const RunOptions& options, int r
     const auto B = static_cast<std::int64_t>(s.borders.size()), M = static_cast<std::int64_t>(s.markets.size());
     const bool logit = s.rules == Rules::logit;
     // Groups counted apart (output_by_group), else 1.
-    const std::int64_t apart = s.settings.output_by_group ? std::max<std::int64_t>(1, static_cast<std::int64_t>(s.groups.size())) : 1;
+    const std::int64_t apart =
+        s.settings.output_by_group ? std::max<std::int64_t>(1, static_cast<std::int64_t>(s.groups.size())) : 1;
 
     // HDF5 caches up to 1 MiB of chunks for each dataset it writes or reads (its default), and
     // its metadata (25 MB in all for a Mediterranean run, 40 MB with two replicates).
     std::int64_t row = 8, widest = 1, summarised = 0, widest_summarised = 1;   // row: agents_created too
     std::int64_t caches = std::int64_t{8} << 20;
-    auto cache = [&](std::int64_t x) { caches += std::min<std::int64_t>(std::int64_t{1} << 20, 2 * replicates * days * x * 8); };
+    auto cache = [&](std::int64_t x) {
+        caches += std::min<std::int64_t>(std::int64_t{1} << 20, 2 * replicates * days * x * 8);
+    };
     // The output's series: one value (8 bytes) per entity of each, a day of one replicate.
     for (const SeriesInfo& series : series_catalogue) {
         const auto x = static_cast<std::int64_t>(entity_count(s, series.entity));
@@ -350,7 +355,8 @@ std::int64_t estimate_memory(const Scenario& s, const RunOptions& options, int r
     const std::int64_t journey_slots = s.settings.journey_sample > 0 ? agents * 4 : 0;
     // The rest (task arena, the day's totals, thread-local lists): about 15 KB measured for the toy.
     const std::int64_t rest = (std::int64_t{16} << 10) + row;
-    const std::int64_t per_sim = parameters + agents * per_agent + routes + network + counts + journeys + journey_slots + rest;
+    const std::int64_t per_sim =
+        parameters + agents * per_agent + routes + network + counts + journeys + journey_slots + rest;
 
     // The writer holds every replicate's rows of up to 64 days, fewer when they pass 64 MB (it
     // writes them then, after the day that passed), twice: the days gathered, and those being
@@ -382,10 +388,8 @@ namespace {
 std::string size_text(std::int64_t bytes) {
     std::ostringstream out;
     out.precision(3);
-    if (bytes < 1000000000)
-        out << (bytes + 999999) / 1000000 << " MB";
-    else
-        out << static_cast<double>(bytes) / 1e9 << " GB";
+    if (bytes < 1000000000) out << (bytes + 999999) / 1000000 << " MB";
+    else out << static_cast<double>(bytes) / 1e9 << " GB";
     return out.str();
 }
 
@@ -398,17 +402,20 @@ void check_memory(const Scenario& scenario, const RunOptions& options, int ranks
                             scenario.settings.name + "' needs about " + size_text(need) + " per process (" +
                             std::to_string(scenario.total_agents()) + " migrants x " +
                             std::to_string(std::max(1, options.replicates)) + " replicates), expected at most " +
-                            size_text(bound) + (options.max_memory > 0 ? " (--max-memory)" : " (the memory available now)") +
-                            "; run fewer replicates at once, split them over ranks (docs/CLUSTER.md), or raise --max-memory");
+                            size_text(bound) +
+                            (options.max_memory > 0 ? " (--max-memory)" : " (the memory available now)") +
+                            "; run fewer replicates at once, split them over ranks (docs/CLUSTER.md), or raise "
+                            "--max-memory");
 }
-}  // namespace
+}   // namespace
 
 void check_output_path(const std::filesystem::path& output, bool force, const std::vector<std::string>& inputs,
                        const std::string& option) {
     std::error_code ec;
     if (!std::filesystem::exists(output, ec)) return;
-    const auto input = std::find_if(inputs.begin(), inputs.end(),
-                                    [&](const std::string& file) { return std::filesystem::equivalent(output, file, ec); });
+    const auto input = std::find_if(inputs.begin(), inputs.end(), [&](const std::string& file) {
+        return std::filesystem::equivalent(output, file, ec);
+    });
     if (input != inputs.end())
         throw OutputError(output.string() + ": is a file this command reads" +
                           (*input != output.string() ? " (" + *input + ")" : "") + "; expected a new file for " +
@@ -416,10 +423,10 @@ void check_output_path(const std::filesystem::path& output, bool force, const st
     if (std::filesystem::is_directory(output, ec))
         throw OutputError(output.string() + ": is a folder; expected a file name for " + option);
     if (!force)
-        throw OutputError(output.string() + ": exists; give --force to replace it" +
-                          (option == "-o" ? ", another -o, or --resume " + output.string() +
-                                                " to continue it if it was interrupted"
-                                          : " or another " + option));
+        throw OutputError(
+            output.string() + ": exists; give --force to replace it" +
+            (option == "-o" ? ", another -o, or --resume " + output.string() + " to continue it if it was interrupted"
+                            : " or another " + option));
 }
 
 RunResult run(const Scenario& scenario, const RunOptions& options) {
@@ -443,9 +450,12 @@ RunResult run(const Scenario& scenario, const RunOptions& options) {
         check_disk_space(scenario, options);
         if (options.resume) {
             if (read_resume_point(options.output).resolved_scenario != scenario.resolved_text)
-                throw OutputError(options.output + ": the scenario's files or overrides changed since this run "
-                                                   "started (" + options.source + "); it cannot be continued bit for "
-                                                   "bit (run it again, or give the scenario it ran with: --scenario PATH)");
+                throw OutputError(options.output +
+                                  ": the scenario's files or overrides changed since this run "
+                                  "started (" +
+                                  options.source +
+                                  "); it cannot be continued bit for "
+                                  "bit (run it again, or give the scenario it ran with: --scenario PATH)");
             writer = std::make_unique<Hdf5Writer>(Hdf5Writer::Resume{}, options.output, info);
             std::tie(resume_from.day, resume_from.states) = writer->checkpoint();
         } else {
@@ -457,8 +467,8 @@ RunResult run(const Scenario& scenario, const RunOptions& options) {
     });
     RunResult result;
     const Comm::Traffic before = comm.traffic();
-    result.interrupted = !run_jobs(replicates_of(scenario, 0, replicates), options, writer.get(), 1, result, start,
-                                   resume_from);
+    result.interrupted =
+        !run_jobs(replicates_of(scenario, 0, replicates), options, writer.get(), 1, result, start, resume_from);
     close_run(writer.get(), comm, before, start, result);
     return result;
 }
@@ -495,8 +505,13 @@ RunResult run_sweep(const SweepPlan& plan, const RunOptions& options) {
         spec << "\nparameter " << plan.parameters[p] << ":";
         for (const auto& row : plan.values) spec << " " << row[p];
     }
-    const RunInfo info{seeds_of(scenarios.front(), replicates), thread_count(options), comm.size(),
-                       options.decompose, plan.parameters, plan.values, spec.str()};
+    const RunInfo info{seeds_of(scenarios.front(), replicates),
+                       thread_count(options),
+                       comm.size(),
+                       options.decompose,
+                       plan.parameters,
+                       plan.values,
+                       spec.str()};
     // Rank 0 opens (or resumes) the file and tells every rank which samples are done.
     std::unique_ptr<Hdf5Writer> writer;
     std::vector<std::int64_t> done(static_cast<std::size_t>(samples), 0);
@@ -528,7 +543,8 @@ RunResult run_sweep(const SweepPlan& plan, const RunOptions& options) {
         const int days = scenarios[static_cast<std::size_t>(unfinished[next])].settings.days;
         do {
             const int k = unfinished[next++];
-            for (const Job& job : replicates_of(scenarios[static_cast<std::size_t>(k)], k, replicates)) wave.push_back(job);
+            for (const Job& job : replicates_of(scenarios[static_cast<std::size_t>(k)], k, replicates))
+                wave.push_back(job);
             wave_samples.push_back(k);
         } while (spread && next < unfinished.size() && static_cast<int>(wave.size()) < comm.size() &&
                  scenarios[static_cast<std::size_t>(unfinished[next])].settings.days == days);
@@ -544,4 +560,4 @@ RunResult run_sweep(const SweepPlan& plan, const RunOptions& options) {
     return result;
 }
 
-}  // namespace migsim
+}   // namespace migsim

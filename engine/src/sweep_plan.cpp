@@ -15,8 +15,8 @@ namespace {
 
 struct Axis {
     std::string key;
-    std::vector<double> values;     // grid values
-    double low = 0, high = 0;       // range (Latin hypercube)
+    std::vector<double> values;   // grid values
+    double low = 0, high = 0;     // range (Latin hypercube)
     bool range = false;
 };
 
@@ -26,7 +26,8 @@ struct Axis {
 
 Axis parse_axis(const std::string& spec, bool hypercube) {
     const auto eq = spec.find('=');
-    if (eq == std::string::npos || eq == 0) bad(spec, "KEY=LOW:HIGH:N or KEY=V1,V2,... (e.g. border:strait.patrol=0.2:0.8:7)");
+    if (eq == std::string::npos || eq == 0)
+        bad(spec, "KEY=LOW:HIGH:N or KEY=V1,V2,... (e.g. border:strait.patrol=0.2:0.8:7)");
     Axis axis;
     axis.key = spec.substr(0, eq);
     const std::string rest = spec.substr(eq + 1);
@@ -60,7 +61,7 @@ Axis parse_axis(const std::string& spec, bool hypercube) {
     return axis;
 }
 
-}  // namespace
+}   // namespace
 
 SweepPlan plan_sweep(const std::filesystem::path& scenario, const std::vector<std::string>& overrides,
                      const std::vector<std::string>& specs, int samples, std::uint64_t seed) {
@@ -106,4 +107,4 @@ SweepPlan plan_sweep(const std::filesystem::path& scenario, const std::vector<st
     return plan;
 }
 
-}  // namespace migsim
+}   // namespace migsim

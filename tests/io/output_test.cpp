@@ -17,9 +17,10 @@ namespace {
 const std::string toy = std::string(MIGSIM_SOURCE_DIR) + "/scenarios/toy";
 
 std::string temp_path(const std::string& name) {
-    return (std::filesystem::temp_directory_path() / ("migsim_test_" + std::to_string(::getpid()) + "_" + name)).string();
+    return (std::filesystem::temp_directory_path() / ("migsim_test_" + std::to_string(::getpid()) + "_" + name))
+        .string();
 }
-}  // namespace
+}   // namespace
 
 TEST(Output, ChecksumsAreEqualForEqualRunsAndCoverEveryDataset) {
     const auto a = temp_path("a.h5"), b = temp_path("b.h5");
@@ -37,7 +38,11 @@ TEST(Output, ChecksumsAreEqualForEqualRunsAndCoverEveryDataset) {
 TEST(Output, AnInterruptedRunKeepsEveryFinishedDay) {
     const auto path = temp_path("stopped.h5");
     std::atomic<bool> stop{false};
-    RunOptions options{path, 2, [&](const Progress& p) { if (p.day == 17) stop = true; }, &stop};
+    RunOptions options{path, 2,
+                       [&](const Progress& p) {
+                           if (p.day == 17) stop = true;
+                       },
+                       &stop};
     const RunResult result = run(load_scenario(toy), options);
     EXPECT_TRUE(result.interrupted);
     EXPECT_EQ(result.days_completed, 17);
@@ -51,7 +56,11 @@ TEST(Output, AnInterruptedRunKeepsEveryFinishedDay) {
 TEST(Output, AStoppedRunKeepsTheJourneysSoFar) {
     const auto stopped = temp_path("stopped_journeys.h5"), short_run = temp_path("short_journeys.h5");
     std::atomic<bool> stop{false};
-    RunOptions options{stopped, 2, [&](const Progress& p) { if (p.day == 17) stop = true; }, &stop};
+    RunOptions options{stopped, 2,
+                       [&](const Progress& p) {
+                           if (p.day == 17) stop = true;
+                       },
+                       &stop};
     ASSERT_TRUE(run(load_scenario(toy, {"journey_sample=1"}), options).interrupted);
     run(load_scenario(toy, {"journey_sample=1", "days=17"}), RunOptions{short_run, 1, {}, nullptr});
     const auto journey_lines = [](const std::string& path) {

@@ -42,7 +42,7 @@ void expect_resumes_exactly(const Scenario& s, int checkpoint_day, int threads_a
 
 const std::string source = MIGSIM_SOURCE_DIR;
 
-}  // namespace
+}   // namespace
 
 TEST(Checkpoint, ToyResumesBitIdenticalFromAnyDay) {
     const Scenario toy = load_scenario(source + "/scenarios/toy");

@@ -17,16 +17,18 @@ void expect_conservation(const Scenario& s, int days) {
     for (int d = 0; d < days; ++d) {
         sim.step();
         const auto& t = sim.today();
-        const auto total = std::accumulate(t[Series::status_counts].begin(), t[Series::status_counts].end(), std::int64_t{0});
+        const auto total =
+            std::accumulate(t[Series::status_counts].begin(), t[Series::status_counts].end(), std::int64_t{0});
         ASSERT_EQ(total, t.agents_created) << s.settings.name << ", day " << d;
         // Everyone present somewhere is counted at one location.
-        const auto present = std::accumulate(t[Series::location_population].begin(), t[Series::location_population].end(), std::int64_t{0});
+        const auto present = std::accumulate(t[Series::location_population].begin(),
+                                             t[Series::location_population].end(), std::int64_t{0});
         const auto away = t[Series::status_counts][static_cast<int>(Status::dead_missing)] +
                           t[Series::status_counts][static_cast<int>(Status::returned)];
         ASSERT_LE(present, total - away) << "day " << d;
     }
 }
-}  // namespace
+}   // namespace
 
 TEST(Conservation, ToyEveryDay) { expect_conservation(load_scenario(toy), 120); }
 

@@ -22,7 +22,7 @@ std::vector<std::byte> day_bytes(const Simulation& sim) {
     return bytes;
 }
 
-}  // namespace
+}   // namespace
 
 TEST(DayParameters, EventsChangeTheSimulationsParametersNotTheScenario) {
     const auto s = std::make_shared<const Scenario>(load_scenario(toy));
@@ -46,13 +46,20 @@ TEST(DayParameters, ApplyAndValueOfAgreeWithTheScenarios) {
     Scenario s = load_scenario(toy);
     DayParameters p(s);
     const std::vector<Assignment> changes = {
-        {TargetKind::border, 0, Parameter::patrol, 0.25},       {TargetKind::border, 0, Parameter::detention_days, 4},
-        {TargetKind::link, 1, Parameter::cost, 12.5},           {TargetKind::link, 2, Parameter::open, 0},
-        {TargetKind::link, 0, Parameter::toll, 3},              {TargetKind::market, 0, Parameter::capacity, 17},
-        {TargetKind::market, 1, Parameter::risk_premium, 0.5},  {TargetKind::pathway, 0, Parameter::quota, 9},
-        {TargetKind::pathway, 0, Parameter::cost, 700},         {TargetKind::location, 1, Parameter::wage, 2},
-        {TargetKind::location, 2, Parameter::capacity, 100},    {TargetKind::profile, 1, Parameter::weight_death, 7},
-        {TargetKind::profile, 0, Parameter::budget_sigma, 0.3}, {TargetKind::harm, 0, Parameter::ransom, 150},
+        {TargetKind::border, 0, Parameter::patrol, 0.25},
+        {TargetKind::border, 0, Parameter::detention_days, 4},
+        {TargetKind::link, 1, Parameter::cost, 12.5},
+        {TargetKind::link, 2, Parameter::open, 0},
+        {TargetKind::link, 0, Parameter::toll, 3},
+        {TargetKind::market, 0, Parameter::capacity, 17},
+        {TargetKind::market, 1, Parameter::risk_premium, 0.5},
+        {TargetKind::pathway, 0, Parameter::quota, 9},
+        {TargetKind::pathway, 0, Parameter::cost, 700},
+        {TargetKind::location, 1, Parameter::wage, 2},
+        {TargetKind::location, 2, Parameter::capacity, 100},
+        {TargetKind::profile, 1, Parameter::weight_death, 7},
+        {TargetKind::profile, 0, Parameter::budget_sigma, 0.3},
+        {TargetKind::harm, 0, Parameter::ransom, 150},
     };
     for (const Assignment& c : changes) {
         apply(s, c);

@@ -38,18 +38,20 @@ void expect_same_for_any_threads(const Scenario& s) {
     const std::string one = run_hash(s, 1);
     for (int threads : {2, 3, 8}) EXPECT_EQ(run_hash(s, threads), one) << threads << " threads";
 }
-}  // namespace
+}   // namespace
 
 TEST(Determinism, ToyIsBitIdenticalOnAnyThreadCount) {
     expect_same_for_any_threads(load_scenario(std::string(MIGSIM_SOURCE_DIR) + "/scenarios/toy"));
 }
 
 TEST(Determinism, MediterraneanIsBitIdenticalOnAnyThreadCount) {
-    expect_same_for_any_threads(load_scenario(std::string(MIGSIM_SOURCE_DIR) + "/scenarios/mediterranean", {"days=300"}));
+    expect_same_for_any_threads(load_scenario(std::string(MIGSIM_SOURCE_DIR) + "/scenarios/mediterranean", {"days="
+                                                                                                            "300"}));
 }
 
 TEST(Determinism, SplitByGroupIsBitIdenticalOnAnyThreadCount) {
-    expect_same_for_any_threads(load_scenario(std::string(MIGSIM_SOURCE_DIR) + "/scenarios/toy", {"output_by_group=true"}));
+    expect_same_for_any_threads(load_scenario(std::string(MIGSIM_SOURCE_DIR) + "/scenarios/toy", {"output_by_group="
+                                                                                                  "true"}));
 }
 
 TEST(Determinism, TheSeedMatters) {

@@ -24,7 +24,8 @@ std::vector<std::vector<std::int64_t>> camp_populations(const Scenario& s, int t
     for (int t = 0; t < s.settings.days; ++t) {
         sim.step();
         for (std::size_t c = 0; c < camps.size(); ++c)
-            camps[c].push_back(sim.today()[Series::location_population][static_cast<std::size_t>(s.registrations[c].location)]);
+            camps[c].push_back(
+                sim.today()[Series::location_population][static_cast<std::size_t>(s.registrations[c].location)]);
     }
     return camps;
 }
@@ -63,5 +64,5 @@ TEST(FleeMali2012, SpawnsTheRegisteredNumbers) {
               sim.agents());
 }
 
-}  // namespace
-}  // namespace migsim
+}   // namespace
+}   // namespace migsim

@@ -65,7 +65,7 @@ TEST(FleeRoutes, WeightsAreScoreOverSoftenedDistance) {
     routes.update(s, DayParameters(s), 0, {0, detail::no_conflict, detail::no_conflict}, {0, 0, 0});
     EXPECT_DOUBLE_EQ(routes.score(0), 0.25);   // conflict_weight ^ (decay 1 x intensity 1)
     EXPECT_DOUBLE_EQ(routes.score(1), 1.0);
-    EXPECT_DOUBLE_EQ(routes.score(2), 5.0);    // foreign x camp_weight
+    EXPECT_DOUBLE_EQ(routes.score(2), 5.0);   // foreign x camp_weight
     // From the zone: camp 5 / (10 + 98) against town 1 / (10 + 150).
     const double camp = 5.0 / 108, town = 1.0 / 160;
     EXPECT_NEAR(probability_to(routes, 0, 2), camp / (camp + town), 1e-12);
@@ -97,7 +97,7 @@ TEST(FleeRoutes, CapacityMultiplierTapersFromTheBufferToZero) {
     EXPECT_TRUE(routes.refuses(2));   // capmult < 0.5: routes ending here are dropped
     routes.update(s, DayParameters(s), 0, start, {0, 0, 875});
     EXPECT_FALSE(routes.refuses(2));
-    s.locations[2].capacity = 0;      // unlimited
+    s.locations[2].capacity = 0;   // unlimited
     routes.update(s, DayParameters(s), 0, start, {0, 0, 1000000});
     EXPECT_DOUBLE_EQ(routes.capacity_multiplier(2), 1.0);
 }
@@ -245,7 +245,9 @@ TEST(FleeMoveChance, CampLeaversFollowTheGeometricLaw) {
         const double expected = static_cast<double>(n) * (1 - std::pow(1 - p, t + 1));
         const double sd = std::sqrt(expected * (1 - expected / static_cast<double>(n)));
         EXPECT_NEAR(static_cast<double>(left), expected, 4 * sd + 1) << "day " << t;
-        EXPECT_EQ(sim.today()[Series::location_population][0] + sim.today()[Series::status_counts][1] + sim.today()[Series::location_population][1], n);
+        EXPECT_EQ(sim.today()[Series::location_population][0] + sim.today()[Series::status_counts][1] +
+                      sim.today()[Series::location_population][1],
+                  n);
     }
 }
 
@@ -282,7 +284,8 @@ std::vector<std::vector<std::int64_t>> camp_series(const Scenario& s, int thread
     for (int t = 0; t < s.settings.days; ++t) {
         sim.step();
         out.push_back(sim.today()[Series::location_population]);
-        out.back().insert(out.back().end(), sim.today()[Series::link_flow].begin(), sim.today()[Series::link_flow].end());
+        out.back().insert(out.back().end(), sim.today()[Series::link_flow].begin(),
+                          sim.today()[Series::link_flow].end());
     }
     return out;
 }
@@ -317,10 +320,11 @@ TEST(FleeCheckpoint, ResumedRunContinuesBitForBit) {
     for (int t = 17; t < 40; ++t) {
         whole.step();
         resumed.step();
-        ASSERT_EQ(whole.today()[Series::location_population], resumed.today()[Series::location_population]) << "day " << t;
+        ASSERT_EQ(whole.today()[Series::location_population], resumed.today()[Series::location_population])
+            << "day " << t;
         ASSERT_EQ(whole.today()[Series::link_flow], resumed.today()[Series::link_flow]) << "day " << t;
     }
 }
 
-}  // namespace
-}  // namespace migsim
+}   // namespace
+}   // namespace migsim

@@ -12,7 +12,7 @@ namespace {
 
 const std::string toy = std::string(MIGSIM_SOURCE_DIR) + "/scenarios/toy";
 
-}  // namespace
+}   // namespace
 
 TEST(Groups, EverySplitSeriesSumsToTheUnsplitOneAndChangesNothingElse) {
     const Scenario plain = load_scenario(toy), split = load_scenario(toy, {"output_by_group=true"});

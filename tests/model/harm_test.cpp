@@ -41,9 +41,11 @@ Event risk_ends(int index, int day) {
 
 double sd(double n, double p) { return std::sqrt(n * p * (1 - p)); }
 
-std::int64_t status(const Simulation& sim, Status st) { return sim.today()[Series::status_counts][static_cast<std::size_t>(st)]; }
+std::int64_t status(const Simulation& sim, Status st) {
+    return sim.today()[Series::status_counts][static_cast<std::size_t>(st)];
+}
 
-}  // namespace
+}   // namespace
 
 TEST(Harm, AbductionTakesTheRansomHoldsTheDaysAndKillsAtTheDailyRisk) {
     const std::int64_t n = 20000;
@@ -213,7 +215,7 @@ TEST(LinkCosts, SmugglersPayProtectionAndBribesForTheirPassengersOutOfTheirPrice
         revenue += t.amounts(Series::market_revenue)[0];
     }
     ASSERT_GT(set_out, n / 2);
-    ASSERT_GT(attempts, set_out);   // some were intercepted and tried again
+    ASSERT_GT(attempts, set_out);                                               // some were intercepted and tried again
     EXPECT_DOUBLE_EQ(protection, 25.0 * static_cast<double>(set_out));          // per passenger set out
     EXPECT_DOUBLE_EQ(smugglers_bribes, 30.0 * static_cast<double>(attempts));   // per passenger at the crossing
     EXPECT_EQ(migrants_bribes, 0.0);   // the passengers themselves pay only the price
@@ -252,7 +254,8 @@ TEST(Money, WhatAgentsWereGivenIsWhatTheyPaidPlusWhatTheyHold) {
     for (int d = 0; d < sim.scenario().settings.days; ++d) {
         sim.step();
         const DayTotals& t = sim.today();
-        paid += sum(t.amounts(Series::market_revenue)) + sum(t.amounts(Series::ransom_paid)) + sum(t.amounts(Series::tolls_paid)) + sum(t.amounts(Series::bribes_paid)) +
+        paid += sum(t.amounts(Series::market_revenue)) + sum(t.amounts(Series::ransom_paid)) +
+                sum(t.amounts(Series::tolls_paid)) + sum(t.amounts(Series::bribes_paid)) +
                 sum(t.amounts(Series::fares_paid)) + sum(t.amounts(Series::pathway_fees_paid));
     }
     const double given = sim.money_given();

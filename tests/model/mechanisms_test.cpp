@@ -14,7 +14,7 @@ using namespace migsim::testing;
 namespace {
 // Three standard deviations of a proportion estimated from n trials.
 double three_sigma(double p, double n) { return 3 * std::sqrt(p * (1 - p) / n); }
-}  // namespace
+}   // namespace
 
 TEST(Travel, DaysAreDistanceOverSpeedRoundedUp) {
     Scenario s = crossing(10, 0, true);
@@ -28,8 +28,8 @@ TEST(Travel, DaysAreDistanceOverSpeedRoundedUp) {
 
 TEST(Travel, AgentsArriveAfterTheTravelDays) {
     Scenario s = crossing(100, 0, true);
-    s.links[0].distance_km = 401;      // 3 days on land
-    s.profiles[0].tau = 1e-3;          // nobody lingers
+    s.links[0].distance_km = 401;   // 3 days on land
+    s.profiles[0].tau = 1e-3;       // nobody lingers
     Simulation sim(s, 2);
     // Depart day 0, reach the coast on day 3, sail on day 4 (one day), land on day 5.
     for (int d = 0; d <= 5; ++d) {
@@ -64,9 +64,9 @@ TEST(Border, InterceptionsPerSuccessApproachPOverOneMinusP) {
 TEST(Border, InterceptionReturnsDetainsAndCostsTheFare) {
     Scenario s = crossing(1000, 1.0, false);   // patrol certain: everyone is caught
     s.borders[0].detention_days = 3;
-    s.borders[0].return_to = 0;                // taken back to the origin
+    s.borders[0].return_to = 0;   // taken back to the origin
     add_market(s, market("boats", {1}, 500, 1000000));
-    s.profiles[0].budget_median = 1200;        // enough for two seats, not three
+    s.profiles[0].budget_median = 1200;   // enough for two seats, not three
     s.profiles[0].tau = 1e-3;
     Simulation sim(s, 1);
     bool saw_detained_at_origin = false;
@@ -123,7 +123,8 @@ TEST(Market, SellsExactlyItsCapacityWhenDemandExceedsIt) {
             EXPECT_EQ(t[Series::market_seats][0], demand) << "day " << d;
         }
         EXPECT_DOUBLE_EQ(t.amounts(Series::market_price)[0], 100 * (1 + 0.5 * 0.2));
-        EXPECT_DOUBLE_EQ(t.amounts(Series::market_revenue)[0], static_cast<double>(t[Series::market_seats][0]) * t.amounts(Series::market_price)[0]);
+        EXPECT_DOUBLE_EQ(t.amounts(Series::market_revenue)[0],
+                         static_cast<double>(t[Series::market_seats][0]) * t.amounts(Series::market_price)[0]);
         sold += t[Series::market_seats][0];
         attempts += t[Series::border_attempts][0];
     }
@@ -150,7 +151,7 @@ Scenario with_pathway(std::int64_t quota, int period) {
     s.profiles[0].weights.interception = 100;
     return s;
 }
-}  // namespace
+}   // namespace
 
 TEST(Pathway, NeverAdmitsMoreThanItsQuotaPerPeriod) {
     Scenario s = with_pathway(25, 10);

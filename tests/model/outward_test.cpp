@@ -25,7 +25,7 @@ Scenario fork_with_ways_back() {
     s.profiles[0].destinations = {3};
     return s;
 }
-}  // namespace
+}   // namespace
 
 TEST(Outward, AllowsOnlyMovesAwayFromTheOriginThatLeadSomewhere) {
     const Scenario s = fork_with_ways_back();

@@ -27,7 +27,7 @@ DayConditions conditions_for(const Scenario& s) {
     day.location_full.assign(s.locations.size(), false);
     return day;
 }
-}  // namespace
+}   // namespace
 
 TEST(RouteChoice, CostToGoIsTheCheapestPath) {
     Scenario s = crossing(1, 0, true);
@@ -107,7 +107,7 @@ std::map<int, double> by_option(const std::vector<std::pair<Option, double>>& op
     for (auto [option, probability] : options) p[option.kind == Option::Kind::stay ? -1 : option.index] = probability;
     return p;
 }
-}  // namespace
+}   // namespace
 
 TEST(RouteChoice, AGroupsWeightFactorsScaleItsProfilesWeights) {
     Scenario s = two_boats_and_groups();

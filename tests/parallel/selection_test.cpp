@@ -19,7 +19,7 @@ std::vector<Ask> random_asks(std::size_t n, std::uint16_t contests, std::uint64_
     }
     return asks;
 }
-}  // namespace
+}   // namespace
 
 TEST(Selection, ExactlyThePlacesGoToTheSmallestKeysForAnySplit) {
     const std::uint16_t contests = 4;
@@ -40,7 +40,8 @@ TEST(Selection, ExactlyThePlacesGoToTheSmallestKeysForAnySplit) {
             for (const auto& a : asks)
                 if (a.contest == c) keys.push_back(a.key);
             std::sort(keys.begin(), keys.end());
-            const auto winners = std::count_if(asks.begin(), asks.end(), [&](const Ask& a) { return a.contest == c && t.wins(a); });
+            const auto winners =
+                std::count_if(asks.begin(), asks.end(), [&](const Ask& a) { return a.contest == c && t.wins(a); });
             EXPECT_EQ(winners, std::min<std::int64_t>(places[c], demand[c])) << "contest " << c << ", lists " << lists;
             if (places[c] > 0 && places[c] < demand[c]) {
                 EXPECT_EQ(t.key[c], keys[static_cast<std::size_t>(places[c] - 1)]);

@@ -57,7 +57,8 @@ class DataDir {
 public:
     DataDir() {
         static int counter = 0;
-        dir_ = fs::temp_directory_path() / ("migsim_flee_data_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
+        dir_ = fs::temp_directory_path() /
+               ("migsim_flee_data_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
         fs::create_directories(dir_);
     }
     ~DataDir() { fs::remove_all(dir_); }
@@ -80,14 +81,15 @@ std::string error_of(const std::function<void()>& f) {
     return "(no error)";
 }
 
-}  // namespace
+}   // namespace
 
 TEST(FleeData, CorrectionFactorsOfMali2012) {
     // Each factor shows on day 0 of a camp whose first row is before its correction: the
     // corrected day-0 value over the raw one. Camps that start at 0 show it on a later day.
     const auto raw = mali(1, false), fixed = mali(1, true);
     auto factor = [&](const std::string& name, std::size_t day) {
-        return static_cast<double>(camp(fixed, name).daily.at(day)) / static_cast<double>(camp(raw, name).daily.at(day));
+        return static_cast<double>(camp(fixed, name).daily.at(day)) /
+               static_cast<double>(camp(raw, name).daily.at(day));
     };
     // 103731 -> 54028 on 2012-12-31; day 0 holds 17790 raw.
     EXPECT_NEAR(factor("Fassala-Mbera", 0), 54028.0 / 103731.0, 1e-4);
@@ -157,12 +159,14 @@ TEST(FleeData, CorrectionScalesEarlierRowsAndMustMatchADate) {
     EXPECT_EQ(read_registrations(d.dir() / "layout.csv", fix, "2020-01-01", 4, 1).at(0).daily,
               (std::vector<std::int64_t>{25, 50, 50, 50}));
     d.write("fix.csv", "\"A\",\"2020-01-04\",\"normalize\"\n");
-    EXPECT_NE(error_of([&] { (void)read_registrations(d.dir() / "layout.csv", fix, "2020-01-01", 4, 1); })
-                  .find("fix.csv:1: date: got '2020-01-04', expected a date that has a row in"),
+    EXPECT_NE(error_of([&] {
+                  (void)read_registrations(d.dir() / "layout.csv", fix, "2020-01-01", 4, 1);
+              }).find("fix.csv:1: date: got '2020-01-04', expected a date that has a row in"),
               std::string::npos);
     d.write("fix.csv", "\"B\",\"2020-01-03\",\"normalize\"\n");
-    EXPECT_NE(error_of([&] { (void)read_registrations(d.dir() / "layout.csv", fix, "2020-01-01", 4, 1); })
-                  .find("camp: got 'B'"),
+    EXPECT_NE(error_of([&] {
+                  (void)read_registrations(d.dir() / "layout.csv", fix, "2020-01-01", 4, 1);
+              }).find("camp: got 'B'"),
               std::string::npos);
 }
 
@@ -215,23 +219,28 @@ TEST(FleeData, ErrorsNameFileLineAndValue) {
     DataDir d;
     d.write("layout.csv", "A,a.csv\n");
     d.write("a.csv", "2020-01-01,5\n2020-02-30,7\n");
-    EXPECT_NE(error_of([&] { (void)read_registrations(d.dir() / "layout.csv", {}, "2020-01-01", 3, 1); })
-                  .find("a.csv:2: date: got '2020-02-30', expected a date YYYY-MM-DD"),
+    EXPECT_NE(error_of([&] {
+                  (void)read_registrations(d.dir() / "layout.csv", {}, "2020-01-01", 3, 1);
+              }).find("a.csv:2: date: got '2020-02-30', expected a date YYYY-MM-DD"),
               std::string::npos);
     d.write("a.csv", "2020-01-05,5\n2020-01-02,7\n");
-    EXPECT_NE(error_of([&] { (void)read_registrations(d.dir() / "layout.csv", {}, "2020-01-01", 3, 1); })
-                  .find("a.csv:2: date: got '2020-01-02', expected a date after the previous row's"),
+    EXPECT_NE(error_of([&] {
+                  (void)read_registrations(d.dir() / "layout.csv", {}, "2020-01-01", 3, 1);
+              }).find("a.csv:2: date: got '2020-01-02', expected a date after the previous row's"),
               std::string::npos);
     d.write("a.csv", "2020-01-05,-5\n");
-    EXPECT_NE(error_of([&] { (void)read_registrations(d.dir() / "layout.csv", {}, "2020-01-01", 3, 1); })
-                  .find("a.csv:1: count: got '-5', expected a number of people, 0 or more"),
+    EXPECT_NE(error_of([&] {
+                  (void)read_registrations(d.dir() / "layout.csv", {}, "2020-01-01", 3, 1);
+              }).find("a.csv:1: count: got '-5', expected a number of people, 0 or more"),
               std::string::npos);
     d.write("a.csv", "#DateTime,nothing\n");
-    EXPECT_NE(error_of([&] { (void)read_registrations(d.dir() / "layout.csv", {}, "2020-01-01", 3, 1); })
-                  .find("holds no 'date,count' rows"),
+    EXPECT_NE(error_of([&] {
+                  (void)read_registrations(d.dir() / "layout.csv", {}, "2020-01-01", 3, 1);
+              }).find("holds no 'date,count' rows"),
               std::string::npos);
     d.write("layout.csv", "A,missing.csv\n");
-    const std::string missing = error_of([&] { (void)read_registrations(d.dir() / "layout.csv", {}, "2020-01-01", 3, 1); });
+    const std::string missing =
+        error_of([&] { (void)read_registrations(d.dir() / "layout.csv", {}, "2020-01-01", 3, 1); });
     EXPECT_NE(missing.find("missing.csv"), std::string::npos) << missing;
 }
 

@@ -61,16 +61,16 @@ std::string read(const fs::path& path) {
 class TinyFlee {
 public:
     TinyFlee() {
-        dir_ = fs::temp_directory_path() / ("migsim_flee_" + std::to_string(::getpid()) + "_" + std::to_string(counter_++));
+        dir_ = fs::temp_directory_path() /
+               ("migsim_flee_" + std::to_string(::getpid()) + "_" + std::to_string(counter_++));
         fs::remove_all(dir_);
         fs::create_directories(dir_ / "input_csv");
         fs::create_directories(dir_ / "source_data");
-        write("input_csv/locations.csv",
-              "#name,region,country,lat,lon,location_type,conflict_date,pop/cap\n"
-              "A,r,X,1,1,conflict_zone,0,1000\n"
-              "B,r,X,1,2,town,,500\n"
-              "C,r,Y,2,2,camp,,300\n"
-              "D,r,Y,2,1,camp,,200\n");
+        write("input_csv/locations.csv", "#name,region,country,lat,lon,location_type,conflict_date,pop/cap\n"
+                                         "A,r,X,1,1,conflict_zone,0,1000\n"
+                                         "B,r,X,1,2,town,,500\n"
+                                         "C,r,Y,2,2,camp,,300\n"
+                                         "D,r,Y,2,1,camp,,200\n");
         write("input_csv/routes.csv", "#name1,name2,distance,forced_redirection\nA,B,100,0\nB,C,150,0\nA,D,300,0\n");
         write("input_csv/sim_period.csv", "StartDate,2020-01-01\nLength,20\n");
         write("source_data/data_layout.csv", "total,total.csv\nC,c.csv\nD,d.csv\n");
@@ -96,7 +96,7 @@ private:
     static inline int counter_ = 0;
 };
 
-}  // namespace
+}   // namespace
 
 // ---- the pieces ----------------------------------------------------------------------------
 
@@ -152,15 +152,15 @@ TEST(FleeImport, Mali2012Golden) {
 
     // Closures: every Mali-Burkina_Faso and Mali-Niger link, both ways; Mauritania stays open.
     EXPECT_EQ(m.closure_events, 32);
-    for (const char* link : {"douentza__mentao", "mentao__douentza", "mopti__mentao", "mentao__mopti",
-                             "mopti__bobo_dioulasso", "bobo_dioulasso__mopti", "segou__bobo_dioulasso",
-                             "bobo_dioulasso__segou"}) {
+    for (const char* link :
+         {"douentza__mentao", "mentao__douentza", "mopti__mentao", "mentao__mopti", "mopti__bobo_dioulasso",
+          "bobo_dioulasso__mopti", "segou__bobo_dioulasso", "bobo_dioulasso__segou"}) {
         EXPECT_TRUE(has_line(m.events_csv, "0,link:" + std::string(link) + ",open,0")) << link;
         EXPECT_TRUE(has_line(m.events_csv, "22,link:" + std::string(link) + ",open,1")) << link;
     }
-    for (const char* link : {"menaka__abala", "abala__menaka", "menaka__mangaize", "mangaize__menaka",
-                             "ansongo__tabareybarey", "tabareybarey__ansongo", "menaka__tabareybarey",
-                             "tabareybarey__menaka"}) {
+    for (const char* link :
+         {"menaka__abala", "abala__menaka", "menaka__mangaize", "mangaize__menaka", "ansongo__tabareybarey",
+          "tabareybarey__ansongo", "menaka__tabareybarey", "tabareybarey__menaka"}) {
         EXPECT_TRUE(has_line(m.events_csv, "0,link:" + std::string(link) + ",open,0")) << link;
         EXPECT_TRUE(has_line(m.events_csv, "33,link:" + std::string(link) + ",open,1")) << link;
     }
@@ -169,9 +169,9 @@ TEST(FleeImport, Mali2012Golden) {
 
     // Conflict starts after day 0.
     EXPECT_EQ(m.conflict_events, 9);
-    for (const char* start : {"1,location:menaka", "2,location:tenenkou", "13,location:dire", "23,location:gao",
-                              "30,location:bourem", "30,location:ansongo", "163,location:bamako",
-                              "185,location:douentza", "273,location:lere"})
+    for (const char* start :
+         {"1,location:menaka", "2,location:tenenkou", "13,location:dire", "23,location:gao", "30,location:bourem",
+          "30,location:ansongo", "163,location:bamako", "185,location:douentza", "273,location:lere"})
         EXPECT_TRUE(has_line(m.events_csv, std::string(start) + ",conflict,1")) << start;
     // Sorted by day.
     int last = 0;
@@ -182,11 +182,11 @@ TEST(FleeImport, Mali2012Golden) {
     }
 
     // The settings block.
-    for (const char* line : {"rules: flee", "  hasten: 1", "  camp_weight: 5", "  conflict_weight: 0.25",
-                             "  capacity_buffer: 0.75", "  max_move_speed: 200", "  softening: 10",
-                             "  conflict_spawn_decay: [1, 1, 1, 0.5, 0.1]",
-                             "  registrations: flee/source_data/data_layout.csv",
-                             "  registration_corrections: flee/input_csv/registration_corrections.csv"}) {
+    for (const char* line :
+         {"rules: flee", "  hasten: 1", "  camp_weight: 5", "  conflict_weight: 0.25", "  capacity_buffer: 0.75",
+          "  max_move_speed: 200", "  softening: 10", "  conflict_spawn_decay: [1, 1, 1, 0.5, 0.1]",
+          "  registrations: flee/source_data/data_layout.csv",
+          "  registration_corrections: flee/input_csv/registration_corrections.csv"}) {
         bool found = false;
         for (const auto& l : lines(m.scenario_yml)) found = found || l.rfind(line, 0) == 0;
         EXPECT_TRUE(found) << line << "\n" << m.scenario_yml;
@@ -279,8 +279,8 @@ TEST(FleeImport, ConflictsCsvDrivesKindsAndEvents) {
     t.write("input_csv/conflicts.csv", "#Day, A, B\n0, 0, 0\n1, 2, 0\n2, 2, 1\n3, 0, 1\n");
     const FleeImport m = t.import();
     EXPECT_TRUE(has_line(m.locations_csv, "a,A,X,1,1,town,1000,,0"));
-    EXPECT_EQ(data_lines(m.events_csv),
-              (std::vector<std::string>{"1,location:a,conflict,2", "2,location:b,conflict,1", "3,location:a,conflict,0"}));
+    EXPECT_EQ(data_lines(m.events_csv), (std::vector<std::string>{"1,location:a,conflict,2", "2,location:b,conflict,1",
+                                                                  "3,location:a,conflict,0"}));
     const auto* mismatch = item(m, "input_csv/locations.csv conflict_date of A");
     ASSERT_NE(mismatch, nullptr);
     EXPECT_EQ(mismatch->value, "0");
@@ -301,8 +301,10 @@ TEST(FleeImport, ConflictDatesWithoutConflictsCsv) {
 
 TEST(FleeImport, SettingsReport) {
     TinyFlee t;
-    t.write("simsetting.yml", "move_rules:\n  avoid_short_stints: True\n  softening: 5\n  movechance_pop_scale_factor: 0.5\n"
-                              "  no_such_rule: 3\nspawn_rules:\n  conflict_driven_spawning:\n    spawn_mode: pop_ratio\n"
+    t.write("simsetting.yml", "move_rules:\n  avoid_short_stints: True\n  softening: 5\n  movechance_pop_scale_factor: "
+                              "0.5\n"
+                              "  no_such_rule: 3\nspawn_rules:\n  conflict_driven_spawning:\n    spawn_mode: "
+                              "pop_ratio\n"
                               "optimisations:\n  hasten: 2\n");
     const FleeImport m = t.import();
     EXPECT_EQ(item(m, "move_rules.avoid_short_stints")->status, Status::unsupported);
@@ -335,7 +337,8 @@ TEST(FleeImport, UnsupportedLocationTypeIsRefused) {
 TEST(FleeImport, NameCollisionIsRefused) {
     TinyFlee t;
     t.write("input_csv/locations.csv", "#name,region,country,lat,lon,location_type,conflict_date,pop/cap\n"
-                                       "Bobo-Dioulasso,r,X,1,1,conflict_zone,0,1000\nBobo Dioulasso,r,X,1,2,town,,500\n");
+                                       "Bobo-Dioulasso,r,X,1,1,conflict_zone,0,1000\nBobo "
+                                       "Dioulasso,r,X,1,2,town,,500\n");
     const std::string e = t.error();
     EXPECT_NE(e.find("locations.csv:3"), std::string::npos) << e;
     EXPECT_NE(e.find("'Bobo Dioulasso' and 'Bobo-Dioulasso'"), std::string::npos) << e;
@@ -404,7 +407,9 @@ TEST(FleeImport, SettingsWithAKeySetTwiceOrRecursiveAliasesAreRefused) {
     t.write("simsetting.yml", "move_rules:\n  camp_weight: 2.0\n  camp_weight: 3.0\n");
     std::string e = t.error();
     EXPECT_NE(e.find("simsetting.yml:3: move_rules: got 'camp_weight', expected each key once (it is already set on "
-                     "line 2)"), std::string::npos) << e;
+                     "line 2)"),
+              std::string::npos)
+        << e;
 
     t.write("simsetting.yml", "a: &a [*a]\n");   // an unknown key, whose value the report echoes
     e = t.error();
@@ -412,7 +417,8 @@ TEST(FleeImport, SettingsWithAKeySetTwiceOrRecursiveAliasesAreRefused) {
 
     t.write("simsetting.yml", "move_rules:\n  camp_weight: &a [*a]\n");
     e = t.error();
-    EXPECT_NE(e.find("simsetting.yml:2: move_rules.camp_weight[0]: an alias inside the node it names"), std::string::npos)
+    EXPECT_NE(e.find("simsetting.yml:2: move_rules.camp_weight[0]: an alias inside the node it names"),
+              std::string::npos)
         << e;
 
     const std::string laughs = migsim::test::billion_laughs();

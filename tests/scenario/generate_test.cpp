@@ -35,7 +35,9 @@ GeneratorOptions options(int locations, std::int64_t agents, std::uint64_t seed 
 // A fresh folder, removed afterwards (ctest runs tests as parallel processes: the pid keeps them apart).
 class Folder {
 public:
-    Folder() : path_(fs::temp_directory_path() / ("migsim_generate_" + std::to_string(::getpid()) + "_" + std::to_string(counter_++))) {
+    Folder()
+        : path_(fs::temp_directory_path() /
+                ("migsim_generate_" + std::to_string(::getpid()) + "_" + std::to_string(counter_++))) {
         fs::remove_all(path_);
     }
     ~Folder() { fs::remove_all(path_); }
@@ -69,7 +71,7 @@ std::vector<bool> reachable(const Scenario& s, int start) {
     return seen;
 }
 
-}  // namespace
+}   // namespace
 
 TEST(Generate, SameOptionsGiveTheSameScenarioAndFiles) {
     const auto o = options(1000, 250000, 7);
@@ -78,7 +80,8 @@ TEST(Generate, SameOptionsGiveTheSameScenarioAndFiles) {
     Folder one, two;
     write_scenario(a, one.path());
     write_scenario(b, two.path());
-    for (const char* file : {"scenario.yml", "locations.csv", "links.csv", "borders.csv", "markets.csv", "pathways.csv", "demand.csv", "events.csv"})
+    for (const char* file : {"scenario.yml", "locations.csv", "links.csv", "borders.csv", "markets.csv", "pathways.csv",
+                             "demand.csv", "events.csv"})
         EXPECT_EQ(bytes(one.path() / file), bytes(two.path() / file)) << file;
 }
 
@@ -130,7 +133,9 @@ TEST(Generate, EveryMechanismIsThere) {
     bool sea_patrolled = true, land_border = false, alone = false, package = false, one_border = false;
     for (const Link& l : s.links) {
         ++ways_on[static_cast<std::size_t>(l.from)];
-        if (l.mode == Mode::sea) sea_patrolled = sea_patrolled && l.border != no_index && s.borders[static_cast<std::size_t>(l.border)].patrol > 0;
+        if (l.mode == Mode::sea)
+            sea_patrolled =
+                sea_patrolled && l.border != no_index && s.borders[static_cast<std::size_t>(l.border)].patrol > 0;
         land_border = land_border || (l.mode == Mode::land && l.border != no_index);
         alone = alone || l.alone;
     }
@@ -144,7 +149,9 @@ TEST(Generate, EveryMechanismIsThere) {
     EXPECT_NE(s.profiles[0].weights.death, s.profiles[1].weights.death);
     EXPECT_NE(s.profiles[0].budget_median, s.profiles[1].budget_median);
     EXPECT_FALSE(s.profiles[0].visa_free.empty());
-    EXPECT_GE(std::count_if(s.events.begin(), s.events.end(), [](const Event& e) { return e.change.parameter == Parameter::patrol; }), 2);
+    EXPECT_GE(std::count_if(s.events.begin(), s.events.end(),
+                            [](const Event& e) { return e.change.parameter == Parameter::patrol; }),
+              2);
     EXPECT_GT(s.events.front().day, 0);
 }
 
@@ -163,20 +170,24 @@ TEST(Generate, EveryOriginReachesADestination) {
             if (s.locations[o].kind != LocationKind::origin) continue;
             from[o] = reachable(s, static_cast<int>(o));
             bool any = false;
-            for (std::size_t d = 0; d < s.locations.size(); ++d) any = any || (from[o][d] && s.locations[d].kind == LocationKind::destination);
+            for (std::size_t d = 0; d < s.locations.size(); ++d)
+                any = any || (from[o][d] && s.locations[d].kind == LocationKind::destination);
             ASSERT_TRUE(any) << s.locations[o].id;
         }
         for (const DemandRow& d : s.demand) {   // and each profile one of its own destinations
             const auto& seen = from[static_cast<std::size_t>(d.origin)];
             const auto& goals = s.profiles[static_cast<std::size_t>(d.profile)].destinations;
-            ASSERT_TRUE(std::any_of(goals.begin(), goals.end(), [&](int g) { return seen[static_cast<std::size_t>(g)]; }))
-                << s.locations[static_cast<std::size_t>(d.origin)].id << ", " << s.profiles[static_cast<std::size_t>(d.profile)].id;
+            ASSERT_TRUE(
+                std::any_of(goals.begin(), goals.end(), [&](int g) { return seen[static_cast<std::size_t>(g)]; }))
+                << s.locations[static_cast<std::size_t>(d.origin)].id << ", "
+                << s.profiles[static_cast<std::size_t>(d.profile)].id;
         }
     }
 }
 
 TEST(Generate, WrittenFilesLoadBackToTheSameScenario) {
-    for (const auto& o : {options(10, 1000), options(1000, 300000, 11), options(300, 0, 2, 1, 1), options(5000, 123457, 4, 12, 900)}) {
+    for (const auto& o :
+         {options(10, 1000), options(1000, 300000, 11), options(300, 0, 2, 1, 1), options(5000, 123457, 4, 12, 900)}) {
         SCOPED_TRACE(std::to_string(o.locations) + " locations");
         const Scenario generated = generate_scenario(o);
         Folder folder;
@@ -191,7 +202,9 @@ TEST(Generate, AShortRunConservesAgents) {
     for (int d = 0; d < s.settings.days; ++d) {
         sim.step();
         const auto& t = sim.today();
-        ASSERT_EQ(std::accumulate(t[Series::status_counts].begin(), t[Series::status_counts].end(), std::int64_t{0}), t.agents_created) << "day " << d;
+        ASSERT_EQ(std::accumulate(t[Series::status_counts].begin(), t[Series::status_counts].end(), std::int64_t{0}),
+                  t.agents_created)
+            << "day " << d;
     }
     EXPECT_EQ(sim.today().agents_created, 20000);
     const auto& t = sim.today();

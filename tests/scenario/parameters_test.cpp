@@ -18,8 +18,7 @@ const fs::path toy = fs::path(MIGSIM_SOURCE_DIR) / "scenarios/toy";
 
 TEST(Overrides, SetChangesSettingsAndParameters) {
     const Scenario s = load_scenario(toy, {"days=30", "seed=9", "border:strait.patrol=0.55",
-                                           "market:east_package.capacity=7", "profile:refugee.tau=3",
-                                           "speed.sea=100"});
+                                           "market:east_package.capacity=7", "profile:refugee.tau=3", "speed.sea=100"});
     EXPECT_EQ(s.settings.days, 30);
     EXPECT_EQ(s.settings.seed, 9u);
     EXPECT_DOUBLE_EQ(s.borders[0].patrol, 0.55);
@@ -54,7 +53,8 @@ TEST(Variants, ExtendSetAndAddEvents) {
     EXPECT_EQ(s.events[0].day, 10);   // sorted by day
     EXPECT_EQ(s.inputs.back().path, (dir / "extra.csv").string());
 
-    std::ofstream(dir / "bad.yml") << "extends: " << (toy / "scenario.yml").string() << "\nset:\n  border:channel.patrol: 7\n";
+    std::ofstream(dir / "bad.yml") << "extends: " << (toy / "scenario.yml").string()
+                                   << "\nset:\n  border:channel.patrol: 7\n";
     try {
         (void)load_scenario(dir / "bad.yml");
         FAIL() << "no error";

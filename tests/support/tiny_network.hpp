@@ -82,4 +82,4 @@ std::int64_t run_total(Simulation& sim, int days, Get get) {
     return total;
 }
 
-}  // namespace migsim::testing
+}   // namespace migsim::testing

@@ -30,7 +30,7 @@ namespace tbb::detail {
 namespace d1 {
 struct execution_data;
 class small_object_pool;
-}  // namespace d1
+}   // namespace d1
 namespace r1 {
 
 namespace {
@@ -44,7 +44,7 @@ F next_definition(const char* mangled) {
     return reinterpret_cast<F>(dlsym(RTLD_NEXT, mangled));
 }
 
-}  // namespace
+}   // namespace
 
 void call_itt_notify(int type, void* ptr) {
     if (type == notify_releasing) {
@@ -67,7 +67,8 @@ unsigned short execution_slot(const d1::execution_data* ed) {
 
 void* allocate(d1::small_object_pool*& pool, std::size_t bytes, const d1::execution_data& ed) {
     using Fn = void* (*)(d1::small_object_pool*&, std::size_t, const d1::execution_data&);
-    static const Fn real = next_definition<Fn>("_ZN3tbb6detail2r18allocateERPNS0_2d117small_object_poolEmRKNS2_14execution_dataE");
+    static const Fn real = next_definition<Fn>("_ZN3tbb6detail2r18allocateERPNS0_2d117small_object_poolEmRKNS2_"
+                                               "14execution_dataE");
     void* p = real(pool, bytes, ed);
     __tsan_acquire(p);
     return p;
@@ -83,7 +84,8 @@ void* allocate(d1::small_object_pool*& pool, std::size_t bytes) {
 
 void deallocate(d1::small_object_pool& pool, void* p, std::size_t bytes, const d1::execution_data& ed) {
     using Fn = void (*)(d1::small_object_pool&, void*, std::size_t, const d1::execution_data&);
-    static const Fn real = next_definition<Fn>("_ZN3tbb6detail2r110deallocateERNS0_2d117small_object_poolEPvmRKNS2_14execution_dataE");
+    static const Fn real = next_definition<Fn>("_ZN3tbb6detail2r110deallocateERNS0_2d117small_object_poolEPvmRKNS2_"
+                                               "14execution_dataE");
     __tsan_release(p);
     real(pool, p, bytes, ed);
 }
@@ -95,5 +97,5 @@ void deallocate(d1::small_object_pool& pool, void* p, std::size_t bytes) {
     real(pool, p, bytes);
 }
 
-}  // namespace r1
-}  // namespace tbb::detail
+}   // namespace r1
+}   // namespace tbb::detail

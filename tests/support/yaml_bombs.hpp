@@ -18,4 +18,4 @@ inline std::string billion_laughs() {
     return laughs;
 }
 
-}  // namespace migsim::test
+}   // namespace migsim::test

@@ -13,9 +13,9 @@ using namespace migsim;
 
 TEST(StudentT, QuantilesMatchReferenceValues) {
     // scipy.stats.t.ppf(0.975, df)
-    const std::pair<int, double> reference[] = {{1, 12.706204736432095}, {2, 4.302652729911275},
-                                                {3, 3.182446305284263},  {4, 2.7764451051977987},
-                                                {9, 2.2621571627409915}, {29, 2.045229642132703},
+    const std::pair<int, double> reference[] = {{1, 12.706204736432095},  {2, 4.302652729911275},
+                                                {3, 3.182446305284263},   {4, 2.7764451051977987},
+                                                {9, 2.2621571627409915},  {29, 2.045229642132703},
                                                 {99, 1.9842169515086827}, {999, 1.9623414611334487}};
     for (auto [df, t] : reference) EXPECT_NEAR(student_t_975(df), t, 1e-9 * t) << "df " << df;
 }
@@ -25,7 +25,8 @@ const std::string toy = std::string(MIGSIM_SOURCE_DIR) + "/scenarios/toy";
 }
 
 TEST(SweepPlan, GridIsEveryCombinationFirstParameterSlowest) {
-    const auto plan = plan_sweep(toy, {}, {"border:strait.patrol=0.2:0.8:4", "market:strait_boats.price=500,900"}, 0, 1);
+    const auto plan =
+        plan_sweep(toy, {}, {"border:strait.patrol=0.2:0.8:4", "market:strait_boats.price=500,900"}, 0, 1);
     ASSERT_EQ(plan.values.size(), 8u);
     EXPECT_EQ(plan.parameters[1], "market:strait_boats.price");
     EXPECT_DOUBLE_EQ(plan.values[0][0], 0.2);

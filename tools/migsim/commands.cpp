@@ -60,9 +60,10 @@ RunResult with_progress(const RunArgs& args, const Comm& world, const std::strin
     std::signal(SIGINT, on_signal);
     std::signal(SIGTERM, on_signal);
     if (world.rank() == 0 && args.decompose == "replicates" && world.size() > args.replicates)
-        std::cerr << "migsim: note: " << world.size() << " ranks for " << args.replicates << " replicate(s): "
-                  << world.size() - args.replicates << " rank(s) have nothing to do; add --decompose agents to "
-                                                       "split each replicate over all ranks\n";
+        std::cerr << "migsim: note: " << world.size() << " ranks for " << args.replicates
+                  << " replicate(s): " << world.size() - args.replicates
+                  << " rank(s) have nothing to do; add --decompose agents to "
+                     "split each replicate over all ranks\n";
     ProgressLine progress(!args.quiet && world.rank() == 0);
     RunOptions options;
     options.output = output;
@@ -119,7 +120,8 @@ void report_traffic(const Comm& world, const RunArgs& args, const RunResult& res
     std::cout << "mpi: " << world.size() << " ranks, " << args.decompose << " decomposition; rank 0 took part in "
               << std::setprecision(4) << static_cast<double>(result.traffic.collectives) / days
               << " collective calls and sent " << static_cast<double>(result.traffic.bytes) / days / 1024
-              << " KiB per day\n" << std::setprecision(6);
+              << " KiB per day\n"
+              << std::setprecision(6);
 }
 
 // "8G", "512M", "64K" (powers of 1024) or a number of bytes; empty: 0 (no bound given).
@@ -133,15 +135,15 @@ std::int64_t memory_size(const std::string& text) {
         used = 0;
     }
     const std::string unit = text.substr(used);
-    const std::map<std::string, double> units = {{"", 1}, {"K", 1024.0}, {"M", 1024.0 * 1024}, {"G", 1024.0 * 1024 * 1024},
-                                                 {"T", 1024.0 * 1024 * 1024 * 1024}};
+    const std::map<std::string, double> units = {
+        {"", 1}, {"K", 1024.0}, {"M", 1024.0 * 1024}, {"G", 1024.0 * 1024 * 1024}, {"T", 1024.0 * 1024 * 1024 * 1024}};
     const auto factor = units.find(unit);
     if (used == 0 || factor == units.end() || !(value > 0) || value * factor->second > 9e18)
         throw ScenarioError("--max-memory", 0, "size", text, "a size such as 8G, 512M or 2000000000 (bytes)");
     return static_cast<std::int64_t>(value * factor->second);
 }
 
-}  // namespace
+}   // namespace
 
 int run_command(const RunArgs& given, const Comm& world) {
     RunArgs args = given;
@@ -153,7 +155,7 @@ int run_command(const RunArgs& given, const Comm& world) {
                 try {
                     (void)read_resume_point(args.resume);
                     (void)dataset_checksums(args.resume);   // every dataset, strings included
-                } catch (const std::exception&) {   // reported below, by the same reads here
+                } catch (const std::exception&) {           // reported below, by the same reads here
                 }
                 return exit_ok;
             });
@@ -168,8 +170,10 @@ int run_command(const RunArgs& given, const Comm& world) {
             args.scenario = point.source;
             std::error_code ec;
             if (!std::filesystem::exists(point.source, ec))
-                throw ScenarioError(args.resume + ": its scenario " + point.source + " is gone; if the folder moved, "
-                                    "give its new place: migsim run --resume " + args.resume + " --scenario NEW_PATH");
+                throw ScenarioError(args.resume + ": its scenario " + point.source +
+                                    " is gone; if the folder moved, "
+                                    "give its new place: migsim run --resume " +
+                                    args.resume + " --scenario NEW_PATH");
         }
         overrides = point.overrides;
         args.replicates = point.replicates;
@@ -178,7 +182,8 @@ int run_command(const RunArgs& given, const Comm& world) {
         if (world.rank() == 0 && !args.quiet)
             std::cerr << "migsim: resuming " << args.resume << " from day " << point.checkpoint_day << " ("
                       << point.days_completed << " days were written; "
-                      << (point.checkpoint_day > 0 ? "the checkpoint's" : "no checkpoint yet, so from the start") << ")\n";
+                      << (point.checkpoint_day > 0 ? "the checkpoint's" : "no checkpoint yet, so from the start")
+                      << ")\n";
     } else if (args.scenario.empty()) {
         throw ScenarioError("give a scenario (a folder, scenario.yml or a variant .yml), or --resume FILE");
     }
@@ -219,16 +224,16 @@ int validate_command(const std::string& path, const std::vector<std::string>& ov
                                    [](const Location& l) { return l.kind == LocationKind::camp; })
                   << " camps), " << s.links.size() << " links, " << s.events.size() << " events; "
                   << (s.flee.spawning == FleeSettings::Spawning::registrations
-                          ? std::to_string(s.total_agents()) + " agents from " + std::to_string(s.registrations.size()) +
-                                " camps' registrations"
+                          ? std::to_string(s.total_agents()) + " agents from " +
+                                std::to_string(s.registrations.size()) + " camps' registrations"
                           : std::string("agents from conflict zones (spawning: conflict)"))
                   << " over " << s.settings.days << " days from " << s.settings.start_date << "\n";
     else
         std::cout << "ok: scenario '" << s.settings.name << "': " << s.locations.size() << " locations, "
                   << s.links.size() << " links, " << s.borders.size() << " borders, " << s.markets.size()
                   << " markets, " << s.pathways.size() << " pathways, " << s.profiles.size() << " profiles, "
-                  << s.events.size() << " events; " << s.total_agents() << " migrants over "
-                  << s.settings.days << " days from " << s.settings.start_date << "\n";
+                  << s.events.size() << " events; " << s.total_agents() << " migrants over " << s.settings.days
+                  << " days from " << s.settings.start_date << "\n";
     // Each further replicate: the mean over a hundred (the second alone may cost little more
     // than the first, whose end already needs room the simulations have given back).
     RunOptions one, many;
@@ -262,12 +267,13 @@ int sweep_command(const RunArgs& args, const Comm& world) {
         plan = plan_sweep(args.scenario, overrides_of(args), args.parameters, args.samples, base.settings.seed);
     });
     const std::string output = args.output.empty() ? base.settings.name + "-sweep.h5" : args.output;
-    const RunResult result = with_progress(args, world, output, [&](const RunOptions& o) { return run_sweep(plan, o); });
+    const RunResult result =
+        with_progress(args, world, output, [&](const RunOptions& o) { return run_sweep(plan, o); });
     if (world.rank() != 0) return result.interrupted ? exit_interrupted : exit_ok;
     if (!result.interrupted)
         std::cout << "wrote " << output << ": " << plan.values.size() << " samples x " << args.replicates
-              << " replicates (" << result.samples_run << " run now, " << result.samples_skipped
-              << " already done), " << result.wall_seconds << " s\n";
+                  << " replicates (" << result.samples_run << " run now, " << result.samples_skipped
+                  << " already done), " << result.wall_seconds << " s\n";
     if (result.interrupted) {
         std::cerr << "migsim: interrupted; run the same command again to resume " << output << "\n";
         return exit_interrupted;
@@ -285,7 +291,7 @@ std::string number(double x, bool rounded) {
     return out.str();
 }
 
-}  // namespace
+}   // namespace
 
 std::string json_text(const nlohmann::ordered_json& json) {
     return json.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
@@ -293,15 +299,19 @@ std::string json_text(const nlohmann::ordered_json& json) {
 
 int compare_command(const CompareArgs& args) {
     CompareOptions options;
-    const std::map<std::string, CompareBy> by = {{"total", CompareBy::total}, {"border", CompareBy::border},
-                                                 {"route", CompareBy::route}, {"destination", CompareBy::destination},
-                                                 {"profile", CompareBy::profile}, {"place", CompareBy::place},
+    const std::map<std::string, CompareBy> by = {{"total", CompareBy::total},
+                                                 {"border", CompareBy::border},
+                                                 {"route", CompareBy::route},
+                                                 {"destination", CompareBy::destination},
+                                                 {"profile", CompareBy::profile},
+                                                 {"place", CompareBy::place},
                                                  {"group", CompareBy::group}};
     options.by = by.at(args.by);
     if (!args.window.empty()) {
         const auto colon = args.window.find(':');
         if (colon == std::string::npos)
-            throw ScenarioError("--window", 0, "window", args.window, "FROM:TO as ISO dates, e.g. 2020-01-01:2020-12-31");
+            throw ScenarioError("--window", 0, "window", args.window,
+                                "FROM:TO as ISO dates, e.g. 2020-01-01:2020-12-31");
         options.from = args.window.substr(0, colon);
         options.to = args.window.substr(colon + 1);
     }
@@ -315,16 +325,25 @@ int compare_command(const CompareArgs& args) {
     } else if (args.format == "json") {
         auto json = nlohmann::ordered_json::array();
         for (const auto& r : rows)
-            json.push_back({{"group", r.group}, {"outcome", r.outcome}, {"base", r.base}, {"variant", r.variant},
-                            {"difference", r.difference}, {"low", r.low}, {"high", r.high}, {"relative", r.relative},
+            json.push_back({{"group", r.group},
+                            {"outcome", r.outcome},
+                            {"base", r.base},
+                            {"variant", r.variant},
+                            {"difference", r.difference},
+                            {"low", r.low},
+                            {"high", r.high},
+                            {"relative", r.relative},
                             {"replicates", r.replicates}});   // NaN (no interval, no relative change): null
         std::cout << json_text(json) << "\n";
     } else {
         std::cout << std::left << std::setw(24) << "group" << std::setw(20) << "outcome" << std::right << std::setw(14)
                   << "base" << std::setw(14) << "variant" << std::setw(14) << "difference" << std::setw(26)
-                  << "95% interval" << std::setw(10) << "change" << "\n";
+                  << "95% interval" << std::setw(10) << "change"
+                  << "\n";
         for (const auto& r : rows) {
-            const std::string interval = std::isnan(r.low) ? (r.replicates == 1 ? "(1 replicate)" : "-") : "[" + number(r.low, true) + ", " + number(r.high, true) + "]";
+            const std::string interval = std::isnan(r.low)
+                                             ? (r.replicates == 1 ? "(1 replicate)" : "-")
+                                             : "[" + number(r.low, true) + ", " + number(r.high, true) + "]";
             const std::string change = std::isnan(r.relative) ? "-" : number(100 * r.relative, true) + "%";
             std::cout << std::left << std::setw(24) << (r.group.empty() ? "all" : r.group) << std::setw(20) << r.outcome
                       << std::right << std::setw(14) << number(r.base, true) << std::setw(14) << number(r.variant, true)
@@ -348,34 +367,50 @@ Action setup_run(CLI::App& run) {
     auto* output = run.add_option("-o,--output", args->output,
                                   "output HDF5 file (default: NAME.h5, NAME from the scenario); an existing "
                                   "file is never replaced without --force");
-    auto* seed = run.add_option("--seed", args->seed, "master seed (default: the scenario's); replicates use seed, seed+1, ...")
-        ->check(CLI::Range(0LL, 4294967295LL));
-    auto* days = run.add_option("--days", args->days, "days to simulate (default: the scenario's)")->check(CLI::Range(1, 65535));
+    auto* seed =
+        run.add_option("--seed", args->seed, "master seed (default: the scenario's); replicates use seed, seed+1, ...")
+            ->check(CLI::Range(0LL, 4294967295LL));
+    auto* days =
+        run.add_option("--days", args->days, "days to simulate (default: the scenario's)")->check(CLI::Range(1, 65535));
     run.add_option("--threads", args->threads, "worker threads (default: all cores); never changes the result")
         ->check(CLI::Range(0, 1024));
     auto* set = run.add_option("--set", args->overrides,
-                   "override a parameter, KEY=VALUE, repeatable: border:ID.patrol=0.6, market:ID.price=900, "
-                   "pathway:ID.quota=2000, days=365 (keys: docs/SCENARIOS.md)");
+                               "override a parameter, KEY=VALUE, repeatable: border:ID.patrol=0.6, "
+                               "market:ID.price=900, "
+                               "pathway:ID.quota=2000, days=365 (keys: docs/SCENARIOS.md)");
     auto* replicates = run.add_option("--replicates", args->replicates,
-                   "run N seeds (seed, seed+1, ...) into one file with a replicate dimension and ensemble "
-                   "summaries (mean, 5/50/95% quantiles)")
-        ->check(CLI::Range(1, 100000));
+                                      "run N seeds (seed, seed+1, ...) into one file with a replicate dimension and "
+                                      "ensemble "
+                                      "summaries (mean, 5/50/95% quantiles)")
+                           ->check(CLI::Range(1, 100000));
     auto* force = run.add_flag("--force", args->force, "replace the output file if it exists");
     auto* by_group = run.add_flag("--by-group", args->by_group,
-                   "also write every series that counts people split by demographic group (NAME_by_group, "
-                   "with a group dimension; the scenario's groups:); same as --set output_by_group=true");
+                                  "also write every series that counts people split by demographic group "
+                                  "(NAME_by_group, "
+                                  "with a group dimension; the scenario's groups:); same as --set "
+                                  "output_by_group=true");
     auto* journeys = run.add_option("--journeys", args->journeys,
-                   "record the whole journey of a share SHARE (0 to 1) of the agents, drawn by seed and id, "
-                   "in the group `journeys` of the file (docs/JOURNEYS.md); same as --set journey_sample=SHARE");
+                                    "record the whole journey of a share SHARE (0 to 1) of the agents, drawn by seed "
+                                    "and id, "
+                                    "in the group `journeys` of the file (docs/JOURNEYS.md); same as --set "
+                                    "journey_sample=SHARE");
     auto* checkpoint = run.add_option("--checkpoint-every", args->checkpoint_every,
-                   "save the whole state in the output file every DAYS days, so that --resume continues a "
-                   "killed run from there (bit-identical to an uninterrupted run)")
-        ->check(CLI::Range(1, 65535));
+                                      "save the whole state in the output file every DAYS days, so that --resume "
+                                      "continues a "
+                                      "killed run from there (bit-identical to an uninterrupted run)")
+                           ->check(CLI::Range(1, 65535));
     run.add_option("--resume", args->resume,
                    "continue the interrupted run in FILE (the -o of the run) from its last checkpoint; "
                    "scenario and options come from the file")
-        ->excludes(output)->excludes(seed)->excludes(days)->excludes(set)->excludes(replicates)->excludes(force)
-        ->excludes(by_group)->excludes(journeys)->excludes(checkpoint);
+        ->excludes(output)
+        ->excludes(seed)
+        ->excludes(days)
+        ->excludes(set)
+        ->excludes(replicates)
+        ->excludes(force)
+        ->excludes(by_group)
+        ->excludes(journeys)
+        ->excludes(checkpoint);
     run.add_option("--max-memory", args->max_memory,
                    "refuse a run estimated to need more than SIZE per process (8G, 512M; default: the memory "
                    "available now)");
@@ -395,26 +430,31 @@ Action setup_run(CLI::App& run) {
 Action setup_sweep(CLI::App& sweep) {
     auto args = std::make_shared<RunArgs>();
     sweep.add_option("scenario", args->scenario, "scenario folder, scenario.yml, or a variant .yml")->required();
-    sweep.add_option("--param", args->parameters,
-                     "a swept parameter, repeatable: KEY=LOW:HIGH:N (N values), KEY=V1,V2,... or, with "
-                     "--samples, KEY=LOW:HIGH. KEY as for --set, or event:N.value (N from migsim validate)")
+    sweep
+        .add_option("--param", args->parameters,
+                    "a swept parameter, repeatable: KEY=LOW:HIGH:N (N values), KEY=V1,V2,... or, with "
+                    "--samples, KEY=LOW:HIGH. KEY as for --set, or event:N.value (N from migsim validate)")
         ->required();
     sweep.add_option("--samples", args->samples, "Latin hypercube of this many samples instead of a grid")
         ->check(CLI::Range(1, 100000));
-    sweep.add_option("--replicates", args->replicates, "seeds per sample (seed, seed+1, ...)")->check(CLI::Range(1, 100000));
+    sweep.add_option("--replicates", args->replicates, "seeds per sample (seed, seed+1, ...)")
+        ->check(CLI::Range(1, 100000));
     sweep.add_option("-o,--output", args->output,
                      "output HDF5 file (default NAME-sweep.h5); if it holds this sweep partly done, the "
                      "missing samples are run and the rest kept");
-    sweep.add_option("--seed", args->seed, "master seed (also draws the Latin hypercube)")->check(CLI::Range(0LL, 4294967295LL));
+    sweep.add_option("--seed", args->seed, "master seed (also draws the Latin hypercube)")
+        ->check(CLI::Range(0LL, 4294967295LL));
     sweep.add_option("--days", args->days, "days to simulate")->check(CLI::Range(1, 65535));
     sweep.add_option("--threads", args->threads, "worker threads (default: all cores)")->check(CLI::Range(0, 1024));
     sweep.add_option("--set", args->overrides, "override a parameter for every sample, KEY=VALUE");
     sweep.add_flag("--by-group", args->by_group, "also write the people-counting series split by group");
     sweep.add_flag("-q,--quiet", args->quiet, "no progress line");
-    sweep.add_option("--decompose", args->decompose,
-                     "under mpirun: 'replicates' (ranks take each sample's replicates) or 'agents'")
+    sweep
+        .add_option("--decompose", args->decompose,
+                    "under mpirun: 'replicates' (ranks take each sample's replicates) or 'agents'")
         ->check(CLI::IsMember({"replicates", "agents"}));
-    sweep.footer("Example: migsim sweep scenarios/toy --param border:strait.patrol=0.2:0.8:7 --replicates 5 -o sweep.h5\n"
+    sweep.footer("Example: migsim sweep scenarios/toy --param border:strait.patrol=0.2:0.8:7 --replicates 5 -o "
+                 "sweep.h5\n"
                  "Interrupted (Ctrl-C)? Run the same command again: finished samples are kept.");
     return {Scope::collective, [args](const Comm& world) { return sweep_command(*args, world); }, {}};
 }
@@ -423,19 +463,24 @@ Action setup_compare(CLI::App& compare) {
     auto args = std::make_shared<CompareArgs>();
     compare.add_option("base", args->base, "the base run (HDF5 from migsim run)")->required();
     compare.add_option("variant", args->variant, "the variant run, same seeds and replicates")->required();
-    compare.add_option("--by", args->by, "group rows: total (default), border, route (smuggler market), "
-                                         "destination, profile, place (harms where people wait), group (demographic groups: runs made "
-                                         "with --by-group)")
+    compare
+        .add_option("--by", args->by,
+                    "group rows: total (default), border, route (smuggler market), "
+                    "destination, profile, place (harms where people wait), group (demographic groups: runs made "
+                    "with --by-group)")
         ->check(CLI::IsMember({"total", "border", "route", "destination", "profile", "place", "group"}));
     compare.add_option("--window", args->window, "FROM:TO dates, inclusive (e.g. 2020-01-01:2020-12-31)");
     compare.add_option("--format", args->format, "table (default), csv or json")
         ->check(CLI::IsMember({"table", "csv", "json"}));
     compare.footer("Outcomes and statistics: docs/COMPARE.md. Example:\n"
                    "  migsim run scenarios/mediterranean --replicates 10 -o base.h5\n"
-                   "  migsim run scenarios/mediterranean/variants/patrol-shift-atlantic.yml --replicates 10 -o shift.h5\n"
+                   "  migsim run scenarios/mediterranean/variants/patrol-shift-atlantic.yml --replicates 10 -o "
+                   "shift.h5\n"
                    "  migsim compare base.h5 shift.h5 --by border --window 2020-01-01:2020-12-31");
     return {Scope::rank0_reads, [args](const Comm&) { return compare_command(*args); },
-            [args] { return std::vector<std::string>{args->base, args->variant}; }};
+            [args] {
+                return std::vector<std::string>{args->base, args->variant};
+            }};
 }
 
 Action setup_validate(CLI::App& validate) {
@@ -469,19 +514,21 @@ Action setup_info(CLI::App& info) {
                 "destination (or camp), harms by place and who was paid (means over replicates in an ensemble).\n"
                 "Examples:\n"
                 "  migsim info med.h5\n"
-                "  migsim info --checksums a.h5 > a.txt && migsim info --checksums b.h5 | diff a.txt -   same results?\n"
+                "  migsim info --checksums a.h5 > a.txt && migsim info --checksums b.h5 | diff a.txt -   same "
+                "results?\n"
                 "A file of an interrupted run shows the days it holds; a damaged one gives one line saying so "
                 "and exit code 3.");
     return {Scope::rank0_reads, [args](const Comm&) { return info_command(args->path, args->checksums); },
             [args] { return std::vector<std::string>{args->path}; }};
 }
 
-}  // namespace
+}   // namespace
 
 const Command run_entry = {"run", "Run a scenario and write its time series to HDF5.", setup_run};
-const Command sweep_entry = {"sweep", "Run a scenario over a grid or Latin hypercube of parameter values.", setup_sweep};
+const Command sweep_entry = {"sweep", "Run a scenario over a grid or Latin hypercube of parameter values.",
+                             setup_sweep};
 const Command compare_entry = {"compare", "Compare two runs replicate by replicate (paired by seed).", setup_compare};
 const Command validate_entry = {"validate", "Load and check a scenario completely; run nothing.", setup_validate};
 const Command info_entry = {"info", "Describe an output file: metadata and totals by route.", setup_info};
 
-}  // namespace migsim::cli
+}   // namespace migsim::cli

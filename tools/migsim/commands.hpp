@@ -18,9 +18,9 @@ class App;
 namespace migsim::cli {
 
 inline constexpr int exit_ok = 0;
-inline constexpr int exit_bad_input = 2;     // the scenario or an argument is wrong
-inline constexpr int exit_output = 3;        // the output could not be written or read
-inline constexpr int exit_interrupted = 130; // stopped by Ctrl-C or SIGTERM; file kept
+inline constexpr int exit_bad_input = 2;       // the scenario or an argument is wrong
+inline constexpr int exit_output = 3;          // the output could not be written or read
+inline constexpr int exit_interrupted = 130;   // stopped by Ctrl-C or SIGTERM; file kept
 
 struct RunArgs {
     std::string scenario, output;
@@ -50,9 +50,9 @@ struct GenerateArgs {
 
 struct ImportFleeArgs {
     std::string dir, output;
-    int hasten = 0;          // 0: simsetting.yml's
-    bool force = false;      // write into an existing folder
-    bool strict = false;     // refuse settings migsim cannot apply
+    int hasten = 0;        // 0: simsetting.yml's
+    bool force = false;    // write into an existing folder
+    bool strict = false;   // refuse settings migsim cannot apply
 };
 
 struct CompareArgs {
@@ -64,8 +64,8 @@ struct ValidateDataArgs {
     std::string data;          // a source_data folder (data_layout.csv); empty: the run's scenario's
     std::string corrections;   // registration_corrections.csv; empty: DATA/../input_csv/ if there
     std::string format = "table", per_day, plots;
-    int hasten = 0;            // 0: the run's scenario's
-    bool force = false;        // replace an existing --per-day file or --plots folder
+    int hasten = 0;       // 0: the run's scenario's
+    bool force = false;   // replace an existing --per-day file or --plots folder
 };
 
 // `json` as text (nlohmann/json: two-space indent, doubles in the shortest form that reads back
@@ -87,9 +87,9 @@ int import_flee_command(const ImportFleeArgs& args);
 // owns) and returns what to do once they are parsed. main() builds the app from all_commands()
 // and runs the one Action whose subcommand was given.
 enum class Scope {
-    collective,   // every rank calls it (run and sweep; docs/CLUSTER.md)
-    rank0,        // rank 0 alone
-    rank0_reads,  // rank 0 alone, in a child process when alone (isolated.hpp): it reads output files
+    collective,    // every rank calls it (run and sweep; docs/CLUSTER.md)
+    rank0,         // rank 0 alone
+    rank0_reads,   // rank 0 alone, in a child process when alone (isolated.hpp): it reads output files
 };
 
 struct Action {
@@ -112,4 +112,4 @@ extern const Command import_flee_entry;                                         
 // Every subcommand, in the order of migsim --help.
 std::span<const Command* const> all_commands();
 
-}  // namespace migsim::cli
+}   // namespace migsim::cli

@@ -39,7 +39,9 @@ void print_report(const FleeImport& imported) {
         std::cout << "\n" << to_string(status) << " (" << n << "):";
         switch (status) {
             case Status::supported: std::cout << "  imported; migsim applies it as Flee does\n"; break;
-            case Status::unsupported: std::cout << "  matters in Flee, not applied by migsim: the run will differ\n"; break;
+            case Status::unsupported:
+                std::cout << "  matters in Flee, not applied by migsim: the run will differ\n";
+                break;
             case Status::inert: std::cout << "  read by Flee, no effect with these settings\n"; break;
             case Status::ignored: std::cout << "  not imported and not needed\n"; break;
         }
@@ -52,7 +54,7 @@ void print_report(const FleeImport& imported) {
     }
 }
 
-}  // namespace
+}   // namespace
 
 int import_flee_command(const ImportFleeArgs& args) {
     const fs::path out = args.output;
@@ -62,11 +64,13 @@ int import_flee_command(const ImportFleeArgs& args) {
             throw OutputError(args.output + ": exists and is a file; give a folder to write the scenario into");
         if (!fs::is_empty(out, error) && !args.force)
             throw OutputError(args.output + ": exists; give --force to write the imported files over it (its "
-                              "scenario.yml, the three tables and flee/ are replaced, other files kept), or another -o");
+                                            "scenario.yml, the three tables and flee/ are replaced, other files kept), "
+                                            "or another -o");
     }
     if (inside(args.dir, out / "flee"))
         throw ScenarioError("import-flee", 0, "-o", args.output,
-                            "a folder whose flee/ subfolder does not hold the scenario being imported (" + args.dir + ")");
+                            "a folder whose flee/ subfolder does not hold the scenario being imported (" + args.dir +
+                                ")");
 
     FleeImportOptions options;
     options.hasten = args.hasten;
@@ -75,8 +79,8 @@ int import_flee_command(const ImportFleeArgs& args) {
 
     std::cout << "imported " << args.dir << ": " << imported.locations << " locations, " << imported.routes
               << " routes -> " << imported.links << " links, " << imported.conflict_events << " conflict events, "
-              << imported.closure_events << " closure events; " << imported.days << " days from "
-              << imported.start_date << "\n";
+              << imported.closure_events << " closure events; " << imported.days << " days from " << imported.start_date
+              << "\n";
     print_report(imported);
 
     const std::size_t unsupported = imported.count(FleeImportItem::Status::unsupported);
@@ -98,9 +102,9 @@ int import_flee_command(const ImportFleeArgs& args) {
         fs::create_directories(originals);
         const fs::path dir = args.dir;
         for (const char* sub : {"input_csv", "source_data"})
-            if (fs::is_directory(dir / sub))
-                fs::copy(dir / sub, originals / sub, fs::copy_options::recursive);
-        if (fs::is_regular_file(dir / "simsetting.yml")) fs::copy_file(dir / "simsetting.yml", originals / "simsetting.yml");
+            if (fs::is_directory(dir / sub)) fs::copy(dir / sub, originals / sub, fs::copy_options::recursive);
+        if (fs::is_regular_file(dir / "simsetting.yml"))
+            fs::copy_file(dir / "simsetting.yml", originals / "simsetting.yml");
     } catch (const fs::filesystem_error& e) {
         throw OutputError(std::string(e.what()));
     }
@@ -117,14 +121,15 @@ namespace {
 
 Action setup_import_flee(CLI::App& import_flee) {
     auto args = std::make_shared<ImportFleeArgs>();
-    import_flee.add_option("dir", args->dir, "the FabFlee folder, e.g. FabFlee/config_files/mali2012")
+    import_flee.add_option("dir", args->dir, "the FabFlee folder, e.g. FabFlee/config_files/mali2012")->required();
+    import_flee
+        .add_option("-o,--output", args->output,
+                    "the scenario folder to write (new or empty; an existing one needs --force)")
         ->required();
-    import_flee.add_option("-o,--output", args->output,
-                           "the scenario folder to write (new or empty; an existing one needs --force)")
-        ->required();
-    import_flee.add_option("--hasten", args->hasten,
-                           "divide populations, capacities and registrations by N (1: full size); default: "
-                           "simsetting.yml's optimisations.hasten")
+    import_flee
+        .add_option("--hasten", args->hasten,
+                    "divide populations, capacities and registrations by N (1: full size); default: "
+                    "simsetting.yml's optimisations.hasten")
         ->check(CLI::Range(1, 1000000));
     import_flee.add_flag("--force", args->force,
                          "write into an existing folder: scenario.yml, the tables and flee/ are replaced, other "
@@ -152,11 +157,12 @@ Action setup_import_flee(CLI::App& import_flee) {
     return {Scope::rank0, [args](const Comm&) { return import_flee_command(*args); }, {}};
 }
 
-}  // namespace
+}   // namespace
 
-const Command import_flee_entry = {
-    "import-flee", "Convert a FabFlee scenario folder (Flee's input_csv/, source_data/, simsetting.yml) into a "
-                   "migsim scenario with Flee's rules.",
-    setup_import_flee};
+const Command import_flee_entry = {"import-flee",
+                                   "Convert a FabFlee scenario folder (Flee's input_csv/, source_data/, "
+                                   "simsetting.yml) into a "
+                                   "migsim scenario with Flee's rules.",
+                                   setup_import_flee};
 
-}  // namespace migsim::cli
+}   // namespace migsim::cli

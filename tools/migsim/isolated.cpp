@@ -35,7 +35,8 @@ int isolated(const std::vector<std::string>& files, const std::function<int()>& 
         // for every megabyte of the files (sound files read at hundreds of megabytes a second).
         std::uintmax_t bytes = 0;
         std::error_code ec;
-        for (const auto& f : files) bytes += std::filesystem::is_regular_file(f, ec) ? std::filesystem::file_size(f, ec) : 0;
+        for (const auto& f : files)
+            bytes += std::filesystem::is_regular_file(f, ec) ? std::filesystem::file_size(f, ec) : 0;
         ::alarm(static_cast<unsigned>(std::min<std::uintmax_t>(60 + bytes / 1000000, 86400)));
         const int code = body();   // body reports its own errors: nothing escapes it
         std::cout.flush();
@@ -62,12 +63,14 @@ int isolated(const std::vector<std::string>& files, const std::function<int()>& 
         names += (k == 0 ? "" : k + 1 == files.size() ? " or " : ", ") + files[k];
     const int signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
     if (signal == SIGALRM)
-        throw OutputError(names + (files.size() > 1 ? " is" : ":") + " damaged: reading it did not end in the time "
-                          "it takes many times over (HDF5 can loop on a damaged file); expected files written by migsim");
+        throw OutputError(names + (files.size() > 1 ? " is" : ":") +
+                          " damaged: reading it did not end in the time "
+                          "it takes many times over (HDF5 can loop on a damaged file); expected files written by "
+                          "migsim");
     throw OutputError(names + (files.size() > 1 ? " is" : ":") + " damaged: reading it was ended by " +
                       (signal ? "signal " + std::to_string(signal) : "an unknown cause") +
                       " (HDF5 cannot check such damage before it reads); expected files written by migsim (a run "
                       "killed in the middle of a write? h5clear -s repairs its header; otherwise run it again)");
 }
 
-}  // namespace migsim::cli
+}   // namespace migsim::cli

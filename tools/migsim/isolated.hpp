@@ -17,4 +17,4 @@ namespace migsim::cli {
 // here when it cannot fork.
 int isolated(const std::vector<std::string>& files, const std::function<int()>& body);
 
-}  // namespace migsim::cli
+}   // namespace migsim::cli

@@ -67,7 +67,7 @@ int run_action(const cli::Action& action, const Comm& world) {
     return code;
 }
 
-}  // namespace
+}   // namespace
 
 namespace migsim::cli {
 
@@ -77,7 +77,7 @@ std::span<const Command* const> all_commands() {
     return table;
 }
 
-}  // namespace migsim::cli
+}   // namespace migsim::cli
 
 // start_world() throws only if MPI_Init_thread fails, which Open MPI's default error handler
 // (still in force then) turns into an abort with its own message first.
@@ -88,21 +88,20 @@ int main(int argc, char** argv) {   // NOLINT(bugprone-exception-escape)
                  "bit-identical output on any thread count."};
     app.set_version_flag("--version", std::string("migsim ") + engine_version() + " (" + git_revision() + ")");
     app.require_subcommand(1);
-    app.footer(
-        "Examples:\n"
-        "  migsim validate scenarios/mediterranean          check a scenario, run nothing\n"
-        "  migsim run scenarios/mediterranean -o med.h5     run the default scenario\n"
-        "  migsim run scenarios/toy --days 60 --seed 7 --set border:strait.patrol=0.6\n"
-        "  migsim run scenarios/mediterranean/variants/patrol-shift-atlantic.yml -o shift.h5\n"
-        "  migsim info med.h5                               what a file holds, totals by route\n"
-        "  migsim run scenarios/mediterranean --replicates 10 -o base.h5      an ensemble\n"
-        "  migsim compare base.h5 shift.h5 --by border      paired differences with 95% intervals\n"
-        "  migsim sweep scenarios/toy --param border:strait.patrol=0.2:0.8:7 -o sweep.h5\n"
-        "  migsim generate -o big --locations 10000 --agents 5000000   a synthetic scenario to benchmark\n"
-        "  migsim import-flee FabFlee/config_files/mali2012 -o scenarios/flee-mali2012   a Flee scenario\n"
-        "Then in Python:  xarray.open_dataset('med.h5', engine='h5netcdf')\n"
-        "Scenario format: docs/SCENARIOS.md. Exit codes: 0 ok, 2 bad input, 3 output error, "
-        "130 interrupted (the file keeps every finished day).");
+    app.footer("Examples:\n"
+               "  migsim validate scenarios/mediterranean          check a scenario, run nothing\n"
+               "  migsim run scenarios/mediterranean -o med.h5     run the default scenario\n"
+               "  migsim run scenarios/toy --days 60 --seed 7 --set border:strait.patrol=0.6\n"
+               "  migsim run scenarios/mediterranean/variants/patrol-shift-atlantic.yml -o shift.h5\n"
+               "  migsim info med.h5                               what a file holds, totals by route\n"
+               "  migsim run scenarios/mediterranean --replicates 10 -o base.h5      an ensemble\n"
+               "  migsim compare base.h5 shift.h5 --by border      paired differences with 95% intervals\n"
+               "  migsim sweep scenarios/toy --param border:strait.patrol=0.2:0.8:7 -o sweep.h5\n"
+               "  migsim generate -o big --locations 10000 --agents 5000000   a synthetic scenario to benchmark\n"
+               "  migsim import-flee FabFlee/config_files/mali2012 -o scenarios/flee-mali2012   a Flee scenario\n"
+               "Then in Python:  xarray.open_dataset('med.h5', engine='h5netcdf')\n"
+               "Scenario format: docs/SCENARIOS.md. Exit codes: 0 ok, 2 bad input, 3 output error, "
+               "130 interrupted (the file keeps every finished day).");
 
     std::vector<std::pair<CLI::App*, cli::Action>> commands;
     for (const cli::Command* command : cli::all_commands()) {
@@ -119,7 +118,8 @@ int main(int argc, char** argv) {   // NOLINT(bugprone-exception-escape)
         return cli::exit_bad_input;
     }
     try {
-        const auto given = std::find_if(commands.begin(), commands.end(), [](const auto& c) { return c.first->parsed(); });
+        const auto given =
+            std::find_if(commands.begin(), commands.end(), [](const auto& c) { return c.first->parsed(); });
         return run_action(given->second, *world);
     } catch (const AgreedFailure& e) {   // every rank knows: each ends cleanly, one reports
         if (e.reporter()) report(e.original(), *world);

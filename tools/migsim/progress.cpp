@@ -14,9 +14,9 @@ void ProgressLine::operator()(const Progress& p) {
     const double every = terminal_ ? 0.1 : 10.0;
     if (p.day != p.days && p.seconds_elapsed - last_shown_ < every) return;
     last_shown_ = p.seconds_elapsed;
-    std::fprintf(stderr, "%sday %d/%d  %lld agents  %.3g agent-days/s  %.0f s left%s",
-                 terminal_ ? "\r" : "", p.day, p.days, static_cast<long long>(p.agents),
-                 p.agent_days_per_second, p.seconds_left, terminal_ ? "   " : "\n");
+    std::fprintf(stderr, "%sday %d/%d  %lld agents  %.3g agent-days/s  %.0f s left%s", terminal_ ? "\r" : "", p.day,
+                 p.days, static_cast<long long>(p.agents), p.agent_days_per_second, p.seconds_left,
+                 terminal_ ? "   " : "\n");
     std::fflush(stderr);
 }
 
@@ -24,4 +24,4 @@ void ProgressLine::finish() {
     if (enabled_ && terminal_) std::fprintf(stderr, "\n");
 }
 
-}  // namespace migsim::cli
+}   // namespace migsim::cli

@@ -17,4 +17,4 @@ private:
     double last_shown_ = -1;
 };
 
-}  // namespace migsim::cli
+}   // namespace migsim::cli

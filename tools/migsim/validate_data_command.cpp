@@ -66,14 +66,15 @@ std::vector<CampSeries> registrations_for(const ValidateDataArgs& args) {
     // Paths in scenario.yml are relative to it.
     const fs::path source = read_resume_point(args.run).source;
     const fs::path base = fs::is_directory(source) ? source : source.parent_path();
-    const fs::path corrections = s.flee.registration_corrections.empty() ? fs::path{} : base / s.flee.registration_corrections;
+    const fs::path corrections =
+        s.flee.registration_corrections.empty() ? fs::path{} : base / s.flee.registration_corrections;
     return read_registrations(base / s.flee.registrations, corrections, s.settings.start_date, s.settings.days,
                               s.flee.hasten);
 }
 
 nlohmann::ordered_json json_spread(const Spread& s) {
-    return {{"mean", s.mean}, {"sd", s.sd}, {"min", s.min}, {"q05", s.q05}, {"q50", s.q50}, {"q95", s.q95},
-            {"max", s.max}};
+    return {{"mean", s.mean}, {"sd", s.sd},   {"min", s.min}, {"q05", s.q05},
+            {"q50", s.q50},   {"q95", s.q95}, {"max", s.max}};
 }
 
 void print_table(const ValidateDataArgs& args, const RunValidation& v, std::size_t days) {
@@ -81,7 +82,8 @@ void print_table(const ValidateDataArgs& args, const RunValidation& v, std::size
               << " camps, " << days << " days\n\n"
               << std::fixed << std::setprecision(4);
     std::cout << std::left << std::setw(12) << "replicate" << std::right << std::setw(10) << "ARD" << std::setw(12)
-              << "rescaled" << "\n";
+              << "rescaled"
+              << "\n";
     for (std::size_t r = 0; r < v.replicates.size(); ++r)
         std::cout << std::left << std::setw(12) << r << std::right << std::setw(10) << v.replicates[r].ard
                   << std::setw(12) << v.replicates[r].rescaled << "\n";
@@ -97,7 +99,8 @@ void print_table(const ValidateDataArgs& args, const RunValidation& v, std::size
     row("rescaled", v.rescaled);
     std::cout << "\nARD of the ensemble-mean trajectory (not the mean ARD): " << v.ensemble_mean_trajectory.ard
               << ", rescaled " << v.ensemble_mean_trajectory.rescaled << "\n\n"
-              << std::left << std::setw(24) << "camp" << std::right << std::setw(16) << "mean |error| share" << "\n";
+              << std::left << std::setw(24) << "camp" << std::right << std::setw(16) << "mean |error| share"
+              << "\n";
     for (std::size_t c = 0; c < v.camps.size(); ++c)
         std::cout << std::left << std::setw(24) << v.camps[c] << std::right << std::setw(16) << v.camp_share[c] << "\n";
 }
@@ -108,8 +111,9 @@ void print_csv(const RunValidation& v) {
         std::cout << "ard,replicate " << r << "," << v.replicates[r].ard << "\nard_rescaled,replicate " << r << ","
                   << v.replicates[r].rescaled << "\n";
     for (const auto& [name, s] : {std::pair{"ard", v.ard}, std::pair{"ard_rescaled", v.rescaled}}) {
-        const std::pair<const char*, double> stats[] = {{"mean", s.mean}, {"sd", s.sd},   {"min", s.min}, {"q05", s.q05},
-                                                        {"q50", s.q50},   {"q95", s.q95}, {"max", s.max}};
+        const std::pair<const char*, double> stats[] = {{"mean", s.mean}, {"sd", s.sd},   {"min", s.min},
+                                                        {"q05", s.q05},   {"q50", s.q50}, {"q95", s.q95},
+                                                        {"max", s.max}};
         for (const auto& [stat, x] : stats) std::cout << name << "," << stat << "," << x << "\n";
     }
     std::cout << "ard,ensemble_mean_trajectory," << v.ensemble_mean_trajectory.ard
@@ -193,7 +197,7 @@ void draw_plots(const ValidateDataArgs& args) {
         throw OutputError("--plots: python3 -m migsim.flee_plots failed (its message is above)");
 }
 
-}  // namespace
+}   // namespace
 
 int validate_data_command(const ValidateDataArgs& args) {
     // What is written is checked before anything is read or computed.
@@ -230,8 +234,8 @@ Action setup_validate_data(CLI::App& validate_data) {
                              "registrations of the scenario the run was made from");
     validate_data.add_option("--corrections", args->corrections,
                              "registration_corrections.csv (default with --data: DATA/../input_csv/ if there)");
-    validate_data.add_option("--hasten", args->hasten,
-                             "divide the data by N (default: the run's flee.hasten)")->check(CLI::Range(1, 1000000));
+    validate_data.add_option("--hasten", args->hasten, "divide the data by N (default: the run's flee.hasten)")
+        ->check(CLI::Range(1, 1000000));
     validate_data.add_option("--format", args->format, "table (default), csv or json")
         ->check(CLI::IsMember({"table", "csv", "json"}));
     validate_data.add_option("--per-day", args->per_day, "also write each day's error, per replicate, to FILE.csv");
@@ -246,10 +250,10 @@ Action setup_validate_data(CLI::App& validate_data) {
             [args] { return std::vector<std::string>{args->run}; }};
 }
 
-}  // namespace
+}   // namespace
 
-const Command validate_data_entry = {
-    "validate-data", "Compare a run of a Flee scenario with the UNHCR camp registrations (Flee's ARD).",
-    setup_validate_data};
+const Command validate_data_entry = {"validate-data",
+                                     "Compare a run of a Flee scenario with the UNHCR camp registrations (Flee's ARD).",
+                                     setup_validate_data};
 
-}  // namespace migsim::cli
+}   // namespace migsim::cli

@@ -76,4 +76,4 @@ private:
 // job up (reading the scenario, creating the output on rank 0) goes through here.
 void on_every_rank(const Comm& comm, const std::function<void()>& step);
 
-}  // namespace migsim
+}   // namespace migsim

@@ -15,7 +15,7 @@ struct CompareOptions {
 };
 
 struct ComparisonRow {
-    std::string group;      // empty for CompareBy::total
+    std::string group;   // empty for CompareBy::total
     std::string outcome;
     double base = 0, variant = 0, difference = 0, low = 0, high = 0, relative = 0;
     int replicates = 0;
@@ -28,4 +28,4 @@ struct ComparisonRow {
 // The 0.975 quantile of Student's t with `df` degrees of freedom (df >= 1).
 [[nodiscard]] double student_t_975(int df);
 
-}  // namespace migsim
+}   // namespace migsim

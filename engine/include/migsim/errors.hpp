@@ -11,8 +11,7 @@ namespace migsim {
 // field, the bad value and what was expected.
 class ScenarioError : public std::runtime_error {
 public:
-    ScenarioError(std::string file, long line, std::string field, std::string value,
-                  const std::string& expected);
+    ScenarioError(std::string file, long line, std::string field, std::string value, const std::string& expected);
     // For errors that are not about one field (a file that cannot be opened, an unreachable
     // destination): the message is given whole.
     explicit ScenarioError(const std::string& message);
@@ -33,4 +32,4 @@ public:
     using std::runtime_error::runtime_error;
 };
 
-}  // namespace migsim
+}   // namespace migsim

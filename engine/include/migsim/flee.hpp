@@ -25,14 +25,12 @@ namespace migsim {
 // Throws ScenarioError naming the file, line, field and value on bad input.
 [[nodiscard]] std::vector<CampSeries> read_registrations(const std::filesystem::path& layout,
                                                          const std::filesystem::path& corrections,
-                                                         const std::string& start_date, int days,
-                                                         int hasten);
+                                                         const std::string& start_date, int days, int hasten);
 
 // Flee's data-driven spawning: element 0 is the day-0 total of the camps (placed in the camps
 // when insert_day0, else 0); element t > 0 the rise of the camps' total from day t-1 to t, less
 // any fall not yet made up (a fall spawns nobody and is carried as a debt).
-[[nodiscard]] std::vector<std::int64_t> spawn_schedule(const std::vector<CampSeries>& camps,
-                                                       bool insert_day0);
+[[nodiscard]] std::vector<std::int64_t> spawn_schedule(const std::vector<CampSeries>& camps, bool insert_day0);
 
 // Flee's ARD. For each day t: err(t) = sum over camps |sim_c(t) - data_c(t)| / max(data(t), 1)
 // with data(t) the camps' registered total; the ARD is the mean of err over the days. The
@@ -46,8 +44,8 @@ struct ArdResult {
 
 // `simulated[c][t]`: agents at camp c at the end of day t (the series' order). Uses the days
 // both have. Throws std::invalid_argument if the number of camps differs.
-[[nodiscard]] ArdResult averaged_relative_difference(
-    const std::vector<CampSeries>& data, const std::vector<std::vector<std::int64_t>>& simulated);
+[[nodiscard]] ArdResult averaged_relative_difference(const std::vector<CampSeries>& data,
+                                                     const std::vector<std::vector<std::int64_t>>& simulated);
 // The same for a trajectory in real numbers (the mean over replicates).
 [[nodiscard]] ArdResult averaged_relative_difference(const std::vector<CampSeries>& data,
                                                      const std::vector<std::vector<double>>& simulated);
@@ -59,18 +57,18 @@ struct Spread {
 [[nodiscard]] Spread spread_of(std::vector<double> values);
 
 struct RunValidation {
-    std::vector<std::string> camps;          // the series' order
+    std::vector<std::string> camps;   // the series' order
     std::vector<ArdResult> replicates;
-    Spread ard, rescaled;                    // over the replicates' ARDs: the figure to quote
+    Spread ard, rescaled;   // over the replicates' ARDs: the figure to quote
     // The ARD of the mean trajectory (camp counts averaged over replicates first): lower than
     // the mean ARD, since averaging cancels part of each replicate's noise.
     ArdResult ensemble_mean_trajectory;
-    std::vector<double> camp_share;          // per camp: mean over replicates of camp_share
+    std::vector<double> camp_share;                     // per camp: mean over replicates of camp_share
     std::vector<std::vector<double>> mean_trajectory;   // [camp][day]
 };
 // `simulated[r][c][t]`: replicate r, camp c (the series' order), day t.
-[[nodiscard]] RunValidation validate_replicates(
-    const std::vector<CampSeries>& data, const std::vector<std::vector<std::vector<std::int64_t>>>& simulated);
+[[nodiscard]] RunValidation validate_replicates(const std::vector<CampSeries>& data,
+                                                const std::vector<std::vector<std::vector<std::int64_t>>>& simulated);
 
 // Each replicate's `location_population` of the camps in `data`, matched by location name, from
 // a run file. Throws OutputError if the file cannot be read, ScenarioError naming a camp that
@@ -85,4 +83,4 @@ struct RunPeriod {
 [[nodiscard]] std::vector<std::vector<std::vector<std::int64_t>>> read_camp_populations(
     const std::string& run_file, const std::vector<CampSeries>& data);
 
-}  // namespace migsim
+}   // namespace migsim

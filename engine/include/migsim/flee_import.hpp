@@ -20,8 +20,8 @@ struct FleeImportItem {
         inert,         // read by Flee, but without effect with these settings
         ignored,       // not imported and not needed (a spare file, an unknown key, a dropped event)
     };
-    std::string name;     // what it is
-    std::string value;    // its value as read (may be empty)
+    std::string name;    // what it is
+    std::string value;   // its value as read (may be empty)
     Status status = Status::supported;
     std::string reason;   // one short line
 };
@@ -29,16 +29,16 @@ struct FleeImportItem {
 [[nodiscard]] const char* to_string(FleeImportItem::Status status);
 
 struct FleeImportOptions {
-    int hasten = 0;          // > 0: replaces optimisations.hasten of simsetting.yml
-    std::string source;      // how to name the folder in the header comment (default: the path)
-    std::string folder;      // the name the scenario is named after, flee-<folder> (default: DIR's own)
+    int hasten = 0;       // > 0: replaces optimisations.hasten of simsetting.yml
+    std::string source;   // how to name the folder in the header comment (default: the path)
+    std::string folder;   // the name the scenario is named after, flee-<folder> (default: DIR's own)
 };
 
 struct FleeImport {
-    std::string name;                            // the scenario name: flee-<folder>
+    std::string name;   // the scenario name: flee-<folder>
     std::string scenario_yml, locations_csv, links_csv, events_csv;
     std::vector<FleeImportItem> report;
-    int locations = 0, routes = 0, links = 0;    // counts, for the summary line
+    int locations = 0, routes = 0, links = 0;   // counts, for the summary line
     int closure_events = 0, conflict_events = 0;
     int days = 0;
     std::string start_date;
@@ -52,4 +52,4 @@ struct FleeImport {
 // a malformed closure. Settings that migsim cannot apply are reported, not refused.
 [[nodiscard]] FleeImport import_flee(const std::filesystem::path& dir, const FleeImportOptions& options = {});
 
-}  // namespace migsim
+}   // namespace migsim

@@ -14,11 +14,11 @@
 namespace migsim {
 
 struct GeneratorOptions {
-    int locations = 1000;         // places in the network
-    std::int64_t agents = 100000; // migrants created over the run, in total
-    int profiles = 4;             // migrant groups (nationalities) with their own weights, budgets
-    int days = 365;               // run length; migrants set out during the first half
-    std::uint64_t seed = 1;       // draws the network, and is the scenario's run seed
+    int locations = 1000;           // places in the network
+    std::int64_t agents = 100000;   // migrants created over the run, in total
+    int profiles = 4;               // migrant groups (nationalities) with their own weights, budgets
+    int days = 365;                 // run length; migrants set out during the first half
+    std::uint64_t seed = 1;         // draws the network, and is the scenario's run seed
 };
 
 // Limits, from how the engine stores things: location and link indices in 16 bits (a link
@@ -46,4 +46,4 @@ void check(const GeneratorOptions& options);
 // replacing files of the same names. Throws OutputError when a file cannot be written.
 void write_scenario(const Scenario& scenario, const std::filesystem::path& dir);
 
-}  // namespace migsim
+}   // namespace migsim

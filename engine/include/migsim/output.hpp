@@ -33,21 +33,21 @@ struct RunInfo {
     // Runs: how to load the scenario again to resume (absolute path, --set overrides).
     std::string source;
     std::vector<std::string> overrides;
-    int checkpoint_every = 0;           // days between checkpoints; 0: none
-    PolicyTimeline policy;              // written as policy_value (time, policy); runs only
+    int checkpoint_every = 0;   // days between checkpoints; 0: none
+    PolicyTimeline policy;      // written as policy_value (time, policy); runs only
     [[nodiscard]] bool is_sweep() const { return !parameters.empty(); }
 };
 
 // What a run file says about resuming it (migsim run --resume).
 struct ResumePoint {
-    std::string source;                 // the scenario as given, made absolute
+    std::string source;   // the scenario as given, made absolute
     std::vector<std::string> overrides;
     int replicates = 1;
     int checkpoint_every = 0;
     int days_completed = 0;
-    int checkpoint_day = 0;             // the day the newest checkpoint continues from; 0: none
+    int checkpoint_day = 0;   // the day the newest checkpoint continues from; 0: none
     bool completed = false;
-    std::string resolved_scenario;      // every input and override, to check nothing changed
+    std::string resolved_scenario;   // every input and override, to check nothing changed
 };
 // Throws OutputError when `path` is not a run file written by migsim.
 [[nodiscard]] ResumePoint read_resume_point(const std::string& path);
@@ -73,7 +73,7 @@ public:
     // A run stopped early: every day held and the journey sample so far reach the file, which
     // stays marked incomplete (a resumed run writes the table again at its end).
     void stop();
-    void sample_done(int sample);                       // sweeps: mark a finished sample
+    void sample_done(int sample);   // sweeps: mark a finished sample
     [[nodiscard]] std::vector<bool> completed_samples() const;
     // Marks the run complete; plain runs also get their ensemble summaries. A checkpoint is
     // deleted (HDF5 keeps its space: docs/WORKFLOW.md, "Long runs").
@@ -112,4 +112,4 @@ void verify_output(const std::string& path);
 [[nodiscard]] const char* engine_version();
 [[nodiscard]] const char* git_revision();
 
-}  // namespace migsim
+}   // namespace migsim

@@ -16,32 +16,32 @@
 namespace migsim {
 
 struct Progress {
-    int day = 0;                       // days finished (of the current sample)
-    int days = 0;                      // days in a run
-    int sample = 0, samples = 1;       // sweeps: which sample, of how many
-    std::int64_t agents = 0;           // created so far, all replicates
-    double agent_days_per_second = 0;  // since the start
+    int day = 0;                        // days finished (of the current sample)
+    int days = 0;                       // days in a run
+    int sample = 0, samples = 1;        // sweeps: which sample, of how many
+    std::int64_t agents = 0;            // created so far, all replicates
+    double agent_days_per_second = 0;   // since the start
     double seconds_elapsed = 0;
-    double seconds_left = 0;           // estimate
+    double seconds_left = 0;   // estimate
 };
 
 struct RunOptions {
-    std::string output;                             // HDF5 path
-    int threads = 0;                                // 0: all the cores TBB sees
-    std::function<void(const Progress&)> progress;  // called after every day
-    const std::atomic<bool>* stop = nullptr;        // checked between days
-    int replicates = 1;                             // seeds seed, seed+1, ...
+    std::string output;                              // HDF5 path
+    int threads = 0;                                 // 0: all the cores TBB sees
+    std::function<void(const Progress&)> progress;   // called after every day
+    const std::atomic<bool>* stop = nullptr;         // checked between days
+    int replicates = 1;                              // seeds seed, seed+1, ...
     // Ranks: null is this process alone. Every rank calls run() (or run_sweep()) with the same
     // arguments; rank 0 writes the file, the others write nothing and get no progress calls.
     const Comm* comm = nullptr;
     Decomposition decompose = Decomposition::replicates;
     // Runs only (docs/WORKFLOW.md, "Long runs"):
-    bool overwrite = false;          // replace an existing output (else: OutputError)
-    int checkpoint_every = 0;        // days between checkpoints in the file; 0: none
-    bool resume = false;             // continue the interrupted run in `output` from its checkpoint
-    std::string source;              // how the scenario was given (path, --set overrides), kept
+    bool overwrite = false;               // replace an existing output (else: OutputError)
+    int checkpoint_every = 0;             // days between checkpoints in the file; 0: none
+    bool resume = false;                  // continue the interrupted run in `output` from its checkpoint
+    std::string source;                   // how the scenario was given (path, --set overrides), kept
     std::vector<std::string> overrides;   // in the file so that --resume can load it again
-    std::int64_t max_memory = 0;     // bytes a rank may use; 0: what the machine has available
+    std::int64_t max_memory = 0;          // bytes a rank may use; 0: what the machine has available
     // A test hook: called on every rank at the start of each day (rank, day) before it is
     // stepped; what it throws is that rank failing in the middle of a run. The CLI sets it
     // from MIGSIM_TEST_FAULT (docs/CLUSTER.md); the library reads no environment for it.
@@ -66,10 +66,10 @@ struct RunResult {
     int days_completed = 0;
     bool interrupted = false;
     double wall_seconds = 0;
-    std::int64_t agents = 0;           // created, all replicates (and samples run now)
+    std::int64_t agents = 0;   // created, all replicates (and samples run now)
     double agent_days = 0;
     int samples_run = 0, samples_skipped = 0;   // sweeps: run now, found done in the file
-    Comm::Traffic traffic;             // what this rank sent to the others (MPI)
+    Comm::Traffic traffic;                      // what this rank sent to the others (MPI)
 };
 
 // Throws ScenarioError / OutputError. An interrupted run leaves a file with every finished day.
@@ -88,12 +88,10 @@ struct SweepPlan {
 // included) or `KEY=V1,V2,...`; the first parameter varies slowest.
 // Latin hypercube (`samples` > 0): `samples` points, LOW:HIGH ranges, strata permuted and
 // jittered by counter-based draws from `seed`. Throws ScenarioError on a malformed spec.
-[[nodiscard]] SweepPlan plan_sweep(const std::filesystem::path& scenario,
-                                   const std::vector<std::string>& overrides,
-                                   const std::vector<std::string>& specs, int samples,
-                                   std::uint64_t seed);
+[[nodiscard]] SweepPlan plan_sweep(const std::filesystem::path& scenario, const std::vector<std::string>& overrides,
+                                   const std::vector<std::string>& specs, int samples, std::uint64_t seed);
 
 // Runs the samples the file at options.output does not yet hold (all, for a new file).
 RunResult run_sweep(const SweepPlan& plan, const RunOptions& options);
 
-}  // namespace migsim
+}   // namespace migsim

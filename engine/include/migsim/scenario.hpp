@@ -22,12 +22,12 @@ inline constexpr int no_index = -1;
 
 struct Location {
     std::string id, name, country;
-    double lat = 0, lon = 0;     // degrees
+    double lat = 0, lon = 0;   // degrees
     LocationKind kind = LocationKind::transit;
-    std::int64_t capacity = 0;   // agents present; 0 = unlimited
-    double wage = 0;             // money per day earned while waiting here
-    std::int64_t population = 0; // residents (Flee rules: weighs where the displaced come from)
-    double conflict = 0;         // conflict intensity (Flee rules), >= 0; 0 = no conflict
+    std::int64_t capacity = 0;     // agents present; 0 = unlimited
+    double wage = 0;               // money per day earned while waiting here
+    std::int64_t population = 0;   // residents (Flee rules: weighs where the displaced come from)
+    double conflict = 0;           // conflict intensity (Flee rules), >= 0; 0 = no conflict
 };
 
 struct Link {
@@ -35,46 +35,46 @@ struct Link {
     int from = no_index, to = no_index;   // location indices
     double distance_km = 0;
     Mode mode = Mode::land;
-    double cost = 0;                      // fare without a smuggler (money)
-    int border = no_index;                // border index, or no_index
-    double death_risk = 0;                // per attempt, before market safety
-    bool alone = false;                   // irregular attempt possible without a smuggler
-    int market = no_index;                // derived: the market selling this link, if any
-    bool open = true;                     // closed links cannot be entered (Flee's closures)
-    double bribe = 0;                     // money to officials per crossing, paid by those who can
-    double bribe_interception = 1;        // interception factor for an unassisted crosser who paid
-    double toll = 0;                      // money to armed groups per traversal (what one has, at most)
+    double cost = 0;                 // fare without a smuggler (money)
+    int border = no_index;           // border index, or no_index
+    double death_risk = 0;           // per attempt, before market safety
+    bool alone = false;              // irregular attempt possible without a smuggler
+    int market = no_index;           // derived: the market selling this link, if any
+    bool open = true;                // closed links cannot be entered (Flee's closures)
+    double bribe = 0;                // money to officials per crossing, paid by those who can
+    double bribe_interception = 1;   // interception factor for an unassisted crosser who paid
+    double toll = 0;                 // money to armed groups per traversal (what one has, at most)
 };
 
 struct Border {
     std::string id, name;
-    double patrol = 0;                    // interception probability of an unassisted attempt
-    int return_to = no_index;             // location index; no_index = the link's `from`
+    double patrol = 0;          // interception probability of an unassisted attempt
+    int return_to = no_index;   // location index; no_index = the link's `from`
     int detention_days = 0;
 };
 
 struct Market {
     std::string id, name;
-    std::vector<int> links;               // one link: one-border market; several: a package
-    double price = 0;                     // money per seat, before the risk premium
-    std::int64_t capacity = 0;            // seats per day
-    double evasion = 0;                   // interception = patrol * (1 - evasion)
-    double safety = 1;                    // multiplies the link's death risk
-    double risk_premium = 0;              // price * (1 + risk_premium * patrol)
-    double protection = 0;                // paid by the smuggler to armed groups per passenger set out
+    std::vector<int> links;      // one link: one-border market; several: a package
+    double price = 0;            // money per seat, before the risk premium
+    std::int64_t capacity = 0;   // seats per day
+    double evasion = 0;          // interception = patrol * (1 - evasion)
+    double safety = 1;           // multiplies the link's death risk
+    double risk_premium = 0;     // price * (1 + risk_premium * patrol)
+    double protection = 0;       // paid by the smuggler to armed groups per passenger set out
 };
 
 struct Pathway {
     std::string id, name;
-    std::vector<int> eligible;            // profile indices
-    std::vector<int> groups;              // group indices that may apply; empty: every group
-    std::vector<int> from;                // location indices; empty = anywhere
-    int to = no_index;                    // destination location index
-    std::int64_t quota = 0;               // admissions per period
+    std::vector<int> eligible;   // profile indices
+    std::vector<int> groups;     // group indices that may apply; empty: every group
+    std::vector<int> from;       // location indices; empty = anywhere
+    int to = no_index;           // destination location index
+    std::int64_t quota = 0;      // admissions per period
     int period_days = 30;
     int processing_days = 0;
     double cost = 0;
-    int open_day = 0, close_day = 0;      // applications on open_day <= day < close_day
+    int open_day = 0, close_day = 0;   // applications on open_day <= day < close_day
 };
 
 
@@ -83,7 +83,7 @@ enum class HarmKind : std::uint8_t {
     abduction,     // held `days` for ransom (money taken, up to `ransom`), `death_risk` a day while held
     trafficking,   // out of the flow (status trafficked) until it gets out: `exit_rate` a day
     violence,      // counted, nothing else changes
-    detention,     // held by the State `days`, then released there or, with `return_share`, sent to `return_to` (home if none)
+    detention,   // held by the State `days`, then released there or, with `return_share`, sent to `return_to` (home if none)
 };
 inline constexpr int harm_kinds = 4;
 
@@ -91,21 +91,21 @@ struct Harm {
     std::string id;
     int location = no_index;
     HarmKind kind = HarmKind::violence;
-    int group = no_index;          // only this group; no_index: every group without a row of its own
+    int group = no_index;   // only this group; no_index: every group without a row of its own
     double daily_risk = 0;
     int days = 0;
     double ransom = 0;
-    double death_risk = 0;         // per day held
-    double exit_rate = 0;          // per day trafficked
+    double death_risk = 0;   // per day held
+    double exit_rate = 0;    // per day trafficked
     double return_share = 0;
-    int return_to = no_index;      // location; no_index: home (the journey ends)
+    int return_to = no_index;   // location; no_index: home (the journey ends)
 };
 
 struct RouteWeights {
-    double time = 1;            // per day
-    double money = 0;           // per unit of money
-    double interception = 0;    // per unit of interception probability
-    double death = 0;           // per unit of death probability
+    double time = 1;           // per day
+    double money = 0;          // per unit of money
+    double interception = 0;   // per unit of interception probability
+    double death = 0;          // per unit of death probability
 };
 
 // Demographic groups (sex x age): agents carry one; harms, pathways and route choice may
@@ -123,10 +123,10 @@ struct Profile {
     std::string id;
     double budget_median = 0, budget_sigma = 0;   // lognormal money at departure
     RouteWeights weights;
-    double tau = 1;                               // logit scale, in generalised-cost units
-    std::vector<int> destinations;                // location indices
-    std::vector<int> visa_free;                   // border indices crossed regularly
-    std::vector<double> group_shares;             // per group, summing to 1 (empty: no groups)
+    double tau = 1;                     // logit scale, in generalised-cost units
+    std::vector<int> destinations;      // location indices
+    std::vector<int> visa_free;         // border indices crossed regularly
+    std::vector<double> group_shares;   // per group, summing to 1 (empty: no groups)
 };
 
 struct DemandRow {
@@ -141,10 +141,37 @@ struct DemandRow {
 // One scalar a policy can change: `border:strait.patrol`, `market:tangier.price`, ...
 enum class TargetKind : std::uint8_t { border, link, market, pathway, location, profile, harm };
 enum class Parameter : std::uint8_t {
-    patrol, detention_days, death_risk, cost, price, capacity, evasion, safety, risk_premium,
-    quota, processing_days, wage, tau, budget_median, budget_sigma, weight_time, weight_money,
-    weight_interception, weight_death, open, conflict, bribe, bribe_interception, toll, protection,
-    daily_risk, harm_days, ransom, harm_death_risk, exit_rate, return_share
+    patrol,
+    detention_days,
+    death_risk,
+    cost,
+    price,
+    capacity,
+    evasion,
+    safety,
+    risk_premium,
+    quota,
+    processing_days,
+    wage,
+    tau,
+    budget_median,
+    budget_sigma,
+    weight_time,
+    weight_money,
+    weight_interception,
+    weight_death,
+    open,
+    conflict,
+    bribe,
+    bribe_interception,
+    toll,
+    protection,
+    daily_risk,
+    harm_days,
+    ransom,
+    harm_death_risk,
+    exit_rate,
+    return_share
 };
 
 struct Assignment {
@@ -186,15 +213,15 @@ struct Settings {
 // Flee's rules (docs/FLEE.md): the settings of a Flee simsetting.yml under their Flee names,
 // with Flee's defaults. Only read when `rules: flee`.
 struct FleeSettings {
-    double max_move_speed = 360;          // km per day
+    double max_move_speed = 360;   // km per day
     double camp_movechance = 0.001, conflict_movechance = 1, default_movechance = 0.3;
     double foreign_weight = 1, camp_weight = 1, conflict_weight = 0.31622776601683794;   // 1/sqrt(10)
-    int awareness_level = 1;              // links per candidate route (0: a random neighbour)
+    int awareness_level = 1;   // links per candidate route (0: a random neighbour)
     double capacity_buffer = 0.9, capacity_scaling = 1;
     double softening = 10, weight_softening = 0, distance_power = 1, weight_power = 1;
     std::vector<double> conflict_spawn_decay;   // factor per interval since a conflict began; empty: 1
     int conflict_spawn_decay_interval = 30;
-    int hasten = 1;                       // populations, capacities and data divided by this
+    int hasten = 1;   // populations, capacities and data divided by this
     // What fills a camp when Flee's capacity rule weighs it: the agents there at the start of
     // the day, or those plus the agents on links leading there (the intended rule, default).
     enum class Occupancy : std::uint8_t { present, present_and_incoming };
@@ -203,26 +230,26 @@ struct FleeSettings {
     // or a number per conflict zone and day.
     enum class Spawning : std::uint8_t { registrations, conflict };
     Spawning spawning = Spawning::registrations;
-    bool insert_day0 = true;              // registrations: day 0's camp counts start in the camps
-    bool take_from_population = false;    // each agent spawned lowers its zone's population
+    bool insert_day0 = true;             // registrations: day 0's camp counts start in the camps
+    bool take_from_population = false;   // each agent spawned lowers its zone's population
     enum class SpawnMode : std::uint8_t { constant, pop_ratio, poisson };
     SpawnMode conflict_spawn_mode = SpawnMode::constant;
     double displaced_per_conflict_day = 0;
-    std::string registrations;            // data_layout.csv, relative to scenario.yml
-    std::string registration_corrections; // optional
+    std::string registrations;              // data_layout.csv, relative to scenario.yml
+    std::string registration_corrections;   // optional
 };
 
 // UNHCR registrations of a Flee scenario's camps, per day of the run (migsim/flee.hpp).
 struct CampSeries {
-    std::string camp;                     // the location's name, as in data_layout.csv
-    int location = no_index;              // its index
-    std::vector<std::int64_t> daily;      // interpolated as Flee does, divided by hasten
-    long line = 0;                        // its row in data_layout.csv, for messages
+    std::string camp;                  // the location's name, as in data_layout.csv
+    int location = no_index;           // its index
+    std::vector<std::int64_t> daily;   // interpolated as Flee does, divided by hasten
+    long line = 0;                     // its row in data_layout.csv, for messages
 };
 
 struct InputFile {
-    std::string path;      // as given (relative to the working directory)
-    std::string sha256;    // hex digest of the bytes read
+    std::string path;     // as given (relative to the working directory)
+    std::string sha256;   // hex digest of the bytes read
 };
 
 struct Scenario {
@@ -234,16 +261,16 @@ struct Scenario {
     std::vector<Pathway> pathways;
     std::vector<Profile> profiles;
     std::vector<DemandRow> demand;
-    std::vector<Group> groups;            // empty: one implicit group
+    std::vector<Group> groups;   // empty: one implicit group
     std::vector<Harm> harms;
-    std::vector<Event> events;            // sorted by day, stable in file order
-    std::vector<Override> overrides;      // --set and set: of TARGET.PARAMETER keys, in order
+    std::vector<Event> events;         // sorted by day, stable in file order
+    std::vector<Override> overrides;   // --set and set: of TARGET.PARAMETER keys, in order
     Rules rules = Rules::logit;
     FleeSettings flee;
-    std::vector<CampSeries> registrations;        // Flee rules with registrations data
-    std::vector<std::int64_t> spawns_per_day;     // Flee rules: new agents each day
-    std::vector<InputFile> inputs;        // every file read, with its hash
-    std::string resolved_text;            // every input file and override, for provenance
+    std::vector<CampSeries> registrations;      // Flee rules with registrations data
+    std::vector<std::int64_t> spawns_per_day;   // Flee rules: new agents each day
+    std::vector<InputFile> inputs;              // every file read, with its hash
+    std::string resolved_text;                  // every input file and override, for provenance
 
     [[nodiscard]] int travel_days(const Link& link) const;
     [[nodiscard]] std::int64_t total_agents() const;
@@ -259,8 +286,8 @@ struct Scenario {
 // `max_memory` (bytes; 0: the memory available now, as --max-memory): tables whose parse would
 // need more, judged from their sizes on disk (load_bytes_per_byte), are refused before any of
 // them is read.
-[[nodiscard]] Scenario load_scenario(const std::filesystem::path& path,
-                                     const std::vector<std::string>& overrides = {}, std::int64_t max_memory = 0);
+[[nodiscard]] Scenario load_scenario(const std::filesystem::path& path, const std::vector<std::string>& overrides = {},
+                                     std::int64_t max_memory = 0);
 
 // Memory the loader takes, at its peak, per byte of the tables it parses: every field of every
 // row as a string while the rows are checked, and the rows, and the file's text. Measured peak
@@ -333,8 +360,8 @@ void apply(DayParameters& parameters, const Assignment& change);
 // The parameters that events change or overrides set, with each day's value (the events of day
 // d apply at its start): what a run file keeps as `policy_value` (docs/SCENARIOS.md, "Events").
 struct PolicyTimeline {
-    std::vector<std::string> keys;            // TARGET.PARAMETER, e.g. border:strait.patrol
-    std::vector<std::vector<double>> values;  // [day][key]
+    std::vector<std::string> keys;             // TARGET.PARAMETER, e.g. border:strait.patrol
+    std::vector<std::vector<double>> values;   // [day][key]
 };
 [[nodiscard]] PolicyTimeline policy_timeline(const Scenario& scenario);
 
@@ -355,4 +382,4 @@ struct ReplacedOverride {
 [[nodiscard]] const char* to_string(TargetKind kind);
 [[nodiscard]] const char* to_string(HarmKind kind);
 
-}  // namespace migsim
+}   // namespace migsim

@@ -130,8 +130,8 @@ struct SeriesInfo {
     Entity entity;
     Measure measure;
     Made made;
-    bool grouped;       // written again as NAME_by_group (entity x group) when the scenario asks
-    bool summarised;    // NAME_summary: mean, q05, q50, q95 over replicates
+    bool grouped;      // written again as NAME_by_group (entity x group) when the scenario asks
+    bool summarised;   // NAME_summary: mean, q05, q50, q95 over replicates
     RuleSets rules;
     std::string_view outcome;   // its name in `migsim compare`
     unsigned compare;           // CompareIn bits
@@ -144,10 +144,10 @@ struct SeriesInfo {
 };
 
 inline constexpr std::array series_catalogue{
-#define MIGSIM_SERIES_INFO(name, entity, measure, made, grouped, summarised, rules, outcome, compare, paid_to,     \
-                           units, long_name)                                                                        \
-    SeriesInfo{#name,     Entity::entity,       Measure::measure, Made::made, grouped, summarised,                  \
-               RuleSets::rules, outcome, compare, Payee::paid_to, units, long_name},
+#define MIGSIM_SERIES_INFO(name, entity, measure, made, grouped, summarised, rules, outcome, compare, paid_to, units,  \
+                           long_name)                                                                                  \
+    SeriesInfo{#name,           Entity::entity, Measure::measure, Made::made,     grouped, summarised,                 \
+               RuleSets::rules, outcome,        compare,          Payee::paid_to, units,   long_name},
     MIGSIM_SERIES(MIGSIM_SERIES_INFO)
 #undef MIGSIM_SERIES_INFO
 };
@@ -168,4 +168,4 @@ inline constexpr std::size_t series_count = series_catalogue.size();
 [[nodiscard]] const char* to_string(Payee payee);
 [[nodiscard]] std::size_t entity_count(const Scenario& scenario, Entity entity);
 
-}  // namespace migsim
+}   // namespace migsim

@@ -19,7 +19,16 @@ namespace migsim {
 // held: abducted for ransom; trafficked: out of the flow (forced labour, exploitation) until it
 // gets out. Statuses from `arrived` on end the journey.
 enum class Status : std::uint8_t {
-    waiting, travelling, detained, held, trafficked, arrived, arrived_regular, dead_missing, settled, returned
+    waiting,
+    travelling,
+    detained,
+    held,
+    trafficked,
+    arrived,
+    arrived_regular,
+    dead_missing,
+    settled,
+    returned
 };
 inline constexpr int status_count = 10;
 [[nodiscard]] const char* to_string(Status status);
@@ -48,19 +57,19 @@ struct DayTotals {
 
 // One sampled agent's journey (settings.journey_sample; docs/JOURNEYS.md). Money in cents.
 struct Journey {
-    std::int64_t id = 0;                 // global agent id
+    std::int64_t id = 0;   // global agent id
     int profile = 0, group = 0, origin = 0, born = 0;
-    int end_day = -1;                    // day the journey ended; -1: still on the way
-    Status outcome = Status::waiting;    // status at the end of the run
-    int days_travelling = 0;             // days in status travelling (on links or in processing)
-    int attempts = 0;                    // irregular crossing attempts
+    int end_day = -1;                   // day the journey ended; -1: still on the way
+    Status outcome = Status::waiting;   // status at the end of the run
+    int days_travelling = 0;            // days in status travelling (on links or in processing)
+    int attempts = 0;                   // irregular crossing attempts
     int interceptions = 0;
-    std::vector<std::uint16_t> route;    // places in order: origin, then each new place
-    std::int64_t smugglers_cents = 0;    // seat prices
-    std::int64_t officials_cents = 0;    // bribes
-    std::int64_t armed_groups_cents = 0; // tolls and ransom
-    std::int64_t fares_cents = 0;        // fares and pathway fees
-    std::array<int, 4> harms{};          // abduction, trafficking, violence, detention (HarmKind order)
+    std::vector<std::uint16_t> route;      // places in order: origin, then each new place
+    std::int64_t smugglers_cents = 0;      // seat prices
+    std::int64_t officials_cents = 0;      // bribes
+    std::int64_t armed_groups_cents = 0;   // tolls and ransom
+    std::int64_t fares_cents = 0;          // fares and pathway fees
+    std::array<int, 4> harms{};            // abduction, trafficking, violence, detention (HarmKind order)
 };
 
 class Simulation {
@@ -78,14 +87,14 @@ public:
     Simulation(const Simulation&) = delete;
     Simulation& operator=(const Simulation&) = delete;
 
-    void step();                                           // runs day `day()`
-    [[nodiscard]] int day() const;                         // days completed
-    [[nodiscard]] const DayTotals& today() const;          // totals of the last completed day
-    [[nodiscard]] const Scenario& scenario() const;        // as loaded: no event applied
-    [[nodiscard]] const DayParameters& parameters() const; // of the last day run (events to day() - 1)
-    [[nodiscard]] std::uint64_t seed() const;              // the seed its draws are keyed on
-    [[nodiscard]] std::int64_t agents() const;             // created so far, on all ranks
-    [[nodiscard]] std::int64_t agents_here() const;        // held by this rank
+    void step();                                             // runs day `day()`
+    [[nodiscard]] int day() const;                           // days completed
+    [[nodiscard]] const DayTotals& today() const;            // totals of the last completed day
+    [[nodiscard]] const Scenario& scenario() const;          // as loaded: no event applied
+    [[nodiscard]] const DayParameters& parameters() const;   // of the last day run (events to day() - 1)
+    [[nodiscard]] std::uint64_t seed() const;                // the seed its draws are keyed on
+    [[nodiscard]] std::int64_t agents() const;               // created so far, on all ranks
+    [[nodiscard]] std::int64_t agents_here() const;          // held by this rank
     [[nodiscard]] static std::size_t hot_bytes_per_agent();
     // Money: what this rank's agents were given (budgets, wages) and hold now, for the
     // conservation check (given = paid out + held).
@@ -107,4 +116,4 @@ private:
     std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace migsim
+}   // namespace migsim

@@ -18,10 +18,8 @@ class ByteWriter {
 public:
     explicit ByteWriter(std::vector<std::byte>& out) : out_(out) {}
     template <class T>
-        requires std::is_trivially_copyable_v<T>
-    void put(const T& value) {
-        raw(&value, sizeof value);
-    }
+    requires std::is_trivially_copyable_v<T>
+    void put(const T& value) { raw(&value, sizeof value); }
     template <class T>
     void put(const std::vector<std::vector<T>>& lists) {
         put(static_cast<std::uint64_t>(lists.size()));
@@ -49,10 +47,8 @@ class ByteReader {
 public:
     ByteReader(std::span<const std::byte> in, std::string what) : in_(in), what_(std::move(what)) {}
     template <class T>
-        requires std::is_trivially_copyable_v<T>
-    void take(T& value) {
-        raw(&value, sizeof value);
-    }
+    requires std::is_trivially_copyable_v<T>
+    void take(T& value) { raw(&value, sizeof value); }
     template <class T>
     void take(std::vector<std::vector<T>>& lists) {
         std::uint64_t n = 0;
@@ -92,4 +88,4 @@ private:
     std::string what_;
 };
 
-}  // namespace migsim::detail
+}   // namespace migsim::detail

@@ -20,4 +20,4 @@ std::string sha256_hex(const std::string& bytes) {
     return hex;
 }
 
-}  // namespace migsim::detail
+}   // namespace migsim::detail

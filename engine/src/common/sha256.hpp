@@ -8,4 +8,4 @@ namespace migsim::detail {
 
 [[nodiscard]] std::string sha256_hex(const std::string& bytes);
 
-}  // namespace migsim::detail
+}   // namespace migsim::detail

@@ -129,18 +129,17 @@ struct Camp {
 void apply_corrections(const std::string& path, std::vector<Camp>& camps, std::int64_t start) {
     for (const auto& row : rows_of(path)) {
         const std::string& name = row.fields[0];
-        if (row.fields.size() < 2)
-            throw ScenarioError(path, row.line, "the row", name, "'camp,date,normalize'");
+        if (row.fields.size() < 2) throw ScenarioError(path, row.line, "the row", name, "'camp,date,normalize'");
         auto camp = std::find_if(camps.begin(), camps.end(), [&](const Camp& c) { return c.name == name; });
-        if (camp == camps.end())
-            throw ScenarioError(path, row.line, "camp", name, "a camp named in data_layout.csv");
+        if (camp == camps.end()) throw ScenarioError(path, row.line, "camp", name, "a camp named in data_layout.csv");
         const auto day = civil_day(row.fields[1]);
         if (!day) throw ScenarioError(path, row.line, "date", row.fields[1], "a date YYYY-MM-DD");
         auto& points = camp->points;
         auto at = std::find_if(points.begin(), points.end(), [&](const DataPoint& p) { return p.day == *day - start; });
         if (at == points.end())
             throw ScenarioError(path, row.line, "date", row.fields[1],
-                                "a date that has a row in " + camp->file + " (the correction scales the rows before it)");
+                                "a date that has a row in " + camp->file +
+                                    " (the correction scales the rows before it)");
         if (*day < start || at == points.begin()) continue;   // Flee 3: nothing to scale in the run
         const double before = std::prev(at)->count;
         if (before < 1)
@@ -152,16 +151,17 @@ void apply_corrections(const std::string& path, std::vector<Camp>& camps, std::i
     }
 }
 
-}  // namespace
-}  // namespace detail
+}   // namespace
+}   // namespace detail
 
 std::vector<CampSeries> read_registrations(const std::filesystem::path& layout,
-                                           const std::filesystem::path& corrections,
-                                           const std::string& start_date, int days, int hasten) {
+                                           const std::filesystem::path& corrections, const std::string& start_date,
+                                           int days, int hasten) {
     using namespace detail;
     const auto start = civil_day(start_date);
     if (!start) throw ScenarioError(layout.string(), 0, "start_date", start_date, "a date YYYY-MM-DD");
-    if (hasten < 1) throw ScenarioError(layout.string(), 0, "flee.hasten", std::to_string(hasten), "a whole number, 1 or more");
+    if (hasten < 1)
+        throw ScenarioError(layout.string(), 0, "flee.hasten", std::to_string(hasten), "a whole number, 1 or more");
     const std::string layout_path = layout.string();
     const auto folder = layout.parent_path();
     std::vector<Camp> camps;
@@ -179,8 +179,7 @@ std::vector<CampSeries> read_registrations(const std::filesystem::path& layout,
                   row.line};
         camps.push_back(std::move(camp));
     }
-    if (camps.empty())
-        throw ScenarioError(layout_path + ": names no camps; expected rows 'camp name,file.csv'");
+    if (camps.empty()) throw ScenarioError(layout_path + ": names no camps; expected rows 'camp name,file.csv'");
     if (!corrections.empty()) apply_corrections(corrections.string(), camps, *start);
 
     std::vector<CampSeries> series;
@@ -210,4 +209,4 @@ std::vector<std::int64_t> spawn_schedule(const std::vector<CampSeries>& camps, b
     return spawns;
 }
 
-}  // namespace migsim
+}   // namespace migsim

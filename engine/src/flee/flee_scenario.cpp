@@ -59,7 +59,7 @@ std::string trimmed(const std::string& text) {
     return text.substr(begin, text.find_last_not_of(" \t") - begin + 1);
 }
 
-}  // namespace
+}   // namespace
 
 const std::vector<std::string>& flee_setting_names() {
     static const std::vector<std::string> names = [] {
@@ -74,8 +74,7 @@ const std::vector<std::string>& flee_setting_names() {
     return names;
 }
 
-void apply_flee_setting(FleeSettings& flee, const std::string& key, const std::string& value,
-                        const Origin& origin) {
+void apply_flee_setting(FleeSettings& flee, const std::string& key, const std::string& value, const Origin& origin) {
     auto fail = [&](const std::string& expected) {
         throw ScenarioError(origin.file, origin.line, "flee." + key, value, expected);
     };
@@ -104,11 +103,13 @@ void apply_flee_setting(FleeSettings& flee, const std::string& key, const std::s
     };
     bool flag = false;
     if (key == "awareness_level") flee.awareness_level = whole(0, 4, "whole links from 0 to 4");
-    else if (key == "conflict_spawn_decay_interval") flee.conflict_spawn_decay_interval = whole(1, 65535, "whole days >= 1");
+    else if (key == "conflict_spawn_decay_interval")
+        flee.conflict_spawn_decay_interval = whole(1, 65535, "whole days >= 1");
     else if (key == "hasten") flee.hasten = whole(1, 1000000, "a whole divisor >= 1 (1: full size)");
     else if (key == "capacity_occupancy")
         flee.capacity_occupancy = static_cast<FleeSettings::Occupancy>(choice({"present", "present_and_incoming"}));
-    else if (key == "spawning") flee.spawning = static_cast<FleeSettings::Spawning>(choice({"registrations", "conflict"}));
+    else if (key == "spawning")
+        flee.spawning = static_cast<FleeSettings::Spawning>(choice({"registrations", "conflict"}));
     else if (key == "conflict_spawn_mode")
         flee.conflict_spawn_mode = static_cast<FleeSettings::SpawnMode>(choice({"constant", "pop_ratio", "poisson"}));
     else if (key == "insert_day0" || key == "take_from_population") {
@@ -142,14 +143,16 @@ std::string read_flee_locations(Scenario& s, const std::string& path) {
         Location l;
         l.id = t.id(row, "id");
         if (auto [at, added] = seen.emplace(l.id, row.line); !added)
-            t.fail(row, "id", l.id, "a unique id (it is defined twice: already on line " + std::to_string(at->second) + ")");
+            t.fail(row, "id", l.id,
+                   "a unique id (it is defined twice: already on line " + std::to_string(at->second) + ")");
         read_place_columns(t, row, l);
         const std::string kind = t.text(row, "kind");
         if (kind == "town") l.kind = LocationKind::town;
         else if (kind == "conflict_zone") l.kind = LocationKind::conflict_zone;
         else if (kind == "camp") l.kind = LocationKind::camp;
         else t.fail(row, "kind", kind, "town, conflict_zone or camp (rules: flee)");
-        l.population = t.integer(row, "population", 0, "people >= 0", 1'000'000'000'000, "the largest count migsim accepts");
+        l.population =
+            t.integer(row, "population", 0, "people >= 0", 1'000'000'000'000, "the largest count migsim accepts");
         if (t.has(row, "capacity"))
             l.capacity = t.integer(row, "capacity", 0, "people >= 0 (0: unlimited)", 1'000'000'000'000,
                                    "the largest count migsim accepts");
@@ -161,7 +164,8 @@ std::string read_flee_locations(Scenario& s, const std::string& path) {
             t.fail(row, "kind", kind, "conflict_zone for a place with conflict > 0");
         s.locations.push_back(std::move(l));
     }
-    if (t.rows().empty()) throw ScenarioError(path + ": the table has no rows, only its header; expected at least one location");
+    if (t.rows().empty())
+        throw ScenarioError(path + ": the table has no rows, only its header; expected at least one location");
     return t.bytes();
 }
 
@@ -178,7 +182,8 @@ std::vector<std::pair<std::string, std::string>> finish_flee(Scenario& s, const 
                             "the path of the camps' data_layout.csv (spawning: registrations needs it), or "
                             "spawning: conflict");
     const auto layout = dir / f.registrations;
-    const auto corrections = f.registration_corrections.empty() ? std::filesystem::path() : dir / f.registration_corrections;
+    const auto corrections =
+        f.registration_corrections.empty() ? std::filesystem::path() : dir / f.registration_corrections;
     s.registrations = read_registrations(layout, corrections, s.settings.start_date, s.settings.days, f.hasten);
     read.emplace_back(layout.string(), read_text_file(layout.string()));
     if (!corrections.empty()) read.emplace_back(corrections.string(), read_text_file(corrections.string()));
@@ -203,8 +208,7 @@ void validate_flee(const Scenario& s) {
                             "; expected at most 65534 (the link an agent travels is stored in 16 bits)");
     bool any_camp = false;
     for (const auto& l : s.locations) any_camp = any_camp || l.kind == LocationKind::camp;
-    if (!any_camp)
-        throw ScenarioError("locations: no location of kind camp; expected at least one camp (rules: flee)");
+    if (!any_camp) throw ScenarioError("locations: no location of kind camp; expected at least one camp (rules: flee)");
     std::int64_t total = 0;
     for (auto n : s.spawns_per_day) total += n;
     if (total > 4294967295LL)
@@ -212,4 +216,4 @@ void validate_flee(const Scenario& s) {
                             " agents; expected at most 4294967295 (agent ids are 32 bits): raise flee.hasten");
 }
 
-}  // namespace migsim::detail
+}   // namespace migsim::detail

@@ -13,8 +13,7 @@ namespace migsim::detail {
 
 // One `flee:` setting by its Flee name (`camp_weight`, `conflict_spawn_decay` as a list
 // "1, 1, 0.5" or "[1, 1, 0.5]"). Throws ScenarioError naming `origin`, the key and the value.
-void apply_flee_setting(FleeSettings& flee, const std::string& key, const std::string& value,
-                        const Origin& origin);
+void apply_flee_setting(FleeSettings& flee, const std::string& key, const std::string& value, const Origin& origin);
 
 // The names apply_flee_setting() accepts, for messages and the fuzz dictionary.
 [[nodiscard]] const std::vector<std::string>& flee_setting_names();
@@ -31,4 +30,4 @@ std::vector<std::pair<std::string, std::string>> finish_flee(Scenario& s, const 
 // Whole-scenario checks under Flee's rules (every conflict zone can reach a camp, ...).
 void validate_flee(const Scenario& s);
 
-}  // namespace migsim::detail
+}   // namespace migsim::detail

@@ -21,8 +21,7 @@ ArdResult ard_of(const std::vector<CampSeries>& data, const std::vector<std::vec
         throw std::invalid_argument("ARD: " + std::to_string(simulated.size()) + " simulated camps for " +
                                     std::to_string(data.size()) + " camps in the data");
     std::size_t days = data.empty() ? 0 : data.front().daily.size();
-    for (std::size_t c = 0; c < data.size(); ++c)
-        days = std::min({days, data[c].daily.size(), simulated[c].size()});
+    for (std::size_t c = 0; c < data.size(); ++c) days = std::min({days, data[c].daily.size(), simulated[c].size()});
     if (days == 0) throw std::invalid_argument("ARD: no day has both data and simulated counts");
 
     ArdResult result;
@@ -56,7 +55,7 @@ ArdResult ard_of(const std::vector<CampSeries>& data, const std::vector<std::vec
     return result;
 }
 
-}  // namespace
+}   // namespace
 
 ArdResult averaged_relative_difference(const std::vector<CampSeries>& data,
                                        const std::vector<std::vector<std::int64_t>>& simulated) {
@@ -128,7 +127,7 @@ RunPeriod read_run_period(const std::string& run_file) {
 }
 
 std::vector<std::vector<std::vector<std::int64_t>>> read_camp_populations(const std::string& run_file,
-                                                                         const std::vector<CampSeries>& data) {
+                                                                          const std::vector<CampSeries>& data) {
     using namespace detail;
     Handle file = open_file(run_file);
     if (read_string_attribute(file, "kind") != "run")
@@ -147,8 +146,9 @@ std::vector<std::vector<std::vector<std::int64_t>>> read_camp_populations(const 
     const auto values = read_numbers<std::int64_t>(file, "location_population", H5T_NATIVE_INT64, shape);
     if (shape.size() != 3 || shape[2] != names.size())
         throw OutputError(run_file + ": location_population is not (replicate, time, location)");
-    const std::size_t days = static_cast<std::size_t>(std::min<double>(
-        static_cast<double>(shape[1]), number_attribute(file, "days_completed")));
+    const std::size_t days =
+        static_cast<std::size_t>(std::min<double>(static_cast<double>(shape[1]), number_attribute(file, "days_"
+                                                                                                        "completed")));
     std::vector<std::vector<std::vector<std::int64_t>>> out(shape[0]);
     for (hsize_t r = 0; r < shape[0]; ++r) {
         out[r].resize(columns.size());
@@ -159,4 +159,4 @@ std::vector<std::vector<std::vector<std::int64_t>>> read_camp_populations(const 
     return out;
 }
 
-}  // namespace migsim
+}   // namespace migsim

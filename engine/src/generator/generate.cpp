@@ -23,7 +23,7 @@ std::string numbered(const std::string& prefix, std::size_t number, std::size_t 
     return prefix + "_" + std::string(width > digits.size() ? width - digits.size() : 0, '0') + digits;
 }
 
-}  // namespace detail
+}   // namespace detail
 
 namespace {
 
@@ -60,13 +60,15 @@ std::vector<int> add_places(Generator& g, LocationKind kind, int count, int band
         l.name = name + std::to_string(k + 1);
         l.country = std::string(kind_words[static_cast<int>(kind)]) + " country " + std::to_string(k * 5 / count + 1);
         const std::int64_t lat = -500 + 4500 * band / bands + g.draws.between(-40, 40, Draw::place, index, 0);
-        const std::int64_t lon = -3000 + 7000 * (2 * k + 1) / (2 * count) + g.draws.between(-40, 40, Draw::place, index, 1);
+        const std::int64_t lon =
+            -3000 + 7000 * (2 * k + 1) / (2 * count) + g.draws.between(-40, 40, Draw::place, index, 1);
         l.lat = static_cast<double>(lat) / 100;   // hundredths of a degree
         l.lon = static_cast<double>(lon) / 100;
         l.kind = kind;
         l.wage = g.draws.decimal(wage_low, wage_high, 1, Draw::place, index, 2);
         if (kind == LocationKind::coast && g.draws.chance(100000, Draw::place, index, 3))   // a crowded port
-            l.capacity = std::max<std::int64_t>(20, g.agents_per_day * g.draws.between(10, 40, Draw::place, index, 4) / count);
+            l.capacity =
+                std::max<std::int64_t>(20, g.agents_per_day * g.draws.between(10, 40, Draw::place, index, 4) / count);
         g.s.locations.push_back(std::move(l));
         added.push_back(static_cast<int>(index));
     }
@@ -101,7 +103,7 @@ void add_settings(Generator& g) {
     t.give_up_action = GiveUpAction::settle;
 }
 
-}  // namespace
+}   // namespace
 
 void check(const GeneratorOptions& o) {
     auto fail = [](const char* option, const std::string& value, const std::string& expected) {
@@ -111,7 +113,8 @@ void check(const GeneratorOptions& o) {
         fail("--locations", std::to_string(o.locations),
              "a whole number of locations from 10 to 65000 (the engine stores location ids in 16 bits)");
     if (o.agents < 0 || o.agents > max_generated_agents)
-        fail("--agents", std::to_string(o.agents), "a whole number of agents from 0 to 4294967295 (agent ids are 32 bits)");
+        fail("--agents", std::to_string(o.agents),
+             "a whole number of agents from 0 to 4294967295 (agent ids are 32 bits)");
     if (o.profiles < 1 || o.profiles > max_generated_profiles)
         fail("--profiles", std::to_string(o.profiles), "a whole number of profiles from 1 to 255 (8 bits per agent)");
     if (o.days < 1 || o.days > max_generated_days) fail("--days", std::to_string(o.days), "whole days from 1 to 65535");
@@ -132,21 +135,26 @@ Scenario generate_scenario(const GeneratorOptions& options) {
     const int bands = static_cast<int>(H) + 2;
     g.layers.origins = add_places(g, LocationKind::origin, shape.origins, 0, bands, "origin", "Origin ", 1, 3);
     for (std::size_t k = 0; k < H; ++k)
-        g.layers.hubs.push_back(add_places(g, LocationKind::transit, shape.hub_layers[k], static_cast<int>(k) + 1, bands,
-                                           numbered("hub", k + 1, H), "Hub " + std::to_string(k + 1) + ".", 2, 8));
+        g.layers.hubs.push_back(add_places(g, LocationKind::transit, shape.hub_layers[k], static_cast<int>(k) + 1,
+                                           bands, numbered("hub", k + 1, H), "Hub " + std::to_string(k + 1) + ".", 2,
+                                           8));
     g.layers.coasts = add_places(g, LocationKind::coast, shape.coasts, bands - 1, bands, "coast", "Coast ", 4, 10);
-    g.layers.destinations = add_places(g, LocationKind::destination, shape.destinations, bands, bands, "dest", "Destination ", 0, 0);
+    g.layers.destinations =
+        add_places(g, LocationKind::destination, shape.destinations, bands, bands, "dest", "Destination ", 0, 0);
 
     // Borders: the sea crossings to each destination, the land border, the fences.
     const auto D = g.layers.destinations.size();
     for (std::size_t d = 0; d < D; ++d)
-        g.sea_borders.push_back(add_border(g, numbered("sea", d + 1, D), "Sea crossings to Destination " + std::to_string(d + 1), 10, 50, 0, 20));
+        g.sea_borders.push_back(add_border(g, numbered("sea", d + 1, D),
+                                           "Sea crossings to Destination " + std::to_string(d + 1), 10, 50, 0, 20));
     g.land_layer = H >= 2 ? &g.layers.hubs[H / 2 - 1] : &g.layers.origins;
     g.land_groups = std::clamp(static_cast<int>(g.land_layer->size()) / 25, 1, 40);
     const auto land_borders = static_cast<std::size_t>(g.land_groups + 1) / 2;
     for (std::size_t k = 0; k < land_borders; ++k)
-        g.land_borders.push_back(add_border(g, numbered("land", k + 1, land_borders), "Land border " + std::to_string(k + 1), 5, 40, 1, 10));
-    g.s.borders[static_cast<std::size_t>(g.land_borders[0])].return_to = g.land_layer->front();   // back to the border town
+        g.land_borders.push_back(
+            add_border(g, numbered("land", k + 1, land_borders), "Land border " + std::to_string(k + 1), 5, 40, 1, 10));
+    g.s.borders[static_cast<std::size_t>(g.land_borders[0])].return_to =
+        g.land_layer->front();   // back to the border town
     g.fence_border = add_border(g, "fence", "Coast fences", 70, 90, 1, 3);
 
     detail::add_links(g);
@@ -158,4 +166,4 @@ Scenario generate_scenario(const GeneratorOptions& options) {
     return std::move(g.s);
 }
 
-}  // namespace migsim
+}   // namespace migsim

@@ -23,19 +23,22 @@ struct LinkStyle {
     Mode mode;
     int km_low, km_high;
     int cents_per_km_low, cents_per_km_high;   // fare
-    int death_per_mille_high;                   // death risk in [0, this / 1000]
+    int death_per_mille_high;                  // death risk in [0, this / 1000]
 };
 
 int add_link(Generator& g, int from, int to, const LinkStyle& style, const std::string& suffix, int border = no_index) {
     const auto index = g.s.links.size();
     Link l;
-    l.id = g.s.locations[static_cast<std::size_t>(from)].id + "-" + g.s.locations[static_cast<std::size_t>(to)].id + suffix;
+    l.id = g.s.locations[static_cast<std::size_t>(from)].id + "-" + g.s.locations[static_cast<std::size_t>(to)].id +
+           suffix;
     l.from = from;
     l.to = to;
     const std::int64_t km = g.draws.between(style.km_low, style.km_high, Draw::link, index, 0);
     l.distance_km = static_cast<double>(km);
     l.mode = style.mode;
-    l.cost = static_cast<double>(km * g.draws.between(style.cents_per_km_low, style.cents_per_km_high, Draw::link, index, 1)) / 100;
+    l.cost = static_cast<double>(
+                 km * g.draws.between(style.cents_per_km_low, style.cents_per_km_high, Draw::link, index, 1)) /
+             100;
     l.death_risk = g.draws.decimal(0, style.death_per_mille_high, 1000, Draw::link, index, 2);
     l.border = border;
     g.s.links.push_back(std::move(l));
@@ -51,7 +54,8 @@ void link_layers(Generator& g, const std::vector<int>& from, const std::vector<i
     std::vector<bool> reached(to.size(), false);
     auto add = [&](std::int64_t i, std::int64_t j) {
         const int border = border_of(i);
-        const int l = add_link(g, from[static_cast<std::size_t>(i)], to[static_cast<std::size_t>(j)], style, "", border);
+        const int l =
+            add_link(g, from[static_cast<std::size_t>(i)], to[static_cast<std::size_t>(j)], style, "", border);
         if (border != no_index) {
             g.s.links[static_cast<std::size_t>(l)].alone = true;   // one can walk across a land border
             g.land_crossings.push_back(l);
@@ -72,7 +76,7 @@ void link_layers(Generator& g, const std::vector<int>& from, const std::vector<i
         if (!reached[static_cast<std::size_t>(j)]) add(j * a / b, j);
 }
 
-}  // namespace
+}   // namespace
 
 void add_links(Generator& g) {
     Scenario& s = g.s;
@@ -91,8 +95,9 @@ void add_links(Generator& g) {
     const std::int64_t cross_rate = std::min(cross_links_per_million, cross_left * 1000000 / candidates);
     for (std::size_t k = 0; k + 1 < chain.size(); ++k) {
         const bool to_coast = k + 2 == chain.size();
-        const LinkStyle style = k == 0 ? LinkStyle{Mode::land, 150, 500, 2, 5, 0}
-                                : to_coast ? LinkStyle{Mode::land, 200, 700, 2, 6, 3} : LinkStyle{Mode::land, 120, 380, 2, 5, 0};
+        const LinkStyle style = k == 0     ? LinkStyle{Mode::land, 150, 500, 2, 5, 0}
+                                : to_coast ? LinkStyle{Mode::land, 200, 700, 2, 6, 3}
+                                           : LinkStyle{Mode::land, 120, 380, 2, 5, 0};
         const auto size = static_cast<std::int64_t>(chain[k]->size());
         const bool land = chain[k] == g.land_layer;
         link_layers(g, *chain[k], *chain[k + 1], style, cross_rate, cross_left, [&](std::int64_t i) {
@@ -109,20 +114,26 @@ void add_links(Generator& g) {
     for (std::size_t c = 0; c < C; ++c) {
         const std::size_t d = c * D / C;
         const auto coast = static_cast<std::size_t>(g.layers.coasts[c]);
-        first_crossing.push_back(add_link(g, g.layers.coasts[c], g.layers.destinations[d], sea, "-sea", g.sea_borders[d]));
+        first_crossing.push_back(
+            add_link(g, g.layers.coasts[c], g.layers.destinations[d], sea, "-sea", g.sea_borders[d]));
         g.sea_links.push_back(first_crossing.back());
         const auto after = s.links.size() + (C - c - 1) + static_cast<std::size_t>(shape.fences + shape.packages);
         if (after < max_generated_links && g.draws.chance(600000, Draw::cross_link, coast, 2)) {
-            const auto d2 = (d + 1 + static_cast<std::size_t>(g.draws.between(0, static_cast<std::int64_t>(D) - 2, Draw::cross_link, coast, 3))) % D;
-            g.sea_links.push_back(add_link(g, g.layers.coasts[c], g.layers.destinations[d2], far_sea, "-sea", g.sea_borders[d2]));
+            const auto d2 = (d + 1 +
+                             static_cast<std::size_t>(
+                                 g.draws.between(0, static_cast<std::int64_t>(D) - 2, Draw::cross_link, coast, 3))) %
+                            D;
+            g.sea_links.push_back(
+                add_link(g, g.layers.coasts[c], g.layers.destinations[d2], far_sea, "-sea", g.sea_borders[d2]));
         }
     }
-    for (const int l : g.sea_links) s.links[static_cast<std::size_t>(l)].alone = g.draws.chance(150000, Draw::link, static_cast<std::size_t>(l), 3);
+    for (const int l : g.sea_links)
+        s.links[static_cast<std::size_t>(l)].alone = g.draws.chance(150000, Draw::link, static_cast<std::size_t>(l), 3);
 
     for (std::size_t k = 0; k < static_cast<std::size_t>(shape.fences); ++k) {   // at an enclave
         const std::size_t c = (2 * k + 1) * C / (2 * static_cast<std::size_t>(shape.fences));
-        const int l = add_link(g, g.layers.coasts[c], g.layers.destinations[c * D / C], LinkStyle{Mode::land, 5, 30, 0, 0, 3},
-                               "-fence", g.fence_border);
+        const int l = add_link(g, g.layers.coasts[c], g.layers.destinations[c * D / C],
+                               LinkStyle{Mode::land, 5, 30, 0, 0, 3}, "-fence", g.fence_border);
         s.links[static_cast<std::size_t>(l)].alone = true;
     }
     // Packages: a desert leg from a hub of the last layer to a coast, and the boat on from there.
@@ -135,4 +146,4 @@ void add_links(Generator& g) {
     }
 }
 
-}  // namespace migsim::detail
+}   // namespace migsim::detail

@@ -12,10 +12,10 @@ namespace migsim::detail {
 namespace {
 
 struct MarketStyle {
-    int price_low, price_high;                  // money per seat
-    int evasion_low, evasion_high;              // percent
-    int safety_low, safety_high;                // percent
-    int premium_low, premium_high;              // percent
+    int price_low, price_high;       // money per seat
+    int evasion_low, evasion_high;   // percent
+    int safety_low, safety_high;     // percent
+    int premium_low, premium_high;   // percent
 };
 
 void add_market(Generator& g, const std::string& id, const std::string& name, std::vector<int> links,
@@ -44,7 +44,7 @@ std::string place_name(const Generator& g, int link, bool to) {
     return g.s.locations[static_cast<std::size_t>(to ? l.to : l.from)].name;
 }
 
-}  // namespace
+}   // namespace
 
 void add_markets(Generator& g) {
     const auto sea_flow = g.agents_per_day / static_cast<std::int64_t>(g.sea_links.size());
@@ -73,4 +73,4 @@ void add_markets(Generator& g) {
     }
 }
 
-}  // namespace migsim::detail
+}   // namespace migsim::detail

@@ -18,7 +18,8 @@ namespace {
 constexpr std::int64_t max_demand_rows = 20000;
 
 // Per location: can `profile` reach one of its destinations over links? (Backward search.)
-std::vector<bool> can_arrive(const Scenario& s, const Profile& profile, const std::vector<std::vector<int>>& links_into) {
+std::vector<bool> can_arrive(const Scenario& s, const Profile& profile,
+                             const std::vector<std::vector<int>>& links_into) {
     std::vector<bool> good(s.locations.size(), false);
     std::vector<int> stack;
     auto mark = [&](int at) {
@@ -35,7 +36,7 @@ std::vector<bool> can_arrive(const Scenario& s, const Profile& profile, const st
     return good;
 }
 
-}  // namespace
+}   // namespace
 
 void add_profiles(Generator& g) {
     const auto P = static_cast<std::size_t>(g.options.profiles);
@@ -68,9 +69,11 @@ void add_pathways(Generator& g) {
     corridor.name = "Humanitarian corridor";
     corridor.eligible = {static_cast<int>(P) - 1};
     const auto& first = g.layers.hubs.front();
-    corridor.from.assign(first.begin(), first.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(3, first.size())));
+    corridor.from.assign(first.begin(),
+                         first.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(3, first.size())));
     corridor.to = g.layers.destinations.front();
-    corridor.quota = std::max<std::int64_t>(1, g.agents_per_day * 30 * g.draws.between(1, 4, Draw::pathway, 0, 0) / 100);
+    corridor.quota =
+        std::max<std::int64_t>(1, g.agents_per_day * 30 * g.draws.between(1, 4, Draw::pathway, 0, 0) / 100);
     corridor.period_days = 30;
     corridor.processing_days = static_cast<int>(g.draws.between(20, 60, Draw::pathway, 0, 1));
     corridor.cost = g.draws.decimal(50, 200, 1, Draw::pathway, 0, 2);
@@ -95,7 +98,8 @@ void add_pathways(Generator& g) {
 void add_demand(Generator& g) {
     Scenario& s = g.s;
     std::vector<std::vector<int>> links_into(s.locations.size());
-    for (std::size_t l = 0; l < s.links.size(); ++l) links_into[static_cast<std::size_t>(s.links[l].to)].push_back(static_cast<int>(l));
+    for (std::size_t l = 0; l < s.links.size(); ++l)
+        links_into[static_cast<std::size_t>(s.links[l].to)].push_back(static_cast<int>(l));
     std::vector<std::vector<bool>> arrive;
     for (const auto& p : s.profiles) arrive.push_back(can_arrive(s, p, links_into));
 
@@ -119,7 +123,8 @@ void add_demand(Generator& g) {
     // Rows of about 30 days over the departure window, fewer when there are many pairs.
     const auto pair_count = static_cast<std::int64_t>(pairs.size());
     const std::int64_t window = g.departure_days;
-    const std::int64_t periods = std::clamp<std::int64_t>((window + 29) / 30, 1, std::max<std::int64_t>(1, max_demand_rows / pair_count));
+    const std::int64_t periods =
+        std::clamp<std::int64_t>((window + 29) / 30, 1, std::max<std::int64_t>(1, max_demand_rows / pair_count));
     const std::int64_t spread = (window + periods - 1) / periods;
     std::vector<DemandRow> rows;
     std::vector<std::int64_t> weights;
@@ -131,8 +136,9 @@ void add_demand(Generator& g) {
             row.profile = pairs[static_cast<std::size_t>(k)].second;
             row.spread_days = static_cast<int>(std::min(spread, window - day));
             rows.push_back(row);
-            weights.push_back(size[static_cast<std::size_t>(k)] *
-                              g.draws.between(5, 15, Draw::demand, static_cast<std::size_t>(k), 2 + static_cast<std::uint32_t>(day)));
+            weights.push_back(size[static_cast<std::size_t>(k)] * g.draws.between(5, 15, Draw::demand,
+                                                                                  static_cast<std::size_t>(k),
+                                                                                  2 + static_cast<std::uint32_t>(day)));
         }
     // Exact apportioning. A * W fits in 64 bits: A < 2^32, W <= 20,000 rows * 150 < 2^22.
     std::int64_t total = 0, running = 0, given = 0;
@@ -151,18 +157,21 @@ void add_events(Generator& g) {
     Scenario& s = g.s;
     const int days = g.options.days;
     // p is in [0, 1]: + 0.5 rounds; kept (not lround) so that generated scenarios keep their bytes.
-    auto percent = [](double p) { return static_cast<std::int64_t>(p * 100 + 0.5); };   // NOLINT(bugprone-incorrect-roundings)
+    auto percent = [](double p) {
+        return static_cast<std::int64_t>(p * 100 + 0.5);
+    };   // NOLINT(bugprone-incorrect-roundings)
     auto patrol = [&](int day, int border, std::int64_t to_percent) {
         const double value = static_cast<double>(std::clamp<std::int64_t>(to_percent, 0, 95)) / 100;
         s.events.push_back(Event{day, Assignment{TargetKind::border, border, Parameter::patrol, value}});
     };
     const int first_sea = g.sea_borders[0], second_sea = g.sea_borders[1], land = g.land_borders[0];
     patrol(days / 4, first_sea, percent(s.borders[static_cast<std::size_t>(first_sea)].patrol) + 30);   // a crackdown
-    patrol(days / 3, land, percent(s.borders[static_cast<std::size_t>(land)].patrol) / 2);               // an open border
-    patrol(days / 2, second_sea, percent(s.borders[static_cast<std::size_t>(second_sea)].patrol) + 20);  // displacement
-    const double quota = static_cast<double>(s.pathways[0].quota * 2);                                  // more places
+    patrol(days / 3, land, percent(s.borders[static_cast<std::size_t>(land)].patrol) / 2);   // an open border
+    patrol(days / 2, second_sea,
+           percent(s.borders[static_cast<std::size_t>(second_sea)].patrol) + 20);   // displacement
+    const double quota = static_cast<double>(s.pathways[0].quota * 2);              // more places
     s.events.push_back(Event{days * 2 / 3, Assignment{TargetKind::pathway, 0, Parameter::quota, quota}});
     std::stable_sort(s.events.begin(), s.events.end(), [](const Event& a, const Event& b) { return a.day < b.day; });
 }
 
-}  // namespace migsim::detail
+}   // namespace migsim::detail

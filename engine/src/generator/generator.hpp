@@ -18,9 +18,7 @@
 
 namespace migsim::detail {
 
-enum class Draw : std::uint32_t {
-    place = 1, link, cross_link, border, market, capacity, pathway, profile, demand
-};
+enum class Draw : std::uint32_t { place = 1, link, cross_link, border, market, capacity, pathway, profile, demand };
 
 class GeneratorDraws {
 public:
@@ -46,7 +44,8 @@ public:
 private:
     [[nodiscard]] std::uint64_t word(Draw what, std::size_t index, std::uint32_t k) const {
         r123::Philox4x32 rng;
-        const r123::Philox4x32::ctr_type ctr = {{static_cast<std::uint32_t>(what), static_cast<std::uint32_t>(index), k, 0}};
+        const r123::Philox4x32::ctr_type ctr = {
+            {static_cast<std::uint32_t>(what), static_cast<std::uint32_t>(index), k, 0}};
         return rng(ctr, key_)[0];
     }
     r123::Philox4x32::key_type key_;
@@ -71,15 +70,15 @@ struct Generator {
     Scenario s;
     Layers layers;
     const std::vector<int>* land_layer = nullptr;   // the places before the land border
-    int land_groups = 1;              // that layer in groups; every other group's links cross a border
+    int land_groups = 1;                            // that layer in groups; every other group's links cross a border
     int fence_border = no_index;
-    std::vector<int> sea_borders;     // per destination: the sea border of crossings to it
+    std::vector<int> sea_borders;   // per destination: the sea border of crossings to it
     std::vector<int> land_borders;
-    std::vector<int> sea_links;       // coast -> destination crossings (border, sea)
-    std::vector<int> land_crossings;  // hub links across a land border
+    std::vector<int> sea_links;                  // coast -> destination crossings (border, sea)
+    std::vector<int> land_crossings;             // hub links across a land border
     std::vector<std::pair<int, int>> packages;   // (desert leg, sea leg) a package sells
-    int departure_days = 1;           // migrants set out on days [0, departure_days)
-    std::int64_t agents_per_day = 0;  // on average over those days
+    int departure_days = 1;                      // migrants set out on days [0, departure_days)
+    std::int64_t agents_per_day = 0;             // on average over those days
 
     explicit Generator(const GeneratorOptions& o) : options(o), draws(o.seed) {}
 };
@@ -87,11 +86,11 @@ struct Generator {
 // "dest_07" for 7 of up to 40: ids sort in table order.
 [[nodiscard]] std::string numbered(const std::string& prefix, std::size_t number, std::size_t largest);
 
-void add_links(Generator& g);       // after the places and borders
-void add_markets(Generator& g);     // after the links
-void add_profiles(Generator& g);    // after the borders and places
-void add_pathways(Generator& g);    // after the profiles
-void add_demand(Generator& g);      // after the links, pathways and profiles
-void add_events(Generator& g);      // last
+void add_links(Generator& g);      // after the places and borders
+void add_markets(Generator& g);    // after the links
+void add_profiles(Generator& g);   // after the borders and places
+void add_pathways(Generator& g);   // after the profiles
+void add_demand(Generator& g);     // after the links, pathways and profiles
+void add_events(Generator& g);     // last
 
-}  // namespace migsim::detail
+}   // namespace migsim::detail

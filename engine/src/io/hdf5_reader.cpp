@@ -33,8 +33,10 @@ std::vector<double> run_totals(hid_t file, const std::string& name, std::size_t 
     auto values = read_numbers<double>(file, name, H5T_NATIVE_DOUBLE, shape);
     if (shape.size() != 3 || shape[2] != width)
         throw OutputError(file_name(file) + ": dataset '" + name + "' has " + std::to_string(shape.size()) +
-                          " dimensions and " + std::to_string(shape.empty() ? 0 : shape.back()) + " entities, expected 3 "
-                          "(replicate, time, entity) and " + std::to_string(width) + " (a damaged file?)");
+                          " dimensions and " + std::to_string(shape.empty() ? 0 : shape.back()) +
+                          " entities, expected 3 "
+                          "(replicate, time, entity) and " +
+                          std::to_string(width) + " (a damaged file?)");
     std::vector<double> total(shape.at(2), 0.0);
     for (hsize_t r = 0; r < shape[0]; ++r)
         for (hsize_t t = 0; t < shape[1]; ++t)
@@ -59,15 +61,17 @@ double sum(const std::vector<double>& values) { return std::accumulate(values.be
 
 // A table of totals over the run, one row per entity (those `shown`), one column per series
 // (headed by its outcome name in `migsim compare`), then any `extra` columns.
-void entity_table(hid_t file, const std::string& title, const std::vector<std::string>& entities,
-                  const std::vector<const SeriesInfo*>& series,
-                  const std::vector<std::pair<std::string, std::vector<double>>>& extra, std::ostream& out,
-                  const std::function<bool(std::size_t)>& shown = [](std::size_t) { return true; }) {
+void entity_table(
+    hid_t file, const std::string& title, const std::vector<std::string>& entities,
+    const std::vector<const SeriesInfo*>& series, const std::vector<std::pair<std::string, std::vector<double>>>& extra,
+    std::ostream& out, const std::function<bool(std::size_t)>& shown = [](std::size_t) { return true; }) {
     std::vector<std::pair<std::string, std::vector<double>>> columns;
-    for (const SeriesInfo* s : series) columns.emplace_back(s->outcome, run_totals(file, std::string(s->name), entities.size()));
+    for (const SeriesInfo* s : series)
+        columns.emplace_back(s->outcome, run_totals(file, std::string(s->name), entities.size()));
     columns.insert(columns.end(), extra.begin(), extra.end());
     out << std::left << std::setw(28) << title << std::right;
-    for (const auto& [name, values] : columns) out << std::setw(std::max<int>(10, static_cast<int>(name.size()) + 2)) << name;
+    for (const auto& [name, values] : columns)
+        out << std::setw(std::max<int>(10, static_cast<int>(name.size()) + 2)) << name;
     out << "\n";
     for (std::size_t e = 0; e < entities.size(); ++e) {
         if (!shown(e)) continue;
@@ -135,7 +139,7 @@ std::string damaged(const std::string& path, const std::string& name, const char
     return path + ": dataset '" + name + "' " + what + " (a damaged file?)";
 }
 
-}  // namespace
+}   // namespace
 
 std::vector<std::string> dataset_checksums(const std::string& path) {
     Handle file = open_file(path);
@@ -192,8 +196,7 @@ std::string describe_output(const std::string& path) {
         out << "replicates  " << fixed(replicates) << " (seeds " << fixed(number_attribute(file, "seed")) << " to "
             << fixed(number_attribute(file, "seed") + replicates - 1)
             << "): the totals below are means over the replicates\n";
-    out
-        << "engine      migsim " << read_string_attribute(file, "engine_version") << " ("
+    out << "engine      migsim " << read_string_attribute(file, "engine_version") << " ("
         << read_string_attribute(file, "git_revision") << "), " << fixed(number_attribute(file, "threads"))
         << " threads";
     if (completed) out << ", " << std::setprecision(3) << number_attribute(file, "wall_time_s") << " s";
@@ -239,12 +242,14 @@ std::string describe_output(const std::string& path) {
         const hsize_t last = shape.size() == 3 && shape[1] > 0 ? shape[1] - 1 : 0;
         const auto arrivals = run_totals(file, "arrivals", locations.size());
         out << std::left << std::setw(28) << "camp" << std::right << std::setw(10) << "arrived" << std::setw(16)
-            << "there at end" << "\n";
+            << "there at end"
+            << "\n";
         for (std::size_t l = 0; l < locations.size(); ++l)
             if (kinds[l] == "camp")
                 out << std::left << std::setw(28) << locations[l] << std::right << std::setw(10) << fixed(arrivals[l])
                     << std::setw(16) << (shape.size() == 3 ? population[last * shape[2] + l] : 0) << "\n";
-        out << "(replicate 0 at the end; arrivals: mean over replicates; against UNHCR data: migsim validate-data FILE)\n";
+        out << "(replicate 0 at the end; arrivals: mean over replicates; against UNHCR data: migsim validate-data "
+               "FILE)\n";
     } else {
         std::vector<const SeriesInfo*> columns;   // what `migsim compare --by destination` shows
         for (const SeriesInfo& series : series_catalogue)
@@ -264,4 +269,4 @@ std::string describe_output(const std::string& path) {
     return out.str();
 }
 
-}  // namespace migsim
+}   // namespace migsim

@@ -50,30 +50,35 @@ Handle open_file(const std::string& path) {
     silence_hdf5_errors();
     std::error_code ec;
     if (!std::filesystem::exists(path, ec)) throw OutputError(path + ": does not exist; expected a migsim output file");
-    if (!std::filesystem::is_regular_file(path, ec)) throw OutputError(path + ": is not a regular file; expected a migsim output file");
+    if (!std::filesystem::is_regular_file(path, ec))
+        throw OutputError(path + ": is not a regular file; expected a migsim output file");
     if (H5Fis_hdf5(path.c_str()) <= 0)
-        throw OutputError(path + ": " + or_else(held_by_another_program(path, Access::read),
-                                                "not an HDF5 file, or a damaged one; expected a migsim output"));
+        throw OutputError(path + ": " +
+                          or_else(held_by_another_program(path, Access::read), "not an HDF5 file, or a damaged one; "
+                                                                               "expected a migsim output"));
     Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
     if (file.get() < 0)
         throw OutputError(path + ": cannot open the HDF5 file: " +
-                          or_else(held_by_another_program(path, Access::read),
-                                  "damaged (a run killed in the middle of a write? h5clear -s repairs its header)"));
+                          or_else(held_by_another_program(path, Access::read), "damaged (a run killed in the middle of "
+                                                                               "a write? h5clear -s repairs its "
+                                                                               "header)"));
     return file;
 }
 
 std::vector<std::string> dataset_names(hid_t file) {
     std::vector<std::string> names;
-    H5Literate(file, H5_INDEX_NAME, H5_ITER_INC, nullptr,
-               [](hid_t group, const char* name, const H5L_info_t*, void* out) -> herr_t {
-                   H5O_info_t info;
-                   if (H5Oget_info_by_name(group, name, &info, H5P_DEFAULT) >= 0 && info.type == H5O_TYPE_DATASET)
-                       static_cast<std::vector<std::string>*>(out)->emplace_back(name);
-                   return 0;
-               },
-               &names);
+    H5Literate(
+        file, H5_INDEX_NAME, H5_ITER_INC, nullptr,
+        [](hid_t group, const char* name, const H5L_info_t*, void* out) -> herr_t {
+            H5O_info_t info;
+            if (H5Oget_info_by_name(group, name, &info, H5P_DEFAULT) >= 0 && info.type == H5O_TYPE_DATASET)
+                static_cast<std::vector<std::string>*>(out)->emplace_back(name);
+            return 0;
+        },
+        &names);
     for (const auto& name : names)
-        if (!is_utf8(name)) throw OutputError(file_name(file) + ": holds a dataset whose name is not UTF-8 (a damaged file?)");
+        if (!is_utf8(name))
+            throw OutputError(file_name(file) + ": holds a dataset whose name is not UTF-8 (a damaged file?)");
     return names;
 }
 
@@ -87,7 +92,8 @@ std::string file_name(hid_t object) {
 }
 
 Handle open_dataset(hid_t file, const std::string& name) {
-    Handle ds(H5Lexists(file, name.c_str(), H5P_DEFAULT) > 0 ? H5Dopen2(file, name.c_str(), H5P_DEFAULT) : -1, H5Dclose);
+    Handle ds(H5Lexists(file, name.c_str(), H5P_DEFAULT) > 0 ? H5Dopen2(file, name.c_str(), H5P_DEFAULT) : -1,
+              H5Dclose);
     if (ds.get() < 0) throw OutputError(file_name(file) + ": has no dataset '" + name + "' (expected a migsim output)");
     return ds;
 }
@@ -136,7 +142,7 @@ Handle string_type() {
     H5Tset_cset(type, H5T_CSET_UTF8);
     return type;
 }
-}  // namespace
+}   // namespace
 
 std::vector<std::string> read_strings(hid_t file, const std::string& name) {
     Handle ds = open_dataset(file, name);
@@ -154,7 +160,8 @@ std::vector<std::string> read_strings(hid_t file, const std::string& name) {
     H5Dvlen_reclaim(type, space, H5P_DEFAULT, raw.data());
     for (const auto& text : out)
         if (!is_utf8(text))
-            throw OutputError(file_name(file) + ": dataset '" + name + "' holds a name that is not UTF-8 (a damaged file?)");
+            throw OutputError(file_name(file) + ": dataset '" + name +
+                              "' holds a name that is not UTF-8 (a damaged file?)");
     return out;
 }
 
@@ -173,9 +180,11 @@ Handle write_strings(hid_t file, const std::string& name, const std::vector<std:
 Handle write_doubles(hid_t file, const std::string& name, const std::vector<double>& values) {
     hsize_t n[1] = {values.size()};
     Handle space(H5Screate_simple(1, n, nullptr), H5Sclose);
-    Handle ds(H5Dcreate2(file, name.c_str(), H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose);
+    Handle ds(H5Dcreate2(file, name.c_str(), H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+              H5Dclose);
     check(ds, "create " + name);
-    if (!values.empty()) check(H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), "write " + name);
+    if (!values.empty())
+        check(H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), "write " + name);
     return ds;
 }
 
@@ -191,7 +200,7 @@ void write_scalar_attribute(hid_t object, const std::string& name, hid_t type, c
     check(attr, "create attribute " + name);
     check(H5Awrite(attr, type, value), "write attribute " + name);
 }
-}  // namespace
+}   // namespace
 
 std::string read_string_attribute(hid_t object, const char* name) {
     if (H5Aexists(object, name) <= 0) return {};
@@ -220,4 +229,4 @@ void write_attribute(hid_t object, const std::string& name, double value) {
     write_scalar_attribute(object, name, H5T_NATIVE_DOUBLE, &value);
 }
 
-}  // namespace migsim::detail
+}   // namespace migsim::detail

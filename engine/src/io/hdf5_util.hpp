@@ -68,7 +68,7 @@ inline std::string or_else(const std::string& reason, const std::string& otherwi
 // Reading (for info, checksums and compare). Each throws OutputError naming what is missing.
 Handle open_file(const std::string& path);   // read-only; refuses what is not HDF5
 std::vector<std::string> dataset_names(hid_t file);
-[[nodiscard]] std::string file_name(hid_t object);   // the path of the file `object` is in
+[[nodiscard]] std::string file_name(hid_t object);          // the path of the file `object` is in
 Handle open_dataset(hid_t file, const std::string& name);   // throws OutputError naming file and dataset
 std::vector<hsize_t> shape_of(hid_t dataset);
 // The number of values in `dataset` of `element_bytes` each; throws OutputError when the file
@@ -102,4 +102,4 @@ std::vector<T> read_numbers(hid_t file, const std::string& name, hid_t type, std
     return out;
 }
 
-}  // namespace migsim::detail
+}   // namespace migsim::detail

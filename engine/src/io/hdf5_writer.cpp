@@ -78,7 +78,8 @@ std::string entity_coordinates(Entity entity) {
         case Entity::border: return "border_name";
         case Entity::market: return "market_name market_border market_links";
         case Entity::pathway: return "pathway_name";
-        case Entity::status: case Entity::profile: return "";
+        case Entity::status:
+        case Entity::profile: return "";
     }
     return "";
 }
@@ -109,7 +110,7 @@ std::string parameter_variable(const std::string& key) {
     return name;
 }
 
-}  // namespace
+}   // namespace
 
 struct Hdf5Writer::Impl {
     std::string path;
@@ -122,11 +123,11 @@ struct Hdf5Writer::Impl {
         Handle dataset;
         hsize_t width;
         hid_t type;
-        std::string dimension;   // the entity dimension; empty for agents_created
-        hsize_t groups = 0;      // a trailing group dimension (NAME_by_group series): its length
+        std::string dimension;              // the entity dimension; empty for agents_created
+        hsize_t groups = 0;                 // a trailing group dimension (NAME_by_group series): its length
         std::optional<migsim::Series> of;   // its row of the catalogue; none for agents_created
     };
-    std::vector<Series> series;          // the catalogue's, then agents_created (width 0)
+    std::vector<Series> series;   // the catalogue's, then agents_created (width 0)
     bool sweep = false;
     hsize_t samples = 1, replicates = 1;
     std::vector<std::string> sweep_coordinates;   // param_* variables, coordinates along sample
@@ -218,7 +219,8 @@ struct Hdf5Writer::Impl {
     }
 
     [[nodiscard]] std::size_t row_bytes(const Series& s) const {
-        return (s.dimension.empty() && s.width == 0 ? 1 : s.width) * std::max<hsize_t>(s.groups, 1) * 8;   // int64 or double
+        return (s.dimension.empty() && s.width == 0 ? 1 : s.width) * std::max<hsize_t>(s.groups, 1) *
+               8;   // int64 or double
     }
 
     // An upper bound of what the journey table adds (raw; it is written uncompressed).
@@ -248,7 +250,8 @@ struct Hdf5Writer::Impl {
         }
         for (std::size_t k = 0; k < series.size(); ++k)
             for (std::size_t r = 0; r < p.rows[k].size(); ++r)
-                write_block(series[k], p.sample, r, p.first_day, p.days, p.rows[k][r].data());   // width 0: extends only
+                write_block(series[k], p.sample, r, p.first_day, p.days,
+                            p.rows[k][r].data());   // width 0: extends only
         for (auto& per_series : p.rows)
             for (auto& block : per_series) block.clear();
         p.first_day = end;
@@ -262,8 +265,9 @@ struct Hdf5Writer::Impl {
         std::error_code error;
         const auto space = std::filesystem::space(std::filesystem::absolute(path, error).parent_path(), error);
         if (error || space.available >= bytes + metadata_margin) return;
-        throw OutputError(path + ": " + what + ": " + megabytes(space.available) + " free on its disk, expected at least " +
-                          megabytes(bytes + metadata_margin) + " (disk full?)");
+        throw OutputError(path + ": " + what + ": " + megabytes(space.available) +
+                          " free on its disk, expected at least " + megabytes(bytes + metadata_margin) +
+                          " (disk full?)");
     }
 
     // The policy timeline's rows for days [first, end), beside the time axis.
@@ -308,7 +312,8 @@ struct Hdf5Writer::Impl {
         std::vector<std::int32_t> index(n);
         for (hsize_t k = 0; k < n; ++k) index[k] = static_cast<std::int32_t>(k);
         Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose);
-        Handle ds(H5Dcreate2(file, name.c_str(), H5T_NATIVE_INT32, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose);
+        Handle ds(H5Dcreate2(file, name.c_str(), H5T_NATIVE_INT32, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                  H5Dclose);
         check(ds, "create " + name);
         if (n > 0) check(H5Dwrite(ds, H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, index.data()), "write " + name);
         check(H5DSset_scale(ds, name.c_str()), "scale " + name);
@@ -328,8 +333,8 @@ struct Hdf5Writer::Impl {
 
     // A chunked, compressed series (leading dims, then the entity dim unless `dim` is empty).
     Handle make_series(const std::string& name, const std::string& dim, hsize_t width, hid_t type,
-                       const std::string& units, const std::string& description,
-                       const std::string& coordinates, hsize_t groups = 0) {
+                       const std::string& units, const std::string& description, const std::string& coordinates,
+                       hsize_t groups = 0) {
         const int rank = lead() + (dim.empty() ? 0 : 1) + (groups > 0 ? 1 : 0);
         std::vector<hsize_t> shape, max, chunk;
         if (sweep) shape.push_back(samples), max.push_back(samples), chunk.push_back(1);
@@ -403,7 +408,8 @@ struct Hdf5Writer::Impl {
         const hsize_t R = shape[0], T = shape[1], X = shape[2];
         std::vector<double> values(R * T * X), summary(4 * T * X), column(R);
         if (R * T * X > 0)
-            check(H5Dread(s.dataset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), "read " + s.name);
+            check(H5Dread(s.dataset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
+                  "read " + s.name);
         for (hsize_t k = 0; k < T * X; ++k) {
             double sum = 0;
             for (hsize_t r = 0; r < R; ++r) sum += column[r] = values[r * T * X + k];
@@ -426,7 +432,8 @@ struct Hdf5Writer::Impl {
         for (std::size_t k = 0; k < 4; ++k) {
             uLongf size = compressBound(raw);
             out.chunks[k].resize(size);
-            if (compress2(out.chunks[k].data(), &size, reinterpret_cast<const Bytef*>(summary.data() + k * T * X), raw, 1) != Z_OK)
+            if (compress2(out.chunks[k].data(), &size, reinterpret_cast<const Bytef*>(summary.data() + k * T * X), raw,
+                          1) != Z_OK)
                 throw OutputError("compress the summary of " + s.name);
             out.chunks[k].resize(size);
             out.chunks[k].shrink_to_fit();   // held until every summary is written: only what it needs
@@ -445,7 +452,8 @@ struct Hdf5Writer::Impl {
             H5Pset_chunk(plist, 3, chunk);
             H5Pset_deflate(plist, 1);
         }
-        Handle ds(H5Dcreate2(file, name.c_str(), H5T_NATIVE_DOUBLE, out_space, H5P_DEFAULT, plist, H5P_DEFAULT), H5Dclose);
+        Handle ds(H5Dcreate2(file, name.c_str(), H5T_NATIVE_DOUBLE, out_space, H5P_DEFAULT, plist, H5P_DEFAULT),
+                  H5Dclose);
         check(ds, "create " + name);
         for (std::size_t k = 0; k < 4 && T * X > 0; ++k) {
             const hsize_t offset[3] = {k, 0, 0};
@@ -463,7 +471,6 @@ struct Hdf5Writer::Impl {
         write_attribute(ds, "long_name", "mean and 5/50/95% quantiles over replicates of " + s.name);
         write_attribute(ds, "summary_of", s.name);
     }
-
 };
 
 Hdf5Writer::Hdf5Writer(const std::string& path, const Scenario& s, const RunInfo& info)
@@ -490,7 +497,8 @@ Hdf5Writer::Hdf5Writer(const std::string& path, const Scenario& s, const RunInfo
             Handle space(H5Screate_simple(1, shape, max), H5Sclose);
             Handle plist(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
             H5Pset_chunk(plist, 1, chunk);
-            w.time = Handle(H5Dcreate2(w.file, "time", H5T_NATIVE_INT32, space, H5P_DEFAULT, plist, H5P_DEFAULT), H5Dclose);
+            w.time =
+                Handle(H5Dcreate2(w.file, "time", H5T_NATIVE_INT32, space, H5P_DEFAULT, plist, H5P_DEFAULT), H5Dclose);
             check(H5DSset_scale(w.time, "time"), "time scale");
             write_attribute(w.time, "units", "days since " + s.settings.start_date);
             write_attribute(w.time, "calendar", "proleptic_gregorian");
@@ -500,7 +508,8 @@ Hdf5Writer::Hdf5Writer(const std::string& path, const Scenario& s, const RunInfo
             w.make_index_dimension("replicate", w.replicates);
             hsize_t n[1] = {w.replicates};
             Handle space(H5Screate_simple(1, n, nullptr), H5Sclose);
-            Handle seed(H5Dcreate2(w.file, "seed", H5T_NATIVE_UINT64, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose);
+            Handle seed(H5Dcreate2(w.file, "seed", H5T_NATIVE_UINT64, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                        H5Dclose);
             H5Dwrite(seed, H5T_NATIVE_UINT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, info.seeds.data());
             check(H5DSattach_scale(seed, w.dims["replicate"], 0), "attach seed");
         }
@@ -513,8 +522,11 @@ Hdf5Writer::Hdf5Writer(const std::string& path, const Scenario& s, const RunInfo
                 for (hsize_t p = 0; p < P; ++p) values[k * P + p] = info.samples[k][p];
             hsize_t shape[2] = {w.samples, P};
             Handle space(H5Screate_simple(2, shape, nullptr), H5Sclose);
-            Handle ds(H5Dcreate2(w.file, "parameter_value", H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose);
-            check(H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), "write parameter_value");
+            Handle ds(H5Dcreate2(w.file, "parameter_value", H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, H5P_DEFAULT,
+                                 H5P_DEFAULT),
+                      H5Dclose);
+            check(H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), "write "
+                                                                                                 "parameter_value");
             check(H5DSattach_scale(ds, w.dims["sample"], 0), "attach sample");
             check(H5DSattach_scale(ds, w.dims["parameter"], 1), "attach parameter");
             for (hsize_t p = 0; p < P; ++p) {
@@ -528,8 +540,12 @@ Hdf5Writer::Hdf5Writer(const std::string& path, const Scenario& s, const RunInfo
             std::vector<std::int8_t> none(w.samples, 0);
             Handle done_space(H5Screate_simple(1, &w.samples, nullptr), H5Sclose);
             w.sample_completed = Handle(H5Dcreate2(w.file, "sample_completed", H5T_NATIVE_INT8, done_space, H5P_DEFAULT,
-                                                   H5P_DEFAULT, H5P_DEFAULT), H5Dclose);
-            check(H5Dwrite(w.sample_completed, H5T_NATIVE_INT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, none.data()), "write sample_completed");
+                                                   H5P_DEFAULT, H5P_DEFAULT),
+                                        H5Dclose);
+            check(H5Dwrite(w.sample_completed, H5T_NATIVE_INT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, none.data()), "write "
+                                                                                                             "sample_"
+                                                                                                             "complete"
+                                                                                                             "d");
             check(H5DSattach_scale(w.sample_completed, w.dims["sample"], 0), "attach sample");
         }
 
@@ -559,33 +575,41 @@ Hdf5Writer::Hdf5Writer(const std::string& path, const Scenario& s, const RunInfo
         };
         if (!s.locations.empty()) {
             w.coordinate("location_name", "location", column(s.locations, [](const Location& l) { return l.name; }));
-            w.coordinate("location_country", "location", column(s.locations, [](const Location& l) { return l.country; }));
-            w.coordinate("location_kind", "location", column(s.locations, [](const Location& l) { return std::string(to_string(l.kind)); }));
-            w.coordinate("lat", "location", column(s.locations, [](const Location& l) { return l.lat; }), "degrees_north");
-            w.coordinate("lon", "location", column(s.locations, [](const Location& l) { return l.lon; }), "degrees_east");
+            w.coordinate("location_country", "location",
+                         column(s.locations, [](const Location& l) { return l.country; }));
+            w.coordinate("location_kind", "location",
+                         column(s.locations, [](const Location& l) { return std::string(to_string(l.kind)); }));
+            w.coordinate("lat", "location", column(s.locations, [](const Location& l) { return l.lat; }),
+                         "degrees_north");
+            w.coordinate("lon", "location", column(s.locations, [](const Location& l) { return l.lon; }),
+                         "degrees_east");
         }
         w.coordinate("link_from", "link", column(s.links, [&](const Link& l) { return id_of(l.from, s.locations); }));
         w.coordinate("link_to", "link", column(s.links, [&](const Link& l) { return id_of(l.to, s.locations); }));
-        w.coordinate("link_mode", "link", column(s.links, [](const Link& l) { return std::string(to_string(l.mode)); }));
+        w.coordinate("link_mode", "link",
+                     column(s.links, [](const Link& l) { return std::string(to_string(l.mode)); }));
         w.coordinate("link_border", "link", column(s.links, [&](const Link& l) { return id_of(l.border, s.borders); }));
         w.coordinate("link_distance_km", "link", column(s.links, [](const Link& l) { return l.distance_km; }), "km");
-        if (!s.borders.empty()) w.coordinate("border_name", "border", column(s.borders, [](const Border& b) { return b.name; }));
+        if (!s.borders.empty())
+            w.coordinate("border_name", "border", column(s.borders, [](const Border& b) { return b.name; }));
         if (!s.markets.empty()) {
             w.coordinate("market_name", "market", column(s.markets, [](const Market& m) { return m.name; }));
             // The border a market's seats cross (its first crossing leg): revenue by route.
             w.coordinate("market_border", "market", column(s.markets, [&](const Market& m) {
-                for (int l : m.links)
-                    if (s.links[static_cast<std::size_t>(l)].border != no_index)
-                        return id_of(s.links[static_cast<std::size_t>(l)].border, s.borders);
-                return std::string{};
-            }));
+                             for (int l : m.links)
+                                 if (s.links[static_cast<std::size_t>(l)].border != no_index)
+                                     return id_of(s.links[static_cast<std::size_t>(l)].border, s.borders);
+                             return std::string{};
+                         }));
             w.coordinate("market_links", "market", column(s.markets, [&](const Market& m) {
-                std::string ids;
-                for (int l : m.links) ids += (ids.empty() ? "" : ";") + s.links[static_cast<std::size_t>(l)].id;
-                return ids;
-            }));
+                             std::string ids;
+                             for (int l : m.links)
+                                 ids += (ids.empty() ? "" : ";") + s.links[static_cast<std::size_t>(l)].id;
+                             return ids;
+                         }));
         }
-        if (!s.pathways.empty()) w.coordinate("pathway_name", "pathway", column(s.pathways, [](const Pathway& p) { return p.name; }));
+        if (!s.pathways.empty())
+            w.coordinate("pathway_name", "pathway", column(s.pathways, [](const Pathway& p) { return p.name; }));
 
         // Every series of the catalogue, then those it splits by group when the scenario asks
         // (settings.output_by_group); the groups' dimension whenever the scenario has groups
@@ -606,15 +630,16 @@ Hdf5Writer::Hdf5Writer(const std::string& path, const Scenario& s, const RunInfo
                 const std::string dimension = to_string(entry.entity);
                 const auto width = static_cast<hsize_t>(entity_count(s, entry.entity));
                 const hid_t type = entry.is_money() && !by_group ? H5T_NATIVE_DOUBLE : H5T_NATIVE_INT64;
-                std::string name(entry.name), long_name(entry.long_name), coordinates = entity_coordinates(entry.entity);
+                std::string name(entry.name), long_name(entry.long_name),
+                    coordinates = entity_coordinates(entry.entity);
                 if (by_group) {
                     name += "_by_group", long_name += ", by group";
                     coordinates += (coordinates.empty() ? "" : " ") + std::string("group_sex group_age");
                 } else {
                     names += (names.empty() ? "" : " ") + name;
                 }
-                Handle ds = w.make_series(name, dimension, width, type, std::string(entry.units), long_name, coordinates,
-                                          by_group ? groups : 0);
+                Handle ds = w.make_series(name, dimension, width, type, std::string(entry.units), long_name,
+                                          coordinates, by_group ? groups : 0);
                 describe(ds, entry);
                 if (by_group) write_attribute(ds, "split_of", std::string(entry.name));
                 w.series.push_back({name, std::move(ds), width, type, dimension, by_group ? groups : 0, series_at(k)});
@@ -623,8 +648,9 @@ Hdf5Writer::Hdf5Writer(const std::string& path, const Scenario& s, const RunInfo
         // The catalogue itself, machine-readable: its names in order here, each row in the
         // attributes of its variable (describe()).
         write_attribute(w.file, "series_catalogue", names);
-        w.series.push_back({"agents_created", w.make_series("agents_created", "", 0, H5T_NATIVE_INT64, "agents",
-                                                            "agents created so far (sum over status_counts)", ""),
+        w.series.push_back({"agents_created",
+                            w.make_series("agents_created", "", 0, H5T_NATIVE_INT64, "agents",
+                                          "agents created so far (sum over status_counts)", ""),
                             0, H5T_NATIVE_INT64, ""});
 
         // The policy timeline: every parameter an event changes or an override sets, day by day.
@@ -637,8 +663,9 @@ Hdf5Writer::Hdf5Writer(const std::string& path, const Scenario& s, const RunInfo
             Handle plist(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
             H5Pset_chunk(plist, 2, chunk);
             H5Pset_deflate(plist, 1);
-            w.policy_value = Handle(H5Dcreate2(w.file, "policy_value", H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, plist,
-                                               H5P_DEFAULT), H5Dclose);
+            w.policy_value =
+                Handle(H5Dcreate2(w.file, "policy_value", H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, plist, H5P_DEFAULT),
+                       H5Dclose);
             check(w.policy_value, "create policy_value");
             check(H5DSattach_scale(w.policy_value, w.time, 0), "attach time");
             check(H5DSattach_scale(w.policy_value, w.dims.at("policy"), 1), "attach policy");
@@ -699,7 +726,8 @@ Hdf5Writer::Hdf5Writer(Resume, const std::string& path, const RunInfo& info) : i
     if (!w.sweep) {
         if (read_string_attribute(w.file, "kind") != "run")
             throw OutputError(path + ": is not a run file (a sweep resumes with migsim sweep)");
-        if (number_attribute(w.file, "completed") > 0) throw OutputError(path + ": the run is complete; nothing to resume");
+        if (number_attribute(w.file, "completed") > 0)
+            throw OutputError(path + ": the run is complete; nothing to resume");
         if (static_cast<std::size_t>(number_attribute(w.file, "replicates")) != info.seeds.size())
             throw OutputError(path + ": holds another number of replicates");
         if (!info.source.empty()) write_attribute(w.file, "source", info.source);   // a moved scenario: where it is now
@@ -713,7 +741,8 @@ Hdf5Writer::Hdf5Writer(Resume, const std::string& path, const RunInfo& info) : i
     w.days_committed = static_cast<int>(number_attribute(w.file, "days_completed"));
     auto reopen = [&](const std::string& name, hid_t type, const std::string& dimension, std::optional<Series> of) {
         Handle ds(H5Dopen2(w.file, name.c_str(), H5P_DEFAULT), H5Dclose);
-        if (ds.get() < 0) throw OutputError(path + ": has no dataset " + name + " (not a migsim file of this version?)");
+        if (ds.get() < 0)
+            throw OutputError(path + ": has no dataset " + name + " (not a migsim file of this version?)");
         Handle space(H5Dget_space(ds), H5Sclose);
         hsize_t dims[4] = {0, 0, 0, 0};
         const int rank = H5Sget_simple_extent_ndims(space);
@@ -753,7 +782,8 @@ int read_state(hid_t group, const std::string& name, std::vector<std::byte>& sta
         return problem = name + " lacks its day or digest (written by an older migsim, or cut by a kill)", -1;
     Handle space(H5Dget_space(ds), H5Sclose);
     hsize_t n = 0;
-    if (H5Sget_simple_extent_ndims(space) != 1 || H5Sget_simple_extent_dims(space, &n, nullptr) < 0 || n > (hsize_t{1} << 40))
+    if (H5Sget_simple_extent_ndims(space) != 1 || H5Sget_simple_extent_dims(space, &n, nullptr) < 0 ||
+        n > (hsize_t{1} << 40))
         return problem = name + " has a damaged shape", -1;
     state.resize(n);
     if (n > 0 && H5Dread(ds, H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, state.data()) < 0)
@@ -763,7 +793,7 @@ int read_state(hid_t group, const std::string& name, std::vector<std::byte>& sta
         return problem = name + " does not match its digest", -1;
     return day;
 }
-}  // namespace
+}   // namespace
 
 void Hdf5Writer::write_checkpoint(int day, const std::vector<std::vector<std::byte>>& states) {
     Impl& w = *impl_;
@@ -801,7 +831,8 @@ void Hdf5Writer::write_checkpoint(int day, const std::vector<std::vector<std::by
         Handle ds(H5Dopen2(group, name.c_str(), H5P_DEFAULT), H5Dclose);
         check(ds, "open " + name);
         check(H5Dset_extent(ds, &n), "size " + name);
-        if (n > 0) check(H5Dwrite(ds, H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, states[r].data()), "write " + name);
+        if (n > 0)
+            check(H5Dwrite(ds, H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, states[r].data()), "write " + name);
         write_attribute(ds, "day", static_cast<std::int64_t>(day));
         write_attribute(ds, "sha256", state_digest(day, states[r]));
     }
@@ -842,7 +873,8 @@ std::pair<int, std::vector<std::vector<std::byte>>> Hdf5Writer::checkpoint() con
         }
         if (day > 0) return {day, std::move(states)};
     }
-    throw OutputError(w.path + ": its checkpoint is damaged (" + why + "); it cannot be resumed bit for bit: run it again");
+    throw OutputError(w.path + ": its checkpoint is damaged (" + why +
+                      "); it cannot be resumed bit for bit: run it again");
 }
 
 ResumePoint read_resume_point(const std::string& path) {
@@ -946,7 +978,9 @@ std::vector<bool> Hdf5Writer::completed_samples() const {
     const Impl& w = *impl_;
     std::vector<std::int8_t> done(w.samples, 0);
     if (w.sample_completed.get() >= 0 && w.samples > 0)
-        check(H5Dread(w.sample_completed, H5T_NATIVE_INT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, done.data()), "read sample_completed");
+        check(H5Dread(w.sample_completed, H5T_NATIVE_INT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, done.data()), "read "
+                                                                                                        "sample_"
+                                                                                                        "completed");
     return {done.begin(), done.end()};
 }
 
@@ -963,15 +997,16 @@ void write_column(hid_t group, const char* name, hid_t type, const std::vector<T
     Handle space(H5Screate_simple(1, n, nullptr), H5Sclose);
     Handle ds(H5Dcreate2(group, name, type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose);
     check(ds, std::string("create journeys/") + name);
-    if (!values.empty()) check(H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), std::string("write journeys/") + name);
+    if (!values.empty())
+        check(H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), std::string("write journeys/") + name);
     write_attribute(ds, "long_name", what);
 }
 
 // The group `journeys` (docs/JOURNEYS.md): one row per sampled journey, replicate by replicate
 // and by agent id within each, a column per field; the routes end to end in `route`.
 void write_journey_table(hid_t file, double sample, const std::vector<std::pair<int, std::vector<Journey>>>& all) {
-    std::vector<std::int64_t> replicate, id, profile, group, origin, born, end_day, outcome, days_travelling,
-        attempts, interceptions, route_start, route_length;
+    std::vector<std::int64_t> replicate, id, profile, group, origin, born, end_day, outcome, days_travelling, attempts,
+        interceptions, route_start, route_length;
     std::array<std::vector<std::int64_t>, 4> harms;
     std::vector<double> smugglers, officials, armed_groups, fares;
     std::vector<std::int32_t> route;
@@ -990,7 +1025,8 @@ void write_journey_table(hid_t file, double sample, const std::vector<std::pair<
             route_length.push_back(static_cast<std::int64_t>(j.route.size()));
             route.insert(route.end(), j.route.begin(), j.route.end());
         }
-    if (H5Lexists(file, "journeys", H5P_DEFAULT) > 0) check(H5Ldelete(file, "journeys", H5P_DEFAULT), "delete journeys");
+    if (H5Lexists(file, "journeys", H5P_DEFAULT) > 0)
+        check(H5Ldelete(file, "journeys", H5P_DEFAULT), "delete journeys");
     Handle g(H5Gcreate2(file, "journeys", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose);
     check(g, "create group journeys");
     write_attribute(g, "journey_sample", sample);
@@ -1021,7 +1057,7 @@ void write_journey_table(hid_t file, double sample, const std::vector<std::pair<
     write_column(g, "route_length", I, route_length, "number of places on the route");
     write_column(g, "route", H5T_NATIVE_INT32, route, "location indices of every route, end to end");
 }
-}  // namespace
+}   // namespace
 
 void Hdf5Writer::stop() {
     Impl& w = *impl_;
@@ -1043,7 +1079,8 @@ void Hdf5Writer::finish(double wall_seconds) {
     std::vector<Impl::Summary> summaries;
     if (!w.sweep)
         for (const auto& series : w.series)
-            if (series.of && series.groups == 0 && info(*series.of).summarised) summaries.push_back(w.summarise(series));
+            if (series.of && series.groups == 0 && info(*series.of).summarised)
+                summaries.push_back(w.summarise(series));
     std::uintmax_t bytes = w.journey_bytes();
     for (const auto& summary : summaries)
         for (const auto& chunk : summary.chunks) bytes += chunk.size();
@@ -1054,7 +1091,8 @@ void Hdf5Writer::finish(double wall_seconds) {
     } catch (const OutputError& e) {
         throw OutputError(w.path + ": cannot finish the file (" + e.what() + "; disk full?): " + kept);
     }
-    if (H5Lexists(w.file, checkpoint_group, H5P_DEFAULT) > 0) check(H5Ldelete(w.file, checkpoint_group, H5P_DEFAULT), "delete checkpoint");
+    if (H5Lexists(w.file, checkpoint_group, H5P_DEFAULT) > 0)
+        check(H5Ldelete(w.file, checkpoint_group, H5P_DEFAULT), "delete checkpoint");
     write_attribute(w.file, "wall_time_s", wall_seconds);
     write_attribute(w.file, "completed", std::int64_t{1});
     w.series.clear();
@@ -1073,4 +1111,4 @@ void Hdf5Writer::finish(double wall_seconds) {
     }
 }
 
-}  // namespace migsim
+}   // namespace migsim

@@ -70,4 +70,4 @@ void DayTotals::reset(const Scenario& scenario) {
     }
 }
 
-}  // namespace migsim
+}   // namespace migsim

@@ -56,4 +56,4 @@ private:
     std::vector<double> scaled_;
 };
 
-}  // namespace migsim::detail
+}   // namespace migsim::detail

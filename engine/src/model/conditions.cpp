@@ -5,8 +5,7 @@
 namespace migsim::detail {
 
 ConditionsTracker::ConditionsTracker(const Scenario& s)
-    : admitted_in_period_(s.pathways.size(), 0), quota_left_(s.pathways.size(), 0),
-      period_(s.pathways.size(), -1) {
+    : admitted_in_period_(s.pathways.size(), 0), quota_left_(s.pathways.size(), 0), period_(s.pathways.size(), -1) {
     day_.market_price.resize(s.markets.size());
     for (std::size_t k = 0; k < 3; ++k) {
         day_.interception[k].resize(s.links.size());
@@ -86,8 +85,9 @@ void ConditionsTracker::end_day(const Scenario& s, const Counters& totals) {
             const auto intercepted = totals(Count::passage_interceptions, slot);
             const auto died = totals(Count::passage_deaths, slot);
             // With nobody trying, word of mouth carries the true rate (news, rumours).
-            const double seen_interception = attempts > 0 ? static_cast<double>(intercepted) / static_cast<double>(attempts)
-                                                          : day_.interception[k][l];
+            const double seen_interception = attempts > 0
+                                                 ? static_cast<double>(intercepted) / static_cast<double>(attempts)
+                                                 : day_.interception[k][l];
             const double seen_death = attempts - intercepted > 0
                                           ? static_cast<double>(died) / static_cast<double>(attempts - intercepted)
                                           : day_.death[k][l];
@@ -95,8 +95,7 @@ void ConditionsTracker::end_day(const Scenario& s, const Counters& totals) {
             day_.perceived_death[k][l] += weight * (seen_death - day_.perceived_death[k][l]);
         }
     }
-    for (std::size_t w = 0; w < s.pathways.size(); ++w)
-        admitted_in_period_[w] += totals(Count::pathway_admissions, w);
+    for (std::size_t w = 0; w < s.pathways.size(); ++w) admitted_in_period_[w] += totals(Count::pathway_admissions, w);
 }
 
 void ConditionsTracker::save(ByteWriter& out) const {
@@ -120,4 +119,4 @@ void ConditionsTracker::restore(ByteReader& in) {
     in.take(first_day_);
 }
 
-}  // namespace migsim::detail
+}   // namespace migsim::detail

@@ -18,7 +18,8 @@ public:
 
     // Before agents act on `day`, from its parameters `now`: prices, true rates, pathway
     // periods, capacities.
-    void begin_day(const Scenario& scenario, const DayParameters& now, int day, const std::vector<std::int64_t>& population);
+    void begin_day(const Scenario& scenario, const DayParameters& now, int day,
+                   const std::vector<std::int64_t>& population);
     // After the day: what borders recorded moves beliefs (exponential smoothing over the
     // information lag) and admissions use up the period's quota.
     void end_day(const Scenario& scenario, const Counters& totals);
@@ -38,4 +39,4 @@ private:
     bool first_day_ = true;
 };
 
-}  // namespace migsim::detail
+}   // namespace migsim::detail

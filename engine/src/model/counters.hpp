@@ -22,9 +22,11 @@ enum class Count : std::uint8_t {
     MIGSIM_SERIES(MIGSIM_COUNT_NAME)
 #undef MIGSIM_COUNT_NAME
     // The rules' own, never written:
-    market_demand,                                             // per market: buyers who asked
-    passage_attempts, passage_interceptions, passage_deaths,   // per link x 3 passages
-    wage_days,                                                 // per location: days paid a wage
+    market_demand,   // per market: buyers who asked
+    passage_attempts,
+    passage_interceptions,
+    passage_deaths,   // per link x 3 passages
+    wage_days,        // per location: days paid a wage
     sections
 };
 
@@ -55,8 +57,9 @@ private:
         }
         switch (c) {
             case Count::market_demand: return s.markets.size();
-            case Count::passage_attempts: case Count::passage_interceptions: case Count::passage_deaths:
-                return 3 * s.links.size();
+            case Count::passage_attempts:
+            case Count::passage_interceptions:
+            case Count::passage_deaths: return 3 * s.links.size();
             case Count::wage_days: return s.locations.size();
             default: return 0;
         }
@@ -76,4 +79,4 @@ struct Counters {
     void zero() { std::fill(values.begin(), values.end(), 0); }
 };
 
-}  // namespace migsim::detail
+}   // namespace migsim::detail

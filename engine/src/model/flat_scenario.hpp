@@ -16,15 +16,15 @@ struct FlatScenario {
     struct LinkRow {
         int from = no_index, to = no_index;   // location indices
         int border = no_index, market = no_index;
-        int travel_days = 0;                  // Scenario::travel_days
+        int travel_days = 0;   // Scenario::travel_days
         double distance_km = 0;
     };
     std::vector<LinkRow> links;
-    std::vector<LocationKind> location_kind;   // as loaded (Flee's town/conflict zone: DayParameters)
-    std::vector<int> border_return_to;         // where the intercepted go; no_index: the link's `from`
-    std::vector<std::uint8_t> market_package;  // the market sells a package of several links
-    std::vector<int> pathway_to;               // a pathway's destination
-    std::vector<int> harm_return_to;           // where a detention harm sends people; no_index: home
+    std::vector<LocationKind> location_kind;    // as loaded (Flee's town/conflict zone: DayParameters)
+    std::vector<int> border_return_to;          // where the intercepted go; no_index: the link's `from`
+    std::vector<std::uint8_t> market_package;   // the market sells a package of several links
+    std::vector<int> pathway_to;                // a pathway's destination
+    std::vector<int> harm_return_to;            // where a detention harm sends people; no_index: home
     int max_attempts = 0, give_up_days = 0;
     GiveUpAction give_up_action = GiveUpAction::settle;
 
@@ -32,7 +32,8 @@ struct FlatScenario {
         : max_attempts(s.settings.max_attempts), give_up_days(s.settings.give_up_days),
           give_up_action(s.settings.give_up_action) {
         links.reserve(s.links.size());
-        for (const Link& l : s.links) links.push_back({l.from, l.to, l.border, l.market, s.travel_days(l), l.distance_km});
+        for (const Link& l : s.links)
+            links.push_back({l.from, l.to, l.border, l.market, s.travel_days(l), l.distance_km});
         location_kind.reserve(s.locations.size());
         for (const Location& l : s.locations) location_kind.push_back(l.kind);
         for (const Border& b : s.borders) border_return_to.push_back(b.return_to);
@@ -42,4 +43,4 @@ struct FlatScenario {
     }
 };
 
-}  // namespace migsim::detail
+}   // namespace migsim::detail

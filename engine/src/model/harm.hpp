@@ -42,4 +42,4 @@ private:
     std::vector<std::array<int, harm_kinds>> rows_;
 };
 
-}  // namespace migsim::detail
+}   // namespace migsim::detail

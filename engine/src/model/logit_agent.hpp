@@ -67,7 +67,7 @@ struct AgentRules {
     const Outward& outward;
     const HarmPlaces& harm_places;
     const Thresholds& thresholds;
-    std::span<const int> package_next;           // market x location -> next leg, or no_index
+    std::span<const int> package_next;               // market x location -> next leg, or no_index
     std::span<const std::uint8_t> regular_arrival;   // link x profile: crossing it is regular
     AgentSpans agents;
     // The journey sample (settings.journey_sample > 0 only): slot of agent i in `journeys_`, or
@@ -75,9 +75,9 @@ struct AgentRules {
     // with `tracking` false nothing is allocated and each hook is one predictable branch.
     std::span<const std::uint32_t> journey_slot;
     std::span<Journey> journeys_;
-    std::size_t L, M;          // links, markets (contests 0..M-1 are markets, then pathways)
+    std::size_t L, M;   // links, markets (contests 0..M-1 are markets, then pathways)
     std::size_t profiles;
-    std::size_t split;         // groups counted apart (1: none)
+    std::size_t split;   // groups counted apart (1: none)
     std::uint32_t rank, ranks;
     std::uint64_t seed;
     int day;
@@ -98,16 +98,19 @@ struct AgentRules {
     // Agent i is now where agents.location says: a new place on its route (a return to where it
     // already was, as after an interception on the shore it left, adds nothing).
     void moved(std::uint32_t i) {
-        if (Journey* j = journey(i); j != nullptr && j->route.back() != agents.location[i]) j->route.push_back(agents.location[i]);
+        if (Journey* j = journey(i); j != nullptr && j->route.back() != agents.location[i])
+            j->route.push_back(agents.location[i]);
     }
 
     void note_paid(std::uint32_t i, Count to, std::int64_t amount) {
         Journey* j = journey(i);
         if (j == nullptr) return;
         switch (to) {
-            case Count::tolls_paid: case Count::ransom_paid: j->armed_groups_cents += amount; break;
+            case Count::tolls_paid:
+            case Count::ransom_paid: j->armed_groups_cents += amount; break;
             case Count::bribes_paid: j->officials_cents += amount; break;
-            case Count::fares_paid: case Count::pathway_fees_paid: j->fares_cents += amount; break;
+            case Count::fares_paid:
+            case Count::pathway_fees_paid: j->fares_cents += amount; break;
             default: j->smugglers_cents += amount; break;   // market_seats: a seat's price
         }
     }
@@ -156,9 +159,9 @@ struct AgentRules {
         return paid;
     }
 
-    void depart(std::uint32_t i, std::size_t l, Passage passage, Worker& w);   // logit_day.cpp
+    void depart(std::uint32_t i, std::size_t l, Passage passage, Worker& w);                        // logit_day.cpp
     void attempt(std::uint32_t i, std::size_t l, Passage passage, const Words& words, Worker& w);   // logit_day.cpp
-    void give_up(std::uint32_t i, Worker& w);   // logit_day.cpp
+    void give_up(std::uint32_t i, Worker& w);                                                       // logit_day.cpp
 
     // ---- harm at places (docs/HARM.md)
 
@@ -169,11 +172,11 @@ struct AgentRules {
     }
 
     bool suffer_harm(std::uint32_t i, std::size_t at, Worker& w);   // logit_harm.cpp
-    void hold(std::uint32_t i, Worker& w);   // logit_harm.cpp
-    void exploit(std::uint32_t i, Worker& w);   // logit_harm.cpp
-    void release(std::uint32_t i, Worker& w);   // logit_harm.cpp
-    const Option& choose(std::uint32_t i, int at) const;   // logit_day.cpp
-    bool decide(std::uint32_t i, Worker& w);   // logit_day.cpp
+    void hold(std::uint32_t i, Worker& w);                          // logit_harm.cpp
+    void exploit(std::uint32_t i, Worker& w);                       // logit_harm.cpp
+    void release(std::uint32_t i, Worker& w);                       // logit_harm.cpp
+    const Option& choose(std::uint32_t i, int at) const;            // logit_day.cpp
+    bool decide(std::uint32_t i, Worker& w);                        // logit_day.cpp
 
     void ask(std::uint32_t i, std::size_t contest, std::size_t option, Worker& w) const {
         const Words words = draw(seed, id(i), day, Purpose::crossing);
@@ -182,7 +185,7 @@ struct AgentRules {
     }
 
     void intent(std::uint32_t i, Worker& w);   // logit_day.cpp
-    void resolve(const Ask& a, Worker& w);   // logit_day.cpp
+    void resolve(const Ask& a, Worker& w);     // logit_day.cpp
 };
 
-}  // namespace migsim::detail::logit
+}   // namespace migsim::detail::logit

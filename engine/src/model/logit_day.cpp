@@ -124,7 +124,7 @@ void AgentRules::give_up(std::uint32_t i, Worker& w) {
 // its chooser's options at all.
 const Option& AgentRules::choose(std::uint32_t i, int at) const {
     static constexpr std::uint32_t max_rounds = 16;
-    static constexpr Option wait{};   // kind stay
+    static constexpr Option wait{};          // kind stay
     const int profile = agents.profile[i];   // the (cold) group is read only where groups choose apart
     const int chooser = choice.groups_choose_apart() ? choice.chooser(profile, agents.group[i]) : profile;
     for (std::uint32_t round = 0; round < max_rounds; ++round) {
@@ -152,8 +152,7 @@ bool AgentRules::decide(std::uint32_t i, Worker& w) {
     if (agents.ticket[i] != no_ticket) {   // a package carries its buyer on
         const int next = package_next[(agents.ticket[i] - 1u) * flat.location_kind.size() + at];
         if (next != no_index) {
-            attempt(i, static_cast<std::size_t>(next), Passage::smuggled,
-                    draw(seed, id(i), day, Purpose::crossing), w);
+            attempt(i, static_cast<std::size_t>(next), Passage::smuggled, draw(seed, id(i), day, Purpose::crossing), w);
             return false;
         }
         agents.ticket[i] = no_ticket;
@@ -235,18 +234,35 @@ void AgentRules::resolve(const Ask& a, Worker& w) {
 void LogitRules::begin_day() {
     apply_events();
     create_agents();
-    conditions.begin_day(loaded, now, day, today[Series::location_population].empty()
-                                           ? std::vector<std::int64_t>(loaded.locations.size(), 0)
-                                           : today[Series::location_population]);
+    conditions.begin_day(loaded, now, day,
+                         today[Series::location_population].empty()
+                             ? std::vector<std::int64_t>(loaded.locations.size(), 0)
+                             : today[Series::location_population]);
     choice.update(loaded, now, conditions.today());
 }
 
 AgentRules LogitRules::agent_rules() {
-    return AgentRules{.flat = flat, .now = now, .conditions = conditions, .choice = choice, .outward = outward,
-                      .harm_places = harm_places, .thresholds = thresholds, .package_next = package_next,
-                      .regular_arrival = regular_arrival, .agents = AgentSpans(agents), .journey_slot = journey_slot,
-                      .journeys_ = journeys_, .L = L, .M = M, .profiles = loaded.profiles.size(), .split = split,
-                      .rank = rank, .ranks = ranks, .seed = seed, .day = day, .tracking = tracking};
+    return AgentRules{.flat = flat,
+                      .now = now,
+                      .conditions = conditions,
+                      .choice = choice,
+                      .outward = outward,
+                      .harm_places = harm_places,
+                      .thresholds = thresholds,
+                      .package_next = package_next,
+                      .regular_arrival = regular_arrival,
+                      .agents = AgentSpans(agents),
+                      .journey_slot = journey_slot,
+                      .journeys_ = journeys_,
+                      .L = L,
+                      .M = M,
+                      .profiles = loaded.profiles.size(),
+                      .split = split,
+                      .rank = rank,
+                      .ranks = ranks,
+                      .seed = seed,
+                      .day = day,
+                      .tracking = tracking};
 }
 
 void LogitRules::intent_sweep(std::uint32_t begin, std::uint32_t end, Worker& w) {
@@ -282,4 +298,4 @@ void LogitRules::end_day() {
     ++day;
 }
 
-}  // namespace migsim::detail::logit
+}   // namespace migsim::detail::logit

@@ -39,7 +39,8 @@ bool AgentRules::suffer_harm(std::uint32_t i, std::size_t at, Worker& w) {
 void AgentRules::hold(std::uint32_t i, Worker& w) {
     const std::size_t at = agents.location[i];
     const int row = harm_at(at, i, HarmKind::abduction);
-    if (row != no_index && happens(draw(seed, id(i), day, Purpose::harm, 1)[0], now.harms[static_cast<std::size_t>(row)].death_risk)) {
+    if (row != no_index &&
+        happens(draw(seed, id(i), day, Purpose::harm, 1)[0], now.harms[static_cast<std::size_t>(row)].death_risk)) {
         agents.status[i] = Status::dead_missing;
         w.counts(Count::harm_deaths, at)++;
         w.counts(Count::profile_deaths, agents.profile[i])++;
@@ -53,7 +54,8 @@ void AgentRules::hold(std::uint32_t i, Worker& w) {
 void AgentRules::exploit(std::uint32_t i, Worker& w) {
     (void)w;
     const int row = harm_at(agents.location[i], i, HarmKind::trafficking);
-    if (row != no_index && happens(draw(seed, id(i), day, Purpose::harm, 3)[0], now.harms[static_cast<std::size_t>(row)].exit_rate)) {
+    if (row != no_index &&
+        happens(draw(seed, id(i), day, Purpose::harm, 3)[0], now.harms[static_cast<std::size_t>(row)].exit_rate)) {
         agents.status[i] = Status::waiting;
         agents.days_waiting[i] = 0;
     }
@@ -65,7 +67,9 @@ void AgentRules::release(std::uint32_t i, Worker& w) {
     const std::size_t at = agents.location[i];
     agents.status[i] = Status::waiting;
     const int row = harm_at(at, i, HarmKind::detention);
-    if (row == no_index || !happens(draw(seed, id(i), day, Purpose::harm, 2)[0], now.harms[static_cast<std::size_t>(row)].return_share)) return;
+    if (row == no_index ||
+        !happens(draw(seed, id(i), day, Purpose::harm, 2)[0], now.harms[static_cast<std::size_t>(row)].return_share))
+        return;
     w.counts(Count::harm_returns, at)++;
     const int return_to = flat.harm_return_to[static_cast<std::size_t>(row)];
     if (return_to != no_index) {
@@ -80,4 +84,4 @@ void AgentRules::release(std::uint32_t i, Worker& w) {
     count_ended(i, w);
 }
 
-}  // namespace migsim::detail::logit
+}   // namespace migsim::detail::logit

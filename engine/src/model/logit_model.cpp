@@ -11,26 +11,25 @@ namespace migsim::detail::logit {
 
 LogitRules::LogitRules(std::shared_ptr<const Scenario> scenario, std::uint64_t replicate_seed, std::uint32_t rank_,
                        std::uint32_t ranks_)
-    : Impl(std::move(scenario), replicate_seed), L(loaded.links.size()), M(loaded.markets.size()),
-      rank(rank_), ranks(ranks_), choice(loaded), outward(loaded), conditions(loaded), harm_places(loaded),
-      layout(loaded), split(loaded.settings.output_by_group ? std::max<std::size_t>(1, loaded.groups.size()) : 1),
-      totals(layout), group_totals(split > 1 ? split : 0, Counters(layout)),
-      demand(M + loaded.pathways.size()), places(M + loaded.pathways.size()),
-      tracking(loaded.settings.journey_sample > 0) {
+    : Impl(std::move(scenario), replicate_seed), L(loaded.links.size()), M(loaded.markets.size()), rank(rank_),
+      ranks(ranks_), choice(loaded), outward(loaded), conditions(loaded), harm_places(loaded), layout(loaded),
+      split(loaded.settings.output_by_group ? std::max<std::size_t>(1, loaded.groups.size()) : 1), totals(layout),
+      group_totals(split > 1 ? split : 0, Counters(layout)), demand(M + loaded.pathways.size()),
+      places(M + loaded.pathways.size()), tracking(loaded.settings.journey_sample > 0) {
     const Scenario& s = loaded;
     agents.reserve(static_cast<std::size_t>(s.total_agents() / ranks + 1));
     package_next.assign(M * s.locations.size(), no_index);
     for (std::size_t m = 0; m < M; ++m)
         if (s.markets[m].links.size() > 1)
             for (int l : s.markets[m].links)
-                package_next[m * s.locations.size() + static_cast<std::size_t>(s.links[static_cast<std::size_t>(l)].from)] = l;
+                package_next[m * s.locations.size() +
+                             static_cast<std::size_t>(s.links[static_cast<std::size_t>(l)].from)] = l;
     regular_arrival.assign(L * s.profiles.size(), 0);
     for (std::size_t l = 0; l < L; ++l)
         for (std::size_t p = 0; p < s.profiles.size(); ++p) {
             const auto& free = s.profiles[p].visa_free;
             regular_arrival[l * s.profiles.size() + p] =
-                s.links[l].border != no_index &&
-                std::find(free.begin(), free.end(), s.links[l].border) != free.end();
+                s.links[l].border != no_index && std::find(free.begin(), free.end(), s.links[l].border) != free.end();
         }
     totals.zero();
 }
@@ -91,4 +90,4 @@ void LogitRules::sample_journey(std::uint32_t g, const DemandRow& row) {
     j.route.push_back(static_cast<std::uint16_t>(row.origin));
 }
 
-}  // namespace migsim::detail::logit
+}   // namespace migsim::detail::logit

@@ -33,7 +33,7 @@ namespace migsim::detail::logit {
 
 
 struct LogitRules : Simulation::Impl {
-    const std::size_t L, M;  // links, markets (contests 0..M-1 are markets, then pathways)
+    const std::size_t L, M;   // links, markets (contests 0..M-1 are markets, then pathways)
     // Agent decomposition: this rank holds the agents whose global id is rank (mod ranks), and
     // every draw is keyed on the global id, so who holds an agent never changes what it does.
     const std::uint32_t rank, ranks;
@@ -43,15 +43,15 @@ struct LogitRules : Simulation::Impl {
     ConditionsTracker conditions;
     HarmPlaces harm_places;
     CounterLayout layout;
-    const std::size_t split;   // groups counted apart: the scenario's groups with output_by_group, else 1
+    const std::size_t split;              // groups counted apart: the scenario's groups with output_by_group, else 1
     Counters totals;                      // the day's, over threads and ranks (the execution layer sums them)
     std::vector<Counters> group_totals;   // when split
     Thresholds thresholds;                // who wins a scarce place (found by the execution layer)
-    std::vector<std::int64_t> demand, places;   // per contest: askers on this rank, places
-    std::vector<int> package_next;          // market x location -> next leg, or no_index
+    std::vector<std::int64_t> demand, places;    // per contest: askers on this rank, places
+    std::vector<int> package_next;               // market x location -> next leg, or no_index
     std::vector<std::uint8_t> regular_arrival;   // link x profile: crossing it is regular
-    std::int64_t budgets_cents = 0;   // money agents set out with, on this rank
-    std::int64_t wages_cents = 0;     // and earned on the way
+    std::int64_t budgets_cents = 0;              // money agents set out with, on this rank
+    std::int64_t wages_cents = 0;                // and earned on the way
     // The journey sample (settings.journey_sample > 0 only; AgentRules writes it).
     const bool tracking;
     std::vector<std::uint32_t> journey_slot;
@@ -67,27 +67,29 @@ struct LogitRules : Simulation::Impl {
 
     void begin_day();   // events, new agents, the day's conditions and route choice
     void intent_sweep(std::uint32_t begin, std::uint32_t end, Worker& w);   // agents begin..end-1 act
-    void contests();    // every contest's places, and the demand on this rank from `totals`
+    void contests();   // every contest's places, and the demand on this rank from `totals`
     void resolve_sweep(std::span<const Ask> asks, Worker& w);   // askers learn if they won
     void count_wages();   // wages paid on this rank today, from `totals` (before the ranks' sum)
-    void end_day();     // beliefs and quotas from the day's totals, DayTotals; the day is done
+    void end_day();       // beliefs and quotas from the day's totals, DayTotals; the day is done
 
     void apply_events();   // logit_model.cpp
-    [[nodiscard]] std::uint8_t group_of(const DemandRow& row, const Profile& p, std::uint32_t g) const;   // logit_model.cpp
-    void create_agents();   // logit_model.cpp
-    void sample_journey(std::uint32_t g, const DemandRow& row);   // logit_model.cpp
+    [[nodiscard]] std::uint8_t group_of(const DemandRow& row, const Profile& p,
+                                        std::uint32_t g) const;     // logit_model.cpp
+    void create_agents();                                           // logit_model.cpp
+    void sample_journey(std::uint32_t g, const DemandRow& row);     // logit_model.cpp
     [[nodiscard]] std::vector<Journey> journeys() const override;   // logit_output.cpp
 
     // ---- checkpoints
 
-    static constexpr std::uint64_t state_magic = 0x6d696773696d0004;   // "migsim", version 4 (counts in catalogue order)
+    static constexpr std::uint64_t state_magic =
+        0x6d696773696d0004;   // "migsim", version 4 (counts in catalogue order)
 
     // `ended`: the ended journeys' counts per group, summed over threads (the execution layer
     // keeps them in its Workers).
     void save_state(std::vector<std::byte>& bytes, const std::vector<Counters>& ended) const;   // logit_output.cpp
-    void restore_state(std::span<const std::byte> bytes, std::vector<Counters>& ended);   // logit_output.cpp
+    void restore_state(std::span<const std::byte> bytes, std::vector<Counters>& ended);         // logit_output.cpp
 
-    void publish();   // logit_output.cpp
+    void publish();            // logit_output.cpp
     void publish_by_group();   // logit_output.cpp
 
     [[nodiscard]] std::int64_t agents_here() const override { return static_cast<std::int64_t>(agents.size()); }
@@ -99,4 +101,4 @@ struct LogitRules : Simulation::Impl {
     }
 };
 
-}  // namespace migsim::detail::logit
+}   // namespace migsim::detail::logit

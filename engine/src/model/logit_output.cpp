@@ -61,7 +61,8 @@ void LogitRules::restore_state(std::span<const std::byte> bytes, std::vector<Cou
     for (std::size_t g = 0; g < split; ++g)   // the ended journeys so far, counted once
         in.take(ended[g].values, static_cast<std::int64_t>(layout.total()));
     in.take(today[Series::location_population]);   // empty before the first day
-    if (!today[Series::location_population].empty() && today[Series::location_population].size() != loaded.locations.size())
+    if (!today[Series::location_population].empty() &&
+        today[Series::location_population].size() != loaded.locations.size())
         throw std::runtime_error("the checkpoint's places do not fit");
     conditions.restore(in);
     std::uint8_t saved_tracking = 0;
@@ -122,4 +123,4 @@ void LogitRules::publish_by_group() {
     }
 }
 
-}  // namespace migsim::detail::logit
+}   // namespace migsim::detail::logit

@@ -22,12 +22,12 @@ struct Simulation::Impl {
     // events change lives in `now`.
     const std::shared_ptr<const Scenario> shared;
     const Scenario& loaded;
-    const std::uint64_t seed;    // this replicate's: the scenario's seed plus its replicate
+    const std::uint64_t seed;          // this replicate's: the scenario's seed plus its replicate
     const detail::FlatScenario flat;   // the scenario's hot tables, flat (no strings), as the agent loops read them
-    DayParameters now;           // the parameters in force today (events up to today applied)
-    std::size_t next_event = 0;  // the first event not applied yet
-    int day = 0;                 // days completed
-    std::int64_t created = 0;    // agents created so far, on all ranks
+    DayParameters now;                 // the parameters in force today (events up to today applied)
+    std::size_t next_event = 0;        // the first event not applied yet
+    int day = 0;                       // days completed
+    std::int64_t created = 0;          // agents created so far, on all ranks
     DayTotals today;
 
     Impl(std::shared_ptr<const Scenario> scenario, std::uint64_t replicate_seed)
@@ -60,6 +60,6 @@ std::unique_ptr<Simulation::Impl> make_logit_model(std::shared_ptr<const Scenari
                                                    const Comm& comm);
 std::unique_ptr<Simulation::Impl> make_flee_model(std::shared_ptr<const Scenario> s, std::uint64_t seed, int threads,
                                                   const Comm& comm);
-}  // namespace detail
+}   // namespace detail
 
-}  // namespace migsim
+}   // namespace migsim

@@ -27,7 +27,7 @@ std::vector<double> distances_from(const Scenario& s, const std::vector<std::vec
     }
     return d;
 }
-}  // namespace
+}   // namespace
 
 Outward::Outward(const Scenario& s) : links_(s.links.size()), slot_(s.locations.size(), -1) {
     const std::size_t N = s.locations.size();
@@ -65,10 +65,11 @@ Outward::Outward(const Scenario& s) : links_(s.links.size()), slot_(s.locations.
                 if (!allowed[l]) continue;
                 allowed[l] = 0;
                 const auto from = static_cast<std::size_t>(s.links[l].from);
-                if (--ways_on[from] == 0 && s.locations[from].kind != LocationKind::destination) dead_ends.push_back(from);
+                if (--ways_on[from] == 0 && s.locations[from].kind != LocationKind::destination)
+                    dead_ends.push_back(from);
             }
         }
     }
 }
 
-}  // namespace migsim::detail
+}   // namespace migsim::detail

@@ -28,8 +28,8 @@ public:
 
 private:
     std::size_t links_;
-    std::vector<std::int32_t> slot_;    // per location: its row in allowed_, or -1 (not an origin)
-    std::vector<std::uint8_t> allowed_; // origins x links
+    std::vector<std::int32_t> slot_;      // per location: its row in allowed_, or -1 (not an origin)
+    std::vector<std::uint8_t> allowed_;   // origins x links
 };
 
-}  // namespace migsim::detail
+}   // namespace migsim::detail

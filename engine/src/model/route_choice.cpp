@@ -12,9 +12,7 @@ namespace migsim::detail {
 namespace {
 constexpr double unreachable = std::numeric_limits<double>::infinity();
 
-bool contains(const std::vector<int>& items, int x) {
-    return std::find(items.begin(), items.end(), x) != items.end();
-}
+bool contains(const std::vector<int>& items, int x) { return std::find(items.begin(), items.end(), x) != items.end(); }
 
 bool may_apply(const Pathway& pathway, int group) {
     return group == no_index || pathway.groups.empty() || contains(pathway.groups, group);
@@ -29,7 +27,7 @@ bool choose_alike(const Scenario& s, int a, int b) {
     return std::all_of(s.pathways.begin(), s.pathways.end(),
                        [&](const Pathway& w) { return may_apply(w, a) == may_apply(w, b); });
 }
-}  // namespace
+}   // namespace
 
 RouteChoice::RouteChoice(const Scenario& s) {
     class_group_.push_back(no_index);
@@ -85,7 +83,8 @@ RouteChoice::RouteChoice(const Scenario& s) {
     probability_.resize(options_.size());
     cost_to_go_.resize(static_cast<Eigen::Index>(s.locations.size()), static_cast<Eigen::Index>(choosers_));
     std::size_t widest = 0;
-    for (std::size_t b = 0; b + 1 < offsets_.size(); ++b) widest = std::max<std::size_t>(widest, offsets_[b + 1] - offsets_[b]);
+    for (std::size_t b = 0; b + 1 < offsets_.size(); ++b)
+        widest = std::max<std::size_t>(widest, offsets_[b + 1] - offsets_[b]);
     alias_.resize(options_.size(), widest);
 }
 
@@ -148,7 +147,8 @@ void RouteChoice::update(const Scenario& s, const DayParameters& now, const DayC
                 const std::size_t b = at * choosers_ + c;
                 for (std::size_t i = offsets_[b]; i < offsets_[b + 1]; ++i) {
                     if (options_[i].kind == Option::Kind::stay || !open_[i]) continue;
-                    const double after = options_[i].kind == Option::Kind::pathway ? 0.0 : cost_to_go_(option_to_[i], column);
+                    const double after =
+                        options_[i].kind == Option::Kind::pathway ? 0.0 : cost_to_go_(option_to_[i], column);
                     const double via = cost_[i] + after;
                     if (via < best) {
                         best = via;
@@ -188,8 +188,7 @@ void RouteChoice::update(const Scenario& s, const DayParameters& now, const DayC
     }
 }
 
-const Option& RouteChoice::sample(int location, int chooser, std::uint32_t word_column,
-                                  std::uint32_t word_coin) const {
+const Option& RouteChoice::sample(int location, int chooser, std::uint32_t word_column, std::uint32_t word_coin) const {
     const std::size_t b = static_cast<std::size_t>(location) * choosers_ + static_cast<std::size_t>(chooser);
     const std::size_t first = offsets_[b], count = offsets_[b + 1] - first;
     return options_[first + alias_.sample(first, count, word_column, word_coin)];
@@ -202,4 +201,4 @@ std::vector<std::pair<Option, double>> RouteChoice::probabilities(int location, 
     return out;
 }
 
-}  // namespace migsim::detail
+}   // namespace migsim::detail

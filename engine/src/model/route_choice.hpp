@@ -35,14 +35,14 @@ struct Option {
 
 // What the day offers, computed by the simulation before agents choose.
 struct DayConditions {
-    std::vector<double> market_price;              // per market, with the risk premium
+    std::vector<double> market_price;   // per market, with the risk premium
     // Per link and passage (indexed by Passage): the true rates this day and the rates
     // migrants believe, smoothed from what borders recorded. Regular passage: no
     // interception; death risk only off borders (a bus across the desert), known exactly.
     std::array<std::vector<double>, 3> interception, death;
     std::array<std::vector<double>, 3> perceived_interception, perceived_death;
-    std::vector<bool> pathway_accepting;           // open and quota left in this period
-    std::vector<bool> location_full;               // at or above capacity (yesterday's count)
+    std::vector<bool> pathway_accepting;   // open and quota left in this period
+    std::vector<bool> location_full;       // at or above capacity (yesterday's count)
 };
 
 class RouteChoice {
@@ -80,11 +80,11 @@ private:
         int to, market, travel_days;
     };
     std::vector<LinkRow> links_;
-    std::vector<double> cost_;             // today's G without cost-to-go, per option
+    std::vector<double> cost_;   // today's G without cost-to-go, per option
     std::vector<bool> open_;
-    std::vector<double> probability_;      // today's logit probability, per option
-    AliasTables alias_;                    // one block per (location, chooser)
+    std::vector<double> probability_;   // today's logit probability, per option
+    AliasTables alias_;                 // one block per (location, chooser)
     Eigen::MatrixXd cost_to_go_;
 };
 
-}  // namespace migsim::detail
+}   // namespace migsim::detail

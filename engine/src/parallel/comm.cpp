@@ -9,7 +9,7 @@ namespace migsim {
 
 namespace detail {
 void SerialComm::abort(int exit_code) const { std::exit(exit_code); }
-}  // namespace detail
+}   // namespace detail
 
 bool Comm::any(bool mine) const {
     std::int64_t flag = mine ? 1 : 0;
@@ -34,7 +34,7 @@ AgreedFailure::Kind kind_of(const std::exception_ptr& error) {
         return AgreedFailure::internal;
     }
 }
-}  // namespace
+}   // namespace
 
 void on_every_rank(const Comm& comm, const std::function<void()>& step) {
     if (comm.size() == 1) {   // alone: the error itself, nobody to tell
@@ -66,4 +66,4 @@ void on_every_rank(const Comm& comm, const std::function<void()>& step) {
     throw AgreedFailure(static_cast<AgreedFailure::Kind>(agreed[0]), reporter, error, what);
 }
 
-}  // namespace migsim
+}   // namespace migsim

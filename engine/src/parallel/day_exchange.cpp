@@ -22,7 +22,7 @@ void each_field_of_journey(J& j, Visit&& visit) {
     visit(j.harms);
 }
 
-}  // namespace
+}   // namespace
 
 void put_journeys(ByteWriter& out, const std::vector<Journey>& journeys) {
     out.put(static_cast<std::uint64_t>(journeys.size()));
@@ -32,7 +32,8 @@ void put_journeys(ByteWriter& out, const std::vector<Journey>& journeys) {
 void take_journeys(ByteReader& in, std::vector<Journey>& journeys) {
     std::uint64_t n = 0;
     in.take(n);
-    if (n > in.rest().size()) throw std::runtime_error("a journey sample does not fit (" + std::to_string(n) + " journeys)");
+    if (n > in.rest().size())
+        throw std::runtime_error("a journey sample does not fit (" + std::to_string(n) + " journeys)");
     journeys.resize(n);
     for (Journey& j : journeys) each_field_of_journey(j, [&](auto& field) { in.take(field); });
 }
@@ -48,4 +49,4 @@ std::span<const std::byte> read_day(std::span<const std::byte> in, DayTotals& to
     return reader.rest();
 }
 
-}  // namespace migsim::detail
+}   // namespace migsim::detail

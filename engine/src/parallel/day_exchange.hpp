@@ -20,4 +20,4 @@ std::span<const std::byte> read_day(std::span<const std::byte> in, DayTotals& to
 void put_journeys(ByteWriter& out, const std::vector<Journey>& journeys);
 void take_journeys(ByteReader& in, std::vector<Journey>& journeys);
 
-}  // namespace migsim::detail
+}   // namespace migsim::detail

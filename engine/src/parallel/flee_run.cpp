@@ -19,7 +19,8 @@ struct FleeModel final : FleeRules {
     PerThread<FleeCounts> workers;
 
     FleeModel(std::shared_ptr<const Scenario> s, std::uint64_t replicate_seed, int thread_count, const Comm& c)
-        : FleeRules(std::move(s), replicate_seed, static_cast<std::uint32_t>(c.rank()), static_cast<std::uint32_t>(c.size())),
+        : FleeRules(std::move(s), replicate_seed, static_cast<std::uint32_t>(c.rank()),
+                    static_cast<std::uint32_t>(c.size())),
           threads(thread_count), comm(c), workers([this] { return FleeCounts(N, L); }) {}
 
     void step() override {
@@ -35,9 +36,9 @@ struct FleeModel final : FleeRules {
     }
 };
 
-}  // namespace
+}   // namespace
 
-}  // namespace migsim::detail::flee
+}   // namespace migsim::detail::flee
 
 namespace migsim {
 
@@ -46,4 +47,4 @@ std::unique_ptr<Simulation::Impl> detail::make_flee_model(std::shared_ptr<const 
     return std::make_unique<flee::FleeModel>(std::move(s), seed, threads, comm);
 }
 
-}  // namespace migsim
+}   // namespace migsim

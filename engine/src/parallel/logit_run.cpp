@@ -28,9 +28,13 @@ struct LogitModel final : LogitRules {
     std::vector<std::span<const Ask>> ask_lists;
 
     LogitModel(std::shared_ptr<const Scenario> s, std::uint64_t replicate_seed, int thread_count, const Comm& c)
-        : LogitRules(std::move(s), replicate_seed, static_cast<std::uint32_t>(c.rank()), static_cast<std::uint32_t>(c.size())),
+        : LogitRules(std::move(s), replicate_seed, static_cast<std::uint32_t>(c.rank()),
+                     static_cast<std::uint32_t>(c.size())),
           threads(thread_count), comm(c), workers([this] {
-              return Worker{std::vector<Counters>(split, Counters(layout)), std::vector<Counters>(split, Counters(layout)), 0, {}};
+              return Worker{std::vector<Counters>(split, Counters(layout)),
+                            std::vector<Counters>(split, Counters(layout)),
+                            0,
+                            {}};
           }) {}
 
     void step() override {
@@ -40,7 +44,8 @@ struct LogitModel final : LogitRules {
             w.asks.clear();
         }
         const auto n = static_cast<std::uint32_t>(agents.size());
-        threads.sweep(n, workers, [&](std::uint32_t begin, std::uint32_t end, Worker& w) { intent_sweep(begin, end, w); });
+        threads.sweep(n, workers,
+                      [&](std::uint32_t begin, std::uint32_t end, Worker& w) { intent_sweep(begin, end, w); });
 
         // Resolution: demand is summed exactly, the winners found by their own keys.
         sum_workers(Count::market_demand);
@@ -51,8 +56,9 @@ struct LogitModel final : LogitRules {
         for (const Worker& w : workers) ask_lists.emplace_back(w.asks);
         find_thresholds(ask_lists, demand, places, comm, thresholds);
         for (const auto& list : ask_lists)
-            threads.sweep(list.size(), workers,
-                          [&](std::size_t begin, std::size_t end, Worker& w) { resolve_sweep(list.subspan(begin, end - begin), w); });
+            threads.sweep(list.size(), workers, [&](std::size_t begin, std::size_t end, Worker& w) {
+                resolve_sweep(list.subspan(begin, end - begin), w);
+            });
 
         sum_workers();
         count_wages();
@@ -94,7 +100,8 @@ struct LogitModel final : LogitRules {
         }
         comm.sum(all);
         for (std::size_t g = 0; g < split; ++g)
-            std::copy_n(all.begin() + static_cast<std::ptrdiff_t>(g * layout.total()), layout.total(), group_totals[g].values.begin());
+            std::copy_n(all.begin() + static_cast<std::ptrdiff_t>(g * layout.total()), layout.total(),
+                        group_totals[g].values.begin());
     }
 
     // Checkpoints: the ended journeys' counts live in the Workers, summed over threads.
@@ -102,7 +109,8 @@ struct LogitModel final : LogitRules {
         std::vector<Counters> ended(split, Counters(layout));
         for (std::size_t g = 0; g < split; ++g)
             for (const Worker& w : workers)
-                for (std::size_t k = 0; k < ended[g].values.size(); ++k) ended[g].values[k] += w.group_ended[g].values[k];
+                for (std::size_t k = 0; k < ended[g].values.size(); ++k)
+                    ended[g].values[k] += w.group_ended[g].values[k];
         save_state(bytes, ended);
     }
 
@@ -115,9 +123,9 @@ struct LogitModel final : LogitRules {
     }
 };
 
-}  // namespace
+}   // namespace
 
-}  // namespace migsim::detail::logit
+}   // namespace migsim::detail::logit
 
 namespace migsim {
 
@@ -126,4 +134,4 @@ std::unique_ptr<Simulation::Impl> detail::make_logit_model(std::shared_ptr<const
     return std::make_unique<logit::LogitModel>(std::move(s), seed, threads, comm);
 }
 
-}  // namespace migsim
+}   // namespace migsim

@@ -5,9 +5,8 @@
 
 namespace migsim::detail {
 
-void find_thresholds(const std::vector<std::span<const Ask>>& asks,
-                     std::span<const std::int64_t> demand, std::span<const std::int64_t> places,
-                     const Comm& comm, Thresholds& out) {
+void find_thresholds(const std::vector<std::span<const Ask>>& asks, std::span<const std::int64_t> demand,
+                     std::span<const std::int64_t> places, const Comm& comm, Thresholds& out) {
     const std::size_t contests = demand.size();
     out.key.assign(contests, UINT64_MAX);
     out.none_win.assign(contests, false);
@@ -56,4 +55,4 @@ void find_thresholds(const std::vector<std::span<const Ask>>& asks,
     for (std::size_t c : open) out.key[c] = prefix[c];
 }
 
-}  // namespace migsim::detail
+}   // namespace migsim::detail

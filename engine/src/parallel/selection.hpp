@@ -16,10 +16,10 @@
 namespace migsim::detail {
 
 struct Ask {
-    std::uint64_t key;      // priority: smaller wins
-    std::uint32_t agent;    // index in the agent store
-    std::uint16_t contest;  // which market or pathway
-    std::uint16_t option;   // what was asked for (link or pathway index)
+    std::uint64_t key;       // priority: smaller wins
+    std::uint32_t agent;     // index in the agent store
+    std::uint16_t contest;   // which market or pathway
+    std::uint16_t option;    // what was asked for (link or pathway index)
 };
 
 inline std::uint64_t priority_key(std::uint32_t draw_word, std::uint32_t agent) {
@@ -35,8 +35,7 @@ struct Thresholds {
     [[nodiscard]] bool wins(const Ask& a) const { return !none_win[a.contest] && a.key <= key[a.contest]; }
 };
 
-void find_thresholds(const std::vector<std::span<const Ask>>& asks,
-                     std::span<const std::int64_t> demand, std::span<const std::int64_t> places,
-                     const Comm& comm, Thresholds& out);
+void find_thresholds(const std::vector<std::span<const Ask>>& asks, std::span<const std::int64_t> demand,
+                     std::span<const std::int64_t> places, const Comm& comm, Thresholds& out);
 
-}  // namespace migsim::detail
+}   // namespace migsim::detail

@@ -17,4 +17,4 @@ public:
     [[noreturn]] void abort(int exit_code) const override;
 };
 
-}  // namespace migsim::detail
+}   // namespace migsim::detail

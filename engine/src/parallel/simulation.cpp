@@ -38,4 +38,4 @@ std::vector<std::byte> Simulation::save_state() const {
 
 void Simulation::restore_state(std::span<const std::byte> state) { impl_->restore(state); }
 
-}  // namespace migsim
+}   // namespace migsim

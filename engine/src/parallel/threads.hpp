@@ -37,9 +37,10 @@ public:
     template <class Index, class Worker, class Chunk>
     void sweep(Index n, PerThread<Worker>& workers, const Chunk& chunk) {
         arena_.execute([&] {
-            tbb::parallel_for(tbb::blocked_range<Index>(0, n, agent_grain), [&](const tbb::blocked_range<Index>& range) {
-                chunk(range.begin(), range.end(), workers.local());
-            });
+            tbb::parallel_for(tbb::blocked_range<Index>(0, n, agent_grain),
+                              [&](const tbb::blocked_range<Index>& range) {
+                                  chunk(range.begin(), range.end(), workers.local());
+                              });
         });
     }
 
@@ -67,4 +68,4 @@ private:
     tbb::task_arena arena_;
 };
 
-}  // namespace migsim::detail
+}   // namespace migsim::detail

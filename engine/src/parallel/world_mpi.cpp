@@ -86,9 +86,9 @@ private:
     mutable Traffic traffic_;   // main thread only, like every MPI call here
 };
 
-}  // namespace
+}   // namespace
 
 std::unique_ptr<Comm> start_world(int& argc, char**& argv) { return std::make_unique<MpiWorld>(argc, argv); }
 bool built_with_mpi() { return true; }
 
-}  // namespace migsim
+}   // namespace migsim

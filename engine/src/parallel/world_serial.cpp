@@ -7,4 +7,4 @@ namespace migsim {
 std::unique_ptr<Comm> start_world(int&, char**&) { return std::make_unique<detail::SerialComm>(); }
 bool built_with_mpi() { return false; }
 
-}  // namespace migsim
+}   // namespace migsim

@@ -18,8 +18,8 @@ namespace {
 struct ParseState {
     std::vector<CsvTable::Row>* rows;
     std::vector<std::string> fields;
-    long line = 0;        // physical line being fed
-    long row_line = 0;    // line where the current row started
+    long line = 0;       // physical line being fed
+    long row_line = 0;   // line where the current row started
 };
 
 void on_field(void* data, std::size_t size, void* state_ptr) {
@@ -45,7 +45,7 @@ std::string trim(const std::string& s) {
     return begin == std::string::npos ? std::string{} : s.substr(begin, end - begin + 1);
 }
 
-}  // namespace
+}   // namespace
 
 std::optional<double> parse_number(const std::string& text) {
     double value = 0;
@@ -71,8 +71,7 @@ std::vector<CsvTable::Row> read_csv_rows(const std::string& path, const std::str
         std::string stripped = trim(line);
         if (state.fields.empty() && (stripped.empty() || stripped[0] == '#')) continue;
         line += '\n';
-        if (csv_parse(&parser, line.data(), line.size(), on_field, on_row_end, &state) !=
-            line.size()) {
+        if (csv_parse(&parser, line.data(), line.size(), on_field, on_row_end, &state) != line.size()) {
             std::string why = csv_strerror(csv_error(&parser));
             csv_free(&parser);
             std::string message = path;
@@ -89,14 +88,14 @@ std::vector<CsvTable::Row> read_csv_rows(const std::string& path, const std::str
     return all;
 }
 
-CsvTable::CsvTable(std::string path, const std::vector<std::string>& required,
-                   const std::vector<std::string>& optional)
+CsvTable::CsvTable(std::string path, const std::vector<std::string>& required, const std::vector<std::string>& optional)
     : path_(std::move(path)) {
     bytes_ = read_text_file(path_);
     rows_ = read_csv_rows(path_, bytes_);   // the header first, taken out below
 
     if (rows_.empty())
-        throw ScenarioError(path_ + ": the file is empty; expected a header row naming the columns (docs/SCENARIOS.md)");
+        throw ScenarioError(path_ + ": the file is empty; expected a header row naming the columns "
+                                    "(docs/SCENARIOS.md)");
     const Row header = std::move(rows_.front());
     rows_.erase(rows_.begin());
     for (std::size_t i = 0; i < header.fields.size(); ++i) {
@@ -126,9 +125,9 @@ CsvTable::CsvTable(std::string path, const std::vector<std::string>& required,
             throw ScenarioError(path_ + ":" + std::to_string(row.line) + ": the row has " +
                                 std::to_string(row.fields.size()) + " fields; expected " +
                                 std::to_string(header.fields.size()) + " as in the header" +
-                                (row.fields.size() > header.fields.size()
-                                     ? " (a value that contains a comma must be in double quotes)"
-                                     : " (an empty value still needs its comma)"));
+                                (row.fields.size() > header.fields.size() ? " (a value that contains a comma must be "
+                                                                            "in double quotes)"
+                                                                          : " (an empty value still needs its comma)"));
         for (auto& f : row.fields) f = trim(f);
     }
 }
@@ -164,8 +163,7 @@ double CsvTable::number(const Row& row, const std::string& column) const {
     return *parsed;
 }
 
-double CsvTable::number_at_least(const Row& row, const std::string& column, double low,
-                                 const char* expected) const {
+double CsvTable::number_at_least(const Row& row, const std::string& column, double low, const char* expected) const {
     double value = number(row, column);
     if (value < low) fail(row, column, text(row, column), expected);
     return value;
@@ -177,8 +175,8 @@ double CsvTable::probability(const Row& row, const std::string& column) const {
     return value;
 }
 
-std::int64_t CsvTable::integer(const Row& row, const std::string& column, std::int64_t low,
-                               const char* expected, std::int64_t high, const char* why) const {
+std::int64_t CsvTable::integer(const Row& row, const std::string& column, std::int64_t low, const char* expected,
+                               std::int64_t high, const char* why) const {
     std::string value = text(row, column);
     std::int64_t parsed = 0;
     auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), parsed);
@@ -187,8 +185,7 @@ std::int64_t CsvTable::integer(const Row& row, const std::string& column, std::i
     if (!too_large && (ec != std::errc{} || !digits))
         fail(row, column, value, std::string("a whole number: ") + expected);
     if (too_large || parsed > high)
-        fail(row, column, value,
-             std::string(expected) + ", at most " + std::to_string(high) + " (" + why + ")");
+        fail(row, column, value, std::string(expected) + ", at most " + std::to_string(high) + " (" + why + ")");
     if (parsed < low) fail(row, column, value, expected);
     return parsed;
 }
@@ -204,4 +201,4 @@ std::vector<std::string> CsvTable::list(const Row& row, const std::string& colum
     return items;
 }
 
-}  // namespace migsim::detail
+}   // namespace migsim::detail

@@ -14,8 +14,7 @@ class CsvTable {
 public:
     // Reads the whole file. `required` columns must be present, `optional` ones may be; any
     // other column is an error (usually a typo). Throws ScenarioError.
-    CsvTable(std::string path, const std::vector<std::string>& required,
-             const std::vector<std::string>& optional = {});
+    CsvTable(std::string path, const std::vector<std::string>& required, const std::vector<std::string>& optional = {});
 
     struct Row {
         long line;
@@ -57,4 +56,4 @@ std::vector<CsvTable::Row> read_csv_rows(const std::string& path, const std::str
 // Parses a number the way the tables do (whole string, finite); nullopt when it is not one.
 std::optional<double> parse_number(const std::string& text);
 
-}  // namespace migsim::detail
+}   // namespace migsim::detail

@@ -47,16 +47,14 @@ YamlFile read_yaml(const fs::path& path) {
                             "tabs; quote values that contain ': ' or start with '[', '{', '*')");
     }
     detail::check_yaml_tree(file.path, file.root, file.bytes.size());
-    if (!file.root.IsMap())
-        throw ScenarioError(file.path + ": expected a YAML mapping of settings at the top level");
+    if (!file.root.IsMap()) throw ScenarioError(file.path + ": expected a YAML mapping of settings at the top level");
     return file;
 }
 
 long line_of(const YAML::Node& node) { return node.Mark().line + 1; }
 
-[[noreturn]] void fail(const YamlFile& f, const YAML::Node& node, const std::string& key,
-                       const std::string& expected) {
-    const std::string value = node.IsScalar() ? node.Scalar()
+[[noreturn]] void fail(const YamlFile& f, const YAML::Node& node, const std::string& key, const std::string& expected) {
+    const std::string value = node.IsScalar()     ? node.Scalar()
                               : node.IsSequence() ? "(a list)"
                               : node.IsMap()      ? "(a mapping)"
                                                   : "(nothing)";
@@ -68,16 +66,14 @@ std::string scalar(const YamlFile& f, const YAML::Node& node, const std::string&
     return node.Scalar();
 }
 
-double number(const YamlFile& f, const YAML::Node& node, const std::string& key, double low,
-              const char* expected) {
+double number(const YamlFile& f, const YAML::Node& node, const std::string& key, double low, const char* expected) {
     auto value = detail::parse_number(scalar(f, node, key));
     if (!value) fail(f, node, key, std::string(expected) + " (a finite number)");
     if (*value < low) fail(f, node, key, expected);
     return *value;
 }
 
-const YAML::Node required(const YamlFile& f, const YAML::Node& map, const std::string& key,
-                          const std::string& where) {
+const YAML::Node required(const YamlFile& f, const YAML::Node& map, const std::string& key, const std::string& where) {
     // A scalar or a list where a mapping belongs: yaml-cpp would throw on map[key].
     if (!map.IsMap()) fail(f, map, where.empty() ? key : where, "a mapping with the key '" + key + "'");
     YAML::Node node = map[key];
@@ -110,9 +106,8 @@ int index_of(const Items& items, const std::string& id) {
 
 void read_settings(Scenario& s, const YamlFile& f) {
     const auto& root = f.root;
-    for (const char* key : {"name", "description", "start_date", "days", "seed",
-                            "information_lag_days", "max_attempts", "give_up_days",
-                            "give_up_action", "output_by_group", "journey_sample"})
+    for (const char* key : {"name", "description", "start_date", "days", "seed", "information_lag_days", "max_attempts",
+                            "give_up_days", "give_up_action", "output_by_group", "journey_sample"})
         if (root[key]) detail::apply_setting(s.settings, key, scalar(f, root[key], key), {f.path, line_of(root[key])});
     if (s.settings.name.empty())
         throw ScenarioError(f.path, 1, "name", "", "a scenario name (the key 'name' is missing)");
@@ -131,7 +126,8 @@ void read_rules(Scenario& s, const YamlFile& f) {
     if (auto rules = f.root["rules"]) {
         const std::string name = scalar(f, rules, "rules");
         if (name == "flee") s.rules = Rules::flee;
-        else if (name != "logit") fail(f, rules, "rules", "logit (migsim's route choice) or flee (Flee's rules, docs/FLEE.md)");
+        else if (name != "logit")
+            fail(f, rules, "rules", "logit (migsim's route choice) or flee (Flee's rules, docs/FLEE.md)");
     }
     if (s.rules == Rules::flee)   // migsim's own rules' settings would be silently unused
         for (const char* key : {"profiles", "speeds_km_per_day", "information_lag_days", "max_attempts", "give_up_days",
@@ -149,8 +145,7 @@ void read_rules(Scenario& s, const YamlFile& f) {
         std::string value;
         if (item.second.IsSequence())
             for (const auto& v : item.second) value += (value.empty() ? "" : ",") + scalar(f, v, "flee." + key);
-        else
-            value = scalar(f, item.second, "flee." + key);
+        else value = scalar(f, item.second, "flee." + key);
         detail::apply_flee_setting(s.flee, key, value, {f.path, line_of(item.first)});
     }
 }
@@ -241,8 +236,7 @@ void read_group_shares(const Scenario& s, const YamlFile& f, const YAML::Node& n
 
 void read_profiles(Scenario& s, const YamlFile& f) {
     auto profiles = required(f, f.root, "profiles", "");
-    if (!profiles.IsSequence() || profiles.size() == 0)
-        fail(f, profiles, "profiles", "a list of one or more profiles");
+    if (!profiles.IsSequence() || profiles.size() == 0) fail(f, profiles, "profiles", "a list of one or more profiles");
     std::vector<std::string> location_ids, border_ids;
     for (const auto& l : s.locations) location_ids.push_back(l.id);
     for (const auto& b : s.borders) border_ids.push_back(b.id);
@@ -256,16 +250,20 @@ void read_profiles(Scenario& s, const YamlFile& f) {
         if (index_of(s.profiles, p.id) != no_index) fail(f, node["id"], where + ".id", "a unique profile id");
         auto budget = required(f, node, "budget", where);
         check_keys(f, budget, {"median", "sigma"}, where + ".budget");
-        p.budget_median = number(f, required(f, budget, "median", where + ".budget"), where + ".budget.median", 0, "money >= 0");
-        p.budget_sigma = number(f, required(f, budget, "sigma", where + ".budget"), where + ".budget.sigma", 0, "a log-sd >= 0");
+        p.budget_median =
+            number(f, required(f, budget, "median", where + ".budget"), where + ".budget.median", 0, "money >= 0");
+        p.budget_sigma =
+            number(f, required(f, budget, "sigma", where + ".budget"), where + ".budget.sigma", 0, "a log-sd >= 0");
         auto weights = required(f, node, "weights", where);
         check_keys(f, weights, {"time", "money", "interception", "death"}, where + ".weights");
         auto weight = [&](const char* key) {
-            return number(f, required(f, weights, key, where + ".weights"), where + ".weights." + key, 0, "a weight >= 0");
+            return number(f, required(f, weights, key, where + ".weights"), where + ".weights." + key, 0,
+                          "a weight >= 0");
         };
         p.weights = {weight("time"), weight("money"), weight("interception"), weight("death")};
         p.tau = number(f, required(f, node, "tau", where), where + ".tau", 1e-9, "a logit scale > 0");
-        p.destinations = id_list(f, required(f, node, "destinations", where), where + ".destinations", location_ids, "location");
+        p.destinations =
+            id_list(f, required(f, node, "destinations", where), where + ".destinations", location_ids, "location");
         if (p.destinations.empty()) fail(f, node["destinations"], where + ".destinations", "at least one destination");
         for (std::size_t d = 0; d < p.destinations.size(); ++d)
             if (s.locations[static_cast<std::size_t>(p.destinations[d])].kind != LocationKind::destination)
@@ -276,7 +274,7 @@ void read_profiles(Scenario& s, const YamlFile& f) {
     }
 }
 
-}  // namespace
+}   // namespace
 
 namespace {
 
@@ -319,8 +317,7 @@ void check_load_memory(const YamlFile& base, const YAML::Node& tables, std::int6
     for (const auto& item : tables) {
         if (item.second.IsSequence())
             for (const auto& node : item.second) add(node);
-        else
-            add(item.second);
+        else add(item.second);
     }
     const std::int64_t bound = max_memory > 0 ? max_memory : memory_available_now();
     // The process itself (libraries, HDF5, TBB) takes about 32 MB before it reads anything.
@@ -336,7 +333,7 @@ void check_load_memory(const YamlFile& base, const YAML::Node& tables, std::int6
                         "spread_days), or raise --max-memory");
 }
 
-}  // namespace
+}   // namespace
 
 Scenario load_scenario(const fs::path& given, const std::vector<std::string>& overrides, std::int64_t max_memory) {
     // The error_code overloads: a path the system refuses (too long, no permission) is a path
@@ -344,7 +341,8 @@ Scenario load_scenario(const fs::path& given, const std::vector<std::string>& ov
     std::error_code ec;
     fs::path path = fs::is_directory(given, ec) ? given / "scenario.yml" : given;
     if (fs::is_directory(given, ec) && !fs::exists(path, ec) && fs::exists(given / "input_csv", ec))
-        throw ScenarioError(given.string() + ": a FabFlee scenario folder (input_csv/, simsetting.yml), not a migsim "
+        throw ScenarioError(given.string() +
+                            ": a FabFlee scenario folder (input_csv/, simsetting.yml), not a migsim "
                             "scenario; expected a folder with scenario.yml: convert it once with 'migsim import-flee " +
                             given.string() + " -o scenarios/NAME' (docs/FLEE.md)");
     // The chain from the file given down to the base. (Held by value in a vector and never
@@ -356,7 +354,7 @@ Scenario load_scenario(const fs::path& given, const std::vector<std::string>& ov
         check_keys(variant, variant.root, {"extends", "name", "description", "set", "events"}, "");
         if (chain.size() >= 16)
             throw ScenarioError(variant.path + ": 'extends' chain is longer than 16 files; expected a "
-                                "shorter chain of variants ending in a scenario without 'extends'");
+                                               "shorter chain of variants ending in a scenario without 'extends'");
         const YAML::Node extends = variant.root["extends"];
         const std::string target = scalar(variant, extends, "extends");
         fs::path next = fs::path(variant.path).parent_path() / target;
@@ -380,9 +378,9 @@ Scenario load_scenario(const fs::path& given, const std::vector<std::string>& ov
     }
     const YamlFile& base = chain.back();
     check_keys(base, base.root,
-               {"name", "description", "start_date", "days", "seed", "speeds_km_per_day",
-                "information_lag_days", "max_attempts", "give_up_days", "give_up_action", "tables",
-                "profiles", "rules", "flee", "groups", "output_by_group", "journey_sample"},
+               {"name", "description", "start_date", "days", "seed", "speeds_km_per_day", "information_lag_days",
+                "max_attempts", "give_up_days", "give_up_action", "tables", "profiles", "rules", "flee", "groups",
+                "output_by_group", "journey_sample"},
                "");
 
     Scenario s;
@@ -406,7 +404,9 @@ Scenario load_scenario(const fs::path& given, const std::vector<std::string>& ov
     auto tables = required(base, base.root, "tables", "");
     if (!tables.IsMap()) fail(base, tables, "tables", "a mapping of table names to CSV files");
     if (flee) check_keys(base, tables, {"locations", "links", "events"}, "tables (rules: flee)");
-    else check_keys(base, tables, {"locations", "links", "borders", "markets", "pathways", "demand", "events", "harms"}, "tables");
+    else
+        check_keys(base, tables, {"locations", "links", "borders", "markets", "pathways", "demand", "events", "harms"},
+                   "tables");
     check_load_memory(base, tables, max_memory, s.settings.name);
     auto table = [&](const char* key, bool needed) -> std::string {
         auto node = tables[key];
@@ -435,8 +435,9 @@ Scenario load_scenario(const fs::path& given, const std::vector<std::string>& ov
     }
     // Events may come from several files (the policy timeline, fitted values), in order.
     if (auto events = tables["events"]) {
-        const std::vector<YAML::Node> files = events.IsSequence() ? std::vector<YAML::Node>(events.begin(), events.end())
-                                                                  : std::vector<YAML::Node>{events};
+        const std::vector<YAML::Node> files = events.IsSequence()
+                                                  ? std::vector<YAML::Node>(events.begin(), events.end())
+                                                  : std::vector<YAML::Node>{events};
         for (const auto& node : files) {
             std::string file = (dir / scalar(base, node, "tables.events")).string();
             record(file, detail::read_events(s, file));
@@ -447,7 +448,8 @@ Scenario load_scenario(const fs::path& given, const std::vector<std::string>& ov
         const YamlFile& v = *it;
         record(v.path, v.bytes);
         for (const char* key : {"name", "description"})
-            if (v.root[key]) detail::apply_setting(s.settings, key, scalar(v, v.root[key], key), {v.path, line_of(v.root[key])});
+            if (v.root[key])
+                detail::apply_setting(s.settings, key, scalar(v, v.root[key], key), {v.path, line_of(v.root[key])});
         if (auto set = v.root["set"]) {
             if (!set.IsMap()) fail(v, set, "set", "a mapping of keys to values, like border:strait.patrol: 0.6");
             for (const auto& item : set)
@@ -455,8 +457,9 @@ Scenario load_scenario(const fs::path& given, const std::vector<std::string>& ov
                                        {v.path, line_of(item.first)});
         }
         if (auto events = v.root["events"]) {
-            const std::vector<YAML::Node> files = events.IsSequence() ? std::vector<YAML::Node>(events.begin(), events.end())
-                                                                      : std::vector<YAML::Node>{events};
+            const std::vector<YAML::Node> files = events.IsSequence()
+                                                      ? std::vector<YAML::Node>(events.begin(), events.end())
+                                                      : std::vector<YAML::Node>{events};
             for (const auto& node : files) {
                 std::string file = (fs::path(v.path).parent_path() / scalar(v, node, "events")).string();
                 record(file, detail::read_events(s, file));
@@ -520,7 +523,7 @@ std::int64_t heap_of(const std::vector<T>& v, Each each) {
     return bytes;
 }
 
-}  // namespace
+}   // namespace
 
 std::int64_t Scenario::memory_bytes() const {
     std::int64_t bytes = sizeof(Scenario);
@@ -570,4 +573,4 @@ const char* to_string(Mode mode) {
     return "?";
 }
 
-}  // namespace migsim
+}   // namespace migsim

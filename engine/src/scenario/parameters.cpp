@@ -19,7 +19,7 @@ struct ParameterSpec {
     const char* name;
     TargetKind kind;
     Parameter parameter;
-    double low, high;          // accepted closed range, except `high_open`
+    double low, high;   // accepted closed range, except `high_open`
     bool integer;
     bool high_open;
     const char* expected;
@@ -51,7 +51,8 @@ constexpr ParameterSpec specs[] = {
     {"weight_interception", TargetKind::profile, Parameter::weight_interception, 0, inf, false, false, "a weight >= 0"},
     {"weight_death", TargetKind::profile, Parameter::weight_death, 0, inf, false, false, "a weight >= 0"},
     {"open", TargetKind::link, Parameter::open, 0, 1, true, false, "1 (open) or 0 (closed)"},
-    {"conflict", TargetKind::location, Parameter::conflict, 0, 1e6, false, false, "a conflict intensity >= 0 (0: none)"},
+    {"conflict", TargetKind::location, Parameter::conflict, 0, 1e6, false, false,
+     "a conflict intensity >= 0 (0: none)"},
     {"bribe", TargetKind::link, Parameter::bribe, 0, inf, false, false, "money >= 0"},
     {"bribe_interception", TargetKind::link, Parameter::bribe_interception, 0, 1, false, false, "a factor in [0, 1]"},
     {"toll", TargetKind::link, Parameter::toll, 0, inf, false, false, "money >= 0"},
@@ -100,11 +101,10 @@ std::string parameters_of(TargetKind kind) {
     return names;
 }
 
-}  // namespace
+}   // namespace
 
-Assignment resolve_assignment(const Scenario& scenario, const std::string& target,
-                              const std::string& parameter, const std::string& value,
-                              const Origin& origin) {
+Assignment resolve_assignment(const Scenario& scenario, const std::string& target, const std::string& parameter,
+                              const std::string& value, const Origin& origin) {
     auto colon = target.find(':');
     std::string kind_name = target.substr(0, colon);
     const KindName* kind = nullptr;
@@ -124,11 +124,9 @@ Assignment resolve_assignment(const Scenario& scenario, const std::string& targe
         if (s.kind == kind->kind && parameter == s.name) spec = &s;
     if (spec == nullptr)
         throw ScenarioError(origin.file, origin.line, "parameter", parameter,
-                            std::string("a parameter of a ") + kind->name + ": " +
-                                parameters_of(kind->kind));
+                            std::string("a parameter of a ") + kind->name + ": " + parameters_of(kind->kind));
     auto number = parse_number(value);
-    bool in_range = number && *number >= spec->low &&
-                    (spec->high_open ? *number < spec->high : *number <= spec->high);
+    bool in_range = number && *number >= spec->low && (spec->high_open ? *number < spec->high : *number <= spec->high);
     if (!in_range || (spec->integer && std::floor(*number) != *number))
         throw ScenarioError(origin.file, origin.line, target + "." + parameter, value,
                             std::string(spec->expected) + (number ? "" : " (a finite number)"));
@@ -150,8 +148,7 @@ static bool is_date(const std::string& value) {
               day = std::stoi(value.substr(8, 2));
     const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
     constexpr int month_days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    return month >= 1 && month <= 12 && day >= 1 &&
-           day <= month_days[month - 1] + (month == 2 && leap ? 1 : 0);
+    return month >= 1 && month <= 12 && day >= 1 && day <= month_days[month - 1] + (month == 2 && leap ? 1 : 0);
 }
 
 void check_dates(const Scenario& s) {
@@ -162,29 +159,32 @@ void check_dates(const Scenario& s) {
                                             std::chrono::day{static_cast<unsigned>(std::stoi(start.substr(8, 2)))}};
     const std::chrono::year_month_day last{std::chrono::sys_days{first} + std::chrono::days{s.settings.days - 1}};
     char text[16];
-    std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(last.year()), static_cast<unsigned>(last.month()),
-                  static_cast<unsigned>(last.day()));
+    std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(last.year()),
+                  static_cast<unsigned>(last.month()), static_cast<unsigned>(last.day()));
     if (std::string(text) > last_readable_date)
         throw ScenarioError(s.inputs.empty() ? std::string("scenario") : s.inputs.front().path, 0, "days",
                             std::to_string(s.settings.days),
-                            std::string("a run that ends by ") + last_readable_date + " (from " + start + " it would end on " +
-                                text + "; " + readable_dates + ")");
+                            std::string("a run that ends by ") + last_readable_date + " (from " + start +
+                                " it would end on " + text + "; " + readable_dates + ")");
 }
 
-bool is_setting_key(const std::string& key) {
-    return key.find(':') == std::string::npos;
-}
+bool is_setting_key(const std::string& key) { return key.find(':') == std::string::npos; }
 
-void apply_setting(Settings& settings, const std::string& key, const std::string& value,
-                   const Origin& origin) {
+void apply_setting(Settings& settings, const std::string& key, const std::string& value, const Origin& origin) {
     bool numeric = false;   // for numbers, say why 'nan', 'inf' or '1,5' is refused
     auto fail = [&](const std::string& expected) -> void {
         const bool parsed = numeric && parse_number(value).has_value();
         throw ScenarioError(origin.file, origin.line, key, value,
                             expected + (numeric && !parsed ? " (a finite number)" : ""));
     };
-    if (key == "name") { settings.name = value; return; }
-    if (key == "description") { settings.description = value; return; }
+    if (key == "name") {
+        settings.name = value;
+        return;
+    }
+    if (key == "description") {
+        settings.description = value;
+        return;
+    }
     if (key == "give_up_action") {
         if (value == "settle") settings.give_up_action = GiveUpAction::settle;
         else if (value == "return") settings.give_up_action = GiveUpAction::go_home;
@@ -193,7 +193,8 @@ void apply_setting(Settings& settings, const std::string& key, const std::string
     }
     if (key == "start_date") {
         if (!is_date(value)) fail("a date YYYY-MM-DD, like 2019-01-01");
-        if (value < first_readable_date) fail(std::string("a date from ") + first_readable_date + " on (" + readable_dates + ")");
+        if (value < first_readable_date)
+            fail(std::string("a date from ") + first_readable_date + " on (" + readable_dates + ")");
         settings.start_date = value;
         return;
     }
@@ -206,18 +207,18 @@ void apply_setting(Settings& settings, const std::string& key, const std::string
     auto number = parse_number(value);
     numeric = true;
     auto whole = [&](double low, const char* expected, double high = 1e15) {
-        if (!number || *number < low || std::floor(*number) != *number || *number > high)
-            fail(expected);
+        if (!number || *number < low || std::floor(*number) != *number || *number > high) fail(expected);
         return *number;
     };
     if (key == "days") {
         // Day numbers are stored in 16 bits per agent (creation day): 179 years at most.
         if (!number || *number > 65535) fail("whole days from 1 to 65535");
         settings.days = static_cast<int>(whole(1, "whole days from 1 to 65535"));
-    }
-    else if (key == "seed") settings.seed = static_cast<std::uint64_t>(whole(0, "a whole number >= 0"));
-    else if (key == "max_attempts") settings.max_attempts = static_cast<int>(whole(1, "whole attempts from 1 to 2147483647", 2147483647));
-    else if (key == "give_up_days") settings.give_up_days = static_cast<int>(whole(1, "whole days from 1 to 2147483647", 2147483647));
+    } else if (key == "seed") settings.seed = static_cast<std::uint64_t>(whole(0, "a whole number >= 0"));
+    else if (key == "max_attempts")
+        settings.max_attempts = static_cast<int>(whole(1, "whole attempts from 1 to 2147483647", 2147483647));
+    else if (key == "give_up_days")
+        settings.give_up_days = static_cast<int>(whole(1, "whole days from 1 to 2147483647", 2147483647));
     else if (key == "journey_sample") {
         if (!number || *number < 0 || *number > 1) fail("a share from 0 to 1");
         settings.journey_sample = *number;
@@ -233,13 +234,13 @@ void apply_setting(Settings& settings, const std::string& key, const std::string
     } else {
         throw ScenarioError(origin.file, origin.line, "key", key,
                             "a setting (name, description, start_date, days, seed, max_attempts, "
-                            "give_up_days, give_up_action, information_lag_days, speed.MODE, output_by_group, journey_sample) or "
+                            "give_up_days, give_up_action, information_lag_days, speed.MODE, output_by_group, "
+                            "journey_sample) or "
                             "TARGET.PARAMETER such as border:strait.patrol");
     }
 }
 
-void apply_override(Scenario& scenario, const std::string& key, const std::string& value,
-                    const Origin& origin) {
+void apply_override(Scenario& scenario, const std::string& key, const std::string& value, const Origin& origin) {
     if (key.rfind("event:", 0) == 0) {   // event:ID.value, or event:N.value: the N-th event by day
         const auto dot = key.rfind('.');
         const std::string name = key.substr(6, dot == std::string::npos ? std::string::npos : dot - 6);
@@ -252,8 +253,8 @@ void apply_override(Scenario& scenario, const std::string& key, const std::strin
         if (dot == std::string::npos || key.substr(dot + 1) != "value" || !event)
             throw ScenarioError(origin.file, origin.line, "key", key,
                                 "event:ID.value with the id of an event (events.csv's id column, or FILE:LINE), "
-                                "or event:N.value with N from 1 to " + std::to_string(scenario.events.size()) +
-                                    " (migsim validate lists the events)");
+                                "or event:N.value with N from 1 to " +
+                                    std::to_string(scenario.events.size()) + " (migsim validate lists the events)");
         event->change = resolve_assignment(scenario, target_name(scenario, event->change),
                                            to_string(event->change.parameter), value, origin);
         return;
@@ -270,15 +271,14 @@ void apply_override(Scenario& scenario, const std::string& key, const std::strin
     }
     auto dot = key.rfind('.');
     if (dot == std::string::npos)
-        throw ScenarioError(origin.file, origin.line, "key", key,
-                            "TARGET.PARAMETER such as border:strait.patrol");
+        throw ScenarioError(origin.file, origin.line, "key", key, "TARGET.PARAMETER such as border:strait.patrol");
     const Assignment change = resolve_assignment(scenario, key.substr(0, dot), key.substr(dot + 1), value, origin);
     apply(scenario, change);
     scenario.overrides.push_back(
         {change, origin.line > 0 ? origin.file + ":" + std::to_string(origin.line) : origin.file});
 }
 
-}  // namespace migsim::detail
+}   // namespace migsim::detail
 
 namespace migsim {
 
@@ -365,7 +365,7 @@ double value_in(const S& s, const Assignment& c) {
     return value;
 }
 
-}  // namespace
+}   // namespace
 
 void apply(Scenario& s, const Assignment& c) { apply_to(s, c); }
 double value_of(const Scenario& s, const Assignment& c) { return value_in(s, c); }
@@ -376,7 +376,8 @@ DayParameters::DayParameters(const Scenario& s) {
     borders.reserve(s.borders.size());
     for (const Border& b : s.borders) borders.push_back({b.patrol, b.detention_days});
     links.reserve(s.links.size());
-    for (const Link& l : s.links) links.push_back({l.death_risk, l.cost, l.open, l.bribe, l.bribe_interception, l.toll});
+    for (const Link& l : s.links)
+        links.push_back({l.death_risk, l.cost, l.open, l.bribe, l.bribe_interception, l.toll});
     markets.reserve(s.markets.size());
     for (const Market& m : s.markets)
         markets.push_back({m.price, m.capacity, m.evasion, m.safety, m.risk_premium, m.protection});
@@ -387,7 +388,8 @@ DayParameters::DayParameters(const Scenario& s) {
     profiles.reserve(s.profiles.size());
     for (const Profile& p : s.profiles) profiles.push_back({p.tau, p.budget_median, p.budget_sigma, p.weights});
     harms.reserve(s.harms.size());
-    for (const Harm& h : s.harms) harms.push_back({h.daily_risk, h.days, h.ransom, h.death_risk, h.exit_rate, h.return_share});
+    for (const Harm& h : s.harms)
+        harms.push_back({h.daily_risk, h.days, h.ransom, h.death_risk, h.exit_rate, h.return_share});
 }
 
 std::int64_t DayParameters::memory_bytes(const Scenario& s) {
@@ -402,7 +404,7 @@ namespace {
 bool same_parameter(const Assignment& a, const Assignment& b) {
     return a.kind == b.kind && a.index == b.index && a.parameter == b.parameter;
 }
-}  // namespace
+}   // namespace
 
 PolicyTimeline policy_timeline(const Scenario& s) {
     std::vector<Assignment> named;   // each parameter once, in the order first met
@@ -450,4 +452,4 @@ std::string target_name(const Scenario& s, const Assignment& a) {
     return std::string(to_string(a.kind)) + ":" + id;
 }
 
-}  // namespace migsim
+}   // namespace migsim

@@ -16,20 +16,18 @@ struct Origin {
 
 // `target` like "border:strait", `parameter` like "patrol". Throws ScenarioError.
 [[nodiscard]] Assignment resolve_assignment(const Scenario& scenario, const std::string& target,
-                                            const std::string& parameter,
-                                            const std::string& value, const Origin& origin);
+                                            const std::string& parameter, const std::string& value,
+                                            const Origin& origin);
 
 // Refuses a run whose days a notebook could not read as dates (before 1678, after 2262).
 void check_dates(const Scenario& scenario);
 
 // True for the top-level settings keys ("days", "speed.sea", ...).
 [[nodiscard]] bool is_setting_key(const std::string& key);
-void apply_setting(Settings& settings, const std::string& key, const std::string& value,
-                   const Origin& origin);
+void apply_setting(Settings& settings, const std::string& key, const std::string& value, const Origin& origin);
 
 // "key=value" (or a key and a value) applied to a loaded scenario: a setting or
 // TARGET.PARAMETER. Throws ScenarioError.
-void apply_override(Scenario& scenario, const std::string& key, const std::string& value,
-                    const Origin& origin);
+void apply_override(Scenario& scenario, const std::string& key, const std::string& value, const Origin& origin);
 
-}  // namespace migsim::detail
+}   // namespace migsim::detail

@@ -27,4 +27,4 @@ inline std::string yaml_string(const std::string& text) {
     return quoted + "\"";
 }
 
-}  // namespace migsim::detail
+}   // namespace migsim::detail

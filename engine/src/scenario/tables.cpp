@@ -19,16 +19,14 @@ template <class Items>
 class IdIndex {
 public:
     IdIndex(const Items& items, const char* what) : what_(what) {
-        for (std::size_t i = 0; i < items.size(); ++i)
-            index_.emplace(items[i].id, static_cast<int>(i));
+        for (std::size_t i = 0; i < items.size(); ++i) index_.emplace(items[i].id, static_cast<int>(i));
     }
-    int at(const CsvTable& t, const CsvTable::Row& row, const std::string& column,
-           const std::string& id) const {
+    int at(const CsvTable& t, const CsvTable::Row& row, const std::string& column, const std::string& id) const {
         auto it = index_.find(id);
         if (it == index_.end())
             t.fail(row, column, id,
-                   std::string("the id of a ") + what_ + " (unknown id; check its spelling in the " +
-                       what_ + "s table)");
+                   std::string("the id of a ") + what_ + " (unknown id; check its spelling in the " + what_ +
+                       "s table)");
         return it->second;
     }
     int at(const CsvTable& t, const CsvTable::Row& row, const std::string& column) const {
@@ -62,7 +60,7 @@ constexpr std::int64_t most_count = 1'000'000'000'000;   // the same bound as --
 constexpr const char* most_count_why = "the largest count migsim accepts";
 constexpr std::int64_t most_agents = 4'294'967'295;
 constexpr const char* most_agents_why = "agent ids are 32 bits";
-constexpr std::int64_t most_delay = 3650;                 // the same bound as --set
+constexpr std::int64_t most_delay = 3650;   // the same bound as --set
 constexpr const char* most_delay_why = "ten years";
 constexpr std::int64_t most_day = 65535;
 constexpr const char* most_day_why = "a run has at most 65535 days";
@@ -85,7 +83,7 @@ void require_rows(const CsvTable& t, const char* expected) {
         throw ScenarioError(t.path() + ": the table has no rows, only its header; expected " + expected);
 }
 
-}  // namespace
+}   // namespace
 
 void read_place_columns(const CsvTable& t, const CsvTable::Row& row, Location& l) {
     l.name = t.text(row, "name");
@@ -110,7 +108,8 @@ std::string read_locations(Scenario& s, const std::string& path) {
         else if (kind == "coast") l.kind = LocationKind::coast;
         else if (kind == "destination") l.kind = LocationKind::destination;
         else t.fail(row, "kind", kind, "origin, transit, coast or destination");
-        if (t.has(row, "capacity")) l.capacity = t.integer(row, "capacity", 0, "agents >= 0 (0: unlimited)", most_count, most_count_why);
+        if (t.has(row, "capacity"))
+            l.capacity = t.integer(row, "capacity", 0, "agents >= 0 (0: unlimited)", most_count, most_count_why);
         l.wage = t.number_at_least(row, "wage", 0, "money per day >= 0");
         s.locations.push_back(std::move(l));
     }
@@ -129,7 +128,8 @@ std::string read_borders(Scenario& s, const std::string& path) {
         b.name = t.text(row, "name");
         b.patrol = t.probability(row, "patrol");
         if (t.has(row, "return_to")) b.return_to = locations.at(t, row, "return_to");
-        b.detention_days = static_cast<int>(t.integer(row, "detention_days", 0, "whole days >= 0", most_delay, most_delay_why));
+        b.detention_days =
+            static_cast<int>(t.integer(row, "detention_days", 0, "whole days >= 0", most_delay, most_delay_why));
         s.borders.push_back(std::move(b));
     }
     return t.bytes();
@@ -200,8 +200,8 @@ std::string read_markets(Scenario& s, const std::string& path) {
             auto& l = s.links[static_cast<std::size_t>(link)];
             if (l.market != no_index)
                 t.fail(row, "links", id,
-                       "a link no other market sells (market '" +
-                           s.markets[static_cast<std::size_t>(l.market)].id + "' sells it)");
+                       "a link no other market sells (market '" + s.markets[static_cast<std::size_t>(l.market)].id +
+                           "' sells it)");
             l.market = index;
             m.links.push_back(link);
         }
@@ -218,8 +218,8 @@ std::string read_markets(Scenario& s, const std::string& path) {
 }
 
 std::string read_pathways(Scenario& s, const std::string& path) {
-    CsvTable t(path, {"id", "name", "eligible", "from", "to", "quota", "period_days",
-                      "processing_days", "cost", "open_day"},
+    CsvTable t(path,
+               {"id", "name", "eligible", "from", "to", "quota", "period_days", "processing_days", "cost", "open_day"},
                {"close_day", "groups"});
     IdIndex locations(s.locations, "location");
     IdIndex profiles(s.profiles, "profile");
@@ -244,12 +244,15 @@ std::string read_pathways(Scenario& s, const std::string& path) {
             t.fail(row, "to", t.text(row, "to"), "a location of kind destination");
         p.quota = t.integer(row, "quota", 0, "places per period >= 0", most_count, most_count_why);
         p.period_days = static_cast<int>(t.integer(row, "period_days", 1, "days >= 1", most_day, most_day_why));
-        p.processing_days = static_cast<int>(t.integer(row, "processing_days", 0, "days >= 0", most_delay, most_delay_why));
+        p.processing_days =
+            static_cast<int>(t.integer(row, "processing_days", 0, "days >= 0", most_delay, most_delay_why));
         p.cost = t.number_at_least(row, "cost", 0, "money >= 0");
         p.open_day = static_cast<int>(t.integer(row, "open_day", 0, "a day >= 0", most_day, most_day_why));
-        p.close_day = t.has(row, "close_day")
-                          ? static_cast<int>(t.integer(row, "close_day", p.open_day, "a day >= open_day (empty: never closes)", most_day, most_day_why))
-                          : std::numeric_limits<int>::max();
+        p.close_day =
+            t.has(row, "close_day")
+                ? static_cast<int>(t.integer(row, "close_day", p.open_day, "a day >= open_day (empty: never closes)",
+                                             most_day, most_day_why))
+                : std::numeric_limits<int>::max();
         s.pathways.push_back(std::move(p));
     }
     return t.bytes();
@@ -271,7 +274,8 @@ std::string read_demand(Scenario& s, const std::string& path) {
             t.fail(row, "origin", t.text(row, "origin"), "a location that is not a destination");
         d.profile = profiles.at(t, row, "profile");
         d.count = t.integer(row, "count", 0, "agents >= 0", most_agents, most_agents_why);
-        if (t.has(row, "spread_days")) d.spread_days = static_cast<int>(t.integer(row, "spread_days", 1, "days >= 1", most_day, most_day_why));
+        if (t.has(row, "spread_days"))
+            d.spread_days = static_cast<int>(t.integer(row, "spread_days", 1, "days >= 1", most_day, most_day_why));
         if (t.has(row, "group")) d.group = groups.at(t, row, "group");
         s.demand.push_back(d);
     }
@@ -303,7 +307,8 @@ std::string read_harms(Scenario& s, const std::string& path) {
             if (!t.has(row, column)) return false;
             for (HarmKind k : kinds)
                 if (k == h.kind) return true;
-            t.fail(row, column, t.text(row, column), std::string("no value for harm ") + kind + " (it does not use " + column + ")");
+            t.fail(row, column, t.text(row, column),
+                   std::string("no value for harm ") + kind + " (it does not use " + column + ")");
             return false;
         };
         if (only_for("days", {HarmKind::abduction, HarmKind::detention}))
@@ -319,7 +324,8 @@ std::string read_harms(Scenario& s, const std::string& path) {
             if (other.location == h.location && other.kind == h.kind && other.group == h.group)
                 t.fail(row, "harm", kind,
                        "one row per location, harm and group (row '" + other.id + "' already sets " + kind + " at " +
-                           t.text(row, "location") + (h.group == no_index ? "" : " for group " + t.text(row, "group")) + ")");
+                           t.text(row, "location") + (h.group == no_index ? "" : " for group " + t.text(row, "group")) +
+                           ")");
         s.harms.push_back(std::move(h));
     }
     return t.bytes();
@@ -336,19 +342,15 @@ std::string read_events(Scenario& s, const std::string& path) {
         if (t.has(row, "id") && std::isdigit(static_cast<unsigned char>(e.id.front())))
             t.fail(row, "id", e.id, "an id that starts with a letter (event:N.value names the N-th event by day)");
         for (const Event& other : s.events)
-            if (other.id == e.id)
-                t.fail(row, "id", e.id, "an id no other event has (" + other.where + " has it)");
-        if (t.text(row, "target").rfind("profile:", 0) == 0 &&
-            t.text(row, "parameter").rfind("budget", 0) == 0)
+            if (other.id == e.id) t.fail(row, "id", e.id, "an id no other event has (" + other.where + " has it)");
+        if (t.text(row, "target").rfind("profile:", 0) == 0 && t.text(row, "parameter").rfind("budget", 0) == 0)
             t.fail(row, "parameter", t.text(row, "parameter"),
                    "a parameter that can change mid-run (budgets are drawn at departure)");
-        e.change = resolve_assignment(s, t.text(row, "target"), t.text(row, "parameter"),
-                                      t.text(row, "value"), origin);
+        e.change = resolve_assignment(s, t.text(row, "target"), t.text(row, "parameter"), t.text(row, "value"), origin);
         s.events.push_back(e);
     }
-    std::stable_sort(s.events.begin(), s.events.end(),
-                     [](const Event& a, const Event& b) { return a.day < b.day; });
+    std::stable_sort(s.events.begin(), s.events.end(), [](const Event& a, const Event& b) { return a.day < b.day; });
     return t.bytes();
 }
 
-}  // namespace migsim::detail
+}   // namespace migsim::detail

@@ -18,7 +18,7 @@ std::string read_links(Scenario& s, const std::string& path);      // after loca
 std::string read_markets(Scenario& s, const std::string& path);    // after links
 std::string read_pathways(Scenario& s, const std::string& path);   // after profiles
 std::string read_demand(Scenario& s, const std::string& path);
-std::string read_harms(Scenario& s, const std::string& path);     // after locations and groups
-std::string read_events(Scenario& s, const std::string& path);     // appends; sorts by day
+std::string read_harms(Scenario& s, const std::string& path);    // after locations and groups
+std::string read_events(Scenario& s, const std::string& path);   // appends; sorts by day
 
-}  // namespace migsim::detail
+}   // namespace migsim::detail

@@ -47,11 +47,11 @@ std::size_t utf8_length(std::string_view s, std::size_t at) {
 }
 
 void check_utf8(const std::string& path, std::string_view bytes) {
-    const bool utf16 = bytes.size() >= 2 && ((bytes[0] == '\xFF' && bytes[1] == '\xFE') ||
-                                             (bytes[0] == '\xFE' && bytes[1] == '\xFF'));
+    const bool utf16 =
+        bytes.size() >= 2 && ((bytes[0] == '\xFF' && bytes[1] == '\xFE') || (bytes[0] == '\xFE' && bytes[1] == '\xFF'));
     if (utf16)
         throw ScenarioError(path + ":1: encoding: got a UTF-16 byte-order mark, expected UTF-8 text "
-                            "(save the file as UTF-8)");
+                                   "(save the file as UTF-8)");
     std::string_view text = without_bom(bytes);
     long line = 1, column = 1;   // column in bytes, 1-based
     for (std::size_t at = 0; at < text.size();) {
@@ -61,7 +61,7 @@ void check_utf8(const std::string& path, std::string_view bytes) {
             std::string where = path + ":" + std::to_string(line) + ":" + std::to_string(column);
             if (c == 0)
                 throw ScenarioError(where + ": encoding: got a NUL byte, expected UTF-8 text (is the file "
-                                    "UTF-16, or not text at all? save it as UTF-8)");
+                                            "UTF-16, or not text at all? save it as UTF-8)");
             throw ScenarioError(where + ": encoding: got the byte " + hex_byte(c) +
                                 ", expected UTF-8 text (the file may be Latin-1 or Windows-1252: save it "
                                 "as UTF-8)");
@@ -95,12 +95,12 @@ std::string gigabytes(std::uintmax_t bytes) {
 
 // `exact`: `bytes` is the file's size, not how far it was read.
 ScenarioError too_large(const std::string& path, std::uintmax_t bytes, bool exact) {
-    return ScenarioError(path + ": the file holds " + (exact ? "" : "more than ") +
-                         gigabytes(bytes) + "; expected at most " + gigabytes(max_input_bytes) + " (" +
-                         std::to_string(max_input_bytes) + " bytes) in one input file (is it the right file?)");
+    return ScenarioError(path + ": the file holds " + (exact ? "" : "more than ") + gigabytes(bytes) +
+                         "; expected at most " + gigabytes(max_input_bytes) + " (" + std::to_string(max_input_bytes) +
+                         " bytes) in one input file (is it the right file?)");
 }
 
-}  // namespace
+}   // namespace
 
 bool is_utf8(std::string_view text) {
     for (std::size_t at = 0; at < text.size();) {
@@ -121,9 +121,8 @@ std::string read_text_file(const std::string& path) {
     const auto status = fs::status(path, ec);   // of the file a symbolic link points to
     if (!fs::exists(status))
         throw ScenarioError(path + ": cannot open the file: it does not exist; expected an existing file "
-                            "(check the path; paths in a .yml are relative to that file)");
-    if (fs::is_directory(status))
-        throw ScenarioError(path + ": cannot read the file: it is a folder; expected a file");
+                                   "(check the path; paths in a .yml are relative to that file)");
+    if (fs::is_directory(status)) throw ScenarioError(path + ": cannot read the file: it is a folder; expected a file");
     // A device never ends (/dev/zero grew the loader to 15 GB) and a FIFO or socket waits for a
     // writer that may never come: only a regular file is opened at all.
     if (!fs::is_regular_file(status))
@@ -149,4 +148,4 @@ std::string read_text_file(const std::string& path) {
     return bytes;
 }
 
-}  // namespace migsim::detail
+}   // namespace migsim::detail

@@ -27,4 +27,4 @@ inline constexpr std::uintmax_t max_input_bytes = 2147483647;
 // `bytes` without a leading UTF-8 byte-order mark (EF BB BF), which editors on Windows write.
 [[nodiscard]] std::string_view without_bom(std::string_view bytes);
 
-}  // namespace migsim::detail
+}   // namespace migsim::detail

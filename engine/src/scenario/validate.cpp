@@ -15,8 +15,7 @@ namespace {
 // pathways it may use? One backward search from the destinations, O(locations + links +
 // pathway places) per profile, so that networks of tens of thousands of places validate in
 // well under a second.
-std::vector<bool> can_arrive(const Scenario& s, int profile,
-                             const std::vector<std::vector<int>>& links_into) {
+std::vector<bool> can_arrive(const Scenario& s, int profile, const std::vector<std::vector<int>>& links_into) {
     const std::size_t N = s.locations.size();
     // Pathways as backward edges: to -> each place one may apply from; "anywhere" pathways
     // make every place good as soon as their destination is.
@@ -70,15 +69,13 @@ void check_storage_limits(const Scenario& s) {
         const double days = l.distance_km / speed;
         if (!(days <= 65535)) {
             std::ostringstream text;
-            text << "links: link '" << l.id << "' is " << l.distance_km << " km at " << speed
-                 << " km per day by " << to_string(l.mode);
-            throw ScenarioError(text.str() +
-                                "; expected a journey of at most 65535 days (check distance_km and "
-                                "the speeds)");
+            text << "links: link '" << l.id << "' is " << l.distance_km << " km at " << speed << " km per day by "
+                 << to_string(l.mode);
+            throw ScenarioError(text.str() + "; expected a journey of at most 65535 days (check distance_km and "
+                                             "the speeds)");
         }
     }
-    at_most("migrants in the demand", static_cast<std::size_t>(s.total_agents()), 4294967295u,
-            "agent ids are 32 bits");
+    at_most("migrants in the demand", static_cast<std::size_t>(s.total_agents()), 4294967295u, "agent ids are 32 bits");
     for (std::size_t m = 0; m < s.markets.size(); ++m)
         if (s.markets[m].links.size() > 1 && m + 1 > 255)
             throw ScenarioError("markets: package market '" + s.markets[m].id + "' is market " + std::to_string(m + 1) +
@@ -86,7 +83,7 @@ void check_storage_limits(const Scenario& s) {
                                 "(a migrant's package seat is stored in 8 bits): list it earlier");
 }
 
-}  // namespace
+}   // namespace
 
 void validate(const Scenario& s) {
     check_dates(s);
@@ -103,8 +100,8 @@ void validate(const Scenario& s) {
         std::string names;
         for (int k : p.destinations) names += (names.empty() ? "" : ", ") + s.locations[static_cast<std::size_t>(k)].id;
         throw ScenarioError(d.file + ":" + std::to_string(d.line) + ": profile '" + p.id + "' starts at '" +
-                            s.locations[static_cast<std::size_t>(d.origin)].id +
-                            "', but none of its destinations (" + names +
+                            s.locations[static_cast<std::size_t>(d.origin)].id + "', but none of its destinations (" +
+                            names +
                             ") can be reached from there over links or pathways; expected a "
                             "connected route (check the links table)");
     }
@@ -116,4 +113,4 @@ void validate(const Scenario& s) {
                                     "' in 'from', a destination; expected places where migrants wait");
 }
 
-}  // namespace migsim::detail
+}   // namespace migsim::detail

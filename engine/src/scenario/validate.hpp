@@ -8,4 +8,4 @@ namespace migsim::detail {
 
 void validate(const Scenario& scenario);   // throws ScenarioError
 
-}  // namespace migsim::detail
+}   // namespace migsim::detail

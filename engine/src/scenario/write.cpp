@@ -86,7 +86,7 @@ std::string settings_yaml(const Scenario& s) {
     return y;
 }
 
-}  // namespace
+}   // namespace
 
 void write_scenario(const Scenario& s, const fs::path& dir) {
     std::error_code error;
@@ -102,46 +102,50 @@ void write_scenario(const Scenario& s, const fs::path& dir) {
 
     t = "id,from,to,distance_km,mode,cost,border,death_risk,alone\n";
     for (const Link& l : s.links)
-        t += line({l.id, s.locations[static_cast<std::size_t>(l.from)].id, s.locations[static_cast<std::size_t>(l.to)].id,
-                   number(l.distance_km), to_string(l.mode), number(l.cost),
-                   l.border == no_index ? "" : s.borders[static_cast<std::size_t>(l.border)].id, number(l.death_risk),
-                   l.alone ? "yes" : "no"});
+        t += line({l.id, s.locations[static_cast<std::size_t>(l.from)].id,
+                   s.locations[static_cast<std::size_t>(l.to)].id, number(l.distance_km), to_string(l.mode),
+                   number(l.cost), l.border == no_index ? "" : s.borders[static_cast<std::size_t>(l.border)].id,
+                   number(l.death_risk), l.alone ? "yes" : "no"});
     save(dir / "links.csv", t);
 
     t = "id,name,patrol,return_to,detention_days\n";
     for (const Border& b : s.borders)
-        t += line({b.id, b.name, number(b.patrol), b.return_to == no_index ? "" : s.locations[static_cast<std::size_t>(b.return_to)].id,
+        t += line({b.id, b.name, number(b.patrol),
+                   b.return_to == no_index ? "" : s.locations[static_cast<std::size_t>(b.return_to)].id,
                    std::to_string(b.detention_days)});
     save(dir / "borders.csv", t);
 
     t = "id,name,links,price,capacity,evasion,safety,risk_premium\n";
     for (const Market& m : s.markets)
-        t += line({m.id, m.name, ids(s.links, m.links, ";"), number(m.price), std::to_string(m.capacity), number(m.evasion),
-                   number(m.safety), number(m.risk_premium)});
+        t += line({m.id, m.name, ids(s.links, m.links, ";"), number(m.price), std::to_string(m.capacity),
+                   number(m.evasion), number(m.safety), number(m.risk_premium)});
     save(dir / "markets.csv", t);
 
     if (!s.pathways.empty()) {
         t = "id,name,eligible,from,to,quota,period_days,processing_days,cost,open_day,close_day\n";
         for (const Pathway& p : s.pathways)
-            t += line({p.id, p.name, ids(s.profiles, p.eligible, ";"), p.from.empty() ? "*" : ids(s.locations, p.from, ";"),
-                       s.locations[static_cast<std::size_t>(p.to)].id, std::to_string(p.quota), std::to_string(p.period_days),
-                       std::to_string(p.processing_days), number(p.cost), std::to_string(p.open_day),
-                       p.close_day == std::numeric_limits<int>::max() ? "" : std::to_string(p.close_day)});
+            t += line(
+                {p.id, p.name, ids(s.profiles, p.eligible, ";"), p.from.empty() ? "*" : ids(s.locations, p.from, ";"),
+                 s.locations[static_cast<std::size_t>(p.to)].id, std::to_string(p.quota), std::to_string(p.period_days),
+                 std::to_string(p.processing_days), number(p.cost), std::to_string(p.open_day),
+                 p.close_day == std::numeric_limits<int>::max() ? "" : std::to_string(p.close_day)});
         save(dir / "pathways.csv", t);
     }
 
     t = "day,origin,profile,count,spread_days\n";
     for (const DemandRow& d : s.demand)
         t += line({std::to_string(d.day), s.locations[static_cast<std::size_t>(d.origin)].id,
-                   s.profiles[static_cast<std::size_t>(d.profile)].id, std::to_string(d.count), std::to_string(d.spread_days)});
+                   s.profiles[static_cast<std::size_t>(d.profile)].id, std::to_string(d.count),
+                   std::to_string(d.spread_days)});
     save(dir / "demand.csv", t);
 
     if (!s.events.empty()) {
         t = "day,target,parameter,value\n";
         for (const Event& e : s.events)
-            t += line({std::to_string(e.day), target_name(s, e.change), to_string(e.change.parameter), number(e.change.value)});
+            t += line({std::to_string(e.day), target_name(s, e.change), to_string(e.change.parameter),
+                       number(e.change.value)});
         save(dir / "events.csv", t);
     }
 }
 
-}  // namespace migsim
+}   // namespace migsim

@@ -29,7 +29,8 @@ public:
             throw ScenarioError(path_ + ": its YAML aliases, expanded where they are used, make more than " +
                                 std::to_string(budget_) +
                                 " nodes (an alias of a list of aliases repeats all of them); expected at most the "
-                                "file's size in bytes plus a million nodes (write the values out, or use fewer aliases)");
+                                "file's size in bytes plus a million nodes (write the values out, or use fewer "
+                                "aliases)");
         if (!node.IsMap() && !node.IsSequence()) return;
         for (const auto& open : open_)
             if (open.is(node))
@@ -39,7 +40,8 @@ public:
         if (open_.size() >= max_yaml_depth)
             throw ScenarioError(path_ + ":" + std::to_string(line_of(node)) + ": " + where() + ": nested deeper than " +
                                 std::to_string(max_yaml_depth) + " levels; expected at most " +
-                                std::to_string(max_yaml_depth) + " levels of lists and mappings (settings files need 3 or 4)");
+                                std::to_string(max_yaml_depth) +
+                                " levels of lists and mappings (settings files need 3 or 4)");
         open_.push_back(node);
         if (node.IsSequence()) {
             std::size_t i = 0;
@@ -92,10 +94,10 @@ private:
     std::vector<std::string> steps_;   // their keys and indices
 };
 
-}  // namespace
+}   // namespace
 
 void check_yaml_tree(const std::string& path, const YAML::Node& root, std::size_t bytes) {
     TreeCheck(path, bytes).walk(root);
 }
 
-}  // namespace migsim::detail
+}   // namespace migsim::detail

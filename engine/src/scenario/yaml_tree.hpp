@@ -26,4 +26,4 @@ void check_yaml_tree(const std::string& path, const YAML::Node& root, std::size_
 // recursively is safe on any stack.
 inline constexpr std::size_t max_yaml_depth = 64;
 
-}  // namespace migsim::detail
+}   // namespace migsim::detail

@@ -75,7 +75,7 @@ struct Block {
     }
 };
 
-}  // namespace
+}   // namespace
 
 FleeImport import_flee(const fs::path& dir, const FleeImportOptions& options) {
     std::error_code error;
@@ -85,9 +85,10 @@ FleeImport import_flee(const fs::path& dir, const FleeImportOptions& options) {
     const fs::path input = dir / "input_csv";
     for (const char* required : {"locations.csv", "routes.csv", "sim_period.csv"})
         if (!fs::is_regular_file(input / required, error))
-            throw ScenarioError((input / required).string() +
-                                ": missing; a FabFlee scenario folder has input_csv/locations.csv, routes.csv and "
-                                "sim_period.csv (and optionally closures.csv, conflicts.csv)");
+            throw ScenarioError((input / required).string() + ": missing; a FabFlee scenario folder has "
+                                                              "input_csv/locations.csv, routes.csv and "
+                                                              "sim_period.csv (and optionally closures.csv, "
+                                                              "conflicts.csv)");
     Report report;
     FleeImport result;
 
@@ -103,10 +104,12 @@ FleeImport import_flee(const fs::path& dir, const FleeImportOptions& options) {
                 result.start_date = value;
                 have_start = true;
             } else if (key == "Length") {
-                result.days = static_cast<int>(whole_field(t, row, 1, "Length", 1, 65535, "a number of days from 1 to 65535"));
+                result.days =
+                    static_cast<int>(whole_field(t, row, 1, "Length", 1, 65535, "a number of days from 1 to 65535"));
                 have_length = true;
             } else {
-                report.add("input_csv/sim_period.csv " + key, value, Status::ignored, "not a key Flee reads (StartDate, Length)");
+                report.add("input_csv/sim_period.csv " + key, value, Status::ignored,
+                           "not a key Flee reads (StartDate, Length)");
             }
         }
         if (!have_start || !have_length)
@@ -129,7 +132,8 @@ FleeImport import_flee(const fs::path& dir, const FleeImportOptions& options) {
                    "absent: each conflict_zone's conflict starts (intensity 1) on its conflict_date, as in Flee");
     }
     std::map<std::string, std::vector<Interval>> closed;
-    if (fs::is_regular_file(input / "closures.csv", error)) read_closures(input / "closures.csv", net, days, report, closed);
+    if (fs::is_regular_file(input / "closures.csv", error))
+        read_closures(input / "closures.csv", net, days, report, closed);
     // Links in links.csv order, so that events are too.
     std::vector<std::string> link_ids;
     for (const auto& r : net.routes) {
@@ -147,7 +151,8 @@ FleeImport import_flee(const fs::path& dir, const FleeImportOptions& options) {
     }
     report.add("input_csv/locations.csv", std::to_string(net.locations.size()) + " locations", Status::supported,
                std::to_string(counts[2]) + " camps (population -> capacity), " + std::to_string(counts[1]) +
-                   " conflict_zone and " + std::to_string(counts[0]) + " town rows -> " + std::to_string(in_conflict_day0) +
+                   " conflict_zone and " + std::to_string(counts[0]) + " town rows -> " +
+                   std::to_string(in_conflict_day0) +
                    " conflict zones on day 0, the others towns until their conflict starts");
     report.add("input_csv/routes.csv", std::to_string(net.routes.size()) + " routes", Status::supported,
                std::to_string(2 * net.routes.size()) + " links in links.csv (A__B and B__A), mode land, cost 0");
@@ -156,14 +161,16 @@ FleeImport import_flee(const fs::path& dir, const FleeImportOptions& options) {
     SettingsReader settings{(dir / "simsetting.yml").string(), report, {}, {}};
     bool registrations_needed = true;
     // Anything there is read (a FIFO or a device is refused by read_text_file, not skipped).
-    if (fs::exists(dir / "simsetting.yml", error)) read_settings(dir / "simsetting.yml", settings, registrations_needed);
+    if (fs::exists(dir / "simsetting.yml", error))
+        read_settings(dir / "simsetting.yml", settings, registrations_needed);
     else report.add("simsetting.yml", "", Status::supported, "absent: Flee's defaults for every setting");
     FleeSettings& flee = settings.flee;
     const int flee_hasten = flee.hasten;
     const bool hasten_in_file = settings.origin.count("hasten") > 0;
     if (options.hasten > 0) {
         flee.hasten = options.hasten;
-        settings.origin["hasten"] = "set by the importer (--hasten); simsetting.yml's is " + std::to_string(flee_hasten);
+        settings.origin["hasten"] =
+            "set by the importer (--hasten); simsetting.yml's is " + std::to_string(flee_hasten);
     }
 
     // Spawning data.
@@ -176,9 +183,10 @@ FleeImport import_flee(const fs::path& dir, const FleeImportOptions& options) {
         read_layout(source, net, sum_from_camps, report);
         flee.registrations = "flee/source_data/data_layout.csv";
     } else if (registrations_needed) {
-        throw ScenarioError((source / "data_layout.csv").string() +
-                            ": missing; Flee spawns agents from the camps' registrations unless simsetting.yml "
-                            "sets spawn_rules.conflict_driven_spawning, and the registrations are listed there");
+        throw ScenarioError((source / "data_layout.csv").string() + ": missing; Flee spawns agents from the camps' "
+                                                                    "registrations unless simsetting.yml "
+                                                                    "sets spawn_rules.conflict_driven_spawning, and "
+                                                                    "the registrations are listed there");
     }
     if (fs::is_regular_file(input / "registration_corrections.csv", error)) {
         flee.registration_corrections = "flee/input_csv/registration_corrections.csv";
@@ -186,8 +194,8 @@ FleeImport import_flee(const fs::path& dir, const FleeImportOptions& options) {
     }
 
     // The other files of input_csv/.
-    static const std::set<std::string> read_here{"locations.csv", "routes.csv", "sim_period.csv", "conflicts.csv",
-                                                 "closures.csv", "registration_corrections.csv"};
+    static const std::set<std::string> read_here{"locations.csv", "routes.csv",   "sim_period.csv",
+                                                 "conflicts.csv", "closures.csv", "registration_corrections.csv"};
     for (const auto& file : files_in(input)) {
         if (read_here.count(file)) continue;
         const std::string name = "input_csv/" + file;
@@ -198,8 +206,7 @@ FleeImport import_flee(const fs::path& dir, const FleeImportOptions& options) {
         else if (file == "location_changes.csv" || file == "major_routes.csv" || starts("region_attributes_") ||
                  starts("location_attributes_") || file == "flood_level.csv" || file == "agents.csv")
             report.add(name, "", Status::unsupported, "read by Flee in some configurations; not imported");
-        else
-            report.add(name, "", Status::ignored, "not a file Flee's run script reads");
+        else report.add(name, "", Status::ignored, "not a file Flee's run script reads");
     }
 
     // ---- the texts ----
@@ -220,15 +227,16 @@ FleeImport import_flee(const fs::path& dir, const FleeImportOptions& options) {
         for (const auto& l : net.locations) {
             const bool camp = l.type == FleeType::camp;
             const char* kind = camp ? "camp" : l.day0_conflict > 0 ? "conflict_zone" : "town";
-            loc << l.id << ',' << csv_field(l.name) << ',' << csv_field(l.country) << ',' << l.lat << ',' << l.lon << ','
-                << kind << ',' << (camp ? 0 : l.population) << ',' << (camp ? std::to_string(l.population) : "") << ','
-                << format_number(camp ? 0.0 : l.day0_conflict) << '\n';
+            loc << l.id << ',' << csv_field(l.name) << ',' << csv_field(l.country) << ',' << l.lat << ',' << l.lon
+                << ',' << kind << ',' << (camp ? 0 : l.population) << ',' << (camp ? std::to_string(l.population) : "")
+                << ',' << format_number(camp ? 0.0 : l.day0_conflict) << '\n';
         }
         result.locations_csv = loc.str();
     }
     {
         std::ostringstream links;
-        links << "# Imported from " << source_text << "/input_csv/routes.csv by migsim import-flee: each route both ways\n";
+        links << "# Imported from " << source_text
+              << "/input_csv/routes.csv by migsim import-flee: each route both ways\n";
         links << "id,from,to,distance_km,mode,cost\n";
         for (const auto& r : net.routes)
             for (auto [from, to] : {std::pair{r.a, r.b}, std::pair{r.b, r.a}})
@@ -256,14 +264,16 @@ FleeImport import_flee(const fs::path& dir, const FleeImportOptions& options) {
         };
         Block b;
         b.line("max_move_speed: " + format_number(flee.max_move_speed), from("max_move_speed", "km per day"));
-        b.line("camp_movechance: " + format_number(flee.camp_movechance), from("camp_movechance", "daily move chance, camps"));
-        b.line("conflict_movechance: " + format_number(flee.conflict_movechance),
-               from("conflict_movechance", "conflict zones"));
+        b.line("camp_movechance: " + format_number(flee.camp_movechance), from("camp_movechance", "daily move chance, "
+                                                                                                  "camps"));
+        b.line("conflict_movechance: " + format_number(flee.conflict_movechance), from("conflict_movechance", "conflict"
+                                                                                                              " zone"
+                                                                                                              "s"));
         b.line("default_movechance: " + format_number(flee.default_movechance), from("default_movechance", "towns"));
         b.line("foreign_weight: " + format_number(flee.foreign_weight), from("foreign_weight", "score factor abroad"));
         b.line("camp_weight: " + format_number(flee.camp_weight), from("camp_weight", "score factor of camps"));
-        b.line("conflict_weight: " + format_number(flee.conflict_weight),
-               from("conflict_weight", "raised to decay x intensity"));
+        b.line("conflict_weight: " + format_number(flee.conflict_weight), from("conflict_weight", "raised to decay x "
+                                                                                                  "intensity"));
         b.line("awareness_level: " + std::to_string(flee.awareness_level), from("awareness_level", "links per route"));
         b.line("capacity_buffer: " + format_number(flee.capacity_buffer), from("capacity_buffer", ""));
         b.line("capacity_scaling: " + format_number(flee.capacity_scaling), from("capacity_scaling", ""));
@@ -277,13 +287,14 @@ FleeImport import_flee(const fs::path& dir, const FleeImportOptions& options) {
             std::string list = "[";
             for (std::size_t i = 0; i < flee.conflict_spawn_decay.size(); ++i)
                 list += (i ? ", " : "") + format_number(flee.conflict_spawn_decay[i]);
-            b.line("conflict_spawn_decay: " + list + "]", from("conflict_spawn_decay", "per interval since a conflict began"));
+            b.line("conflict_spawn_decay: " + list + "]", from("conflict_spawn_decay", "per interval since a conflict "
+                                                                                       "began"));
         }
         b.line("conflict_spawn_decay_interval: " + std::to_string(flee.conflict_spawn_decay_interval),
                from("conflict_spawn_decay_interval", "days"));
         b.line("hasten: " + std::to_string(flee.hasten), from("hasten", "1: full size; 10: a tenth"));
-        b.line("capacity_occupancy: present_and_incoming",
-               "migsim's choice (present: Flee's start-of-day count; docs/FLEE.md)");
+        b.line("capacity_occupancy: present_and_incoming", "migsim's choice (present: Flee's start-of-day count; "
+                                                           "docs/FLEE.md)");
         const bool conflict_spawning = flee.spawning == FleeSettings::Spawning::conflict;
         b.line(std::string("spawning: ") + (conflict_spawning ? "conflict" : "registrations"),
                conflict_spawning ? from("spawning", "") : "Flee's default: the daily rise of the camps' registrations");
@@ -292,7 +303,7 @@ FleeImport import_flee(const fs::path& dir, const FleeImportOptions& options) {
         if (conflict_spawning) {
             const char* mode = flee.conflict_spawn_mode == FleeSettings::SpawnMode::pop_ratio ? "pop_ratio"
                                : flee.conflict_spawn_mode == FleeSettings::SpawnMode::poisson ? "poisson"
-                                                                                             : "constant";
+                                                                                              : "constant";
             b.line(std::string("conflict_spawn_mode: ") + mode, from("conflict_spawn_mode", ""));
             b.line("displaced_per_conflict_day: " + format_number(flee.displaced_per_conflict_day),
                    from("displaced_per_conflict_day", ""));
@@ -308,7 +319,8 @@ FleeImport import_flee(const fs::path& dir, const FleeImportOptions& options) {
           << "# came from: a key of flee/simsetting.yml, or Flee's default when the file does not set it.\n"
           << "# Settings and files that migsim cannot apply are listed by the import's report.\n";
         y << "name: " << result.name << "\n";
-        y << "description: " << yaml_string("Flee scenario " + folder + ", imported from FabFlee by migsim import-flee") << "\n";
+        y << "description: " << yaml_string("Flee scenario " + folder + ", imported from FabFlee by migsim import-flee")
+          << "\n";
         auto top = [&](const std::string& key_value, const std::string& comment) {
             std::string text = key_value;
             text.resize(std::max<std::size_t>(text.size() + 2, 38), ' ');
@@ -342,4 +354,4 @@ FleeImport import_flee(const fs::path& dir, const FleeImportOptions& options) {
     return result;
 }
 
-}  // namespace migsim
+}   // namespace migsim

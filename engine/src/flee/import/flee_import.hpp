@@ -32,4 +32,4 @@ struct FleeCsv {
 // Shortest text that reads back as the same double ("200", "0.001", "0.31622776601683794").
 [[nodiscard]] std::string format_number(double value);
 
-}  // namespace migsim::detail
+}   // namespace migsim::detail

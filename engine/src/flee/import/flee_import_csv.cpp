@@ -42,7 +42,7 @@ void on_row_end(int, void* state_ptr) {
     state.fields.clear();
 }
 
-}  // namespace
+}   // namespace
 
 FleeCsv read_flee_csv(const std::string& path, bool first_row_is_header) {
     const std::string bytes = read_text_file(path);
@@ -57,7 +57,8 @@ FleeCsv read_flee_csv(const std::string& path, bool first_row_is_header) {
         if (csv_parse(&parser, line.data(), line.size(), on_field, on_row_end, &state) != line.size()) {
             std::string why = csv_strerror(csv_error(&parser));
             csv_free(&parser);
-            throw ScenarioError(flee_import::cat({path, ":", std::to_string(state.line), ": malformed CSV (", why, ")"}));
+            throw ScenarioError(
+                flee_import::cat({path, ":", std::to_string(state.line), ": malformed CSV (", why, ")"}));
         }
     }
     if (csv_fini(&parser, on_field, on_row_end, &state) != 0) {
@@ -118,8 +119,8 @@ namespace flee_import {
 const std::string& field(const FleeCsv& t, const FleeCsv::Row& row, std::size_t i, const std::string& column) {
     if (i >= row.fields.size())
         throw ScenarioError(t.path + ":" + std::to_string(row.line) + ": the row has " +
-                            std::to_string(row.fields.size()) + " fields; expected at least " +
-                            std::to_string(i + 1) + " (column '" + column + "' is missing)");
+                            std::to_string(row.fields.size()) + " fields; expected at least " + std::to_string(i + 1) +
+                            " (column '" + column + "' is missing)");
     return row.fields[i];
 }
 
@@ -143,6 +144,6 @@ std::string lower(std::string s) {
     return s;
 }
 
-}  // namespace flee_import
+}   // namespace flee_import
 
-}  // namespace migsim::detail
+}   // namespace migsim::detail

@@ -33,7 +33,7 @@ int location_index(const Network& net, const FleeCsv& t, const FleeCsv::Row& row
     return it->second;
 }
 
-}  // namespace
+}   // namespace
 
 // ---- locations and routes ----------------------------------------------------------------
 
@@ -41,9 +41,9 @@ Network read_locations(const fs::path& file, Report& report) {
     const FleeCsv t = detail::read_flee_csv(file.string());
     Network net;
     std::map<std::string, std::string> id_owner;
-    const char* type_expected =
-        "town, conflict_zone or camp (Flee's idpcamp, marker, forward and flood_zone locations are not imported: "
-        "migsim has no rules for them; docs/FLEE.md, \"Importing a FabFlee scenario\")";
+    const char* type_expected = "town, conflict_zone or camp (Flee's idpcamp, marker, forward and flood_zone locations "
+                                "are not imported: "
+                                "migsim has no rules for them; docs/FLEE.md, \"Importing a FabFlee scenario\")";
     for (const auto& row : t.rows) {
         FleeLocation loc;
         loc.line = row.line;
@@ -78,9 +78,12 @@ Network read_locations(const fs::path& file, Report& report) {
         }
         if (net.by_name.count(loc.name))
             fail(t, row.line, "name", loc.name,
-                 "each location once (it is also on line " + std::to_string(net.locations[net.by_name[loc.name]].line) + ")");
+                 "each location once (it is also on line " + std::to_string(net.locations[net.by_name[loc.name]].line) +
+                     ")");
         loc.id = snake_id(loc.name);
-        if (loc.id.empty()) fail(t, row.line, "name", loc.name, "a name with at least one ASCII letter or digit (ids are made from names)");
+        if (loc.id.empty())
+            fail(t, row.line, "name", loc.name,
+                 "a name with at least one ASCII letter or digit (ids are made from names)");
         if (auto it = id_owner.find(loc.id); it != id_owner.end())
             fail(t, row.line, "name", loc.name,
                  "a name whose id differs from every other's: '" + loc.name + "' and '" + it->second +
@@ -107,7 +110,8 @@ void read_routes(const fs::path& file, Network& net, Report& report) {
         r.line = row.line;
         r.a = location_index(net, t, row, 0, "name1");
         r.b = location_index(net, t, row, 1, "name2");
-        if (r.a == r.b) fail(t, row.line, "name2", row.fields[1], "a location other than name1 (a route joins two places)");
+        if (r.a == r.b)
+            fail(t, row.line, "name2", row.fields[1], "a location other than name1 (a route joins two places)");
         r.distance = number_field(t, row, 2, "distance", "a distance in km > 0");
         if (r.distance <= 0) fail(t, row.line, "distance", row.fields[2], "a distance in km > 0");
         if (row.fields.size() > 3 && !row.fields[3].empty()) {
@@ -147,21 +151,23 @@ void read_closures(const fs::path& file, const Network& net, int days, Report& r
         if (type == "camp" || type == "idpcamp" || type == "remove_forced_redirection") {
             report.add(cat({where, " ", type, " closure ", row.fields.size() > 1 ? row.fields[1] : ""}), type,
                        Status::unsupported,
-                       type == "remove_forced_redirection"
-                           ? "forced redirection is not implemented; the row is dropped"
-                           : "a camp closure turns the camp into a town in Flee; migsim's kinds do not change "
-                             "that way; the row is dropped");
+                       type == "remove_forced_redirection" ? "forced redirection is not implemented; the row is dropped"
+                                                           : "a camp closure turns the camp into a town in Flee; "
+                                                             "migsim's kinds do not change "
+                                                             "that way; the row is dropped");
             continue;
         }
         if (type != "country" && type != "location" && type != "link")
             fail(t, row.line, "closure_type", type,
-                 "country, location or link (or camp, idpcamp, remove_forced_redirection, which are reported and dropped)");
+                 "country, location or link (or camp, idpcamp, remove_forced_redirection, which are reported and "
+                 "dropped)");
         const std::string& name1 = field(t, row, 1, "name1");
         const std::string& name2 = field(t, row, 2, "name2");
         const int start = static_cast<int>(whole_field(t, row, 3, "closure_start", 0, std::numeric_limits<int>::max(),
                                                        "a whole number of days >= 0: the day the closure starts"));
         const long long end_value = whole_field(t, row, 4, "closure_end", -1, std::numeric_limits<int>::max(),
-                                                "a whole number of days: the day the closure is lifted, or -1 for never");
+                                                "a whole number of days: the day the closure is lifted, or -1 for "
+                                                "never");
         if (end_value != -1 && end_value <= start)
             fail(t, row.line, "closure_end", row.fields[4],
                  "a day after closure_start (" + std::to_string(start) + "), or -1 for never");
@@ -198,14 +204,17 @@ void read_closures(const fs::path& file, const Network& net, int days, Report& r
             const int a = location_index(net, t, row, 1, "name1");
             const int b = location_index(net, t, row, 2, "name2");
             if (!net.route_of.count(std::minmax(a, b)))
-                fail(t, row.line, "name2", name2, "a location joined to " + name1 + " by a route of input_csv/routes.csv");
+                fail(t, row.line, "name2", name2,
+                     "a location joined to " + name1 + " by a route of input_csv/routes.csv");
             links.emplace_back(a, b);
             links.emplace_back(b, a);
             what = cat({"link closure ", name1, "-", name2});
         }
-        std::string span = "days " + std::to_string(start) + ".." + (end_value == -1 ? "never" : std::to_string(end_value));
+        std::string span =
+            "days " + std::to_string(start) + ".." + (end_value == -1 ? "never" : std::to_string(end_value));
         if (links.empty()) {
-            report.add(cat({where, " ", what}), span, Status::ignored, "no route joins them: nothing to close (Flee warns too)");
+            report.add(cat({where, " ", what}), span, Status::ignored,
+                       "no route joins them: nothing to close (Flee warns too)");
             continue;
         }
         if (start >= days) {
@@ -250,7 +259,8 @@ std::vector<ChangeRow> closure_events(const std::string& link, const std::vector
 
 void read_conflicts(const fs::path& file, Network& net, int days, Report& report, std::vector<ChangeRow>& events) {
     const FleeCsv t = detail::read_flee_csv(file.string(), true);
-    if (t.header.empty()) throw ScenarioError(t.path + ": empty; expected a '#Day,<location>,...' header and one row per day");
+    if (t.header.empty())
+        throw ScenarioError(t.path + ": empty; expected a '#Day,<location>,...' header and one row per day");
     std::vector<int> column_location(t.header.size(), no_index);
     for (std::size_t c = 1; c < t.header.size(); ++c) {
         if (t.header[c].empty()) continue;
@@ -264,10 +274,11 @@ void read_conflicts(const fs::path& file, Network& net, int days, Report& report
     std::vector<std::vector<double>> values(t.header.size());
     for (std::size_t r = 0; r < t.rows.size(); ++r) {
         const auto& row = t.rows[r];
-        const long long day = whole_field(t, row, 0, t.header[0].empty() ? "Day" : t.header[0], static_cast<long long>(r),
-                                          static_cast<long long>(r),
-                                          "day " + std::to_string(r) + " (one row per day from 0, in order: Flee reads "
-                                          "row k as day k)");
+        const long long day = whole_field(t, row, 0, t.header[0].empty() ? "Day" : t.header[0],
+                                          static_cast<long long>(r), static_cast<long long>(r),
+                                          "day " + std::to_string(r) +
+                                              " (one row per day from 0, in order: Flee reads "
+                                              "row k as day k)");
         (void)day;
         if (row.fields.size() != t.header.size())
             throw ScenarioError(t.path + ":" + std::to_string(row.line) + ": the row has " +
@@ -294,8 +305,7 @@ void read_conflicts(const fs::path& file, Network& net, int days, Report& report
     for (std::size_t c = 1; c < t.header.size(); ++c) {
         const int at = column_location[c];
         if (at == no_index) continue;
-        if (seen[at])
-            throw ScenarioError(t.path, t.header_line, "header", t.header[c], "each location once");
+        if (seen[at]) throw ScenarioError(t.path, t.header_line, "header", t.header[c], "each location once");
         seen[at] = true;
         auto& loc = net.locations[at];
         const auto& v = values[c];
@@ -324,7 +334,8 @@ void read_conflicts(const fs::path& file, Network& net, int days, Report& report
         if (loc.type == FleeType::conflict_zone && loc.conflict_date != starts)
             report.add("input_csv/locations.csv conflict_date of " + loc.name, std::to_string(loc.conflict_date),
                        Status::ignored,
-                       starts < 0 ? "conflicts.csv never starts a conflict there; migsim, like Flee, follows conflicts.csv"
+                       starts < 0 ? "conflicts.csv never starts a conflict there; migsim, like Flee, follows "
+                                    "conflicts.csv"
                                   : "conflicts.csv starts the conflict on day " + std::to_string(starts) +
                                         "; migsim, like Flee, follows conflicts.csv");
     }
@@ -333,7 +344,8 @@ void read_conflicts(const fs::path& file, Network& net, int days, Report& report
         if (seen[i] || loc.type != FleeType::conflict_zone) continue;
         report.add("input_csv/conflicts.csv column " + loc.name, "", Status::ignored,
                    "missing: the conflict_zone never has a conflict (Flee takes conflicts from conflicts.csv alone); "
-                   "its conflict_date " + std::to_string(loc.conflict_date) + " is not used");
+                   "its conflict_date " +
+                       std::to_string(loc.conflict_date) + " is not used");
     }
     if (changed_above_zero > 0)
         report.add("input_csv/conflicts.csv intensity changes", std::to_string(changed_above_zero), Status::supported,
@@ -362,4 +374,4 @@ void conflicts_from_dates(Network& net, int days, Report& report, std::vector<Ch
     }
 }
 
-}  // namespace migsim::detail::flee_import
+}   // namespace migsim::detail::flee_import

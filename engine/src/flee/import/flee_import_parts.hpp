@@ -68,7 +68,7 @@ struct FleeLocation {
     long long conflict_date = 0;   // conflict zones only
     long long population = 0;      // camps: the capacity
     long line = 0;
-    double day0_conflict = 0;      // the intensity written to locations.csv
+    double day0_conflict = 0;   // the intensity written to locations.csv
 };
 
 struct Route {
@@ -141,4 +141,4 @@ std::vector<std::string> files_in(const std::filesystem::path& dir);
 // Checks data_layout.csv against the locations; reports every file of source_data/.
 void read_layout(const std::filesystem::path& source, const Network& net, bool sum_from_camps, Report& report);
 
-}  // namespace migsim::detail::flee_import
+}   // namespace migsim::detail::flee_import

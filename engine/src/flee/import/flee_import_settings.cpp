@@ -74,7 +74,8 @@ void read_settings(const fs::path& file, SettingsReader& s, bool& registrations_
     }
     detail::check_yaml_tree(s.path, root, bytes.size());
     if (root.IsNull()) return;
-    if (!root.IsMap()) s.bad("simsetting.yml", root, "a mapping with log_levels, spawn_rules, move_rules, optimisations");
+    if (!root.IsMap())
+        s.bad("simsetting.yml", root, "a mapping with log_levels, spawn_rules, move_rules, optimisations");
 
     auto section = [&](const char* name) -> YAML::Node {
         YAML::Node n = root[name];
@@ -118,10 +119,12 @@ void read_settings(const fs::path& file, SettingsReader& s, bool& registrations_
     YAML::Node v1 = get(move, "move_rules", "use_v1_rules");
     const bool use_v1 = v1 && s.boolean("move_rules.use_v1_rules", v1);
     supported_number(move, "move_rules", "max_move_speed", "max_move_speed", f.max_move_speed, "km per day");
-    const bool on_foot = rule_flag(move, "move_rules", "start_on_foot", false, "walking the first link (start_on_foot)");
+    const bool on_foot =
+        rule_flag(move, "move_rules", "start_on_foot", false, "walking the first link (start_on_foot)");
     if (YAML::Node n = get(move, "move_rules", "max_walk_speed")) {
         s.number("move_rules.max_walk_speed", n);
-        s.report.add("move_rules.max_walk_speed", SettingsReader::text(n), on_foot ? Status::unsupported : Status::inert,
+        s.report.add("move_rules.max_walk_speed", SettingsReader::text(n),
+                     on_foot ? Status::unsupported : Status::inert,
                      on_foot ? "walking speed: start_on_foot is not implemented"
                              : "used only with start_on_foot (off) or a link's walking attribute");
     }
@@ -161,7 +164,8 @@ void read_settings(const fs::path& file, SettingsReader& s, bool& registrations_
     supported_number(move, "move_rules", "weight_softening", "weight_softening", f.weight_softening,
                      "added to every location score");
     supported_number(move, "move_rules", "weight_power", "weight_power", f.weight_power, "power of route weights");
-    supported_number(move, "move_rules", "distance_power", "distance_power", f.distance_power, "power of route lengths");
+    supported_number(move, "move_rules", "distance_power", "distance_power", f.distance_power,
+                     "power of route lengths");
     rule_flag(move, "move_rules", "avoid_short_stints", false, "avoiding short stints (avoid_short_stints)");
     const bool close_home = rule_flag(move, "move_rules", "stay_close_to_home", false,
                                       "weighing by distance from home (stay_close_to_home)");
@@ -169,7 +173,8 @@ void read_settings(const fs::path& file, SettingsReader& s, bool& registrations_
         s.number("move_rules.home_distance_power", n);
         s.report.add("move_rules.home_distance_power", SettingsReader::text(n),
                      close_home ? Status::unsupported : Status::inert,
-                     close_home ? "part of stay_close_to_home, not implemented" : "used only with stay_close_to_home (off)");
+                     close_home ? "part of stay_close_to_home, not implemented"
+                                : "used only with stay_close_to_home (off)");
     }
     const bool pop_weight = rule_flag(move, "move_rules", "use_pop_for_loc_weight", false,
                                       "weighing locations by population (use_pop_for_loc_weight)");
@@ -195,8 +200,8 @@ void read_settings(const fs::path& file, SettingsReader& s, bool& registrations_
                      pop_factor == 0 ? "used only when movechance_pop_scale_factor is not 0"
                                      : "part of the population scaling of move chances, not implemented");
     }
-    for (const char* rule : {"ChildrenAvoidHazards", "BoysTakeRisk", "MatchCampEthnicity", "MatchTownEthnicity",
-                             "MatchConflictEthnicity"})
+    for (const char* rule :
+         {"ChildrenAvoidHazards", "BoysTakeRisk", "MatchCampEthnicity", "MatchTownEthnicity", "MatchConflictEthnicity"})
         rule_flag(move, "move_rules", rule, false, std::string("the demographic rule ") + rule);
     if (YAML::Node n = get(move, "move_rules", "flood_rules"))
         s.report.add("move_rules.flood_rules", SettingsReader::text(n), Status::unsupported,
@@ -206,7 +211,8 @@ void read_settings(const fs::path& file, SettingsReader& s, bool& registrations_
             f.max_move_speed = 200;
             f.camp_weight = 2;
             f.conflict_weight = 0.25;
-            for (const char* k : {"max_move_speed", "camp_weight", "conflict_weight"}) s.origin[k] = "move_rules.use_v1_rules";
+            for (const char* k : {"max_move_speed", "camp_weight", "conflict_weight"})
+                s.origin[k] = "move_rules.use_v1_rules";
         }
         s.report.add("move_rules.use_v1_rules", yes_no(use_v1), use_v1 ? Status::supported : Status::inert,
                      use_v1 ? "Flee 1's values replace max_move_speed (200), camp_weight (2) and conflict_weight (0.25)"
@@ -249,8 +255,10 @@ void read_settings(const fs::path& file, SettingsReader& s, bool& registrations_
     }
     if (YAML::Node n = get(spawn, "spawn_rules", "conflict_zone_spawning_only")) {
         const bool only = s.boolean("spawn_rules.conflict_zone_spawning_only", n);
-        s.report.add("spawn_rules.conflict_zone_spawning_only", yes_no(only), only ? Status::supported : Status::unsupported,
-                     only ? "migsim spawns at conflict zones only" : "spawning outside conflict zones is not implemented");
+        s.report.add("spawn_rules.conflict_zone_spawning_only", yes_no(only),
+                     only ? Status::supported : Status::unsupported,
+                     only ? "migsim spawns at conflict zones only"
+                          : "spawning outside conflict zones is not implemented");
     }
     rule_flag(spawn, "spawn_rules", "flood_zone_spawning_only", false, "spawning at flood zones");
     rule_flag(spawn, "spawn_rules", "camps_are_sicks", false, "camps as sinks (Flee's key camps_are_sicks, sic)");
@@ -265,7 +273,9 @@ void read_settings(const fs::path& file, SettingsReader& s, bool& registrations_
                          : "spawning from the total row (refugees.csv) is not implemented; migsim sums the camps");
     }
     if (YAML::Node n = get(spawn, "spawn_rules", "conflict_driven_spawning"); n && !n.IsNull()) {
-        if (!n.IsMap()) s.bad("spawn_rules.conflict_driven_spawning", n, "a mapping with spawn_mode and displaced_per_conflict_day");
+        if (!n.IsMap())
+            s.bad("spawn_rules.conflict_driven_spawning", n,
+                  "a mapping with spawn_mode and displaced_per_conflict_day");
         registrations_spawning_needed = false;
         f.spawning = FleeSettings::Spawning::conflict;
         std::string mode = "constant";
@@ -293,8 +303,8 @@ void read_settings(const fs::path& file, SettingsReader& s, bool& registrations_
             f.displaced_per_conflict_day = mode == "pop_ratio" ? 0.01 : 500;
         s.origin["spawning"] = s.origin["conflict_spawn_mode"] = "spawn_rules.conflict_driven_spawning";
         s.report.add("spawn_rules.conflict_driven_spawning", SettingsReader::text(n), Status::supported,
-                     "flee.spawning: conflict, conflict_spawn_mode: " + mode + ", displaced_per_conflict_day: " +
-                         format_number(f.displaced_per_conflict_day));
+                     "flee.spawning: conflict, conflict_spawn_mode: " + mode +
+                         ", displaced_per_conflict_day: " + format_number(f.displaced_per_conflict_day));
     }
     if (YAML::Node n = get(spawn, "spawn_rules", "flood_driven_spawning"))
         s.report.add("spawn_rules.flood_driven_spawning", SettingsReader::text(n), Status::unsupported,
@@ -328,7 +338,8 @@ void read_settings(const fs::path& file, SettingsReader& s, bool& registrations_
             s.report.add(key, SettingsReader::text(kv.second), Status::inert,
                          "the import reads input_csv/conflicts.csv, as FabFlee's run script does");
         } else {
-            s.report.add(key, SettingsReader::text(kv.second), Status::ignored, "warning: unknown key (Flee ignores it too)");
+            s.report.add(key, SettingsReader::text(kv.second), Status::ignored,
+                         "warning: unknown key (Flee ignores it too)");
         }
     }
 }
@@ -376,19 +387,22 @@ void read_layout(const fs::path& source, const Network& net, bool sum_from_camps
                "flee.registrations: the UNHCR registrations per camp (spawning and validate-data)");
     for (const auto& loc : net.locations)
         if (loc.type == FleeType::camp && !camps_with_data.count(loc.name))
-            report.add("camp " + loc.name, "", Status::ignored, "no registrations in data_layout.csv: not in the validation");
+            report.add("camp " + loc.name, "", Status::ignored,
+                       "no registrations in data_layout.csv: not in the validation");
     for (const auto& file : files_in(source)) {
         if (used.count(file)) {
             if (file != "data_layout.csv")
-                report.add("source_data/" + file, "", Status::supported, "a camp's registrations (named by data_layout.csv)");
+                report.add("source_data/" + file, "", Status::supported,
+                           "a camp's registrations (named by data_layout.csv)");
         } else if (file == total) {
             report.add("source_data/" + file, "total", Status::inert,
                        sum_from_camps ? "the layout's total row: used only when sum_from_camps is false"
                                       : "the layout's total row: sum_from_camps false is not implemented");
         } else {
-            report.add("source_data/" + file, "", Status::ignored, "not named by data_layout.csv (copied for provenance)");
+            report.add("source_data/" + file, "", Status::ignored,
+                       "not named by data_layout.csv (copied for provenance)");
         }
     }
 }
 
-}  // namespace migsim::detail::flee_import
+}   // namespace migsim::detail::flee_import

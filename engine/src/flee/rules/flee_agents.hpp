@@ -24,14 +24,24 @@ struct FleeAgents {
     [[nodiscard]] std::size_t size() const { return location.size(); }
 
     void reserve(std::size_t n) {
-        location.reserve(n); via.reserve(n); km.reserve(n); wake.reserve(n);
-        path.reserve(n); step.reserve(n); born.reserve(n);
+        location.reserve(n);
+        via.reserve(n);
+        km.reserve(n);
+        wake.reserve(n);
+        path.reserve(n);
+        step.reserve(n);
+        born.reserve(n);
     }
 
     void add(std::uint16_t at, std::uint16_t day, std::uint16_t wake_day) {
-        location.push_back(at); via.push_back(at_place); km.push_back(0); wake.push_back(wake_day);
-        path.push_back(no_path); step.push_back(0); born.push_back(day);
+        location.push_back(at);
+        via.push_back(at_place);
+        km.push_back(0);
+        wake.push_back(wake_day);
+        path.push_back(no_path);
+        step.push_back(0);
+        born.push_back(day);
     }
 };
 
-}  // namespace migsim::detail
+}   // namespace migsim::detail

@@ -61,7 +61,8 @@ void FleeRules::create_agents() {
         const auto at = placed[static_cast<std::size_t>(g - created)];
         const std::uint32_t word = draw(seed, static_cast<std::uint32_t>(g), day, Purpose::spawn)[2];
         agents.add(at, static_cast<std::uint16_t>(day),
-                   wake_day(day, failures_before_success(word, std::log1p(-move_chance_of(loaded.flee, now.locations[at].kind)))));
+                   wake_day(day, failures_before_success(word, std::log1p(-move_chance_of(loaded.flee,
+                                                                                          now.locations[at].kind)))));
     }
     for (auto at : placed) occupancy[at]++;   // today's newcomers fill their places too
     created += static_cast<std::int64_t>(placed.size());
@@ -98,11 +99,13 @@ void FleeRules::restore(std::span<const std::byte> bytes) {
     std::uint32_t saved_ranks = 0, saved_rank = 0;
     in.take(magic);
     in.take(scenario_hash);
-    if (magic != state_magic) throw std::runtime_error("the checkpoint is not a migsim state of Flee's rules of this version");
+    if (magic != state_magic)
+        throw std::runtime_error("the checkpoint is not a migsim state of Flee's rules of this version");
     if (scenario_hash != std::hash<std::string>{}(loaded.resolved_text))
         throw std::runtime_error("the checkpoint is of another scenario");
     in.take(saved_ranks), in.take(saved_rank), in.take(day), in.take(created), in.take(events);
-    if (saved_ranks != ranks || saved_rank != rank) throw std::runtime_error("the checkpoint was taken with another rank layout");
+    if (saved_ranks != ranks || saved_rank != rank)
+        throw std::runtime_error("the checkpoint was taken with another rank layout");
     replay_events(events);   // the events so far, applied again in order
     in.take(agents.location);
     const auto n = static_cast<std::int64_t>(agents.location.size());
@@ -113,4 +116,4 @@ void FleeRules::restore(std::span<const std::byte> bytes) {
     if (!in.rest().empty()) throw std::runtime_error("the checkpoint has bytes left over");
 }
 
-}  // namespace migsim::detail::flee
+}   // namespace migsim::detail::flee

@@ -32,7 +32,8 @@ FleeRoutes::FleeRoutes(const Scenario& s)
     const std::size_t N = s.locations.size();
     for (const Location& place : s.locations) foreign_.push_back(place.country != s.locations.front().country ? 1 : 0);
     std::vector<std::vector<int>> out(N);
-    for (std::size_t l = 0; l < s.links.size(); ++l) out[static_cast<std::size_t>(s.links[l].from)].push_back(static_cast<int>(l));
+    for (std::size_t l = 0; l < s.links.size(); ++l)
+        out[static_cast<std::size_t>(s.links[l].from)].push_back(static_cast<int>(l));
     // Depth-first from every place; every prefix of a loop-free walk is a candidate route.
     std::vector<int> walk;
     std::vector<std::uint8_t> on_walk(N, 0);
@@ -46,10 +47,11 @@ FleeRoutes::FleeRoutes(const Scenario& s)
             end_.push_back(link.to);
             links_in_.push_back(static_cast<int>(walk.size()));
             km_.push_back(km + link.distance_km);
-            for (int k = 0; k < depth_; ++k) link_.push_back(k < static_cast<int>(walk.size()) ? walk[static_cast<std::size_t>(k)] : -1);
+            for (int k = 0; k < depth_; ++k)
+                link_.push_back(k < static_cast<int>(walk.size()) ? walk[static_cast<std::size_t>(k)] : -1);
             if (end_.size() > most_paths)
-                throw ScenarioError("flee.awareness_level: " + std::to_string(s.flee.awareness_level) + " gives more than " +
-                                    std::to_string(most_paths) +
+                throw ScenarioError("flee.awareness_level: " + std::to_string(s.flee.awareness_level) +
+                                    " gives more than " + std::to_string(most_paths) +
                                     " candidate routes; expected a smaller awareness_level for a network this dense");
             if (static_cast<int>(walk.size()) < depth_) {
                 on_walk[to] = 1;
@@ -95,7 +97,8 @@ void FleeRoutes::update(const Scenario& s, const DayParameters& now, int day, co
         double mult = 1;
         if (cap >= 1) {
             if (n >= cap) mult = 0;
-            else if (n > f.capacity_buffer * cap) mult = 1 - (n - f.capacity_buffer * cap) / (cap * (1 - f.capacity_buffer));
+            else if (n > f.capacity_buffer * cap)
+                mult = 1 - (n - f.capacity_buffer * cap) / (cap * (1 - f.capacity_buffer));
         }
         capmult_[e] = mult;
         refuses_[e] = place.kind == LocationKind::camp && mult < 0.5;
@@ -109,13 +112,16 @@ void FleeRoutes::update(const Scenario& s, const DayParameters& now, int day, co
         for (std::size_t p = first; p < first + count; ++p) {
             bool ok = true;
             for (int k = 0; k < links_in_[p]; ++k)
-                ok = ok && now.links[static_cast<std::size_t>(link_[p * static_cast<std::size_t>(depth_) + static_cast<std::size_t>(k)])].open;
+                ok = ok && now.links[static_cast<std::size_t>(
+                                         link_[p * static_cast<std::size_t>(depth_) + static_cast<std::size_t>(k)])]
+                               .open;
             open_[p] = ok;
             open += ok;
             double w = 0;
             if (ok && !uniform_) {
                 const auto e = static_cast<std::size_t>(end_[p]);
-                w = std::pow((f.weight_softening + score_[e]) / std::pow(f.softening + km_[p], f.distance_power) * capmult_[e],
+                w = std::pow((f.weight_softening + score_[e]) / std::pow(f.softening + km_[p], f.distance_power) *
+                                 capmult_[e],
                              f.weight_power);
             }
             probability_[p] = w;
@@ -145,4 +151,4 @@ std::vector<std::pair<std::int64_t, double>> FleeRoutes::probabilities(std::size
     return out;
 }
 
-}  // namespace migsim::detail
+}   // namespace migsim::detail

@@ -45,7 +45,8 @@ public:
     [[nodiscard]] int path_end(std::int64_t path) const { return end_[static_cast<std::size_t>(path)]; }
     [[nodiscard]] int path_links(std::int64_t path) const { return links_in_[static_cast<std::size_t>(path)]; }
     [[nodiscard]] int path_link(std::int64_t path, int step) const {
-        return link_[static_cast<std::size_t>(path) * static_cast<std::size_t>(depth_) + static_cast<std::size_t>(step)];
+        return link_[static_cast<std::size_t>(path) * static_cast<std::size_t>(depth_) +
+                     static_cast<std::size_t>(step)];
     }
 
     // For tests and tools: score, capmult and the probability of each route from `at` today.
@@ -54,16 +55,16 @@ public:
     [[nodiscard]] std::vector<std::pair<std::int64_t, double>> probabilities(std::size_t at) const;
 
 private:
-    int depth_;                              // links per path slot (awareness_level, at least 1)
-    bool uniform_;                           // awareness_level 0: a random neighbour
-    std::vector<std::size_t> first_;         // per place: its paths are [first_[at], first_[at + 1])
-    std::vector<int> end_, links_in_, link_; // per path: where it ends, its links, the links in order
-    std::vector<double> km_;                 // per path: its length
+    int depth_;                                // links per path slot (awareness_level, at least 1)
+    bool uniform_;                             // awareness_level 0: a random neighbour
+    std::vector<std::size_t> first_;           // per place: its paths are [first_[at], first_[at + 1])
+    std::vector<int> end_, links_in_, link_;   // per path: where it ends, its links, the links in order
+    std::vector<double> km_;                   // per path: its length
     std::vector<double> score_, capmult_, move_chance_, log_stay_, probability_;
     std::vector<std::uint8_t> refuses_, open_;
-    std::vector<std::uint8_t> any_open_;     // per place: some route is open today
-    std::vector<std::uint8_t> foreign_;      // per place: in another country than the first place
+    std::vector<std::uint8_t> any_open_;   // per place: some route is open today
+    std::vector<std::uint8_t> foreign_;    // per place: in another country than the first place
     AliasTables alias_;
 };
 
-}  // namespace migsim::detail
+}   // namespace migsim::detail

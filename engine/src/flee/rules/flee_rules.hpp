@@ -39,8 +39,8 @@ struct FleeCounts {
 // Days until the next successful roll, counting from today: floor(ln U / ln(1 - p)), given
 // log_stay = ln(1 - p) (0 when p = 0, -inf when p = 1).
 inline std::uint32_t failures_before_success(std::uint32_t word, double log_stay) {
-    if (log_stay == 0) return UINT32_MAX;       // never moves
-    if (std::isinf(log_stay)) return 0;         // moves every day
+    if (log_stay == 0) return UINT32_MAX;   // never moves
+    if (std::isinf(log_stay)) return 0;     // moves every day
     const double days = std::floor(std::log(unit(word)) / log_stay);
     return days >= 65535.0 ? UINT32_MAX : static_cast<std::uint32_t>(days);
 }
@@ -86,7 +86,8 @@ struct FleeRules : Simulation::Impl {
         const std::int64_t path = agents.path[i];
         const int link = routes.path_link(path, agents.step[i]);
         // Flee drops a route that ends at a camp too full to take people, or whose next link closed.
-        if (routes.refuses(static_cast<std::size_t>(routes.path_end(path))) || !now.links[static_cast<std::size_t>(link)].open) {
+        if (routes.refuses(static_cast<std::size_t>(routes.path_end(path))) ||
+            !now.links[static_cast<std::size_t>(link)].open) {
             agents.path[i] = no_path;
             return false;
         }
@@ -184,7 +185,7 @@ struct FleeRules : Simulation::Impl {
         }
     }
 
-    void end_day();     // what fills each place tomorrow, DayTotals; the day is done
+    void end_day();   // what fills each place tomorrow, DayTotals; the day is done
 
     void publish() {
         today.reset(loaded);
@@ -209,4 +210,4 @@ struct FleeRules : Simulation::Impl {
     [[nodiscard]] std::int64_t agents_here() const override { return static_cast<std::int64_t>(agents.size()); }
 };
 
-}  // namespace migsim::detail::flee
+}   // namespace migsim::detail::flee

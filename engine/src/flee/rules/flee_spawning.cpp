@@ -31,15 +31,15 @@ std::int64_t poisson(double mean, const Words& words) {
     return std::max<std::int64_t>(0, std::llround(mean + std::sqrt(mean) * z));
 }
 
-}  // namespace
+}   // namespace
 
 FleeSpawning::FleeSpawning(const Scenario& s) {
     for (const Location& l : s.locations) population_.push_back(l.population);
     alias_.resize(s.locations.size(), s.locations.size());
 }
 
-std::vector<std::uint16_t> FleeSpawning::place(const Scenario& s, const DayParameters& now, std::uint64_t seed, int day, const std::vector<int>& conflict_start,
-                                               std::int64_t created) {
+std::vector<std::uint16_t> FleeSpawning::place(const Scenario& s, const DayParameters& now, std::uint64_t seed, int day,
+                                               const std::vector<int>& conflict_start, std::int64_t created) {
     const FleeSettings& f = s.flee;
     std::vector<std::uint16_t> placed;
     zones_.clear();
@@ -49,7 +49,8 @@ std::vector<std::uint16_t> FleeSpawning::place(const Scenario& s, const DayParam
         const DayParameters::LocationValues& l = now.locations[e];
         if (l.kind != LocationKind::conflict_zone) continue;
         zones_.push_back(static_cast<std::uint16_t>(e));
-        weight_.push_back(static_cast<double>(population_[e]) * l.conflict * conflict_decay(f, day - conflict_start[e]));
+        weight_.push_back(static_cast<double>(population_[e]) * l.conflict *
+                          conflict_decay(f, day - conflict_start[e]));
         total += weight_.back();
     }
     if (f.spawning == FleeSettings::Spawning::conflict) {
@@ -73,14 +74,17 @@ std::vector<std::uint16_t> FleeSpawning::place(const Scenario& s, const DayParam
         const bool camps_first = day == 0 && f.insert_day0;
         if (camps_first)
             for (const CampSeries& camp : s.registrations)
-                placed.insert(placed.end(), static_cast<std::size_t>(camp.daily.front()), static_cast<std::uint16_t>(camp.location));
-        if (!camps_first && day < static_cast<int>(s.spawns_per_day.size())) pending_ += s.spawns_per_day[static_cast<std::size_t>(day)];
+                placed.insert(placed.end(), static_cast<std::size_t>(camp.daily.front()),
+                              static_cast<std::uint16_t>(camp.location));
+        if (!camps_first && day < static_cast<int>(s.spawns_per_day.size()))
+            pending_ += s.spawns_per_day[static_cast<std::size_t>(day)];
         if (pending_ > 0 && total > 0) {
             for (double& w : weight_) w /= total;
             alias_.build(0, zones_.size(), weight_);
             for (std::int64_t k = 0; k < pending_; ++k) {
-                const Words words = draw(seed, static_cast<std::uint32_t>(created + static_cast<std::int64_t>(placed.size())),
-                                         day, Purpose::spawn);
+                const Words words =
+                    draw(seed, static_cast<std::uint32_t>(created + static_cast<std::int64_t>(placed.size())), day,
+                         Purpose::spawn);
                 placed.push_back(zones_[alias_.sample(0, zones_.size(), words[0], words[1])]);
             }
             pending_ = 0;
@@ -102,4 +106,4 @@ void FleeSpawning::restore(ByteReader& in) {
     in.take(pending_);
 }
 
-}  // namespace migsim::detail
+}   // namespace migsim::detail

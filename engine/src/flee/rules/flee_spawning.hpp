@@ -23,8 +23,9 @@ public:
     // Every rank computes all of them (a draw per new agent, keyed on its global id), so the
     // populations taken from stay the same on every rank.
     // `now`: today's parameters (conflicts); `seed`: the replicate's.
-    [[nodiscard]] std::vector<std::uint16_t> place(const Scenario& scenario, const DayParameters& now, std::uint64_t seed, int day,
-                                                   const std::vector<int>& conflict_start, std::int64_t created);
+    [[nodiscard]] std::vector<std::uint16_t> place(const Scenario& scenario, const DayParameters& now,
+                                                   std::uint64_t seed, int day, const std::vector<int>& conflict_start,
+                                                   std::int64_t created);
 
     // Agents due on days without any conflict zone to come from, waiting for one.
     [[nodiscard]] std::int64_t pending() const { return pending_; }
@@ -40,4 +41,4 @@ private:
     AliasTables alias_;
 };
 
-}  // namespace migsim::detail
+}   // namespace migsim::detail
