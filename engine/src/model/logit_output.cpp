@@ -19,10 +19,7 @@ std::vector<Journey> LogitRules::journeys() const {
 
 void LogitRules::save_state(std::vector<std::byte>& bytes, const std::vector<Counters>& ended) const {
     ByteWriter out(bytes);
-    out.put(state_magic);
-    out.put(static_cast<std::uint64_t>(std::hash<std::string>{}(loaded.resolved_text)));
-    out.put(ranks), out.put(rank), out.put(day), out.put(created);
-    out.put(static_cast<std::uint64_t>(next_event));
+    put_state_head(out, state_magic, rank, ranks);
     out.put(agents.location), out.put(agents.status), out.put(agents.profile), out.put(agents.attempts);
     out.put(agents.ticket), out.put(agents.via), out.put(agents.days_left), out.put(agents.days_waiting);
     out.put(agents.money), out.put(agents.origin), out.put(agents.born), out.put(agents.group);
@@ -37,17 +34,7 @@ void LogitRules::save_state(std::vector<std::byte>& bytes, const std::vector<Cou
 
 void LogitRules::restore_state(std::span<const std::byte> bytes, std::vector<Counters>& ended) {
     ByteReader in(bytes, "the checkpoint");
-    std::uint64_t magic = 0, scenario_hash = 0, events = 0;
-    std::uint32_t saved_ranks = 0, saved_rank = 0;
-    in.take(magic);
-    in.take(scenario_hash);
-    if (magic != state_magic) throw std::runtime_error("the checkpoint is not a migsim state of this version");
-    if (scenario_hash != std::hash<std::string>{}(loaded.resolved_text))
-        throw std::runtime_error("the checkpoint is of another scenario");
-    in.take(saved_ranks), in.take(saved_rank), in.take(day), in.take(created), in.take(events);
-    if (saved_ranks != ranks || saved_rank != rank)
-        throw std::runtime_error("the checkpoint was taken with another rank layout");
-    replay_events(events);   // the events so far, applied again in order
+    take_state_head(in, state_magic, rank, ranks, "migsim's rules");
     in.take(agents.location);
     const auto n = static_cast<std::int64_t>(agents.location.size());
     in.take(agents.status, n), in.take(agents.profile, n), in.take(agents.attempts, n);

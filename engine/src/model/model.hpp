@@ -6,11 +6,15 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <stdexcept>
 #include <utility>
+#include <string>
 #include <vector>
+
+#include "common/bytes.hpp"
 
 #include "migsim/simulation.hpp"
 #include "model/flat_scenario.hpp"
@@ -44,6 +48,31 @@ struct Simulation::Impl {
         if (events > loaded.events.size()) throw std::runtime_error("the checkpoint's events do not fit");
         now = DayParameters(loaded);
         for (next_event = 0; next_event < events; ++next_event) apply(now, loaded.events[next_event].change);
+    }
+
+    // A checkpoint's head, alike for both rule sets: the rule set's magic number (`what` names
+    // it in messages), the scenario's hash, the rank layout, the day, the agents created and the
+    // events applied. take_state_head() checks that it fits this simulation and replays the events.
+    void put_state_head(detail::ByteWriter& out, std::uint64_t magic, std::uint32_t rank, std::uint32_t ranks) const {
+        out.put(magic);
+        out.put(static_cast<std::uint64_t>(std::hash<std::string>{}(loaded.resolved_text)));
+        out.put(ranks), out.put(rank), out.put(day), out.put(created);
+        out.put(static_cast<std::uint64_t>(next_event));
+    }
+    void take_state_head(detail::ByteReader& in, std::uint64_t magic, std::uint32_t rank, std::uint32_t ranks,
+                         const std::string& what) {
+        std::uint64_t saved_magic = 0, scenario_hash = 0, events = 0;
+        std::uint32_t saved_ranks = 0, saved_rank = 0;
+        in.take(saved_magic);
+        in.take(scenario_hash);
+        if (saved_magic != magic)
+            throw std::runtime_error("the checkpoint is not a state of " + what + " of this version");
+        if (scenario_hash != std::hash<std::string>{}(loaded.resolved_text))
+            throw std::runtime_error("the checkpoint is of another scenario");
+        in.take(saved_ranks), in.take(saved_rank), in.take(day), in.take(created), in.take(events);
+        if (saved_ranks != ranks || saved_rank != rank)
+            throw std::runtime_error("the checkpoint was taken with another rank layout");
+        replay_events(events);   // the events so far, applied again in order
     }
 
     virtual void step() = 0;

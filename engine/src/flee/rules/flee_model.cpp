@@ -83,10 +83,7 @@ void FleeRules::end_day() {
 
 void FleeRules::save(std::vector<std::byte>& bytes) const {
     ByteWriter out(bytes);
-    out.put(state_magic);
-    out.put(static_cast<std::uint64_t>(std::hash<std::string>{}(loaded.resolved_text)));
-    out.put(ranks), out.put(rank), out.put(day), out.put(created);
-    out.put(static_cast<std::uint64_t>(next_event));
+    put_state_head(out, state_magic, rank, ranks);
     out.put(agents.location), out.put(agents.via), out.put(agents.km), out.put(agents.wake);
     out.put(agents.path), out.put(agents.step), out.put(agents.born);
     out.put(conflict_start), out.put(occupancy);
@@ -95,18 +92,7 @@ void FleeRules::save(std::vector<std::byte>& bytes) const {
 
 void FleeRules::restore(std::span<const std::byte> bytes) {
     ByteReader in(bytes, "the checkpoint");
-    std::uint64_t magic = 0, scenario_hash = 0, events = 0;
-    std::uint32_t saved_ranks = 0, saved_rank = 0;
-    in.take(magic);
-    in.take(scenario_hash);
-    if (magic != state_magic)
-        throw std::runtime_error("the checkpoint is not a migsim state of Flee's rules of this version");
-    if (scenario_hash != std::hash<std::string>{}(loaded.resolved_text))
-        throw std::runtime_error("the checkpoint is of another scenario");
-    in.take(saved_ranks), in.take(saved_rank), in.take(day), in.take(created), in.take(events);
-    if (saved_ranks != ranks || saved_rank != rank)
-        throw std::runtime_error("the checkpoint was taken with another rank layout");
-    replay_events(events);   // the events so far, applied again in order
+    take_state_head(in, state_magic, rank, ranks, "Flee's rules");
     in.take(agents.location);
     const auto n = static_cast<std::int64_t>(agents.location.size());
     in.take(agents.via, n), in.take(agents.km, n), in.take(agents.wake, n);
