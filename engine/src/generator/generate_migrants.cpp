@@ -158,8 +158,8 @@ void add_events(Generator& g) {
     const int days = g.options.days;
     // p is in [0, 1]: + 0.5 rounds; kept (not lround) so that generated scenarios keep their bytes.
     auto percent = [](double p) {
-        return static_cast<std::int64_t>(p * 100 + 0.5);
-    };   // NOLINT(bugprone-incorrect-roundings)
+        return static_cast<std::int64_t>(p * 100 + 0.5);   // NOLINT(bugprone-incorrect-roundings)
+    };
     auto patrol = [&](int day, int border, std::int64_t to_percent) {
         const double value = static_cast<double>(std::clamp<std::int64_t>(to_percent, 0, 95)) / 100;
         s.events.push_back(Event{day, Assignment{TargetKind::border, border, Parameter::patrol, value}});
