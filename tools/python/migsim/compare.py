@@ -17,9 +17,6 @@ from .io import RunLike, as_dataset, is_sweep
 
 COLUMNS = ["group", "outcome", "base", "variant", "difference", "low", "high", "relative", "replicates"]
 
-# by -> the dimension its groups come from
-GROUP_DIMENSION = {None: None, "border": "border", "route": "market", "destination": "location",
-                   "profile": "profile", "place": "location", "group": "group"}
 
 # Outcomes: (name, series needed, how to compute from the Dataset). Order = docs/COMPARE.md.
 _Outcome = Tuple[str, Tuple[str, ...], Callable[[xr.Dataset, Optional[str]], xr.DataArray]]
@@ -68,6 +65,8 @@ def _sum_of(*names: str):
 _VIEWS = {None: ("total", None), "border": ("entity", "border"), "route": ("entity", "market"),
           "profile": ("entity", "profile"), "place": ("entity", "location"),
           "destination": ("destination", "location"), "group": ("group", None)}
+# by -> the dimension its groups come from
+GROUP_DIMENSION = {by: "group" if by == "group" else entity for by, (_, entity) in _VIEWS.items()}
 _TRANSIT_DAYS: _Outcome = ("transit_days", ("arrival_transit_days", "arrivals", "arrivals_regular"), _transit_days)
 
 

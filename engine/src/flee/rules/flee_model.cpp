@@ -34,6 +34,7 @@ FleeRules::FleeRules(std::shared_ptr<const Scenario> scenario, std::uint64_t rep
       totals(N, L), chance_changed(N, 0), occupancy(N, 0) {
     agents.reserve(static_cast<std::size_t>(loaded.total_agents() / ranks + 1));
     for (const Location& l : loaded.locations) conflict_start.push_back(l.conflict > 0 ? 0 : no_conflict);
+    today.reset(loaded);   // every series of the catalogue sized, zero: publish() fills Flee's own
 }
 
 void FleeRules::apply_events() {

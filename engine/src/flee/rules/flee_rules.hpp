@@ -187,8 +187,9 @@ struct FleeRules : Simulation::Impl {
 
     void end_day();   // what fills each place tomorrow, DayTotals; the day is done
 
+    // Flee's own series; every other one of the catalogue stays as the constructor sized it: zero
+    // (Flee's rules have no harms, money, borders or markets).
     void publish() {
-        today.reset(loaded);
         today.day = day;
         today.agents_created = created;
         auto& status = today[Series::status_counts];
