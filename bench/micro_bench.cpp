@@ -13,6 +13,7 @@
 #include "model/conditions.hpp"
 #include "model/draws.hpp"
 #include "model/route_choice.hpp"
+#include "model/route_plans.hpp"
 #include "migsim/comm.hpp"
 #include "parallel/selection.hpp"
 
@@ -42,11 +43,16 @@ const DayConditions& day_zero() {
     return day;
 }
 
-// Cost-to-go (Bellman-Ford per profile) and every (location, profile) alias table: once a day.
+// Option costs, cost-to-go (Bellman-Ford per profile) and every (location, profile) route
+// table with agents everywhere: once a day.
 void BM_MicroRouteTables(benchmark::State& state) {
     RouteChoice choice(mediterranean());
+    RoutePlans plans(mediterranean(), choice);
+    const std::vector<std::uint8_t> everywhere(mediterranean().locations.size(), 1);
+    int day = 0;
     for (auto _ : state) {
         choice.update(mediterranean(), as_loaded(), day_zero());
+        plans.update(as_loaded(), choice, everywhere, day++, 1.0);
         benchmark::DoNotOptimize(choice.cost_to_go().data());
     }
     state.SetItemsProcessed(state.iterations());
@@ -60,19 +66,25 @@ void BM_MicroRouteTablesFourGroupClasses(benchmark::State& state) {
     for (std::size_t g = 0; g < s.groups.size(); ++g)
         s.groups[g].weight_factors.death = 1 + 0.25 * static_cast<double>(g);
     RouteChoice choice(s);
+    RoutePlans plans(s, choice);
     const DayParameters parameters(s);
+    const std::vector<std::uint8_t> everywhere(s.locations.size(), 1);
+    int day = 0;
     for (auto _ : state) {
         choice.update(s, parameters, day_zero());
+        plans.update(parameters, choice, everywhere, day++, 1.0);
         benchmark::DoNotOptimize(choice.cost_to_go().data());
     }
     state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_MicroRouteTablesFourGroupClasses);
 
-// One agent's choice: a Philox draw and an alias-table sample, over agents spread on locations.
+// One agent's plan: a Philox draw and an alias-table sample, over agents spread on locations.
 void BM_MicroDrawAndSample(benchmark::State& state) {
     RouteChoice choice(mediterranean());
     choice.update(mediterranean(), as_loaded(), day_zero());
+    RoutePlans plans(mediterranean(), choice);
+    plans.update(as_loaded(), choice, std::vector<std::uint8_t>(mediterranean().locations.size(), 1), 0, 1.0);
     const int locations = static_cast<int>(mediterranean().locations.size());
     const int profiles = static_cast<int>(mediterranean().profiles.size());
     constexpr std::uint32_t agents = 1 << 16;
@@ -80,10 +92,10 @@ void BM_MicroDrawAndSample(benchmark::State& state) {
     for (auto _ : state) {
         for (std::uint32_t i = 0; i < agents; ++i) {
             const Words w = draw(1, i, 7, Purpose::choice);
-            picked += choice
-                          .sample(static_cast<int>(i % static_cast<std::uint32_t>(locations)),
-                                  static_cast<int>(i % static_cast<std::uint32_t>(profiles)), w[0], w[1])
-                          .index;
+            picked += static_cast<std::uint64_t>(
+                plans.sample(static_cast<int>(i % static_cast<std::uint32_t>(locations)),
+                             static_cast<int>(i % static_cast<std::uint32_t>(profiles)), w[0], w[1]) +
+                1);
         }
     }
     benchmark::DoNotOptimize(picked);

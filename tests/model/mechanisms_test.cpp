@@ -46,6 +46,7 @@ TEST(Border, InterceptionsPerSuccessApproachPOverOneMinusP) {
     const std::int64_t n = 20000;
     Scenario s = crossing(n, p, true);
     s.profiles[0].tau = 1e-3;
+    s.settings.behaviour.retry_penalty = 0;   // failures deter nobody: each tries again the next day
     Simulation sim(s, 2);
     std::int64_t intercepted = 0, crossed = 0, attempts = 0;
     for (int d = 0; d < 40; ++d) {

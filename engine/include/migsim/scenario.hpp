@@ -194,6 +194,17 @@ struct Override {
     std::string where;   // "--set border:strait.patrol=0.8", or FILE:LINE of a variant
 };
 
+// How agents plan, re-plan and give up (docs/BEHAVIOUR.md). Costs are in the route choice's
+// generalised cost (the profile's weights); a difference of one logit scale `tau` multiplies a
+// route's odds by e.
+struct Behaviour {
+    double switching_cost = 2;               // added to every route but the agent's plan when it re-plans
+    double replan_threshold = 1;             // change in a route's perceived cost that makes its planners re-plan
+    double retry_penalty = 2;                // added to a crossing per failure there the agent remembers
+    double local_information_lag_days = 7;   // those waiting where a crossing starts learn its rates this fast
+    double give_up_switch = 0;               // share of those giving up who try another route instead (once)
+};
+
 struct Settings {
     std::string name, description;
     std::string start_date = "2019-01-01";   // ISO date of day 0
@@ -204,6 +215,7 @@ struct Settings {
     int max_attempts = 5;
     int give_up_days = 365;
     GiveUpAction give_up_action = GiveUpAction::settle;
+    Behaviour behaviour;
     bool output_by_group = false;   // also write the people-counting series split by group
     // Share of agents whose whole journey is recorded (the `journeys` table, docs/JOURNEYS.md):
     // an agent is in the sample iff a draw on (seed, global id) falls below it. 0: none, no cost.

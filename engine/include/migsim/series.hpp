@@ -18,7 +18,26 @@
 namespace migsim {
 
 // The entity a series is kept per: its last dimension in the file.
-enum class Entity : std::uint8_t { status, location, link, border, market, pathway, profile };
+enum class Entity : std::uint8_t {
+    status,
+    location,
+    link,
+    border,
+    market,
+    pathway,
+    profile,
+    replan_cause,    // why agents planned again (replan_causes below)
+    border_switch,   // (border of the old route, border of the new one), each a border or `none`
+};
+
+// The causes of a re-plan, in the order of the replan_cause dimension (docs/BEHAVIOUR.md).
+inline constexpr std::array<std::string_view, 4> replan_causes{"failure", "money", "closed", "news"};
+// A route switch's slot along border_switch: borders 0..B-1, then B for none (a pathway, a road
+// to a destination, a crossing without a border).
+[[nodiscard]] constexpr std::size_t border_switch_slot(int from, int to, std::size_t borders) {
+    const auto slot = [&](int b) { return b < 0 ? borders : static_cast<std::size_t>(b); };
+    return slot(from) * (borders + 1) + slot(to);
+}
 // What a value measures: people or events (int64), money (float64, in the scenario's money),
 // or migrant-days (int64).
 enum class Measure : std::uint8_t { count, money, days };
@@ -101,7 +120,17 @@ enum class Payee : std::uint8_t { nobody, smugglers, armed_groups, officials, tr
     X(harm_returns, location, count, counted, true, false, logit, "sent_home", by_entity, nobody, "agents/day",     \
       "sent home or on when released from detention")                                                              \
     X(give_ups, location, count, counted, true, true, logit, "give_ups", in_total | by_entity, nobody, "agents/day",     \
-      "gave up at the place after waiting give_up_days (or max_attempts): sent home, or settled there")            \
+      "gave up at the place after waiting give_up_days (or max_attempts): settled, home or another route")          \
+    X(give_ups_home, location, count, counted, true, true, logit, "give_ups_home", in_total | by_entity, nobody,      \
+      "agents/day", "of the give_ups: went home")                                                                    \
+    X(give_ups_switch, location, count, counted, true, true, logit, "give_ups_switch", in_total | by_entity, nobody,  \
+      "agents/day", "of the give_ups: tried another route instead (once; behaviour.give_up_switch)")                \
+    X(replans, replan_cause, count, counted, false, true, logit, "replans", in_total, nobody, "agents/day",          \
+      "agents who planned again, by what made them (docs/BEHAVIOUR.md)")                                             \
+    X(route_switches, border_switch, count, counted, false, true, logit, "route_switches", in_total, nobody,         \
+      "agents/day", "re-plans that changed the route: border of the old route -> border of the new")                \
+    X(border_retries, border, count, counted, true, true, logit, "retries", in_total | by_entity, nobody,            \
+      "attempts/day", "attempts by people who failed on the same link last time (people: attempts - retries)")      \
     X(ransom_paid, location, money, counted, false, true, logit, "ransom", by_entity, armed_groups, "money/day",    \
       "ransom taken by armed groups and criminals")                                                                 \
     X(tolls_paid, link, money, counted, false, true, logit, "", not_compared, armed_groups, "money/day",            \

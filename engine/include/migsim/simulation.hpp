@@ -64,7 +64,11 @@ struct Journey {
     int days_travelling = 0;            // days in status travelling (on links or in processing)
     int attempts = 0;                   // irregular crossing attempts
     int interceptions = 0;
-    std::vector<std::uint16_t> route;      // places in order: origin, then each new place
+    std::vector<std::uint16_t> route;   // places in order: origin, then each new place
+    // Each plan it made (docs/BEHAVIOUR.md): day, the place its route starts (-1: a pathway applied
+    // for anywhere), the border it crosses (-1: none), why (0: first plan, else 1 + the index in
+    // replan_causes, migsim/series.hpp).
+    std::vector<std::array<std::int32_t, 4>> plans;
     std::int64_t smugglers_cents = 0;      // seat prices
     std::int64_t officials_cents = 0;      // bribes
     std::int64_t armed_groups_cents = 0;   // tolls and ransom

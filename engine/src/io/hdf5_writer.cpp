@@ -79,7 +79,9 @@ std::string entity_coordinates(Entity entity) {
         case Entity::market: return "market_name market_border market_links";
         case Entity::pathway: return "pathway_name";
         case Entity::status:
-        case Entity::profile: return "";
+        case Entity::profile:
+        case Entity::replan_cause:
+        case Entity::border_switch: return "";
     }
     return "";
 }
@@ -568,6 +570,13 @@ Hdf5Writer::Hdf5Writer(const std::string& path, const Scenario& s, const RunInfo
         w.make_dimension("pathway", ids(s.pathways));
         w.make_dimension("profile", ids(s.profiles));
         w.make_dimension("status", statuses);
+        w.make_dimension("replan_cause", {replan_causes.begin(), replan_causes.end()});
+        std::vector<std::string> switches;   // "from>to", in border_switch_slot order
+        for (std::size_t from = 0; from <= s.borders.size(); ++from)
+            for (std::size_t to = 0; to <= s.borders.size(); ++to)
+                switches.push_back((from < s.borders.size() ? s.borders[from].id : "none") + ">" +
+                                   (to < s.borders.size() ? s.borders[to].id : "none"));
+        w.make_dimension("border_switch", switches);
         if (!w.sweep) w.make_dimension("statistic", {"mean", "q05", "q50", "q95"});
 
         auto id_of = [&](int index, const auto& items) {

@@ -21,6 +21,8 @@ const char* to_string(Entity entity) {
         case Entity::market: return "market";
         case Entity::pathway: return "pathway";
         case Entity::profile: return "profile";
+        case Entity::replan_cause: return "replan_cause";
+        case Entity::border_switch: return "border_switch";
     }
     return "?";
 }
@@ -57,6 +59,8 @@ std::size_t entity_count(const Scenario& s, Entity entity) {
         case Entity::market: return s.markets.size();
         case Entity::pathway: return s.pathways.size();
         case Entity::profile: return s.profiles.size();
+        case Entity::replan_cause: return replan_causes.size();
+        case Entity::border_switch: return (s.borders.size() + 1) * (s.borders.size() + 1);
     }
     return 0;
 }

@@ -12,6 +12,8 @@ ConditionsTracker::ConditionsTracker(const Scenario& s)
         day_.death[k].resize(s.links.size());
         day_.perceived_interception[k].resize(s.links.size());
         day_.perceived_death[k].resize(s.links.size());
+        day_.local_interception[k].resize(s.links.size());
+        day_.local_death[k].resize(s.links.size());
     }
     day_.pathway_accepting.resize(s.pathways.size());
     day_.location_full.resize(s.locations.size());
@@ -48,12 +50,12 @@ void ConditionsTracker::begin_day(const Scenario& s, const DayParameters& now, i
             day_.death[smuggled][l] = death_risk;
         }
         // Regular rates are known exactly; on day 0 migrants start knowing the true rates.
-        day_.perceived_interception[regular][l] = day_.interception[regular][l];
-        day_.perceived_death[regular][l] = day_.death[regular][l];
+        day_.perceived_interception[regular][l] = day_.local_interception[regular][l] = day_.interception[regular][l];
+        day_.perceived_death[regular][l] = day_.local_death[regular][l] = day_.death[regular][l];
         if (first_day_)
             for (std::size_t k : {smuggled, alone}) {
-                day_.perceived_interception[k][l] = day_.interception[k][l];
-                day_.perceived_death[k][l] = day_.death[k][l];
+                day_.perceived_interception[k][l] = day_.local_interception[k][l] = day_.interception[k][l];
+                day_.perceived_death[k][l] = day_.local_death[k][l] = day_.death[k][l];
             }
     }
     first_day_ = false;
@@ -77,7 +79,10 @@ void ConditionsTracker::begin_day(const Scenario& s, const DayParameters& now, i
 }
 
 void ConditionsTracker::end_day(const Scenario& s, const Counters& totals) {
+    // Word reaches everyone over the information lag; those waiting where the crossing starts see
+    // who is brought back and who is not heard of again, and learn over the shorter local lag.
     const double weight = 1.0 / s.settings.information_lag_days;
+    const double local_weight = 1.0 / s.settings.behaviour.local_information_lag_days;
     for (std::size_t k : {static_cast<std::size_t>(Passage::smuggled), static_cast<std::size_t>(Passage::alone)}) {
         for (std::size_t l = 0; l < s.links.size(); ++l) {
             const std::size_t slot = l * 3 + k;
@@ -93,6 +98,8 @@ void ConditionsTracker::end_day(const Scenario& s, const Counters& totals) {
                                           : day_.death[k][l];
             day_.perceived_interception[k][l] += weight * (seen_interception - day_.perceived_interception[k][l]);
             day_.perceived_death[k][l] += weight * (seen_death - day_.perceived_death[k][l]);
+            day_.local_interception[k][l] += local_weight * (seen_interception - day_.local_interception[k][l]);
+            day_.local_death[k][l] += local_weight * (seen_death - day_.local_death[k][l]);
         }
     }
     for (std::size_t w = 0; w < s.pathways.size(); ++w) admitted_in_period_[w] += totals(Count::pathway_admissions, w);
@@ -102,6 +109,8 @@ void ConditionsTracker::save(ByteWriter& out) const {
     for (std::size_t k = 0; k < 3; ++k) {
         out.put(day_.perceived_interception[k]);
         out.put(day_.perceived_death[k]);
+        out.put(day_.local_interception[k]);
+        out.put(day_.local_death[k]);
     }
     out.put(admitted_in_period_);
     out.put(period_);
@@ -113,6 +122,8 @@ void ConditionsTracker::restore(ByteReader& in) {
         const auto links = static_cast<std::int64_t>(day_.interception[k].size());
         in.take(day_.perceived_interception[k], links);
         in.take(day_.perceived_death[k], links);
+        in.take(day_.local_interception[k], links);
+        in.take(day_.local_death[k], links);
     }
     in.take(admitted_in_period_, static_cast<std::int64_t>(admitted_in_period_.size()));
     in.take(period_, static_cast<std::int64_t>(period_.size()));

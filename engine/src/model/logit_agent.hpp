@@ -22,8 +22,8 @@
 #include "model/draws.hpp"
 #include "model/flat_scenario.hpp"
 #include "model/harm.hpp"
-#include "model/outward.hpp"
 #include "model/route_choice.hpp"
+#include "model/route_plans.hpp"
 #include "migsim/simulation.hpp"
 #include "parallel/selection.hpp"
 
@@ -64,7 +64,8 @@ struct AgentRules {
     const DayParameters& now;
     const ConditionsTracker& conditions;
     const RouteChoice& choice;
-    const Outward& outward;
+    const RoutePlans& plans;
+    const Behaviour& behaviour;
     const HarmPlaces& harm_places;
     const Thresholds& thresholds;
     std::span<const int> package_next;               // market x location -> next leg, or no_index
@@ -175,8 +176,19 @@ struct AgentRules {
     void hold(std::uint32_t i, Worker& w);                          // logit_harm.cpp
     void exploit(std::uint32_t i, Worker& w);                       // logit_harm.cpp
     void release(std::uint32_t i, Worker& w);                       // logit_harm.cpp
-    const Option& choose(std::uint32_t i, int at) const;            // logit_day.cpp
-    bool decide(std::uint32_t i, Worker& w);                        // logit_day.cpp
+    // ---- route plans (docs/BEHAVIOUR.md; logit_day.cpp)
+
+    // Agent i plans (again, for `cause`) at `at`; false if it waits today instead.
+    bool plan(std::uint32_t i, int at, int chooser, Replan cause, Worker& w);
+    // Agent i takes the next step of its plan; true if it asked for a scarce place.
+    bool follow(std::uint32_t i, int at, int chooser, Worker& w);
+    // What route r costs in money at its crossing (the seat, the fare, the pathway's fee).
+    [[nodiscard]] double price(std::size_t r) const;
+    // Agent i remembers a failure on link l; it will plan again.
+    void failed(std::uint32_t i, std::size_t l);
+    void later(std::uint32_t i, Replan cause) { agents.memory[i] = Memory::with_cause(agents.memory[i], cause); }
+    void note_plan(std::uint32_t i, std::size_t r, Replan cause);
+    bool decide(std::uint32_t i, Worker& w);   // logit_day.cpp
 
     void ask(std::uint32_t i, std::size_t contest, std::size_t option, Worker& w) const {
         const Words words = draw(seed, id(i), day, Purpose::crossing);

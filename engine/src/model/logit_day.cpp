@@ -45,6 +45,8 @@ void AgentRules::depart(std::uint32_t i, std::size_t l, Passage passage, Worker&
         const auto m = static_cast<std::size_t>(link.market);
         w.counts(Count::protection_paid, m) += cents(now.markets[m].protection);
     }
+    // Over its route's crossing: the rest is planned where it lands.
+    if (passage != Passage::regular) agents.plan[i] = no_plan;
     agents.status[i] = Status::travelling;
     agents.via[i] = static_cast<std::uint16_t>(l);
     agents.days_left[i] = static_cast<std::uint16_t>(link.travel_days);
@@ -66,7 +68,10 @@ void AgentRules::attempt(std::uint32_t i, std::size_t l, Passage passage, const 
     if (irregular) {
         w.counts(Count::passage_attempts, l * 3 + k)++;
         if (Journey* j = journey(i)) ++j->attempts;
-        if (link.border != no_index) w.counts(Count::border_attempts, b)++;
+        if (link.border != no_index) {
+            w.counts(Count::border_attempts, b)++;
+            if (agents.failed_link[i] == l) w.counts(Count::border_retries, b)++;
+        }
     }
     // At an official crossing, those who cross without a smuggler pay the officials if they can,
     // and a bribed official lets more through; a smuggler pays for his passengers out of his price.
@@ -85,6 +90,7 @@ void AgentRules::attempt(std::uint32_t i, std::size_t l, Passage passage, const 
         w.counts(Count::profile_interceptions, agents.profile[i])++;
         agents.attempts[i] = static_cast<std::uint8_t>(std::min(255, agents.attempts[i] + 1));
         agents.ticket[i] = no_ticket;   // what was paid is lost
+        failed(i, l);
         agents.location[i] = static_cast<std::uint16_t>(return_to != no_index ? return_to : link.from);
         agents.days_waiting[i] = 0;
         const int detention_days = now.borders[b].detention_days;
@@ -106,9 +112,22 @@ void AgentRules::attempt(std::uint32_t i, std::size_t l, Passage passage, const 
     depart(i, l, passage, w);
 }
 
+// Gave up where it waits: some try another route instead, once (their failures remembered), the
+// others settle there or go home (give_up_action).
 void AgentRules::give_up(std::uint32_t i, Worker& w) {
-    w.counts(Count::give_ups, agents.location[i])++;
+    const std::size_t at = agents.location[i];
+    w.counts(Count::give_ups, at)++;
+    std::uint8_t& memory = agents.memory[i];
+    if ((memory & Memory::switched_bit) == 0 &&
+        happens(draw(seed, id(i), day, Purpose::give_up)[0], behaviour.give_up_switch)) {
+        w.counts(Count::give_ups_switch, at)++;
+        memory = Memory::with_cause(static_cast<std::uint8_t>(memory | Memory::switched_bit), Replan::failure);
+        agents.attempts[i] = 0;
+        agents.days_waiting[i] = 0;
+        return;
+    }
     if (flat.give_up_action == GiveUpAction::go_home) {
+        w.counts(Count::give_ups_home, at)++;
         agents.status[i] = Status::returned;
         agents.location[i] = agents.origin[i];
         moved(i);
@@ -118,21 +137,122 @@ void AgentRules::give_up(std::uint32_t i, Worker& w) {
     count_ended(i, w);
 }
 
-// The logit's pick, drawn again while it would take the agent back towards its origin
-// (rejection sampling: the logit renormalised over the options open to it and staying); after
-// max_rounds such draws in a row the agent waits. Pathways closed to its group are not among
-// its chooser's options at all.
-const Option& AgentRules::choose(std::uint32_t i, int at) const {
+void AgentRules::failed(std::uint32_t i, std::size_t l) {
+    std::uint8_t& memory = agents.memory[i];
+    const int before = agents.failed_link[i] == l ? Memory::failures(memory) : 0;
+    agents.failed_link[i] = static_cast<std::uint16_t>(l);
+    memory = Memory::with_cause(Memory::with_failures(memory, before + 1), Replan::failure);
+}
+
+double AgentRules::price(std::size_t r) const {
+    const Route& route = plans.route(r);
+    switch (route.kind) {
+        case Route::Kind::destination: return 0;
+        case Route::Kind::pathway: return now.pathways[route.index].cost;
+        case Route::Kind::crossing: break;
+    }
+    if (route.passage == Passage::smuggled)
+        return conditions.today().market_price[static_cast<std::size_t>(flat.links[route.index].market)];
+    return now.links[route.index].cost;
+}
+
+void AgentRules::note_plan(std::uint32_t i, std::size_t r, Replan cause) {
+    Journey* j = journey(i);
+    if (j == nullptr) return;
+    const Route& route = plans.route(r);
+    j->plans.push_back({day, route.start, route.border, static_cast<std::int32_t>(cause)});
+}
+
+// The route logit at `at` (RoutePlans), with what is the agent's own applied by rejection: a
+// draw of route r is kept with probability exp(-extra / tau), extra = the switching cost if r
+// is not its plan (while its plan is still open to it) plus retry_penalty per failure it
+// remembers on r's link, and only if it can pay r's crossing. After max_rounds draws in a row
+// are refused it waits, and plans again tomorrow.
+bool AgentRules::plan(std::uint32_t i, int at, int chooser, Replan cause, Worker& w) {
     static constexpr std::uint32_t max_rounds = 16;
-    static constexpr Option wait{};          // kind stay
-    const int profile = agents.profile[i];   // the (cold) group is read only where groups choose apart
-    const int chooser = choice.groups_choose_apart() ? choice.chooser(profile, agents.group[i]) : profile;
+    const std::uint16_t old = agents.plan[i];
+    const bool old_open = old != no_plan && (plans.starts_at(old, at) || plans.next_road(at, chooser, old) != no_index);
+    const double tau = now.profiles[agents.profile[i]].tau;
+    const int fails = Memory::failures(agents.memory[i]);
+    int chosen = wait_a_day;
     for (std::uint32_t round = 0; round < max_rounds; ++round) {
         const Words words = draw(seed, id(i), day, Purpose::choice, round);
-        const Option& o = choice.sample(at, chooser, words[0], words[1]);
-        if (o.kind != Option::Kind::link || outward.allows(agents.origin[i], o.index)) return o;
+        const int r = plans.sample(at, chooser, words[0], words[1]);
+        double extra = old_open && r != old ? behaviour.switching_cost : 0.0;
+        if (r != wait_a_day) {
+            const Route& route = plans.route(static_cast<std::size_t>(r));
+            if (route.kind == Route::Kind::crossing && route.index == agents.failed_link[i])
+                extra += behaviour.retry_penalty * fails;
+            if (agents.money[i] < price(static_cast<std::size_t>(r))) continue;
+        }
+        if (extra > 0 && !happens(words[2], std::exp(-extra / tau))) continue;
+        chosen = r;
+        break;
     }
-    return wait;
+    if (chosen == wait_a_day) return false;   // plans again tomorrow, for the same cause
+    if (cause != Replan::none) {
+        w.counts(Count::replans, static_cast<std::size_t>(cause) - 1)++;
+        if (chosen != old && old != no_plan)
+            w.counts(Count::route_switches,
+                     border_switch_slot(plans.route(old).border, plans.route(static_cast<std::size_t>(chosen)).border,
+                                        flat.border_return_to.size()))++;
+    }
+    if (chosen != old) note_plan(i, static_cast<std::size_t>(chosen), cause);
+    agents.plan[i] = static_cast<std::uint16_t>(chosen);
+    agents.planned[i] = static_cast<std::uint16_t>(day);
+    later(i, Replan::none);
+    return true;
+}
+
+// The next step of its plan: the next road towards where its route starts, or, there, the
+// crossing (a seat, an attempt alone, an application). What it cannot do today (a road closed,
+// not enough money) makes it plan again tomorrow.
+bool AgentRules::follow(std::uint32_t i, int at, int chooser, Worker& w) {
+    const std::size_t r = agents.plan[i];
+    float& money = agents.money[i];
+    if (!plans.starts_at(r, at)) {
+        const int road = plans.next_road(at, chooser, r);
+        if (road == no_index) {
+            later(i, Replan::closed);
+            return false;
+        }
+        const auto l = static_cast<std::size_t>(road);
+        const double fare = now.links[l].cost;
+        if (money < fare) {
+            later(i, Replan::money);
+            return false;
+        }
+        pay(i, fare, Count::fares_paid, l, w);
+        attempt(i, l, Passage::regular, draw(seed, id(i), day, Purpose::crossing), w);
+        return false;
+    }
+    const Route& route = plans.route(r);
+    if (money < price(r)) {
+        later(i, Replan::money);
+        return false;
+    }
+    if (route.kind == Route::Kind::pathway) {
+        if (!conditions.today().pathway_accepting[route.index]) {
+            later(i, Replan::closed);
+            return false;
+        }
+        w.counts(Count::pathway_applications, route.index)++;
+        ask(i, M + route.index, route.index, w);
+        return true;
+    }
+    const FlatScenario::LinkRow& link = flat.links[route.index];
+    if (route.passage == Passage::smuggled) {
+        if (now.markets[static_cast<std::size_t>(link.market)].capacity <= 0) {
+            later(i, Replan::closed);
+            return false;
+        }
+        w.counts(Count::market_demand, static_cast<std::size_t>(link.market))++;
+        ask(i, static_cast<std::size_t>(link.market), route.index, w);
+        return true;
+    }
+    pay(i, now.links[route.index].cost, Count::fares_paid, route.index, w);
+    attempt(i, route.index, Passage::alone, draw(seed, id(i), day, Purpose::crossing), w);
+    return false;
 }
 
 // A waiting agent: earn, maybe give up, continue a package, or choose. Returns true if it
@@ -157,30 +277,15 @@ bool AgentRules::decide(std::uint32_t i, Worker& w) {
         }
         agents.ticket[i] = no_ticket;
     }
-    const Option& o = choose(i, static_cast<int>(at));
-    float& money = agents.money[i];
-    switch (o.kind) {
-        case Option::Kind::stay: return false;
-        case Option::Kind::pathway: {
-            if (money < now.pathways[o.index].cost) return false;
-            w.counts(Count::pathway_applications, o.index)++;
-            ask(i, M + o.index, o.index, w);
-            return true;
-        }
-        case Option::Kind::link: break;
-    }
-    const FlatScenario::LinkRow& link = flat.links[o.index];
-    if (o.passage == Passage::smuggled) {
-        if (money < conditions.today().market_price[static_cast<std::size_t>(link.market)]) return false;
-        w.counts(Count::market_demand, static_cast<std::size_t>(link.market))++;
-        ask(i, static_cast<std::size_t>(link.market), o.index, w);
-        return true;
-    }
-    const double fare = now.links[o.index].cost;
-    if (money < fare) return false;
-    pay(i, fare, Count::fares_paid, o.index, w);
-    attempt(i, o.index, o.passage, draw(seed, id(i), day, Purpose::crossing), w);
-    return false;
+    const int profile = agents.profile[i];   // the (cold) group is read only where groups choose apart
+    const int chooser = choice.groups_choose_apart() ? choice.chooser(profile, agents.group[i]) : profile;
+    Replan cause = Memory::cause(agents.memory[i]);
+    if (cause == Replan::none && agents.plan[i] != no_plan &&
+        plans.news_day(chooser, agents.plan[i]) > static_cast<int>(agents.planned[i]))
+        cause = Replan::news;
+    if ((agents.plan[i] == no_plan || cause != Replan::none) && !plan(i, static_cast<int>(at), chooser, cause, w))
+        return false;
+    return follow(i, static_cast<int>(at), chooser, w);
 }
 
 void AgentRules::intent(std::uint32_t i, Worker& w) {
@@ -234,11 +339,17 @@ void AgentRules::resolve(const Ask& a, Worker& w) {
 void LogitRules::begin_day() {
     apply_events();
     create_agents();
-    conditions.begin_day(loaded, now, day,
-                         today[Series::location_population].empty()
-                             ? std::vector<std::int64_t>(loaded.locations.size(), 0)
-                             : today[Series::location_population]);
+    const std::vector<std::int64_t> present = today[Series::location_population].empty()
+                                                  ? std::vector<std::int64_t>(loaded.locations.size(), 0)
+                                                  : today[Series::location_population];
+    conditions.begin_day(loaded, now, day, present);
     choice.update(loaded, now, conditions.today());
+    // Agents plan where they were at the end of yesterday, or where they set out today: every
+    // other place waits until someone is there (arrivals act the next day).
+    for (std::size_t at = 0; at < occupied.size(); ++at) occupied[at] = present[at] > 0 ? 1 : 0;
+    for (const DemandRow& row : loaded.demand)
+        if (day >= row.day && day < row.day + row.spread_days) occupied[static_cast<std::size_t>(row.origin)] = 1;
+    plans.update(now, choice, occupied, day, loaded.settings.behaviour.replan_threshold);
 }
 
 AgentRules LogitRules::agent_rules() {
@@ -246,7 +357,8 @@ AgentRules LogitRules::agent_rules() {
                       .now = now,
                       .conditions = conditions,
                       .choice = choice,
-                      .outward = outward,
+                      .plans = plans,
+                      .behaviour = loaded.settings.behaviour,
                       .harm_places = harm_places,
                       .thresholds = thresholds,
                       .package_next = package_next,

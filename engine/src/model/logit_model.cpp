@@ -12,7 +12,8 @@ namespace migsim::detail::logit {
 LogitRules::LogitRules(std::shared_ptr<const Scenario> scenario, std::uint64_t replicate_seed, std::uint32_t rank_,
                        std::uint32_t ranks_)
     : Impl(std::move(scenario), replicate_seed), L(loaded.links.size()), M(loaded.markets.size()), rank(rank_),
-      ranks(ranks_), choice(loaded), outward(loaded), conditions(loaded), harm_places(loaded), layout(loaded),
+      ranks(ranks_), choice(loaded), plans(loaded, choice), occupied(loaded.locations.size(), 0), conditions(loaded),
+      harm_places(loaded), layout(loaded),
       split(loaded.settings.output_by_group ? std::max<std::size_t>(1, loaded.groups.size()) : 1), totals(layout),
       group_totals(split > 1 ? split : 0, Counters(layout)), demand(M + loaded.pathways.size()),
       places(M + loaded.pathways.size()), tracking(loaded.settings.journey_sample > 0) {

@@ -24,8 +24,8 @@
 #include "model/harm.hpp"
 #include "model/logit_agent.hpp"
 #include "model/model.hpp"
-#include "model/outward.hpp"
 #include "model/route_choice.hpp"
+#include "model/route_plans.hpp"
 #include "migsim/simulation.hpp"
 #include "parallel/selection.hpp"
 
@@ -39,7 +39,8 @@ struct LogitRules : Simulation::Impl {
     const std::uint32_t rank, ranks;
     AgentStore agents;
     RouteChoice choice;
-    Outward outward;
+    RoutePlans plans;
+    std::vector<std::uint8_t> occupied;   // places where agents may plan today
     ConditionsTracker conditions;
     HarmPlaces harm_places;
     CounterLayout layout;
@@ -81,8 +82,7 @@ struct LogitRules : Simulation::Impl {
 
     // ---- checkpoints
 
-    static constexpr std::uint64_t state_magic =
-        0x6d696773696d0004;   // "migsim", version 4 (counts in catalogue order)
+    static constexpr std::uint64_t state_magic = 0x6d696773696d0005;   // "migsim", version 5 (route plans)
 
     // `ended`: the ended journeys' counts per group, summed over threads (the execution layer
     // keeps them in its Workers).

@@ -23,11 +23,13 @@ void LogitRules::save_state(std::vector<std::byte>& bytes, const std::vector<Cou
     out.put(agents.location), out.put(agents.status), out.put(agents.profile), out.put(agents.attempts);
     out.put(agents.ticket), out.put(agents.via), out.put(agents.days_left), out.put(agents.days_waiting);
     out.put(agents.money), out.put(agents.origin), out.put(agents.born), out.put(agents.group);
+    out.put(agents.plan), out.put(agents.planned), out.put(agents.failed_link), out.put(agents.memory);
     out.put(budgets_cents), out.put(wages_cents);
     out.put(static_cast<std::uint64_t>(split));
     for (std::size_t g = 0; g < split; ++g) out.put(ended[g].values);
     out.put(today[Series::location_population]);
     conditions.save(out);
+    plans.save(out);
     out.put(static_cast<std::uint8_t>(tracking));
     if (tracking) put_journeys(out, journeys_);
 }
@@ -40,6 +42,7 @@ void LogitRules::restore_state(std::span<const std::byte> bytes, std::vector<Cou
     in.take(agents.status, n), in.take(agents.profile, n), in.take(agents.attempts, n);
     in.take(agents.ticket, n), in.take(agents.via, n), in.take(agents.days_left, n), in.take(agents.days_waiting, n);
     in.take(agents.money, n), in.take(agents.origin, n), in.take(agents.born, n), in.take(agents.group, n);
+    in.take(agents.plan, n), in.take(agents.planned, n), in.take(agents.failed_link, n), in.take(agents.memory, n);
     in.take(budgets_cents), in.take(wages_cents);
     std::uint64_t saved_split = 0;
     in.take(saved_split);
@@ -52,6 +55,7 @@ void LogitRules::restore_state(std::span<const std::byte> bytes, std::vector<Cou
         today[Series::location_population].size() != loaded.locations.size())
         throw std::runtime_error("the checkpoint's places do not fit");
     conditions.restore(in);
+    plans.restore(in);
     std::uint8_t saved_tracking = 0;
     in.take(saved_tracking);
     if ((saved_tracking != 0) != tracking)

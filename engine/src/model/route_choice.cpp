@@ -79,13 +79,9 @@ RouteChoice::RouteChoice(const Scenario& s) {
     }
     offsets_.push_back(static_cast<std::uint32_t>(options_.size()));
     cost_.resize(options_.size());
+    local_cost_.resize(options_.size());
     open_.resize(options_.size());
-    probability_.resize(options_.size());
     cost_to_go_.resize(static_cast<Eigen::Index>(s.locations.size()), static_cast<Eigen::Index>(choosers_));
-    std::size_t widest = 0;
-    for (std::size_t b = 0; b + 1 < offsets_.size(); ++b)
-        widest = std::max<std::size_t>(widest, offsets_[b + 1] - offsets_[b]);
-    alias_.resize(options_.size(), widest);
 }
 
 RouteWeights RouteChoice::weights(const Scenario& s, const DayParameters& now, std::size_t chooser) const {
@@ -97,7 +93,7 @@ RouteWeights RouteChoice::weights(const Scenario& s, const DayParameters& now, s
 }
 
 double RouteChoice::option_cost(const DayParameters& now, const DayConditions& day, const RouteWeights& w,
-                                const Option& o, bool& open) const {
+                                const Option& o, bool local, bool& open) const {
     open = true;
     if (o.kind == Option::Kind::stay) return w.time;
     if (o.kind == Option::Kind::pathway) {
@@ -119,8 +115,9 @@ double RouteChoice::option_cost(const DayParameters& now, const DayConditions& d
     g += w.money * values.toll;
     // Those who cross alone pay the bribe to be let through more often (docs/HARM.md).
     const double bribed = o.passage == Passage::alone && values.bribe > 0 ? values.bribe_interception : 1.0;
-    return g + w.interception * bribed * day.perceived_interception[k][o.index] +
-           w.death * day.perceived_death[k][o.index];
+    const auto& interception = local ? day.local_interception : day.perceived_interception;
+    const auto& death = local ? day.local_death : day.perceived_death;
+    return g + w.interception * bribed * interception[k][o.index] + w.death * death[k][o.index];
 }
 
 void RouteChoice::update(const Scenario& s, const DayParameters& now, const DayConditions& day) {
@@ -131,7 +128,8 @@ void RouteChoice::update(const Scenario& s, const DayParameters& now, const DayC
         for (std::size_t c = 0; c < choosers_; ++c)
             for (std::size_t i = offsets_[at * choosers_ + c]; i < offsets_[at * choosers_ + c + 1]; ++i) {
                 bool open = true;
-                cost_[i] = option_cost(now, day, w[c], options_[i], open);
+                cost_[i] = option_cost(now, day, w[c], options_[i], false, open);
+                local_cost_[i] = option_cost(now, day, w[c], options_[i], true, open);
                 open_[i] = open;
             }
 
@@ -159,46 +157,6 @@ void RouteChoice::update(const Scenario& s, const DayParameters& now, const DayC
             if (!changed) break;
         }
     }
-
-    // Logit probabilities and alias tables per (location, chooser).
-    for (std::size_t at = 0; at < locations; ++at) {
-        for (std::size_t c = 0; c < choosers_; ++c) {
-            const std::size_t b = at * choosers_ + c, first = offsets_[b], count = offsets_[b + 1] - first;
-            const double tau = now.profiles[c / class_group_.size()].tau;
-            double lowest = unreachable;
-            for (std::size_t i = first; i < first + count; ++i) {
-                // A pathway ends the journey at a destination: nothing more to pay after it.
-                if (options_[i].kind != Option::Kind::pathway)
-                    cost_[i] += cost_to_go_(option_to_[i], static_cast<Eigen::Index>(c));
-                if (open_[i] && cost_[i] < lowest) lowest = cost_[i];
-            }
-            double total = 0;
-            for (std::size_t i = first; i < first + count; ++i) {
-                bool usable = open_[i] && std::isfinite(cost_[i]);
-                probability_[i] = usable ? std::exp(-(cost_[i] - lowest) / tau) : 0.0;
-                total += probability_[i];
-            }
-            if (!(total > 0)) {   // nowhere to go from here: stay (option 0 is always stay)
-                for (std::size_t i = first; i < first + count; ++i) probability_[i] = 0;
-                probability_[first] = total = 1;
-            }
-            for (std::size_t i = first; i < first + count; ++i) probability_[i] /= total;
-            alias_.build(first, count, probability_);
-        }
-    }
-}
-
-const Option& RouteChoice::sample(int location, int chooser, std::uint32_t word_column, std::uint32_t word_coin) const {
-    const std::size_t b = static_cast<std::size_t>(location) * choosers_ + static_cast<std::size_t>(chooser);
-    const std::size_t first = offsets_[b], count = offsets_[b + 1] - first;
-    return options_[first + alias_.sample(first, count, word_column, word_coin)];
-}
-
-std::vector<std::pair<Option, double>> RouteChoice::probabilities(int location, int chooser) const {
-    const std::size_t b = static_cast<std::size_t>(location) * choosers_ + static_cast<std::size_t>(chooser);
-    std::vector<std::pair<Option, double>> out;
-    for (std::size_t i = offsets_[b]; i < offsets_[b + 1]; ++i) out.emplace_back(options_[i], probability_[i]);
-    return out;
 }
 
 }   // namespace migsim::detail

@@ -1,16 +1,15 @@
-// Route choice. Every waiting agent weighs the options at its location: each outgoing link
-// (by the passages open to its profile: regular, with a smuggler, alone), each pathway it may
-// apply to, and staying put. The generalised cost of an option is
-//   G = w_time * days + w_money * price + w_interception * p_int + w_death * p_death + V(to)
-// with p_int, p_death the *perceived* rates and V the cost-to-go: the cheapest G-path from a
-// location to one of the profile's destinations (Bellman-Ford on the same costs, an Eigen
-// matrix locations x choosers, below). Staying costs one day: w_time + V(here).
-// The choice is a logit, P ~ exp(-G / tau). All agents of one *chooser* at one location share
-// it, so it is built once per (location, chooser) per day as a Walker alias table and each
-// agent samples it in O(1) from its own draws. A chooser is a profile, or a (profile, group
-// class) pair when demographic groups choose differently: a group class gathers the groups
-// with the same weight factors and the same pathways open to them (docs/HARM.md), so a
-// scenario whose groups all choose alike has one class and pays nothing for them.
+// The options and their costs: what route plans (model/route_plans.hpp) are made of. Every
+// location offers options to each *chooser*: each outgoing link (by the passages open to its
+// profile: regular, with a smuggler, alone), each pathway it may apply to, and staying put. The
+// generalised cost of an option is
+//   G = w_time * days + w_money * price + w_interception * p_int + w_death * p_death
+// with p_int, p_death the *perceived* rates: as word reaches everyone (`cost`), and as those
+// waiting where the option starts see them (`local_cost`, docs/BEHAVIOUR.md). The cost-to-go
+// V(x) is the cheapest G-path from x to one of the chooser's destinations (Bellman-Ford on the
+// costs as word reaches everyone, an Eigen matrix locations x choosers). A chooser is a
+// profile, or a (profile, group class) pair when demographic groups choose differently: a group
+// class gathers the groups with the same weight factors and the same pathways open to them
+// (docs/HARM.md), so a scenario whose groups all choose alike has one class and pays nothing.
 #pragma once
 
 #include <Eigen/Dense>
@@ -20,7 +19,6 @@
 #include <vector>
 
 #include "migsim/scenario.hpp"
-#include "model/alias.hpp"
 
 namespace migsim::detail {
 
@@ -41,6 +39,9 @@ struct DayConditions {
     // interception; death risk only off borders (a bus across the desert), known exactly.
     std::array<std::vector<double>, 3> interception, death;
     std::array<std::vector<double>, 3> perceived_interception, perceived_death;
+    // What those waiting at the link's start believe: their own observations (who came back,
+    // who was not heard of again) smoothed over the shorter local lag.
+    std::array<std::vector<double>, 3> local_interception, local_death;
     std::vector<bool> pathway_accepting;   // open and quota left in this period
     std::vector<bool> location_full;       // at or above capacity (yesterday's count)
 };
@@ -49,24 +50,35 @@ class RouteChoice {
 public:
     explicit RouteChoice(const Scenario& scenario);
 
-    // Recomputes cost-to-go and every alias table for the day, from its parameters `now`.
+    // Recomputes every option's cost and the cost-to-go for the day, from its parameters `now`.
     void update(const Scenario& scenario, const DayParameters& now, const DayConditions& day);
 
     [[nodiscard]] bool groups_choose_apart() const { return classes_ > 1; }
+    [[nodiscard]] std::size_t choosers() const { return choosers_; }
     // Who chooses alike: an agent of this profile and demographic group.
     [[nodiscard]] int chooser(int profile, int group) const {
         return profile * classes_ + (class_of_group_.empty() ? 0 : class_of_group_[static_cast<std::size_t>(group)]);
     }
-    [[nodiscard]] const Option& sample(int location, int chooser, std::uint32_t word_column,
-                                       std::uint32_t word_coin) const;
+    [[nodiscard]] std::size_t profile_of(std::size_t chooser) const { return chooser / class_group_.size(); }
+    // The options at (location, chooser): indices first..end-1 of option(), cost(), ...
+    [[nodiscard]] std::size_t first(std::size_t location, std::size_t chooser) const {
+        return offsets_[location * choosers_ + chooser];
+    }
+    [[nodiscard]] std::size_t end(std::size_t location, std::size_t chooser) const {
+        return offsets_[location * choosers_ + chooser + 1];
+    }
+    [[nodiscard]] const Option& option(std::size_t i) const { return options_[i]; }
+    [[nodiscard]] int leads_to(std::size_t i) const { return option_to_[i]; }
+    [[nodiscard]] bool open(std::size_t i) const { return open_[i]; }
+    [[nodiscard]] double cost(std::size_t i) const { return cost_[i]; }
+    [[nodiscard]] double local_cost(std::size_t i) const { return local_cost_[i]; }
     // Locations x choosers (one chooser per profile when groups all choose alike).
     [[nodiscard]] const Eigen::MatrixXd& cost_to_go() const { return cost_to_go_; }
-    // Options open at (location, chooser) with their probabilities today, for tests and tools.
-    [[nodiscard]] std::vector<std::pair<Option, double>> probabilities(int location, int chooser) const;
 
 private:
+    // `local`: with the rates seen where the option starts.
     [[nodiscard]] double option_cost(const DayParameters& now, const DayConditions& day, const RouteWeights& w,
-                                     const Option& o, bool& open) const;
+                                     const Option& o, bool local, bool& open) const;
     [[nodiscard]] RouteWeights weights(const Scenario& s, const DayParameters& now, std::size_t chooser) const;
 
     int classes_ = 1;                      // group classes (1 without groups)
@@ -80,10 +92,8 @@ private:
         int to, market, travel_days;
     };
     std::vector<LinkRow> links_;
-    std::vector<double> cost_;   // today's G without cost-to-go, per option
+    std::vector<double> cost_, local_cost_;   // today's G without cost-to-go, per option
     std::vector<bool> open_;
-    std::vector<double> probability_;   // today's logit probability, per option
-    AliasTables alias_;                 // one block per (location, chooser)
     Eigen::MatrixXd cost_to_go_;
 };
 

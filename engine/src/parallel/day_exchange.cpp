@@ -18,6 +18,7 @@ template <class J, class Visit>
 void each_field_of_journey(J& j, Visit&& visit) {
     visit(j.id), visit(j.profile), visit(j.group), visit(j.origin), visit(j.born), visit(j.end_day);
     visit(j.outcome), visit(j.days_travelling), visit(j.attempts), visit(j.interceptions), visit(j.route);
+    visit(j.plans);
     visit(j.smugglers_cents), visit(j.officials_cents), visit(j.armed_groups_cents), visit(j.fares_cents);
     visit(j.harms);
 }

@@ -119,6 +119,12 @@ void read_settings(Scenario& s, const YamlFile& f) {
             detail::apply_setting(s.settings, "speed." + item.first.Scalar(),
                                   scalar(f, item.second, "speeds_km_per_day"), {f.path, line_of(item.second)});
     }
+    if (auto behaviour = root["behaviour"]) {
+        if (!behaviour.IsMap()) fail(f, behaviour, "behaviour", "a mapping like {switching_cost: 2, retry_penalty: 2}");
+        for (const auto& item : behaviour)
+            detail::apply_setting(s.settings, "behaviour." + item.first.Scalar(), scalar(f, item.second, "behaviour"),
+                                  {f.path, line_of(item.second)});
+    }
 }
 
 // `rules: logit | flee` and, for Flee's rules, the `flee:` block of Flee's settings.
@@ -131,7 +137,7 @@ void read_rules(Scenario& s, const YamlFile& f) {
     }
     if (s.rules == Rules::flee)   // migsim's own rules' settings would be silently unused
         for (const char* key : {"profiles", "speeds_km_per_day", "information_lag_days", "max_attempts", "give_up_days",
-                                "give_up_action"})
+                                "give_up_action", "behaviour"})
             if (f.root[key])
                 fail(f, f.root[key], key,
                      "no such key with 'rules: flee' (it belongs to migsim's own rules; Flee's settings go under "
@@ -379,8 +385,8 @@ Scenario load_scenario(const fs::path& given, const std::vector<std::string>& ov
     const YamlFile& base = chain.back();
     check_keys(base, base.root,
                {"name", "description", "start_date", "days", "seed", "speeds_km_per_day", "information_lag_days",
-                "max_attempts", "give_up_days", "give_up_action", "tables", "profiles", "rules", "flee", "groups",
-                "output_by_group", "journey_sample"},
+                "max_attempts", "give_up_days", "give_up_action", "behaviour", "tables", "profiles", "rules", "flee",
+                "groups", "output_by_group", "journey_sample"},
                "");
 
     Scenario s;

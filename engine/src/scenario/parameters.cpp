@@ -170,6 +170,7 @@ void check_dates(const Scenario& s) {
 
 bool is_setting_key(const std::string& key) { return key.find(':') == std::string::npos; }
 
+
 void apply_setting(Settings& settings, const std::string& key, const std::string& value, const Origin& origin) {
     bool numeric = false;   // for numbers, say why 'nan', 'inf' or '1,5' is refused
     auto fail = [&](const std::string& expected) -> void {
@@ -225,6 +226,15 @@ void apply_setting(Settings& settings, const std::string& key, const std::string
     } else if (key == "information_lag_days") {
         if (!number || *number < 1) fail("days >= 1");
         settings.information_lag_days = *number;
+    } else if (key.rfind("behaviour.", 0) == 0) {
+        const BehaviourKey* k = find_behaviour_key(key.substr(std::string("behaviour.").size()));
+        if (k == nullptr) {
+            std::string names;
+            for (const BehaviourKey& b : behaviour_keys) names += std::string(names.empty() ? "" : ", ") + b.name;
+            throw ScenarioError(origin.file, origin.line, "key", key, "behaviour.KEY with KEY one of " + names);
+        }
+        if (!number || *number < k->low || *number > k->high) fail(k->expected);
+        settings.behaviour.*k->member = *number;
     } else if (key.rfind("speed.", 0) == 0) {
         std::string mode = key.substr(6);
         int m = mode == "land" ? 0 : mode == "sea" ? 1 : mode == "air" ? 2 : -1;
@@ -234,8 +244,8 @@ void apply_setting(Settings& settings, const std::string& key, const std::string
     } else {
         throw ScenarioError(origin.file, origin.line, "key", key,
                             "a setting (name, description, start_date, days, seed, max_attempts, "
-                            "give_up_days, give_up_action, information_lag_days, speed.MODE, output_by_group, "
-                            "journey_sample) or "
+                            "give_up_days, give_up_action, information_lag_days, speed.MODE, behaviour.KEY, "
+                            "output_by_group, journey_sample) or "
                             "TARGET.PARAMETER such as border:strait.patrol");
     }
 }

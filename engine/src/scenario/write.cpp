@@ -8,6 +8,7 @@
 
 #include "migsim/errors.hpp"
 #include "migsim/generate.hpp"
+#include "scenario/parameters.hpp"
 #include "scenario/quoting.hpp"
 
 namespace migsim {
@@ -69,6 +70,11 @@ std::string settings_yaml(const Scenario& s) {
     y += "max_attempts: " + std::to_string(t.max_attempts) + "\n";
     y += "give_up_days: " + std::to_string(t.give_up_days) + "\n";
     y += std::string("give_up_action: ") + (t.give_up_action == GiveUpAction::settle ? "settle" : "return") + "\n";
+    y += "behaviour: {";
+    for (const detail::BehaviourKey& k : detail::behaviour_keys)
+        y += std::string(&k == detail::behaviour_keys.data() ? "" : ", ") + k.name + ": " +
+             number(t.behaviour.*k.member);
+    y += "}\n";
     y += "tables:\n  locations: locations.csv\n  links: links.csv\n  borders: borders.csv\n  markets: markets.csv\n";
     if (!s.pathways.empty()) y += "  pathways: pathways.csv\n";
     y += "  demand: demand.csv\n";
