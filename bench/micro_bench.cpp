@@ -52,7 +52,7 @@ void BM_MicroRouteTables(benchmark::State& state) {
     int day = 0;
     for (auto _ : state) {
         choice.update(mediterranean(), as_loaded(), day_zero());
-        plans.update(as_loaded(), choice, everywhere, day++, 1.0);
+        plans.update(as_loaded(), day_zero(), choice, everywhere, day++, 1.0);
         benchmark::DoNotOptimize(choice.cost_to_go().data());
     }
     state.SetItemsProcessed(state.iterations());
@@ -72,7 +72,7 @@ void BM_MicroRouteTablesFourGroupClasses(benchmark::State& state) {
     int day = 0;
     for (auto _ : state) {
         choice.update(s, parameters, day_zero());
-        plans.update(parameters, choice, everywhere, day++, 1.0);
+        plans.update(parameters, day_zero(), choice, everywhere, day++, 1.0);
         benchmark::DoNotOptimize(choice.cost_to_go().data());
     }
     state.SetItemsProcessed(state.iterations());
@@ -84,7 +84,8 @@ void BM_MicroDrawAndSample(benchmark::State& state) {
     RouteChoice choice(mediterranean());
     choice.update(mediterranean(), as_loaded(), day_zero());
     RoutePlans plans(mediterranean(), choice);
-    plans.update(as_loaded(), choice, std::vector<std::uint8_t>(mediterranean().locations.size(), 1), 0, 1.0);
+    plans.update(as_loaded(), day_zero(), choice, std::vector<std::uint8_t>(mediterranean().locations.size(), 1), 0,
+                 1.0);
     const int locations = static_cast<int>(mediterranean().locations.size());
     const int profiles = static_cast<int>(mediterranean().profiles.size());
     constexpr std::uint32_t agents = 1 << 16;

@@ -329,19 +329,22 @@ std::int64_t estimate_memory(const Scenario& s, const RunOptions& options, int r
     const auto loading = static_cast<std::int64_t>(s.resolved_text.size()) * load_bytes_per_byte;
     const std::int64_t leftovers = loading / 16;
 
-    // One simulation. Agents: 22 bytes each (22.0 in a Mediterranean run of 948,283); a
-    // checkpoint copies their state once more while it is written.
-    const std::int64_t per_agent = 22 + (options.checkpoint_every > 0 ? 20 : 0);
+    // One simulation. Agents: 29 bytes each (22.0 measured in a Mediterranean run of 948,283
+    // before route plans added 7); a checkpoint copies their state once more while it is written.
+    const std::int64_t per_agent = 29 + (options.checkpoint_every > 0 ? 27 : 0);
     // Route options per (place, profile), cost-to-go, link vectors (65,000 places and links, 4
     // profiles: 26 MB measured, 25 by this).
     const std::int64_t routes = (L + P + N) * G * 48 + N * G * 8 + L * 3 * 8 * 8;
-    // migsim's rules: which links lead on from each origin of the demand, a byte per (origin,
-    // link) (1,000 origins, 65,000 links: 64 MB); a package's next leg per (market, place), 4
-    // bytes each (464 markets, 65,000 places: 121 MB).
-    std::vector<bool> origin(static_cast<std::size_t>(N), false);
-    for (const DemandRow& d : s.demand)
-        if (d.origin >= 0 && d.origin < N) origin[static_cast<std::size_t>(d.origin)] = true;
-    const std::int64_t network = logit ? std::count(origin.begin(), origin.end(), true) * L + M * N * 4 : 0;
+    // Route plans (model/route_plans.hpp): each (place, profile) sees the routes that start at its
+    // `horizon` nearest places, 44 bytes each with its alias slot (the routes are the crossings
+    // of every link, the pathways and the destinations).
+    const std::int64_t route_count = 2 * L + P + N;
+    const std::int64_t seen =
+        std::min<std::int64_t>(route_count, 64 * (route_count / std::max<std::int64_t>(N, 1) + 1));
+    const std::int64_t plans = logit ? N * G * seen * 44 : 0;
+    // migsim's rules: a package's next leg per (market, place), 4 bytes each (464 markets,
+    // 65,000 places: 121 MB).
+    const std::int64_t network = logit ? M * N * 4 : 0;
     // The day's counts (detail::CounterLayout, 8 bytes each): for every thread two sets per group
     // counted apart (today's, and the ended journeys'), and the totals (65,000 places: 13.5 MB a set).
     const std::int64_t counts = (2 * apart * threads + 1 + (apart > 1 ? apart : 0)) *
@@ -356,7 +359,7 @@ std::int64_t estimate_memory(const Scenario& s, const RunOptions& options, int r
     // The rest (task arena, the day's totals, thread-local lists): about 15 KB measured for the toy.
     const std::int64_t rest = (std::int64_t{16} << 10) + row;
     const std::int64_t per_sim =
-        parameters + agents * per_agent + routes + network + counts + journeys + journey_slots + rest;
+        parameters + agents * per_agent + routes + plans + network + counts + journeys + journey_slots + rest;
 
     // The writer holds every replicate's rows of up to 64 days, fewer when they pass 64 MB (it
     // writes them then, after the day that passed), twice: the days gathered, and those being

@@ -170,7 +170,7 @@ TEST(GiveUp, ASwitchShareOfOneSendsEveryoneOnAnotherRouteOnceThenTheySettle) {
         for (std::int64_t v : sim.today()[Series::give_ups]) give_ups += v;
         for (std::int64_t v : sim.today()[Series::give_ups_switch]) switched += v;
     }
-    EXPECT_EQ(switched, 1000);    // each tries again once
-    EXPECT_EQ(give_ups, 2000);    // and gives up for good the second time
+    EXPECT_EQ(switched, 1000);   // each tries again once
+    EXPECT_EQ(give_ups, 2000);   // and gives up for good the second time
     EXPECT_EQ(sim.today()[Series::status_counts][static_cast<std::size_t>(Status::settled)], 1000);
 }

@@ -42,7 +42,7 @@ void believe(DayConditions& day, std::size_t link, double interception, double d
 // road to destination d, 1000 + w: pathway w).
 std::map<int, double> route_logit(const Scenario& s, const RouteChoice& choice, int at, int chooser) {
     RoutePlans plans(s, choice);
-    plans.update(DayParameters(s), choice, std::vector<std::uint8_t>(s.locations.size(), 1), 0, 1.0);
+    plans.update(DayParameters(s), conditions_for(s), choice, std::vector<std::uint8_t>(s.locations.size(), 1), 0, 1.0);
     std::map<int, double> p;
     for (auto [r, probability] : plans.probabilities(at, chooser)) {
         if (r == wait_a_day) {
@@ -95,7 +95,7 @@ TEST(RouteChoice, LogitOverTwoCrossingsAndStaying) {
 
     // Alias sampling with agents' own draws reproduces the probabilities.
     RoutePlans plans(s, choice);
-    plans.update(DayParameters(s), choice, std::vector<std::uint8_t>(s.locations.size(), 1), 0, 1.0);
+    plans.update(DayParameters(s), conditions_for(s), choice, std::vector<std::uint8_t>(s.locations.size(), 1), 0, 1.0);
     std::map<int, int> hits;
     const int n = 200000;
     for (std::uint32_t agent = 0; agent < n; ++agent) {

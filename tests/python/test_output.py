@@ -50,6 +50,8 @@ def test_dimensions(ds, toy):
         "pathway": len(toy["pathways"]),
         "profile": len(toy["profiles"]),
         "status": len(status_names()),
+        "replan_cause": 4,   # failure, money, closed, news (docs/BEHAVIOUR.md)
+        "border_switch": (len(toy["borders"]) + 1) ** 2,   # every (old, new) pair of borders or none
         "statistic": 4,   # mean, q05, q50, q95 of the ensemble summaries
         "group": 4,       # the scenario's demographic groups (coordinates of the journey table's group)
         # the parameters events change (events.csv) or overrides set: policy_value (docs/SCENARIOS.md)

@@ -127,7 +127,7 @@ enum class Payee : std::uint8_t { nobody, smugglers, armed_groups, officials, tr
       "agents/day", "of the give_ups: tried another route instead (once; behaviour.give_up_switch)")                \
     X(replans, replan_cause, count, counted, false, true, logit, "replans", in_total, nobody, "agents/day",          \
       "agents who planned again, by what made them (docs/BEHAVIOUR.md)")                                             \
-    X(route_switches, border_switch, count, counted, false, true, logit, "route_switches", in_total, nobody,         \
+    X(route_switches, border_switch, count, counted, false, false, logit, "route_switches", in_total, nobody,         \
       "agents/day", "re-plans that changed the route: border of the old route -> border of the new")                \
     X(border_retries, border, count, counted, true, true, logit, "retries", in_total | by_entity, nobody,            \
       "attempts/day", "attempts by people who failed on the same link last time (people: attempts - retries)")      \

@@ -1,6 +1,7 @@
 // Writing the output file. Layout (see docs/ARCHITECTURE.md, "Output"):
 //   dimensions  replicate, time (unlimited), location, link, border, market, pathway, profile,
-//               status: each a coordinate variable that is an HDF5 dimension scale;
+//               status, replan_cause, border_switch: each a coordinate variable that is an
+//               HDF5 dimension scale;
 //   coordinates names, countries, lat/lon, kinds, link ends: variables along one dimension,
 //               listed in each series' `coordinates` attribute so xarray makes them coords;
 //   series      (replicate, time, entity), int64 counts or float64 money, chunked by 8 days,
@@ -1015,8 +1016,9 @@ void write_column(hid_t group, const char* name, hid_t type, const std::vector<T
 // and by agent id within each, a column per field; the routes end to end in `route`.
 void write_journey_table(hid_t file, double sample, const std::vector<std::pair<int, std::vector<Journey>>>& all) {
     std::vector<std::int64_t> replicate, id, profile, group, origin, born, end_day, outcome, days_travelling, attempts,
-        interceptions, route_start, route_length;
+        interceptions, route_start, route_length, plans_start, plans_length;
     std::array<std::vector<std::int64_t>, 4> harms;
+    std::array<std::vector<std::int32_t>, 4> plans;   // day, place, border, cause (Journey::plans)
     std::vector<double> smugglers, officials, armed_groups, fares;
     std::vector<std::int32_t> route;
     for (const auto& [r, journeys] : all)
@@ -1033,6 +1035,10 @@ void write_journey_table(hid_t file, double sample, const std::vector<std::pair<
             route_start.push_back(static_cast<std::int64_t>(route.size()));
             route_length.push_back(static_cast<std::int64_t>(j.route.size()));
             route.insert(route.end(), j.route.begin(), j.route.end());
+            plans_start.push_back(static_cast<std::int64_t>(plans[0].size()));
+            plans_length.push_back(static_cast<std::int64_t>(j.plans.size()));
+            for (const auto& plan : j.plans)
+                for (std::size_t k = 0; k < 4; ++k) plans[k].push_back(plan[k]);
         }
     if (H5Lexists(file, "journeys", H5P_DEFAULT) > 0)
         check(H5Ldelete(file, "journeys", H5P_DEFAULT), "delete journeys");
@@ -1065,6 +1071,16 @@ void write_journey_table(hid_t file, double sample, const std::vector<std::pair<
     write_column(g, "route_start", I, route_start, "first index of the journey's places in route");
     write_column(g, "route_length", I, route_length, "number of places on the route");
     write_column(g, "route", H5T_NATIVE_INT32, route, "location indices of every route, end to end");
+    write_column(g, "plans_start", I, plans_start, "first index of the journey's plans in plan_*");
+    write_column(g, "plans_length", I, plans_length, "number of plans it made (docs/BEHAVIOUR.md)");
+    write_column(g, "plan_day", H5T_NATIVE_INT32, plans[0], "day of each plan, end to end");
+    write_column(g, "plan_place", H5T_NATIVE_INT32, plans[1],
+                 "location index where the planned route's crossing starts; -1: a pathway applied for anywhere");
+    write_column(g, "plan_border", H5T_NATIVE_INT32, plans[2], "border index the planned route crosses; -1: none");
+    std::string causes = "first";
+    for (std::string_view c : replan_causes) causes += "," + std::string(c);
+    write_column(g, "plan_cause", H5T_NATIVE_INT32, plans[3], "why it planned: index in plan_cause_names");
+    write_attribute(g, "plan_cause_names", causes);
 }
 }   // namespace
 

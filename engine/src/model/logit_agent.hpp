@@ -182,8 +182,6 @@ struct AgentRules {
     bool plan(std::uint32_t i, int at, int chooser, Replan cause, Worker& w);
     // Agent i takes the next step of its plan; true if it asked for a scarce place.
     bool follow(std::uint32_t i, int at, int chooser, Worker& w);
-    // What route r costs in money at its crossing (the seat, the fare, the pathway's fee).
-    [[nodiscard]] double price(std::size_t r) const;
     // Agent i remembers a failure on link l; it will plan again.
     void failed(std::uint32_t i, std::size_t l);
     void later(std::uint32_t i, Replan cause) { agents.memory[i] = Memory::with_cause(agents.memory[i], cause); }

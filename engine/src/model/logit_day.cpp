@@ -144,18 +144,6 @@ void AgentRules::failed(std::uint32_t i, std::size_t l) {
     memory = Memory::with_cause(Memory::with_failures(memory, before + 1), Replan::failure);
 }
 
-double AgentRules::price(std::size_t r) const {
-    const Route& route = plans.route(r);
-    switch (route.kind) {
-        case Route::Kind::destination: return 0;
-        case Route::Kind::pathway: return now.pathways[route.index].cost;
-        case Route::Kind::crossing: break;
-    }
-    if (route.passage == Passage::smuggled)
-        return conditions.today().market_price[static_cast<std::size_t>(flat.links[route.index].market)];
-    return now.links[route.index].cost;
-}
-
 void AgentRules::note_plan(std::uint32_t i, std::size_t r, Replan cause) {
     Journey* j = journey(i);
     if (j == nullptr) return;
@@ -170,6 +158,7 @@ void AgentRules::note_plan(std::uint32_t i, std::size_t r, Replan cause) {
 // are refused it waits, and plans again tomorrow.
 bool AgentRules::plan(std::uint32_t i, int at, int chooser, Replan cause, Worker& w) {
     static constexpr std::uint32_t max_rounds = 16;
+    if (agents.money[i] < plans.cheapest(at, chooser)) return false;   // every route refused: it waits
     const std::uint16_t old = agents.plan[i];
     const bool old_open = old != no_plan && (plans.starts_at(old, at) || plans.next_road(at, chooser, old) != no_index);
     const double tau = now.profiles[agents.profile[i]].tau;
@@ -183,7 +172,7 @@ bool AgentRules::plan(std::uint32_t i, int at, int chooser, Replan cause, Worker
             const Route& route = plans.route(static_cast<std::size_t>(r));
             if (route.kind == Route::Kind::crossing && route.index == agents.failed_link[i])
                 extra += behaviour.retry_penalty * fails;
-            if (agents.money[i] < price(static_cast<std::size_t>(r))) continue;
+            if (agents.money[i] < plans.price(static_cast<std::size_t>(r))) continue;
         }
         if (extra > 0 && !happens(words[2], std::exp(-extra / tau))) continue;
         chosen = r;
@@ -227,7 +216,7 @@ bool AgentRules::follow(std::uint32_t i, int at, int chooser, Worker& w) {
         return false;
     }
     const Route& route = plans.route(r);
-    if (money < price(r)) {
+    if (money < plans.price(r)) {
         later(i, Replan::money);
         return false;
     }
@@ -349,7 +338,7 @@ void LogitRules::begin_day() {
     for (std::size_t at = 0; at < occupied.size(); ++at) occupied[at] = present[at] > 0 ? 1 : 0;
     for (const DemandRow& row : loaded.demand)
         if (day >= row.day && day < row.day + row.spread_days) occupied[static_cast<std::size_t>(row.origin)] = 1;
-    plans.update(now, choice, occupied, day, loaded.settings.behaviour.replan_threshold);
+    plans.update(now, conditions.today(), choice, occupied, day, loaded.settings.behaviour.replan_threshold);
 }
 
 AgentRules LogitRules::agent_rules() {

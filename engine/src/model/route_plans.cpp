@@ -32,8 +32,8 @@ RoutePlans::RoutePlans(const Scenario& s, const RouteChoice& choice)
     }
     for (std::size_t at = 0; at < locations_; ++at)
         if (s.locations[at].kind == LocationKind::destination)
-            routes_.push_back({Route::Kind::destination, Passage::regular, static_cast<std::uint16_t>(at),
-                               static_cast<int>(at)});
+            routes_.push_back(
+                {Route::Kind::destination, Passage::regular, static_cast<std::uint16_t>(at), static_cast<int>(at)});
     // Each chooser's option for each route (at its start; for a pathway open anywhere, the first
     // place that offers it: its cost is the same everywhere).
     route_option_.assign(choosers_ * routes_.size(), no_index);
@@ -45,10 +45,10 @@ RoutePlans::RoutePlans(const Scenario& s, const RouteChoice& choice)
                 if (route.start != no_index && static_cast<std::size_t>(route.start) != at) continue;
                 for (std::size_t i = choice.first(at, c); i < choice.end(at, c); ++i) {
                     const Option& o = choice.option(i);
-                    const bool same = route.kind == Route::Kind::crossing
-                                          ? o.kind == Option::Kind::link && o.index == route.index &&
-                                                o.passage == route.passage
-                                          : o.kind == Option::Kind::pathway && o.index == route.index;
+                    const bool same =
+                        route.kind == Route::Kind::crossing
+                            ? o.kind == Option::Kind::link && o.index == route.index && o.passage == route.passage
+                            : o.kind == Option::Kind::pathway && o.index == route.index;
                     if (same) route_option_[index(static_cast<int>(c), r)] = static_cast<std::int32_t>(i);
                 }
                 if (route_option_[index(static_cast<int>(c), r)] != no_index) break;
@@ -56,7 +56,8 @@ RoutePlans::RoutePlans(const Scenario& s, const RouteChoice& choice)
         }
     goal_.assign(choosers_ * locations_, 0);
     for (std::size_t c = 0; c < choosers_; ++c)
-        for (int d : s.profiles[choice.profile_of(c)].destinations) goal_[c * locations_ + static_cast<std::size_t>(d)] = 1;
+        for (int d : s.profiles[choice.profile_of(c)].destinations)
+            goal_[c * locations_ + static_cast<std::size_t>(d)] = 1;
     anywhere_route_.assign(s.pathways.size(), no_index);
     routes_from_.resize(locations_);
     for (std::size_t r = 0; r < routes_.size(); ++r) {
@@ -64,6 +65,9 @@ RoutePlans::RoutePlans(const Scenario& s, const RouteChoice& choice)
         else routes_from_[static_cast<std::size_t>(routes_[r].start)].push_back(static_cast<std::uint16_t>(r));
     }
     offsets_.assign(locations_ * choosers_ + 1, 0);
+    for (const Link& link : s.links) links_market_.push_back(link.market);
+    price_.assign(routes_.size(), 0.0);
+    cheapest_.assign(locations_ * choosers_, unreachable);
     heard_.assign(choosers_ * routes_.size(), std::numeric_limits<double>::quiet_NaN());
     news_day_.assign(choosers_ * routes_.size(), -1);
 }
@@ -142,8 +146,16 @@ double RoutePlans::value(const RouteChoice& choice, std::size_t chooser, const C
                : own + choice.cost_to_go()(choice.leads_to(i), static_cast<Eigen::Index>(chooser));
 }
 
-void RoutePlans::update(const DayParameters& now, const RouteChoice& choice,
+void RoutePlans::update(const DayParameters& now, const DayConditions& conditions, const RouteChoice& choice,
                         const std::vector<std::uint8_t>& occupied, int day, double replan_threshold) {
+    for (std::size_t r = 0; r < routes_.size(); ++r) {
+        const Route& route = routes_[r];
+        if (route.kind == Route::Kind::destination) price_[r] = 0;
+        else if (route.kind == Route::Kind::pathway) price_[r] = now.pathways[route.index].cost;
+        else if (route.passage == Passage::smuggled)
+            price_[r] = conditions.market_price[static_cast<std::size_t>(links_market_[route.index])];
+        else price_[r] = now.links[route.index].cost;
+    }
     // The roads: measured again when any road's cost (or whether it is open) changed.
     std::vector<double> roads;
     for (std::size_t at = 0; at < locations_; ++at)
@@ -161,13 +173,15 @@ void RoutePlans::update(const DayParameters& now, const RouteChoice& choice,
             const std::size_t b = at * choosers_ + c, first = offsets_[b], count = offsets_[b + 1] - first;
             const std::size_t slot = first + b;   // slot 0: wait
             const double tau = now.profiles[choice.profile_of(c)].tau;
-            double lowest = unreachable;
+            double lowest = unreachable, cheapest = unreachable;
             for (std::size_t k = 0; k < count; ++k) {
                 const Candidate& cand = candidates_[first + k];
                 const double g = cand.road_cost + value(choice, c, cand, cand.first_road == no_index);
                 probability_[slot + 1 + k] = g;   // the cost, for now
                 lowest = std::min(lowest, g);
+                if (std::isfinite(g)) cheapest = std::min(cheapest, price_[cand.route]);
             }
+            cheapest_[b] = cheapest;
             double total = 0;
             for (std::size_t k = 0; k < count; ++k) {
                 const double g = probability_[slot + 1 + k];

@@ -52,8 +52,8 @@ public:
 
     // Today's route costs and alias tables at the places in `occupied` (others are not read
     // today), after choice.update(); then every route's news.
-    void update(const DayParameters& now, const RouteChoice& choice, const std::vector<std::uint8_t>& occupied,
-                int day, double replan_threshold);
+    void update(const DayParameters& now, const DayConditions& conditions, const RouteChoice& choice,
+                const std::vector<std::uint8_t>& occupied, int day, double replan_threshold);
 
     [[nodiscard]] std::size_t size() const { return routes_.size(); }
     [[nodiscard]] const Route& route(std::size_t r) const { return routes_[r]; }
@@ -67,6 +67,13 @@ public:
     // out of reach from here today (beyond the horizon, or its roads closed).
     [[nodiscard]] int next_road(int at, int chooser, std::size_t r) const;
     [[nodiscard]] int news_day(int chooser, std::size_t r) const { return news_day_[index(chooser, r)]; }
+    // What route r costs in money today at its crossing (a seat, the fare alone, a pathway's fee;
+    // a destination reached by road: 0), and the least of those open at (at, chooser): one who
+    // has less can only wait.
+    [[nodiscard]] double price(std::size_t r) const { return price_[r]; }
+    [[nodiscard]] double cheapest(int at, int chooser) const {
+        return cheapest_[static_cast<std::size_t>(at) * choosers_ + static_cast<std::size_t>(chooser)];
+    }
     // Today's logit at (at, chooser): (route or wait_a_day, probability), for tests and tools.
     [[nodiscard]] std::vector<std::pair<int, double>> probabilities(int at, int chooser) const;
 
@@ -75,32 +82,34 @@ public:
     void restore(ByteReader& in);
 
 private:
-    struct Candidate {              // a route seen from a place
+    struct Candidate {   // a route seen from a place
         std::uint16_t route;
-        std::int32_t option;        // its option at the route's start (RouteChoice), or no_index (destination)
-        std::int32_t first_road;    // the road out of here towards its start; no_index: starts here
-        double road_cost;           // A(here -> start) when the roads were last measured
+        std::int32_t option;       // its option at the route's start (RouteChoice), or no_index (destination)
+        std::int32_t first_road;   // the road out of here towards its start; no_index: starts here
+        double road_cost;          // A(here -> start) when the roads were last measured
     };
     [[nodiscard]] std::size_t index(int chooser, std::size_t r) const {
         return static_cast<std::size_t>(chooser) * routes_.size() + r;
     }
     void measure_roads(const RouteChoice& choice);
-    [[nodiscard]] double value(const RouteChoice& choice, std::size_t chooser, const Candidate& c,
-                               bool here) const;
+    [[nodiscard]] double value(const RouteChoice& choice, std::size_t chooser, const Candidate& c, bool here) const;
 
     std::vector<Route> routes_;
     std::size_t locations_, choosers_;
-    std::vector<std::int32_t> route_option_;   // chooser x route: its option at its start, or no_index
+    std::vector<std::int32_t> route_option_;                // chooser x route: its option at its start, or no_index
     std::vector<std::vector<std::uint16_t>> routes_from_;   // per place: the routes that start there
-    std::vector<std::uint8_t> goal_;           // chooser x place: one of its destinations
-    std::vector<int> anywhere_route_;          // per pathway: its route if applied for anywhere, else no_index
-    std::vector<std::uint32_t> offsets_;       // (location, chooser) -> its candidates
+    std::vector<std::uint8_t> goal_;                        // chooser x place: one of its destinations
+    std::vector<int> anywhere_route_;      // per pathway: its route if applied for anywhere, else no_index
+    std::vector<std::uint32_t> offsets_;   // (location, chooser) -> its candidates
     std::vector<Candidate> candidates_;
-    std::vector<double> road_costs_;           // the road options' costs when last measured
-    std::vector<double> probability_;          // per slot: slot 0 of a block is waiting, then candidates
+    std::vector<double> road_costs_;    // the road options' costs when last measured
+    std::vector<double> probability_;   // per slot: slot 0 of a block is waiting, then candidates
     AliasTables alias_;
-    std::vector<double> heard_;                // chooser x route: the value its planners last heard of
-    std::vector<std::int32_t> news_day_;       // chooser x route
+    std::vector<int> links_market_;        // per link: its market, or no_index
+    std::vector<double> price_;            // per route, today
+    std::vector<double> cheapest_;         // per (location, chooser), today (where occupied)
+    std::vector<double> heard_;            // chooser x route: the value its planners last heard of
+    std::vector<std::int32_t> news_day_;   // chooser x route
 };
 
 }   // namespace migsim::detail

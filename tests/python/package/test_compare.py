@@ -19,13 +19,14 @@ from .conftest import PATROL, REPLICATES
 HARMS = ["abductions", "trafficking", "violence", "raid_detentions", "deaths_while_held"]
 ORDER = {
     None: ["arrivals", "regular_arrivals", "deaths", "attempts", "interceptions", "smuggler_revenue",
-           "regular_admissions", *HARMS, "give_ups", "transit_days", "to_armed_groups", "to_officials", "to_transport",
+           "regular_admissions", *HARMS, "give_ups", "give_ups_home", "give_ups_switch", "replans", "route_switches",
+           "retries", "transit_days", "to_armed_groups", "to_officials", "to_transport",
            "to_pathway_fees"],
-    "border": ["attempts", "interceptions", "deaths", "crossings", "regular_crossings", "smuggler_revenue"],
+    "border": ["attempts", "interceptions", "deaths", "crossings", "regular_crossings", "retries", "smuggler_revenue"],
     "route": ["seats", "unmet_demand", "smuggler_revenue"],
     "destination": ["arrivals", "regular_arrivals", "transit_days"],
     "profile": ["arrivals", "regular_arrivals", "deaths", "interceptions"],
-    "place": [*HARMS, "sent_home", "give_ups", "ransom"],
+    "place": [*HARMS, "sent_home", "give_ups", "give_ups_home", "give_ups_switch", "ransom"],
     "group": ["arrivals", "regular_arrivals", "deaths", "interceptions", *HARMS],
 }
 GROUPS = {None: [""], "border": ["strait", "channel", "fence"], "route": ["strait_boats", "east_package"],

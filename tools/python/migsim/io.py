@@ -369,11 +369,13 @@ def journeys(path: PathLike, *, names: bool = True):
     """The journey table of a run made with `migsim run --journeys SHARE` (docs/JOURNEYS.md).
 
     A pandas DataFrame, one row per sampled journey (replicate, then agent id), with the
-    columns of JOURNEY_COLUMNS and `route`, the location indices visited in order (origin
-    first). With `names` (the default) `outcome` is the status name, `origin_id` and
-    `route_ids` give the location ids, `profile_id` the profile's and `group_id` the
-    demographic group's (when the scenario has groups). Raises KeyError when the file has no
-    journey table.
+    columns of JOURNEY_COLUMNS, `route`, the location indices visited in order (origin
+    first), and `plans`, each plan it made as (day, place, border, cause) with place and
+    border indices (-1: none) and the cause an index in the table's `plan_cause_names`
+    (docs/BEHAVIOUR.md). With `names` (the default) `outcome` is the status name, `origin_id`
+    and `route_ids` give the location ids, `profile_id` the profile's and `group_id` the
+    demographic group's (when the scenario has groups), and the plans give ids and cause
+    names (None for none). Raises KeyError when the file has no journey table.
     """
     h5py = _hdf5_module("h5py")
     import pandas as pd
@@ -386,6 +388,11 @@ def journeys(path: PathLike, *, names: bool = True):
         route = g["route"][()]
         starts, lengths = g["route_start"][()], g["route_length"][()]
         frame["route"] = [route[s:s + n].tolist() for s, n in zip(starts, lengths)]
+        plan_columns = [g[c][()] for c in ("plan_day", "plan_place", "plan_border", "plan_cause")]
+        frame["plans"] = [list(zip(*(c[s:s + n].tolist() for c in plan_columns)))
+                          for s, n in zip(g["plans_start"][()], g["plans_length"][()])]
+        cause_names = _attribute(g.attrs["plan_cause_names"]).split(",")
+        borders = [_attribute(v) for v in f["border"][()]] if "border" in f else None
         outcome_names = _attribute(g.attrs["outcome_names"]).split(",")
         locations = [_attribute(v) for v in f["location"][()]] if "location" in f else None
         profiles = [_attribute(v) for v in f["profile"][()]] if "profile" in f else None
@@ -396,6 +403,12 @@ def journeys(path: PathLike, *, names: bool = True):
         if locations is not None:
             frame["origin_id"] = [locations[k] for k in frame["origin"]]
             frame["route_ids"] = [[locations[k] for k in r] for r in frame["route"]]
+        if locations is not None and borders is not None:
+            def named(plan):
+                day, place, border, cause = plan
+                return (day, locations[place] if place >= 0 else None, borders[border] if border >= 0 else None,
+                        cause_names[cause])
+            frame["plans"] = [[named(p) for p in plans] for plans in frame["plans"]]
         if profiles is not None:
             frame["profile_id"] = [profiles[k] for k in frame["profile"]]
         if groups is not None:   # a scenario with demographic groups
