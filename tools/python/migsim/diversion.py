@@ -413,6 +413,8 @@ def format_report(exp: Experiment) -> str:
     lines.append("")
     lines.append(f"{'quantity':<31}{'border':<16}{'mean':>10}  {'95% interval':<22}per replicate")
     for row in r.summary.itertuples():
+        if row.quantity == "ratio_all" and len(r.bs) == 1:
+            continue   # the same as the one B's ratio
         ratio = row.quantity.startswith("ratio")
         values = r.per_replicate[(r.per_replicate.quantity == row.quantity)
                                  & (r.per_replicate.border == row.border)]["value"]
@@ -454,17 +456,18 @@ def _folder_name(setting: Sequence[str]) -> str:
 def format_sweep(rows: Sequence[Tuple[List[str], Experiment]]) -> str:
     """One line per setting: crossings removed from A, and the ratio to each B and to all."""
     first = rows[0][1].result
-    head = f"{'setting':<40}{'removed on A':>14}"
+    width = max(len(" ".join(setting)) for setting, _ in rows) + 2
+    head = f"{'setting':<{width}}{'removed on A':>14}"
     names = [f"ratio {b}" for b in first.bs] + (["ratio all"] if len(first.bs) > 1 else [])
     head += "".join(f"  {n:<28}" for n in names)
-    lines = [f"sweep: diversion from {first.a} to {', '.join(first.bs)} (mean [95% interval])", head]
+    lines = [f"sweep: diversion from {first.a} to {', '.join(first.bs)} (mean [95% interval])", head.rstrip()]
     for setting, exp in rows:
         s = exp.result.summary
         cells = [s[s.quantity == "crossings_removed"].iloc[0]]
         cells += [s[(s.quantity == "ratio") & (s.border == b)].iloc[0] for b in first.bs]
         if len(first.bs) > 1:
             cells.append(s[s.quantity == "ratio_all"].iloc[0])
-        line = f"{' '.join(setting):<40}{cells[0]['mean']:>14.1f}"
+        line = f"{' '.join(setting):<{width}}{cells[0]['mean']:>14.1f}"
         for c in cells[1:]:
             line += f"  {c['mean']:>7.3f} [{c['low']:.3f}, {c['high']:.3f}]".ljust(30)
         lines.append(line.rstrip())
@@ -476,8 +479,8 @@ def tidy_rows(rows: Sequence[Tuple[List[str], Experiment]], keys: Sequence[str])
     frames = []
     for setting, exp in rows:
         frame = exp.result.per_replicate.copy()
-        for key, value in zip(keys, (s.partition("=")[2] for s in setting)):
-            frame.insert(len(keys) and list(keys).index(key), key, value)
+        for i, (key, value) in enumerate(zip(keys, (s.partition("=")[2] for s in setting))):
+            frame.insert(i, key, value)
         frames.append(frame)
     return pd.concat(frames, ignore_index=True)
 
