@@ -49,6 +49,11 @@ class DiversionError(ValueError):
     was expected (the command line prints it and exits 2)."""
 
 
+class UndefinedRatio(DiversionError):
+    """No crossings removed from A: the runs were fine, the ratio has no value (a sweep goes on
+    to its other settings)."""
+
+
 # ---- the measurement, from two files ----------------------------------------------------------
 
 @dataclass
@@ -142,7 +147,7 @@ def diversion(base: RunLike, variant: RunLike, a: str, bs: Sequence[str] | str) 
     cb, cv = _totals(base_ds, "border_crossings"), _totals(variant_ds, "border_crossings")
     removed = (cb - cv).sel(border=a).values
     if math.fsum(removed) == 0:
-        raise DiversionError(
+        raise UndefinedRatio(
             f"no crossings removed on border A '{a}' (base and variant both have "
             f"{cb.sel(border=a).values.mean():g} crossings on average): the diversion ratio is undefined; "
             f"expected a --patrol that changes {a}'s crossings (a higher value, an earlier --from-day, "
@@ -268,7 +273,7 @@ def write_variant(folder: Path, scenario: str, a: str, patrol: float, from_day: 
     with an events file of its own: `events:` files are appended to the base's."""
     events = folder / "diversion-events.csv"
     events.write_text("id,day,target,parameter,value\n"
-                      f"diversion_patrol_shift,{from_day},border:{a},patrol,{patrol!r}\n")
+                      f"diversion_{a}_patrol_day_{from_day},{from_day},border:{a},patrol,{patrol!r}\n")
     variant = folder / "diversion-variant.yml"
     variant.write_text(f"# Written by {PROG}: border {a}'s patrol set to {patrol!r} from day {from_day}.\n"
                        f"extends: {_scenario_file(scenario)}\n"
@@ -333,7 +338,7 @@ def run_experiment(scenario: str, a: str, bs: Sequence[str], patrol: float, *,
     variant with an event on `from_day`). `hold`: also give the scenario's later events on A's
     patrol the new value, so that the shift lasts to the end."""
     out.mkdir(parents=True, exist_ok=True)
-    common = [a for s in sets for a in ("--set", s)]
+    common: List[object] = [x for s in sets for x in ("--set", s)]
     if days is not None:
         common += ["--days", days]
     if seed is not None:
@@ -453,15 +458,19 @@ def _folder_name(setting: Sequence[str]) -> str:
     return re.sub(r"[^A-Za-z0-9._=-]+", "_", "_".join(setting)) or "run"
 
 
-def format_sweep(rows: Sequence[Tuple[List[str], Experiment]]) -> str:
-    """One line per setting: crossings removed from A, and the ratio to each B and to all."""
-    first = rows[0][1].result
+def format_sweep(rows: Sequence[Tuple[List[str], Optional[Experiment]]]) -> str:
+    """One line per setting: crossings removed from A, and the ratio to each B and to all
+    ("undefined" where no crossings were removed)."""
+    first = next(exp for _, exp in rows if exp is not None).result
     width = max(len(" ".join(setting)) for setting, _ in rows) + 2
     head = f"{'setting':<{width}}{'removed on A':>14}"
     names = [f"ratio {b}" for b in first.bs] + (["ratio all"] if len(first.bs) > 1 else [])
     head += "".join(f"  {n:<28}" for n in names)
     lines = [f"sweep: diversion from {first.a} to {', '.join(first.bs)} (mean [95% interval])", head.rstrip()]
     for setting, exp in rows:
+        if exp is None:
+            lines.append(f"{' '.join(setting):<{width}}{0:>14.1f}  undefined")
+            continue
         s = exp.result.summary
         cells = [s[s.quantity == "crossings_removed"].iloc[0]]
         cells += [s[(s.quantity == "ratio") & (s.border == b)].iloc[0] for b in first.bs]
@@ -474,10 +483,12 @@ def format_sweep(rows: Sequence[Tuple[List[str], Experiment]]) -> str:
     return "\n".join(lines)
 
 
-def tidy_rows(rows: Sequence[Tuple[List[str], Experiment]], keys: Sequence[str]) -> pd.DataFrame:
+def tidy_rows(rows: Sequence[Tuple[List[str], Optional[Experiment]]], keys: Sequence[str]) -> pd.DataFrame:
     """Every replicate's quantities of every setting: one row per (setting, replicate, quantity)."""
     frames = []
     for setting, exp in rows:
+        if exp is None:
+            continue
         frame = exp.result.per_replicate.copy()
         for i, (key, value) in enumerate(zip(keys, (s.partition("=")[2] for s in setting))):
             frame.insert(i, key, value)
@@ -551,13 +562,23 @@ def _run(args) -> int:
         rows = []
         for setting in settings(grid):
             folder = out / _folder_name(setting) if grid else out
-            exp = run_experiment(args.scenario, args.a, args.bs, patrol, from_day=args.from_day,
-                                 days=args.days, replicates=args.replicates, seed=args.seed,
-                                 sets=args.sets + setting, hold=args.hold, out=folder)
             if grid:
                 print(f"== {' '.join(setting)}")
+            try:
+                exp = run_experiment(args.scenario, args.a, args.bs, patrol, from_day=args.from_day,
+                                     days=args.days, replicates=args.replicates, seed=args.seed,
+                                     sets=args.sets + setting, hold=args.hold, out=folder)
+            except UndefinedRatio as e:
+                if not grid:
+                    raise
+                print(f"ratio undefined: {e}\n", flush=True)   # one setting; the others may have one
+                rows.append((setting, None))
+                continue
             print(format_report(exp) + "\n", flush=True)
             rows.append((setting, exp))
+        if grid and all(exp is None for _, exp in rows):
+            raise UndefinedRatio("no setting of the sweep removed crossings from A: every ratio is undefined; "
+                                 "expected a --patrol that changes A's crossings")
         if grid:
             print(format_sweep(rows))
         if args.csv:
