@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import subprocess
 import sys
 
@@ -167,3 +168,13 @@ def test_bad_input_is_one_line_naming_the_value(cli, args, named):
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("python3 -m migsim.diversion: error:"), result.stderr
     assert named in lines[0] and "expected" in lines[0]
+
+
+def test_a_sweep_setting_without_removed_crossings_is_undefined_not_fatal(cli):
+    """Three days: nobody reaches the strait yet, so that setting has no ratio; the sweep goes on."""
+    result = run_cli(TOY, "--from", "strait", "--to", "fence", "--patrol", 0.9, "--replicates", 2,
+                     "--sweep", "days=3,60")
+    assert result.returncode == 0, result.stderr
+    table = result.stdout.split("sweep: diversion", 1)[1]
+    assert re.search(r"^days=3\s+0\.0\s+undefined$", table, re.M)
+    assert re.search(r"^days=60\s+\d+\.\d\s+\d\.\d{3} \[", table, re.M)

@@ -29,7 +29,7 @@ import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import List, Optional, Sequence, Tuple
 
 import numpy as np
 import pandas as pd
@@ -71,6 +71,9 @@ class Diversion:
         """The diversion ratio towards `b` (default: all the Bs together)."""
         quantity, border = ("ratio", b) if b is not None else ("ratio_all", "+".join(self.bs))
         row = self.summary[(self.summary.quantity == quantity) & (self.summary.border == border)]
+        if row.empty:
+            raise DiversionError(f"border '{b}' is not one of this measurement's Bs; expected one of: "
+                                 f"{', '.join(self.bs)}")
         return float(row["mean"].iloc[0])
 
 
