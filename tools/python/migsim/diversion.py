@@ -552,6 +552,9 @@ def _check_arguments(args) -> float:
         if key == own:
             raise DiversionError(f"'{s}' sets A's patrol on both runs; expected A's new patrol in --patrol only")
     _scenario_file(args.scenario)
+    # checked now, not after the runs it would have wasted
+    if args.csv and not Path(args.csv).resolve().parent.is_dir():
+        raise DiversionError(f"--csv '{args.csv}': its folder does not exist; expected a file in an existing folder")
     return patrol
 
 
