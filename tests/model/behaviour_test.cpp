@@ -5,6 +5,8 @@
 
 #include <cmath>
 #include <map>
+#include <string>
+#include <vector>
 
 #include "migsim/simulation.hpp"
 #include "support/tiny_network.hpp"
@@ -173,4 +175,71 @@ TEST(GiveUp, ASwitchShareOfOneSendsEveryoneOnAnotherRouteOnceThenTheySettle) {
     EXPECT_EQ(switched, 1000);   // each tries again once
     EXPECT_EQ(give_ups, 2000);   // and gives up for good the second time
     EXPECT_EQ(sim.today()[Series::status_counts][static_cast<std::size_t>(Status::settled)], 1000);
+}
+
+namespace {
+const std::string toy = std::string(MIGSIM_SOURCE_DIR) + "/scenarios/toy";
+
+// The most times one journey passed through one place, over every journey of a run of the toy
+// (240 days: both waves, the strait's patrol rising on day 60), how many journeys went back to
+// a place they had left, and how many came to one place three times or more (cycled).
+struct Revisits {
+    int most = 0;
+    std::int64_t went_back = 0, cycled = 0;
+};
+Revisits revisits(const std::vector<std::string>& settings) {
+    std::vector<std::string> all{"journey_sample=1", "days=240"};
+    all.insert(all.end(), settings.begin(), settings.end());
+    const Scenario s = load_scenario(toy, all);
+    Simulation sim(s, 2);
+    for (int d = 0; d < s.settings.days; ++d) sim.step();
+    Revisits out;
+    for (const Journey& j : sim.journeys()) {
+        std::map<int, int> visits;
+        int here = 0;
+        for (int place : j.route) here = std::max(here, ++visits[place]);
+        out.most = std::max(out.most, here);
+        out.went_back += here > 1 ? 1 : 0;
+        out.cycled += here > 2 ? 1 : 0;
+    }
+    return out;
+}
+}   // namespace
+
+// The way back is open (no rule forbids it), and people do not walk to and fro: with the
+// defaults no journey passes a place more than twice.
+TEST(Replanning, NobodyCyclesBetweenPlaces) {
+    const Revisits kept = revisits({});
+    EXPECT_LE(kept.most, 2);
+    EXPECT_EQ(kept.cycled, 0);
+    EXPECT_GT(kept.went_back, 10) << "some go back the way they came, to another crossing";
+}
+
+// Two coasts a day apart, each with a crossing caught half the time: after each failure one plans
+// again, and without a switching cost about half of them walk to the other coast. The switching
+// cost is what keeps them where they are: with 4 (tau 1) the walks back from the second coast
+// fall by far more than half.
+TEST(Replanning, TheSwitchingCostKeepsPeopleFromWalkingBetweenCoasts) {
+    auto walks = [](double switching_cost) {
+        Scenario s = crossing(2000, 0.5, true);
+        s.settings.days = 60;
+        s.settings.behaviour.switching_cost = switching_cost;
+        s.settings.behaviour.retry_penalty = 0;
+        s.locations.push_back(place("coast_b", LocationKind::coast));   // 3
+        s.links.push_back(link("along", 1, 3, 100, Mode::land));        // 2: a day
+        s.links.push_back(link("back", 3, 1, 100, Mode::land));         // 3
+        s.links.push_back(link("boat_b", 3, 2, 150, Mode::sea, 0));     // 4: same patrol
+        s.links.back().alone = true;
+        s.profiles[0].weights = {0.1, 0, 1, 0};
+        Simulation sim(s, 2);
+        std::int64_t n = 0;
+        for (int d = 0; d < s.settings.days; ++d) {
+            sim.step();
+            n += sim.today()[Series::link_flow][3];   // back: no first plan takes it
+        }
+        return n;
+    };
+    const std::int64_t free = walks(0), kept = walks(4);
+    EXPECT_GT(free, 300);
+    EXPECT_LT(kept, free / 4) << free;
 }

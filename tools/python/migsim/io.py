@@ -14,7 +14,7 @@ import xarray as xr
 PathLike = Union[str, os.PathLike]
 RunLike = Union[str, os.PathLike, xr.Dataset]
 
-ENTITY_DIMS = ("location", "link", "border", "market", "pathway", "profile", "status")
+ENTITY_DIMS = ("location", "link", "border", "market", "pathway", "profile", "status", "replan_cause", "border_switch")
 
 
 _HDF5_BOOKKEEPING = {"CLASS", "NAME", "REFERENCE_LIST", "DIMENSION_LIST", "_Netcdf4Dimid",
