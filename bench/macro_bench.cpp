@@ -29,12 +29,23 @@ double resident_bytes() {
     return static_cast<double>(resident) * static_cast<double>(sysconf(_SC_PAGESIZE));
 }
 
+// Agents whose journey goes on (waiting, travelling, detained, held, trafficked) at the end of
+// the day just stepped: the agent-days that cost work. Ended journeys are counted once, when
+// they end, not visited again.
+double live_agents(const Simulation& sim) {
+    const auto& status = sim.today()[Series::status_counts];
+    double live = 0;
+    for (Status s : {Status::waiting, Status::travelling, Status::detained, Status::held, Status::trafficked})
+        live += static_cast<double>(status[static_cast<std::size_t>(s)]);
+    return live;
+}
+
 // Steps `scenario` through its days on `threads` threads; sets the counters.
 void run_in_memory(benchmark::State& state, const Scenario& scenario, int threads) {
-    double agent_days = 0, bytes_per_agent = 0;
+    double agent_days = 0, live_agent_days = 0, bytes_per_agent = 0;
     for (auto _ : state) {
-        // The day loop is timed; setting up (route options, the no-way-back table, reserving
-        // the agents) is start-up, measured by BM_MacroSetUpMediterranean.
+        // The day loop is timed; setting up (route options and plans, reserving the agents) is
+        // start-up, measured by BM_MacroSetUpMediterranean.
         state.PauseTiming();
         const double before = resident_bytes();   // the scenario is loaded; no simulation yet
         Simulation sim(scenario, threads);
@@ -42,12 +53,15 @@ void run_in_memory(benchmark::State& state, const Scenario& scenario, int thread
         for (int d = 0; d < scenario.settings.days; ++d) {
             sim.step();
             agent_days += static_cast<double>(sim.agents());
+            live_agent_days += live_agents(sim);
         }
         if (sim.agents() > 0) bytes_per_agent = (resident_bytes() - before) / static_cast<double>(sim.agents());
         state.counters["agents"] = static_cast<double>(sim.agents());
     }
     state.counters["agent_days_per_s_per_core"] = benchmark::Counter(agent_days / threads, benchmark::Counter::kIsRate);
     state.counters["agent_days_per_s"] = benchmark::Counter(agent_days, benchmark::Counter::kIsRate);
+    state.counters["live_agent_days_per_s_per_core"] =
+        benchmark::Counter(live_agent_days / threads, benchmark::Counter::kIsRate);
     state.counters["hot_bytes_per_agent"] = static_cast<double>(Simulation::hot_bytes_per_agent());
     state.counters["resident_bytes_per_agent"] = bytes_per_agent;
     state.counters["threads"] = threads;

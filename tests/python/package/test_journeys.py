@@ -174,3 +174,23 @@ def test_sampling_changes_no_series(cli, full, tmp_path):
         return [line for line in lines if not line.startswith(("journeys/", "wall_time"))]
     sampled = series(full[1])
     assert len(sampled) > 50 and sampled == series(plain)
+
+
+def test_plans_agree_with_the_replans_and_route_switches(full):
+    """Each journey's plans (docs/BEHAVIOUR.md): a first plan first, days in order within its
+    journey; the plans made for a reason are at most the re-plans (a re-plan may keep the plan)
+    and at least the route switches (a plan after a package's interception is no switch)."""
+    table = migsim.journeys(full[1])
+    ds = migsim.open_run(full[1])
+    planned = table[table["plans"].map(len) > 0]
+    assert len(planned) > 0.9 * len(table)
+    assert (planned["plans"].map(lambda p: p[0][3]) == "first").all()
+    for born, end, plans in zip(planned["born"], planned["end_day"], planned["plans"]):
+        days = [p[0] for p in plans]
+        assert days == sorted(days) and days[0] >= born and (end < 0 or days[-1] <= end)
+    for_a_reason = sum(1 for plans in table["plans"] for p in plans if p[3] != "first")
+    assert int(ds["route_switches"].sum()) <= for_a_reason <= int(ds["replans"].sum())
+    assert int(ds["route_switches"].sum()) > 100
+    matrix = migsim.route_switches(full[1])
+    assert matrix.values.sum() == int(ds["route_switches"].sum())
+    assert matrix.loc["strait", "fence"] > 0   # those caught at sea try the fence next to it

@@ -189,3 +189,15 @@ def as_frame(da: xr.DataArray, name: str = "value") -> pd.DataFrame:
 def entity_ids(ds: xr.Dataset, variable: str) -> Sequence[str]:
     dim = entity_dim(ds, variable)
     return [] if dim is None else list(ds[dim].values)
+
+
+def route_switches(run: RunLike, *, window: Window = None) -> pd.DataFrame:
+    """Re-plans that changed the route (docs/BEHAVIOUR.md) as a matrix: rows the border of the
+    old route, columns the border of the new ("none": a pathway, a road to a destination, a
+    crossing without a border), summed over the days of `window` (all by default) and averaged
+    over replicates. Borders nobody switched from or to are left out."""
+    counts = totals(run, "route_switches", "border_switch", window=window)
+    pairs = [str(k).split(">") for k in counts.index]
+    matrix = pd.Series(counts.values, index=pd.MultiIndex.from_tuples(pairs, names=["from", "to"])).unstack("to")
+    matrix = matrix.loc[matrix.sum(axis=1) > 0, matrix.sum(axis=0) > 0]
+    return matrix.rename_axis(index="from border", columns="to border")
