@@ -160,7 +160,7 @@ bool AgentRules::plan(std::uint32_t i, int at, int chooser, Replan cause, Worker
     static constexpr std::uint32_t max_rounds = 16;
     if (agents.money[i] < plans.cheapest(at, chooser)) return false;   // every route refused: it waits
     const std::uint16_t old = agents.plan[i];
-    const bool old_open = old != no_plan && (plans.starts_at(old, at) || plans.next_road(at, chooser, old) != no_index);
+    const bool old_open = old != no_plan && plans.open(at, chooser, old);
     const double tau = now.profiles[agents.profile[i]].tau;
     const int fails = Memory::failures(agents.memory[i]);
     int chosen = wait_a_day;

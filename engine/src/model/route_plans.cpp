@@ -224,6 +224,13 @@ int RoutePlans::next_road(int at, int chooser, std::size_t r) const {
     return no_index;
 }
 
+bool RoutePlans::open(int at, int chooser, std::size_t r) const {
+    const std::size_t b = static_cast<std::size_t>(at) * choosers_ + static_cast<std::size_t>(chooser);
+    for (std::size_t k = offsets_[b]; k < offsets_[b + 1]; ++k)
+        if (candidates_[k].route == r) return probability_[k + b + 1] > 0;
+    return false;
+}
+
 std::vector<std::pair<int, double>> RoutePlans::probabilities(int at, int chooser) const {
     const std::size_t b = static_cast<std::size_t>(at) * choosers_ + static_cast<std::size_t>(chooser);
     const std::size_t first = offsets_[b], count = offsets_[b + 1] - first;

@@ -66,6 +66,8 @@ public:
     // The road to take next towards route r's start from `at`: a link, or no_index when r is
     // out of reach from here today (beyond the horizon, or its roads closed).
     [[nodiscard]] int next_road(int at, int chooser, std::size_t r) const;
+    // Route r can be taken from `at` today: within reach, its roads and crossing open.
+    [[nodiscard]] bool open(int at, int chooser, std::size_t r) const;
     [[nodiscard]] int news_day(int chooser, std::size_t r) const { return news_day_[index(chooser, r)]; }
     // What route r costs in money today at its crossing (a seat, the fare alone, a pathway's fee;
     // a destination reached by road: 0), and the least of those open at (at, chooser): one who
