@@ -72,7 +72,10 @@ TEST(RouteChoice, CostToGoIsTheCheapestPath) {
     EXPECT_DOUBLE_EQ(choice.cost_to_go()(0, 0), 2 + 3.5);
 }
 
-TEST(RouteChoice, LogitOverTwoCrossingsAndStaying) {
+namespace {
+// Two crossings alone from the coast (links 1 and 2, borders 0 and 1); interception weighs 8,
+// a day 1, tau 2.
+Scenario two_crossings() {
     Scenario s = crossing(1, 0, true);
     s.borders.push_back(s.borders[0]);
     s.borders[1].id = "sea_b";
@@ -80,6 +83,12 @@ TEST(RouteChoice, LogitOverTwoCrossingsAndStaying) {
     s.links.back().alone = true;
     s.profiles[0].weights = {1, 0, 8, 0};
     s.profiles[0].tau = 2;
+    return s;
+}
+}   // namespace
+
+TEST(RouteChoice, LogitOverTwoCrossingsAndStaying) {
+    const Scenario s = two_crossings();
     RouteChoice choice(s);
     auto day = conditions_for(s);
     believe(day, 1, 0.5, 0);   // G = 1 + 4
@@ -110,11 +119,7 @@ TEST(RouteChoice, LogitOverTwoCrossingsAndStaying) {
 // From the origin the routes are the two crossings at the coast, two days' road away: each costs
 // the road, the crossing and nothing after it (both land at the destination).
 TEST(RouteChoice, RoutesFromAfarAddTheRoadToTheirStart) {
-    Scenario s = crossing(1, 0, true);
-    s.links.push_back(link("boat_b", 1, 2, 150, Mode::sea, 1));
-    s.links.back().alone = true;
-    s.profiles[0].weights = {1, 0, 8, 0};
-    s.profiles[0].tau = 2;
+    const Scenario s = two_crossings();
     RouteChoice choice(s);
     auto day = conditions_for(s);
     believe(day, 1, 0.5, 0);
