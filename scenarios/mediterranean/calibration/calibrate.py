@@ -52,7 +52,7 @@ DEMAND_GROUPS = {
     "eastern": (["gaziantep"], ["frontex_EMed", "arrivals_Greece_sea", "arrivals_Greece_land", "intercepted_Turkey"]),
     "tunisia": (["tunis"], ["intercepted_Tunisia"]),
     "libya": (["cairo", "dhaka"], ["intercepted_Libya"]),
-    "western": (["casablanca", "algiers"], ["frontex_WMed", "arrivals_Spain_mainland_sea"]),
+    "western": (["casablanca", "algiers"], ["frontex_WMed", "arrivals_Spain_mainland_sea", "intercepted_Morocco"]),
     "atlantic": (["dakar", "bamako", "conakry", "abidjan", "niamey"], ["frontex_WAfrica"]),
 }
 

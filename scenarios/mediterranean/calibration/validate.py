@@ -30,6 +30,8 @@ PATHWAY_OPENS = 365          # the pathway check opens humanitarian visas on 202
 PATHWAY_PROFILE = "horn_sudan"
 HARM_WHATIF = "libya-crackdown.yml"   # fewer and dearer departures from Libya: longer stays there
 JOURNEY_SHARE = 0.05         # of the base's migrants, for the journey table (harm section)
+# The borders Morocco polices (targets.csv, intercepted_Morocco).
+MOROCCO_BORDERS = ["ceuta_fence", "melilla_fence", "morocco_spain_sea", "morocco_atlantic_sea"]
 
 
 def target_rows(ds, targets):
@@ -103,6 +105,16 @@ def stylised_facts(base, counterfactual, pathway_base, pathway_open):
     facts.append(fact("counterfactual without the 2019 patrols: no such displacement",
                       f"Canaries {k19:,.0f} -> {k20:,.0f} (x{k20 / max(k19, 1):.1f}); mainland {n19:,.0f} -> {n20:,.0f}",
                       absent, "not (x3 and mainland down)"))
+    # Moroccan-side interceptions (fences, Strait/Alboran, Atlantic coast) within a factor 1.5 of
+    # the Moroccan MoI's 'prevented' figures, 2019 and 2021 (fitted) and 2022 (out of sample).
+    observed = {2019: 74000, 2021: 63121, 2022: 70781}
+    values = {y: float(yearly(base, "border_interceptions", MOROCCO_BORDERS, y).mean()) for y in observed}
+    ok = {y: observed[y] / 1.5 <= values[y] <= observed[y] * 1.5 for y in observed}
+    facts.append(fact("Moroccan-side interceptions within a factor 1.5, 2019, 2021, 2022",
+                      "; ".join(f"{y} {values[y]:,.0f} (x{values[y] / observed[y]:.2f}, {'pass' if ok[y] else 'FAIL'})"
+                                for y in observed),
+                      all(ok.values()), "each year 1/1.5 to 1.5 x observed",
+                      "; ".join(f"{y} {v:,}" for y, v in observed.items()) + " (Moroccan MoI, claims)"))
     # A regular pathway for one profile halves its smuggler use in the following quarter.
     def seats(ds):
         da = ds["profile_seats"].sel(profile=PATHWAY_PROFILE)
