@@ -78,12 +78,13 @@ def read_whole(path) -> dict:
 
 
 def test_a_disk_that_fills_at_any_moment_never_gives_exit_0_with_a_broken_file(migsim, small_disk):
-    # 2 replicates of the Mediterranean on 3 MB: the shorter runs finish, the middle ones fill
-    # the disk while finishing (the ensemble summaries), the longer ones while writing days.
+    # The Mediterranean on 3 MB: the shorter runs finish; one replicate of 660-750 days fills
+    # the disk while finishing (its ensemble summaries); two of 320 days or more while writing
+    # days (measured: two replicates finish up to 317 days, one up to 630-659).
     seen = set()
-    for days in range(440, 700, 40):
-        out = small_disk / f"run-{days}.h5"
-        result = migsim("run", MEDITERRANEAN, "--days", days, "--replicates", 2, "-q", "--threads", 2,
+    for replicates, days in [(2, 280), (2, 300), (2, 340), (2, 380), (1, 630), (1, 690), (1, 750)]:
+        out = small_disk / f"run-{replicates}-{days}.h5"
+        result = migsim("run", MEDITERRANEAN, "--days", days, "--replicates", replicates, "-q", "--threads", 2,
                         "-o", out, timeout=300)
         assert not any(marker in result.stderr for marker in CRASH_MARKERS), result.stderr
         assert "HDF5-DIAG" not in result.stderr and len(result.stderr.splitlines()) <= 1, result.stderr
