@@ -194,8 +194,9 @@ bool AgentRules::plan(std::uint32_t i, int at, int chooser, Replan cause, Worker
 }
 
 // The next step of its plan: the next road towards where its route starts, or, there, the
-// crossing (a seat, an attempt alone, an application). What it cannot do today (a road closed,
-// not enough money) makes it plan again tomorrow.
+// crossing (a seat, an attempt alone, an application). What it cannot do today (a road or the
+// crossing closed: no seats, no quota, a full place beyond; not enough money) makes it plan
+// again tomorrow.
 bool AgentRules::follow(std::uint32_t i, int at, int chooser, Worker& w) {
     const std::size_t r = agents.plan[i];
     float& money = agents.money[i];
@@ -215,31 +216,26 @@ bool AgentRules::follow(std::uint32_t i, int at, int chooser, Worker& w) {
         attempt(i, l, Passage::regular, draw(seed, id(i), day, Purpose::crossing), w);
         return false;
     }
-    const Route& route = plans.route(r);
+    if (!plans.open(at, chooser, r)) {
+        later(i, Replan::closed);
+        return false;
+    }
     if (money < plans.price(r)) {
         later(i, Replan::money);
         return false;
     }
+    const Route& route = plans.route(r);
     if (route.kind == Route::Kind::pathway) {
-        if (!conditions.today().pathway_accepting[route.index]) {
-            later(i, Replan::closed);
-            return false;
-        }
         w.counts(Count::pathway_applications, route.index)++;
         ask(i, M + route.index, route.index, w);
         return true;
     }
-    const FlatScenario::LinkRow& link = flat.links[route.index];
     if (route.passage == Passage::smuggled) {
-        if (now.markets[static_cast<std::size_t>(link.market)].capacity <= 0) {
-            later(i, Replan::closed);
-            return false;
-        }
-        w.counts(Count::market_demand, static_cast<std::size_t>(link.market))++;
-        ask(i, static_cast<std::size_t>(link.market), route.index, w);
+        w.counts(Count::market_demand, static_cast<std::size_t>(route.market))++;
+        ask(i, static_cast<std::size_t>(route.market), route.index, w);
         return true;
     }
-    pay(i, now.links[route.index].cost, Count::fares_paid, route.index, w);
+    pay(i, plans.price(r), Count::fares_paid, route.index, w);
     attempt(i, route.index, Passage::alone, draw(seed, id(i), day, Purpose::crossing), w);
     return false;
 }
@@ -327,17 +323,15 @@ void AgentRules::resolve(const Ask& a, Worker& w) {
 
 void LogitRules::begin_day() {
     apply_events();
+    // Agents plan where they were at the end of yesterday, or where they set out today
+    // (create_agents marks those): every other place waits until someone is there (arrivals act
+    // the next day).
+    const std::vector<std::int64_t>& present =
+        today[Series::location_population].empty() ? nobody : today[Series::location_population];
+    for (std::size_t at = 0; at < occupied.size(); ++at) occupied[at] = present[at] > 0 ? 1 : 0;
     create_agents();
-    const std::vector<std::int64_t> present = today[Series::location_population].empty()
-                                                  ? std::vector<std::int64_t>(loaded.locations.size(), 0)
-                                                  : today[Series::location_population];
     conditions.begin_day(loaded, now, day, present);
     choice.update(loaded, now, conditions.today());
-    // Agents plan where they were at the end of yesterday, or where they set out today: every
-    // other place waits until someone is there (arrivals act the next day).
-    for (std::size_t at = 0; at < occupied.size(); ++at) occupied[at] = present[at] > 0 ? 1 : 0;
-    for (const DemandRow& row : loaded.demand)
-        if (day >= row.day && day < row.day + row.spread_days) occupied[static_cast<std::size_t>(row.origin)] = 1;
     plans.update(now, conditions.today(), choice, occupied, day, loaded.settings.behaviour.replan_threshold);
 }
 

@@ -12,8 +12,8 @@ namespace migsim::detail::logit {
 LogitRules::LogitRules(std::shared_ptr<const Scenario> scenario, std::uint64_t replicate_seed, std::uint32_t rank_,
                        std::uint32_t ranks_)
     : Impl(std::move(scenario), replicate_seed), L(loaded.links.size()), M(loaded.markets.size()), rank(rank_),
-      ranks(ranks_), choice(loaded), plans(loaded, choice), occupied(loaded.locations.size(), 0), conditions(loaded),
-      harm_places(loaded), layout(loaded),
+      ranks(ranks_), choice(loaded), plans(loaded, choice), occupied(loaded.locations.size(), 0),
+      nobody(loaded.locations.size(), 0), conditions(loaded), harm_places(loaded), layout(loaded),
       split(loaded.settings.output_by_group ? std::max<std::size_t>(1, loaded.groups.size()) : 1), totals(layout),
       group_totals(split > 1 ? split : 0, Counters(layout)), demand(M + loaded.pathways.size()),
       places(M + loaded.pathways.size()), tracking(loaded.settings.journey_sample > 0) {
@@ -56,6 +56,7 @@ void LogitRules::create_agents() {
     for (const DemandRow& row : loaded.demand) {
         const int offset = day - row.day;
         if (offset < 0 || offset >= row.spread_days) continue;
+        occupied[static_cast<std::size_t>(row.origin)] = 1;   // on every rank: some set out from there today
         const std::int64_t n = row.count / row.spread_days + (offset < row.count % row.spread_days ? 1 : 0);
         const Profile& p = loaded.profiles[static_cast<std::size_t>(row.profile)];
         const DayParameters::ProfileValues& values = now.profiles[static_cast<std::size_t>(row.profile)];

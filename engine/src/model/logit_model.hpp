@@ -40,7 +40,8 @@ struct LogitRules : Simulation::Impl {
     AgentStore agents;
     RouteChoice choice;
     RoutePlans plans;
-    std::vector<std::uint8_t> occupied;   // places where agents may plan today
+    std::vector<std::uint8_t> occupied;       // places where agents may plan today
+    const std::vector<std::int64_t> nobody;   // a population of 0 everywhere (before the first day)
     ConditionsTracker conditions;
     HarmPlaces harm_places;
     CounterLayout layout;

@@ -20,7 +20,8 @@ RoutePlans::RoutePlans(const Scenario& s, const RouteChoice& choice)
     for (std::size_t l = 0; l < s.links.size(); ++l) {
         const Link& link = s.links[l];
         auto add = [&](Passage p) {
-            routes_.push_back({Route::Kind::crossing, p, static_cast<std::uint16_t>(l), link.from, link.border});
+            routes_.push_back({Route::Kind::crossing, p, static_cast<std::uint16_t>(l), link.from, link.border,
+                               p == Passage::smuggled ? link.market : no_index});
         };
         if (link.market != no_index) add(Passage::smuggled);
         if (link.border != no_index && link.alone) add(Passage::alone);
@@ -65,7 +66,6 @@ RoutePlans::RoutePlans(const Scenario& s, const RouteChoice& choice)
         else routes_from_[static_cast<std::size_t>(routes_[r].start)].push_back(static_cast<std::uint16_t>(r));
     }
     offsets_.assign(locations_ * choosers_ + 1, 0);
-    for (const Link& link : s.links) links_market_.push_back(link.market);
     price_.assign(routes_.size(), 0.0);
     cheapest_.assign(locations_ * choosers_, unreachable);
     heard_.assign(choosers_ * routes_.size(), std::numeric_limits<double>::quiet_NaN());
@@ -153,17 +153,17 @@ void RoutePlans::update(const DayParameters& now, const DayConditions& condition
         if (route.kind == Route::Kind::destination) price_[r] = 0;
         else if (route.kind == Route::Kind::pathway) price_[r] = now.pathways[route.index].cost;
         else if (route.passage == Passage::smuggled)
-            price_[r] = conditions.market_price[static_cast<std::size_t>(links_market_[route.index])];
+            price_[r] = conditions.market_price[static_cast<std::size_t>(route.market)];
         else price_[r] = now.links[route.index].cost;
     }
     // The roads: measured again when any road's cost (or whether it is open) changed.
-    std::vector<double> roads;
+    roads_today_.clear();
     for (std::size_t at = 0; at < locations_; ++at)
         for (std::size_t c = 0; c < choosers_; ++c)
             for (std::size_t i = choice.first(at, c); i < choice.end(at, c); ++i)
-                if (is_road(choice.option(i))) roads.push_back(choice.open(i) ? choice.cost(i) : unreachable);
-    if (roads != road_costs_ || candidates_.empty()) {
-        road_costs_ = std::move(roads);
+                if (is_road(choice.option(i))) roads_today_.push_back(choice.open(i) ? choice.cost(i) : unreachable);
+    if (roads_today_ != road_costs_ || candidates_.empty()) {
+        road_costs_ = roads_today_;
         measure_roads(choice);
     }
     // The logit where agents are.

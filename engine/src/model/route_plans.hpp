@@ -38,6 +38,7 @@ struct Route {
     std::uint16_t index = 0;               // the link, pathway or destination location
     int start = no_index;                  // where it starts; no_index: a pathway applied for anywhere
     int border = no_index;                 // the border the crossing passes, or no_index
+    int market = no_index;                 // a smuggled crossing's market, or no_index
 };
 
 inline constexpr std::uint16_t no_plan = UINT16_MAX;
@@ -105,9 +106,9 @@ private:
     std::vector<std::uint32_t> offsets_;   // (location, chooser) -> its candidates
     std::vector<Candidate> candidates_;
     std::vector<double> road_costs_;    // the road options' costs when last measured
+    std::vector<double> roads_today_;   // the same, today (kept: no allocation a day)
     std::vector<double> probability_;   // per slot: slot 0 of a block is waiting, then candidates
     AliasTables alias_;
-    std::vector<int> links_market_;        // per link: its market, or no_index
     std::vector<double> price_;            // per route, today
     std::vector<double> cheapest_;         // per (location, chooser), today (where occupied)
     std::vector<double> heard_;            // chooser x route: the value its planners last heard of
