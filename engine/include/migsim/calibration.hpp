@@ -20,6 +20,7 @@
 
 namespace migsim {
 struct Scenario;
+struct DayTotals;
 }
 
 namespace migsim::calibration {
@@ -148,7 +149,7 @@ class TargetMeter {
 public:
     TargetMeter(const Scenario& scenario, const std::vector<Target>& targets);
     ~TargetMeter();
-    void add_day(int day, const struct DayTotals& totals);
+    void add_day(int day, const DayTotals& totals);
     [[nodiscard]] std::vector<double> values() const;
 
 private:
