@@ -77,25 +77,29 @@ GENERATION_VARIABLES = ("tolerance", "acceptance_rate", "ess", "simulations")
 PREDICTIVE_VARIABLES = ("target", "posterior_predictive", "observed", "observation_sd")
 
 
-class CalibrationFileError(RunFileError):
-    """A file that migsim.posterior or migsim.sensitivity cannot read. The message names the
-    file and what is wrong with it: missing, empty, not HDF5, damaged, another kind of migsim
-    file, or missing or misshapen datasets of the layout."""
+class AnalysisFileError(RunFileError):
+    """A file that migsim.posterior or migsim.sensitivity cannot read (or lacks what a table
+    needs). The message names the file and what is wrong with it: empty, not HDF5, damaged,
+    another kind of migsim file, or missing or misshapen datasets of the layout."""
+
+
+class CalibrationFileError(AnalysisFileError):
+    """A file of `migsim calibrate` that migsim.posterior cannot read (see AnalysisFileError)."""
 
 
 # --- reading ------------------------------------------------------------------------------
 
-def _check_file(path: Path, expected: str) -> None:
-    """FileNotFoundError or CalibrationFileError unless `path` is a non-empty HDF5 file."""
+def _check_file(path: Path, expected: str, error=CalibrationFileError) -> None:
+    """FileNotFoundError or `error` unless `path` is a non-empty HDF5 file."""
     if not path.exists():
         raise FileNotFoundError(f"{path}: no such file ({expected})")
     if not path.is_file():
-        raise CalibrationFileError(f"{path} is not a regular file: {expected}")
+        raise error(f"{path} is not a regular file: {expected}")
     size = path.stat().st_size
     if size == 0:
-        raise CalibrationFileError(f"{path}: the file is empty (0 bytes): {expected}")
+        raise error(f"{path}: the file is empty (0 bytes): {expected}")
     if not _has_hdf5_signature(path, size):
-        raise CalibrationFileError(f"{path}: not an HDF5 file (no HDF5 signature in its {size} bytes): {expected}")
+        raise error(f"{path}: not an HDF5 file (no HDF5 signature in its {size} bytes): {expected}")
 
 
 def _scale_names(f, obj) -> Optional[tuple]:
@@ -122,44 +126,45 @@ def _values(h5py, obj) -> np.ndarray:
 
 
 def read_layout(path: PathLike, layout: Mapping[str, tuple], required: Sequence[str], expected: str,
-                kinds: str) -> xr.Dataset:
+                kinds: str, error=CalibrationFileError) -> xr.Dataset:
     """The datasets of `layout` ({name: (dims, what)}) that the file at `path` holds, as a
     loaded xarray.Dataset with the file's root attributes (and `source`: the path).
 
     Read with h5py by name: dimensions are those of the layout; dimension scales, when
     attached, must agree. Coordinates missing from the file (the integer ones) are numbered
-    from 0. CalibrationFileError names the file and the problem: a dataset of `required`
-    missing, one of the wrong shape, or a migsim run or sweep file given instead. `kinds`:
-    the file's kind in words ("calibration", "sensitivity"), for the messages."""
+    from 0. The error names the file and the problem: a dataset of `required`
+    missing, one of the wrong shape, or a migsim run or sweep file given instead (`error`:
+    the class of AnalysisFileError to raise). `kinds`: the file's kind in words
+    ("calibration", "sensitivity"), for the messages."""
     path = Path(path)
-    _check_file(path, expected)
+    _check_file(path, expected, error)
     h5py = _hdf5_module("h5py")
     try:
         f = _open_h5py(h5py, path)
-    except OSError as error:
-        raise CalibrationFileError(f"{path}: a truncated or damaged HDF5 file ({path.stat().st_size} bytes): "
-                                   f"HDF5 could not open it ({_hdf5_message(error)}); {expected}") from None
+    except OSError as failure:
+        raise error(f"{path}: a truncated or damaged HDF5 file ({path.stat().st_size} bytes): "
+                    f"HDF5 could not open it ({_hdf5_message(failure)}); {expected}") from None
     with f:
         attrs = _attributes(f)
         missing = [n for n in required if not isinstance(f.get(n), h5py.Dataset)]
         if missing:
             if attrs.get("kind") in ("run", "sweep") or isinstance(f.get("time"), h5py.Dataset):
-                raise CalibrationFileError(f"{path}: a migsim {attrs.get('kind', 'run')} file, not a {kinds} file: "
-                                           f"{expected}")
+                raise error(f"{path}: a migsim {attrs.get('kind', 'run')} file, not a {kinds} file: "
+                            f"{expected}")
             what = "; ".join(f"{n}({', '.join(layout[n][0])}): {layout[n][1]}" for n in missing)
-            raise CalibrationFileError(f"{path}: not a complete {kinds} file: it has no {what}; {expected}")
+            raise error(f"{path}: not a complete {kinds} file: it has no {what}; {expected}")
         raw = {}
         for name, (dims, _) in layout.items():
             obj = f.get(name)
             if not isinstance(obj, h5py.Dataset):
                 continue
             if obj.ndim != len(dims):
-                raise CalibrationFileError(f"{path}: {name} has {obj.ndim} dimensions, expected {len(dims)} "
-                                           f"({', '.join(dims)}): {expected}")
+                raise error(f"{path}: {name} has {obj.ndim} dimensions, expected {len(dims)} "
+                            f"({', '.join(dims)}): {expected}")
             scales = _scale_names(f, obj)
             if scales is not None and scales != dims and not (len(dims) == 1 and scales == (name,)):
-                raise CalibrationFileError(f"{path}: {name} has dimensions ({', '.join(scales)}), expected "
-                                           f"({', '.join(dims)}): {expected}")
+                raise error(f"{path}: {name} has dimensions ({', '.join(scales)}), expected "
+                            f"({', '.join(dims)}): {expected}")
             raw[name] = (dims, _values(h5py, obj), _attributes(obj))
     sizes: dict = {}
     for name, (dims, data, _) in raw.items():   # coordinates first: their lengths are the sizes
@@ -168,8 +173,8 @@ def read_layout(path: PathLike, layout: Mapping[str, tuple], required: Sequence[
     for name, (dims, data, _) in raw.items():
         for dim, n in zip(dims, data.shape):
             if sizes.setdefault(dim, n) != n:
-                raise CalibrationFileError(f"{path}: {name} has {n} along {dim}, but {dim} has {sizes[dim]}: "
-                                           f"{expected}")
+                raise error(f"{path}: {name} has {n} along {dim}, but {dim} has {sizes[dim]}: "
+                            f"{expected}")
     coords, data_vars = {}, {}
     for name, (dims, data, var_attrs) in raw.items():
         (coords if dims == (name,) else data_vars)[name] = xr.Variable(dims, data, var_attrs)
@@ -663,8 +668,9 @@ def plot_predictive(post: PosteriorLike, *, level: float = 0.9, log: Optional[bo
     values = np.concatenate([table[c].to_numpy() for c in ("observed", "median", lo_name, hi_name)])
     if log if log is not None else _positive_span(values) >= 100:
         ax.set_yscale("log", nonpositive="clip")
-    ax.set_xticks(x, list(table.index), rotation=30 if len(table) > 4 else 0,
-                  ha="right" if len(table) > 4 else "center")
+    names = list(table.index)
+    slanted = len(names) * max(map(len, names), default=0) > 50
+    ax.set_xticks(x, names, rotation=30 if slanted else 0, ha="right" if slanted else "center")
     ax.set_xlim(-0.6, len(table) - 0.4)
     ax.set_xlabel("target")
     ax.set_ylabel(f"value ({units})" if units else "value (units of each target)")
