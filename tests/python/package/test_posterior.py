@@ -247,6 +247,10 @@ def test_plot_marginals(calib):
     assert bars and sum(b.get_height() * b.get_width() for b in bars) == pytest.approx(1.0)
     one = migsim.plot_posterior_marginals(calib, parameters=["x.normal"])
     assert len(one.axes) == 1 and one.axes[0].get_xlabel() == "x.normal"
+    with pytest.raises(ValueError, match="no parameter 'x.missing'"):
+        migsim.plot_posterior_pairs(calib, parameters=["x.normal", "x.missing"])
+    units = migsim.plot_posterior_marginals(calib, parameters=["x.normal"], units={"x.normal": "days"})
+    assert units.axes[0].get_xlabel() == "x.normal (days)"
 
 
 def test_plot_pairs(calib):

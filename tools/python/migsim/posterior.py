@@ -247,7 +247,8 @@ def _interval_names(level: float) -> tuple:
 
 def prior_distribution(kind: str, a: float, b: float, low: float = -math.inf, high: float = math.inf):
     """The frozen scipy.stats distribution of a prior: "uniform" and "log_uniform" on [a, b];
-    "normal" with mean a and sd b; "truncated_normal" with mean a and sd b cut to [low, high]."""
+    "normal" with mean a and sd b (low and high are not used: the file gives -inf, inf);
+    "truncated_normal" with mean a and sd b cut to [low, high]."""
     from scipy import stats
 
     if kind == "uniform":
@@ -530,6 +531,17 @@ def _prior_curve(dist, kind: str, log: bool, around):
     return x, y
 
 
+def _parameter_names(post: Posterior, parameters: Optional[Sequence[str]]) -> list:
+    names = list(parameters) if parameters is not None else post.parameters
+    unknown = [p for p in names if p not in post.parameters]
+    if unknown:
+        raise ValueError(f"no parameter {', '.join(map(repr, unknown))} in {post.source} "
+                         f"(it has {', '.join(post.parameters)})")
+    if not names:
+        raise ValueError("no parameters to draw")
+    return names
+
+
 def plot_posterior_marginals(post: PosteriorLike, *, parameters: Optional[Sequence[str]] = None, bins: int = 30,
                              kde: bool = False, columns: int = 3, units: Optional[Mapping[str, str]] = None,
                              figsize=None):
@@ -542,11 +554,7 @@ def plot_posterior_marginals(post: PosteriorLike, *, parameters: Optional[Sequen
     from scipy import stats
 
     post = posterior(post)
-    names = list(parameters) if parameters is not None else post.parameters
-    unknown = [p for p in names if p not in post.parameters]
-    if unknown:
-        raise ValueError(f"no parameter {', '.join(map(repr, unknown))} in {post.source} "
-                         f"(it has {', '.join(post.parameters)})")
+    names = _parameter_names(post, parameters)
     columns = max(1, min(columns, len(names)))
     rows = math.ceil(len(names) / columns)
     fig, axes = _figure(rows, columns, figsize)
@@ -594,7 +602,7 @@ def plot_posterior_pairs(post: PosteriorLike, *, parameters: Optional[Sequence[s
     from matplotlib.colors import to_rgba
 
     post = posterior(post)
-    names = list(parameters) if parameters is not None else post.parameters
+    names = _parameter_names(post, parameters)
     n = len(names)
     fig = plt.figure(figsize=figsize or (2.6 * n + 1, 2.6 * n + 0.6))
     grid = fig.add_gridspec(n, n)
