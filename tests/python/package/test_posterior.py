@@ -221,6 +221,19 @@ def test_reads_without_dimension_scales_and_as_xarray_does(tmp_path, calib):
         xr.testing.assert_allclose(ds["posterior_value"].load(), scaled.dataset["posterior_value"])
 
 
+def test_a_dimension_without_values_is_numbered(tmp_path):
+    """netCDF writes a dimension without a coordinate variable as a placeholder scale (zeros,
+    NAME "This is a netCDF dimension but not a netCDF variable."): particles numbered 0, 1, ..."""
+    coords, variables, attrs = calibration_variables()
+    path = write_h5(tmp_path / "phony.h5", coords, variables, attrs)
+    with h5py.File(path, "r+") as f:
+        f["particle"][...] = 0
+        f["particle"].make_scale("This is a netCDF dimension but not a netCDF variable.         6")
+    post = migsim.posterior(path)
+    assert list(post.draws.index) == [0, 1, 2, 3, 4]
+    np.testing.assert_allclose(post.summary()["median"], [0.3, 40.0, 6.0, 0.7])
+
+
 # --- figures ----------------------------------------------------------------------------
 
 def test_plot_marginals(calib):

@@ -153,7 +153,7 @@ def read_layout(path: PathLike, layout: Mapping[str, tuple], required: Sequence[
                             f"{expected}")
             what = "; ".join(f"{n}({', '.join(layout[n][0])}): {layout[n][1]}" for n in missing)
             raise error(f"{path}: not a complete {kinds} file: it has no {what}; {expected}")
-        raw = {}
+        raw, placeholders = {}, {}
         for name, (dims, _) in layout.items():
             obj = f.get(name)
             if not isinstance(obj, h5py.Dataset):
@@ -165,11 +165,17 @@ def read_layout(path: PathLike, layout: Mapping[str, tuple], required: Sequence[
             if scales is not None and scales != dims and not (len(dims) == 1 and scales == (name,)):
                 raise error(f"{path}: {name} has dimensions ({', '.join(scales)}), expected "
                             f"({', '.join(dims)}): {expected}")
+            if dims == (name,) and str(_attribute(obj.attrs.get("NAME", b""))).startswith(
+                    "This is a netCDF dimension"):
+                placeholders[name] = obj.shape[0]
+                continue   # a dimension without values (netCDF's placeholder): numbered below
             raw[name] = (dims, _values(h5py, obj), _attributes(obj))
     sizes: dict = {}
     for name, (dims, data, _) in raw.items():   # coordinates first: their lengths are the sizes
         if dims == (name,):
             sizes[name] = len(data)
+    for name, length in placeholders.items():
+        sizes.setdefault(name, length)
     for name, (dims, data, _) in raw.items():
         for dim, n in zip(dims, data.shape):
             if sizes.setdefault(dim, n) != n:
