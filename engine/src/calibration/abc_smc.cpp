@@ -44,9 +44,8 @@ double log_prior_work(const Prior& p, double x) {
 double weighted_quantile(const std::vector<double>& values, const std::vector<double>& weights, double q) {
     std::vector<std::size_t> order(values.size());
     std::iota(order.begin(), order.end(), 0);
-    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-        return std::pair(values[a], a) < std::pair(values[b], b);
-    });
+    std::sort(order.begin(), order.end(),
+              [&](std::size_t a, std::size_t b) { return std::pair(values[a], a) < std::pair(values[b], b); });
     const double total = std::accumulate(weights.begin(), weights.end(), 0.0);
     double below = 0;
     for (std::size_t i : order) {
@@ -136,8 +135,8 @@ private:
         }
         const Eigen::LLT<Eigen::MatrixXd> llt(cov);
         const Eigen::MatrixXd lower = llt.matrixL();
-        const Eigen::MatrixXd inverse = llt.solve(Eigen::MatrixXd::Identity(static_cast<Eigen::Index>(d),
-                                                                            static_cast<Eigen::Index>(d)));
+        const Eigen::MatrixXd inverse =
+            llt.solve(Eigen::MatrixXd::Identity(static_cast<Eigen::Index>(d), static_cast<Eigen::Index>(d)));
         std::vector<double> cumulative(m);
         std::partial_sum(prev.weights.begin(), prev.weights.end(), cumulative.begin());
 
@@ -147,9 +146,11 @@ private:
             for (std::uint32_t attempt = 0;; ++attempt) {
                 const auto pick = draw(spec_.seed, index, gen, Purpose::calibration, attempt * 1024);
                 const double u = unit(pick[0]) * cumulative.back();
-                const std::size_t parent = std::min<std::size_t>(
-                    static_cast<std::size_t>(std::lower_bound(cumulative.begin(), cumulative.end(), u) - cumulative.begin()),
-                    m - 1);
+                const std::size_t parent =
+                    std::min<std::size_t>(static_cast<std::size_t>(
+                                              std::lower_bound(cumulative.begin(), cumulative.end(), u) -
+                                              cumulative.begin()),
+                                          m - 1);
                 Eigen::VectorXd normal(static_cast<Eigen::Index>(d));
                 for (std::size_t p = 0; p < d; p += 2) {
                     const auto words = draw(spec_.seed, index, gen, Purpose::calibration,
@@ -180,7 +181,8 @@ private:
         while (g.values.size() < n && proposals < limit) {
             if (hooks.stopping()) throw Stopped{};
             const std::size_t missing = n - g.values.size();
-            auto batch = static_cast<std::int64_t>(std::ceil(static_cast<double>(missing) / std::max(rate, 0.02) * 1.1));
+            auto batch =
+                static_cast<std::int64_t>(std::ceil(static_cast<double>(missing) / std::max(rate, 0.02) * 1.1));
             batch = std::clamp<std::int64_t>(batch, std::max<std::int64_t>(8, static_cast<std::int64_t>(missing)),
                                              std::max<std::int64_t>(limit - proposals, 1));
             std::vector<std::vector<double>> points;

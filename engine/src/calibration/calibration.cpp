@@ -170,7 +170,8 @@ std::string describe_calibration(const std::string& path) {
     std::vector<hsize_t> shape;
     const auto a = detail::read_doubles(file, "prior_a", shape), b = detail::read_doubles(file, "prior_b", shape),
                low = detail::read_doubles(file, "prior_low", shape),
-               high = detail::read_doubles(file, "prior_high", shape), truth = detail::read_doubles(file, "truth", shape),
+               high = detail::read_doubles(file, "prior_high", shape),
+               truth = detail::read_doubles(file, "truth", shape),
                observed = detail::read_doubles(file, "observed", shape),
                sd = detail::read_doubles(file, "observation_sd", shape);
     std::ostringstream out;
@@ -179,8 +180,8 @@ std::string describe_calibration(const std::string& path) {
     out << path << ": calibration of " << r.scenario << " by " << r.method << "\n"
         << "  " << r.generations.size() << (r.method == "abc-smc" ? " generations" : " waves (and the posterior)")
         << ", " << simulations << " simulations, " << number_text(r.wall_seconds) << " s, seed " << r.seed << ", "
-        << r.replicates << " replicate(s) per point, " << (r.completed ? "completed" : "NOT completed (rerun the same command to resume)")
-        << "\n";
+        << r.replicates << " replicate(s) per point, "
+        << (r.completed ? "completed" : "NOT completed (rerun the same command to resume)") << "\n";
     if (r.generations.empty()) return out.str();
     const Generation& post = r.generations.back();
     out << "  final tolerance " << number_text(post.tolerance) << ", acceptance " << number_text(post.acceptance_rate)
@@ -196,8 +197,9 @@ std::string describe_calibration(const std::string& path) {
         const double lo = weighted_quantile(vw, 0.05), hi = weighted_quantile(vw, 0.95);
         std::string verdict = number_text(truth[p]);
         if (!std::isnan(truth[p])) verdict += truth[p] >= lo && truth[p] <= hi ? " (inside)" : " (OUTSIDE)";
-        out << std::setw(34) << keys[p] << std::setw(30) << prior << std::setw(12) << number_text(weighted_quantile(vw, 0.5))
-            << std::setw(24) << (number_text(lo) + " - " + number_text(hi)) << verdict << "\n";
+        out << std::setw(34) << keys[p] << std::setw(30) << prior << std::setw(12)
+            << number_text(weighted_quantile(vw, 0.5)) << std::setw(24) << (number_text(lo) + " - " + number_text(hi))
+            << verdict << "\n";
     }
     out << "\n"
         << std::setw(34) << "target" << std::setw(14) << "observed" << std::setw(12) << "sd" << std::setw(12)

@@ -76,7 +76,8 @@ void write_calibration(const std::string& path, const Spec& spec, const Calibrat
     const std::string temporary = path + ".part";
     {
         Handle file(H5Fcreate(temporary.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose);
-        if (file.get() < 0) throw OutputError(temporary + ": cannot create the calibration file (a missing folder? no permission?)");
+        if (file.get() < 0)
+            throw OutputError(temporary + ": cannot create the calibration file (a missing folder? no permission?)");
         try {
             const auto& gens = record.generations;
             const std::size_t G = gens.size(), P = spec.parameters.size(), T = spec.targets.size();
@@ -107,11 +108,14 @@ void write_calibration(const std::string& path, const Spec& spec, const Calibrat
                 simulations.push_back(static_cast<double>(gen.simulations));
                 count.push_back(static_cast<double>(gen.values.size()));
             }
-            out.write("particle_value", {"generation", "particle", "parameter"}, value, nullptr, "each generation's particles");
-            out.write("particle_weight", {"generation", "particle"}, weight, nullptr, "importance weight (0: no particle)");
+            out.write("particle_value", {"generation", "particle", "parameter"}, value, nullptr,
+                      "each generation's particles");
+            out.write("particle_weight", {"generation", "particle"}, weight, nullptr,
+                      "importance weight (0: no particle)");
             out.write("particle_distance", {"generation", "particle"}, dist, nullptr,
                       record.method == "abc-smc" ? "distance to the observed targets" : "implausibility");
-            out.write("particle_output", {"generation", "particle", "target"}, output, nullptr, "simulated target values");
+            out.write("particle_output", {"generation", "particle", "target"}, output, nullptr,
+                      "simulated target values");
             out.write("tolerance", {"generation"}, tolerance, nullptr, "ABC tolerance, or the implausibility cut-off");
             out.write("acceptance_rate", {"generation"}, acceptance, nullptr, "accepted / simulated proposals");
             out.write("ess", {"generation"}, ess, nullptr, "effective sample size of the weights");
@@ -211,7 +215,8 @@ CalibrationRecord read_calibration(const std::string& path) {
     auto read = [&](const char* name, std::size_t expected) {
         std::vector<hsize_t> sh;
         auto v = read_doubles(file, name, sh);
-        if (v.size() != expected) throw OutputError(path + ": dataset '" + name + "' has the wrong size (a damaged file?)");
+        if (v.size() != expected)
+            throw OutputError(path + ": dataset '" + name + "' has the wrong size (a damaged file?)");
         return v;
     };
     if (s2.size() != 3 || s2[0] != G || s2[1] != N) throw OutputError(path + ": particle_output has the wrong shape");

@@ -12,9 +12,9 @@
 namespace migsim::calibration {
 
 struct CalibrationRecord {
-    std::string method;          // "abc-smc", "history-matching"
-    std::string spec_text;       // the SPEC as read
-    std::string scenario;        // its path
+    std::string method;            // "abc-smc", "history-matching"
+    std::string spec_text;         // the SPEC as read
+    std::string scenario;          // its path
     std::string scenario_sha256;   // of the scenario as loaded (every input and override)
     std::uint64_t seed = 0;
     int replicates = 1;

@@ -73,7 +73,8 @@ Prior read_prior(const Reader& r, const YAML::Node& node, const std::string& key
     const std::string kind = r.scalar(node["prior"], key + ".prior");
     Prior p;
     auto need = [&](const char* field) {
-        if (!node[field]) r.fail(node, key + "." + field, std::string("a value for '") + field + "' with prior " + kind);
+        if (!node[field])
+            r.fail(node, key + "." + field, std::string("a value for '") + field + "' with prior " + kind);
         return r.number(node[field], key + "." + field, std::string("a number for ") + field);
     };
     auto optional = [&](const char* field, double otherwise) {
@@ -238,19 +239,23 @@ Spec load_spec(const fs::path& path) {
     }
     detail::check_yaml_tree(r.path(), root, spec.text.size());
     if (!root.IsMap()) throw ScenarioError(r.path() + ": expected a YAML mapping (a SPEC, docs/CALIBRATION.md)");
-    r.check_keys(root, "", {"name", "description", "scenario", "set", "seed", "replicates", "parameters", "targets",
-                            "outputs", "method", "truth"});
-    if (!root["scenario"]) r.fail(root, "scenario", "the scenario to calibrate (a folder or YAML file, relative to this SPEC)");
+    r.check_keys(root, "",
+                 {"name", "description", "scenario", "set", "seed", "replicates", "parameters", "targets", "outputs",
+                  "method", "truth"});
+    if (!root["scenario"])
+        r.fail(root, "scenario", "the scenario to calibrate (a folder or YAML file, relative to this SPEC)");
     const fs::path given = r.scalar(root["scenario"], "scenario");
     spec.scenario = (given.is_absolute() ? given : path.parent_path() / given).lexically_normal();
     if (spec.scenario.empty()) spec.scenario = ".";
     if (const YAML::Node set = root["set"]) {
         if (!set.IsMap()) r.fail(set, "set", "a mapping KEY: VALUE of --set overrides");
-        for (const auto& kv : set) spec.overrides.push_back(kv.first.Scalar() + "=" + r.scalar(kv.second, "set." + kv.first.Scalar()));
+        for (const auto& kv : set)
+            spec.overrides.push_back(kv.first.Scalar() + "=" + r.scalar(kv.second, "set." + kv.first.Scalar()));
     }
     if (root["seed"]) {
         const double x = r.number(root["seed"], "seed", "a whole number from 0 to 2^53");
-        if (x < 0 || x != std::floor(x) || x > 9007199254740992.0) r.fail(root["seed"], "seed", "a whole number from 0 to 2^53");
+        if (x < 0 || x != std::floor(x) || x > 9007199254740992.0)
+            r.fail(root["seed"], "seed", "a whole number from 0 to 2^53");
         spec.seed = static_cast<std::uint64_t>(x);
     }
     if (root["replicates"]) spec.replicates = r.whole(root["replicates"], "replicates", 1, 10000);
@@ -264,7 +269,8 @@ Spec load_spec(const fs::path& path) {
 
     const YAML::Node params = root["parameters"];
     if (!params || !params.IsMap() || params.size() == 0)
-        r.fail(params ? params : root, "parameters", "a mapping of --set keys to priors, like border:strait.patrol: {prior: uniform, low: 0.1, high: 0.9}");
+        r.fail(params ? params : root, "parameters",
+               "a mapping of --set keys to priors, like border:strait.patrol: {prior: uniform, low: 0.1, high: 0.9}");
     std::set<std::string> seen;
     for (const auto& kv : params) {
         Parameter p;
@@ -282,7 +288,8 @@ Spec load_spec(const fs::path& path) {
         if (!truth.IsMap()) r.fail(truth, "truth", "a mapping of parameter keys to the values that made the targets");
         for (const auto& kv : truth) {
             const std::string key = kv.first.Scalar();
-            auto it = std::find_if(spec.parameters.begin(), spec.parameters.end(), [&](const Parameter& p) { return p.key == key; });
+            auto it = std::find_if(spec.parameters.begin(), spec.parameters.end(),
+                                   [&](const Parameter& p) { return p.key == key; });
             if (it == spec.parameters.end()) r.fail(kv.first, "truth", "a key of parameters:");
             it->truth = r.number(kv.second, "truth." + key, "a number");
         }
@@ -298,22 +305,26 @@ Spec load_spec(const fs::path& path) {
     for (std::size_t k = 0; k < list.size(); ++k) {
         const std::string at = where + "[" + std::to_string(k) + "]";
         spec.targets.push_back(read_target(r, list[k], at, scenario, has_targets));
-        if (!seen.insert(spec.targets.back().name).second) r.fail(list[k]["name"], at + ".name", "a name not used before");
+        if (!seen.insert(spec.targets.back().name).second)
+            r.fail(list[k]["name"], at + ".name", "a name not used before");
     }
 
     const YAML::Node method = root["method"];
     if (!method) r.fail(root, "method", "abc_smc: {...}, history_matching: {...}, or morris/sobol for sensitivity");
     r.check_keys(method, "method", {"abc_smc", "history_matching", "morris", "sobol", "bootstrap"});
     if (const YAML::Node m = method["abc_smc"]) {
-        r.check_keys(m, "method.abc_smc", {"population", "generations", "final_tolerance", "quantile", "kernel_scale", "min_acceptance"});
+        r.check_keys(m, "method.abc_smc",
+                     {"population", "generations", "final_tolerance", "quantile", "kernel_scale", "min_acceptance"});
         spec.method = Method::abc_smc;
         AbcSettings& a = spec.abc;
         if (m["population"]) a.population = r.whole(m["population"], "method.abc_smc.population", 2, 1000000);
         if (m["generations"]) a.generations = r.whole(m["generations"], "method.abc_smc.generations", 0, 1000);
-        if (m["final_tolerance"]) a.final_tolerance = r.number(m["final_tolerance"], "method.abc_smc.final_tolerance", "a distance >= 0");
+        if (m["final_tolerance"])
+            a.final_tolerance = r.number(m["final_tolerance"], "method.abc_smc.final_tolerance", "a distance >= 0");
         if (m["quantile"]) {
             a.quantile = r.number(m["quantile"], "method.abc_smc.quantile", "a share above 0 and below 1");
-            if (!(a.quantile > 0 && a.quantile < 1)) r.fail(m["quantile"], "method.abc_smc.quantile", "a share above 0 and below 1");
+            if (!(a.quantile > 0 && a.quantile < 1))
+                r.fail(m["quantile"], "method.abc_smc.quantile", "a share above 0 and below 1");
         }
         if (m["kernel_scale"]) {
             a.kernel_scale = r.number(m["kernel_scale"], "method.abc_smc.kernel_scale", "a factor above 0");
@@ -321,7 +332,8 @@ Spec load_spec(const fs::path& path) {
         }
         if (m["min_acceptance"]) {
             a.min_acceptance = r.number(m["min_acceptance"], "method.abc_smc.min_acceptance", "a share from 0 to 1");
-            if (!(a.min_acceptance > 0 && a.min_acceptance <= 1)) r.fail(m["min_acceptance"], "method.abc_smc.min_acceptance", "a share above 0, at most 1");
+            if (!(a.min_acceptance > 0 && a.min_acceptance <= 1))
+                r.fail(m["min_acceptance"], "method.abc_smc.min_acceptance", "a share above 0, at most 1");
         }
         if (a.final_tolerance < 0) r.fail(m["final_tolerance"], "method.abc_smc.final_tolerance", "a distance >= 0");
     }
@@ -334,8 +346,10 @@ Spec load_spec(const fs::path& path) {
         if (m["design"]) h.design = r.whole(m["design"], "method.history_matching.design", 4, 100000);
         if (m["posterior"]) h.posterior = r.whole(m["posterior"], "method.history_matching.posterior", 1, 1000000);
         if (m["cutoff"]) {
-            h.cutoff = r.number(m["cutoff"], "method.history_matching.cutoff", "an implausibility above 0 (3 is usual)");
-            if (!(h.cutoff > 0)) r.fail(m["cutoff"], "method.history_matching.cutoff", "an implausibility above 0 (3 is usual)");
+            h.cutoff =
+                r.number(m["cutoff"], "method.history_matching.cutoff", "an implausibility above 0 (3 is usual)");
+            if (!(h.cutoff > 0))
+                r.fail(m["cutoff"], "method.history_matching.cutoff", "an implausibility above 0 (3 is usual)");
         }
     }
     SensitivitySettings& sens = spec.sensitivity;

@@ -33,7 +33,8 @@ std::vector<std::string> entity_ids(const Scenario& s, Entity entity) {
             const std::size_t b = s.borders.size();
             for (std::size_t from = 0; from <= b; ++from)
                 for (std::size_t to = 0; to <= b; ++to)
-                    ids.push_back((from < b ? s.borders[from].id : "none") + ">" + (to < b ? s.borders[to].id : "none"));
+                    ids.push_back((from < b ? s.borders[from].id : "none") + ">" +
+                                  (to < b ? s.borders[to].id : "none"));
             break;
         }
     }
