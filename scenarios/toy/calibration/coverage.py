@@ -18,6 +18,7 @@ import argparse
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -51,13 +52,14 @@ def main(argv=None) -> int:
         spec["method"]["abc_smc"]["population"] = args.population
     if args.generations is not None:
         spec["method"]["abc_smc"]["generations"] = args.generations
-    study_spec = out / "spec.yml"
+    work = Path(tempfile.mkdtemp(prefix="migsim-coverage-"))   # the SPEC and the files of the runs
+    study_spec = work / "spec.yml"
     study_spec.write_text("# Written by coverage.py from " + spec_path.name + "\n" + yaml.safe_dump(spec, sort_keys=False))
 
     rows = []
     for k in range(args.datasets):
         seed = args.first_seed + k
-        path = out / f"post-{seed}.h5"
+        path = work / f"post-{seed}.h5"
         subprocess.run([binary, "calibrate", str(study_spec), "--synthetic", str(seed), "-o", str(path), "-q",
                         "--force", "--threads", str(args.threads)], check=True, stdout=subprocess.DEVNULL)
         summary = migsim.posterior(path).summary(level=0.9)
@@ -67,6 +69,8 @@ def main(argv=None) -> int:
                          "width_ratio": row["width_ratio"]})
         path.unlink()   # the study keeps its table, not 20 files
         print(f"data set {k + 1}/{args.datasets} (seed {seed}) done", file=sys.stderr)
+    study_spec.unlink()
+    work.rmdir()
     table = pd.DataFrame(rows)
     table.to_csv(out / "coverage.csv", index=False)
     by = table.groupby("parameter", sort=False).agg(covered=("covered", "sum"), sets=("covered", "size"),
