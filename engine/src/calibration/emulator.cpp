@@ -35,7 +35,7 @@ bool cholesky(Eigen::MatrixXd m, Eigen::MatrixXd& l) {
         return true;
     }
     const double scale = m.diagonal().mean();
-    for (double jitter = 1e-10; jitter <= 1e-4; jitter *= 100) {
+    for (const double jitter : {1e-10, 1e-8, 1e-6, 1e-4}) {
         Eigen::MatrixXd j = m;
         j.diagonal().array() += jitter * scale;
         llt.compute(j);

@@ -227,7 +227,7 @@ private:
             entry.outputs.push_back(g->outputs);
         }
         entry.emulators = fit_wave(gens, w, earlier);
-        if (kept_.size() >= static_cast<std::size_t>(2 * (spec_.history.waves + 1))) kept_.clear();
+        if (kept_.size() > 2 * static_cast<std::size_t>(spec_.history.waves)) kept_.clear();
         kept_.push_back(std::move(entry));
         return kept_.back().emulators;
     }
