@@ -60,10 +60,12 @@ public:
         if (!enabled_) return;
         if (p.seconds_elapsed - last_ < (terminal_ ? 0.2 : 10.0)) return;
         last_ = p.seconds_elapsed;
-        std::fprintf(stderr, "%sgeneration %d/%d  tolerance %.4g  accepted %lld/%d of %lld simulated  last acceptance "
-                             "%.3g  %.0f s",
-                     terminal_ ? "\r" : "", p.generation, p.generations, p.tolerance, static_cast<long long>(p.accepted),
-                     p.population, static_cast<long long>(p.simulated), p.acceptance_rate, p.seconds_elapsed);
+        std::fprintf(stderr,
+                     "%sgeneration %d/%d  tolerance %.4g  accepted %lld/%d of %lld simulated  last acceptance "
+                     "%.3g  %.0f s",
+                     terminal_ ? "\r" : "", p.generation, p.generations, p.tolerance,
+                     static_cast<long long>(p.accepted), p.population, static_cast<long long>(p.simulated),
+                     p.acceptance_rate, p.seconds_elapsed);
         if (p.seconds_left > 0) std::fprintf(stderr, ", ~%.0f s left", p.seconds_left);
         std::fprintf(stderr, "%s", terminal_ ? "   " : "\n");
         std::fflush(stderr);

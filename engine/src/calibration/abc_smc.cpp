@@ -213,6 +213,7 @@ private:
             rate = std::max(static_cast<double>(g.values.size()) / static_cast<double>(proposals), 1e-3);
             if (hooks.progress) hooks.progress(static_cast<std::int64_t>(g.values.size()), proposals);
         }
+        const std::size_t within = g.values.size();
         if (g.values.size() < n) {
             // Too few within the tolerance: the generation takes the nearest of all it tried,
             // at the tolerance that admits them (and the calibration ends with it: finished()).
@@ -224,7 +225,7 @@ private:
             }
             g.tolerance = *std::max_element(g.distances.begin(), g.distances.end());
         }
-        g.acceptance_rate = static_cast<double>(n) / static_cast<double>(proposals);
+        g.acceptance_rate = static_cast<double>(within) / static_cast<double>(proposals);
 
         // Weights: prior over the mixture of kernels centred on the previous population, in logs
         // (a narrow kernel in several dimensions underflows a plain density).
