@@ -108,16 +108,14 @@ void write_calibration(const std::string& path, const Spec& spec, const Calibrat
                 simulations.push_back(static_cast<double>(gen.simulations));
                 count.push_back(static_cast<double>(gen.values.size()));
             }
-            out.write("particle_value", {"generation", "particle", "parameter"}, value,
-                      "each generation's particles");
-            out.write("particle_weight", {"generation", "particle"}, weight,
-                      "importance weight (0: no particle)");
+            out.write("particle_value", {"generation", "particle", "parameter"}, value, "each generation's particles");
+            out.write("particle_weight", {"generation", "particle"}, weight, "importance weight (0: no particle)");
             out.write("particle_distance", {"generation", "particle"}, dist,
                       record.method == "abc-smc" ? "distance to the observed targets" : "implausibility");
-            out.write("particle_output", {"generation", "particle", "target"}, output,
-                      "simulated target values");
+            out.write("particle_output", {"generation", "particle", "target"}, output, "simulated target values");
             out.write("tolerance", {"generation"}, tolerance, "ABC tolerance, or the implausibility cut-off");
-            out.write("acceptance_rate", {"generation"}, acceptance, "accepted / simulated proposals");
+            out.write("acceptance_rate", {"generation"}, acceptance,
+                      "ABC: accepted / simulated proposals; history matching: share of candidates not ruled out");
             out.write("ess", {"generation"}, ess, "effective sample size of the weights");
             out.write("simulations", {"generation"}, simulations, "model runs (points x replicates)");
             out.write("particle_count", {"generation"}, count, "particles in the generation");
