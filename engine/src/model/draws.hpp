@@ -27,6 +27,7 @@ enum class Purpose : std::uint32_t {
                        // death while held (1), release from detention (2), exit from trafficking (3)
     journey = 11,      // in the journey sample or not (one word, day 0: a pure function of seed and id)
     give_up = 12,      // whether one who gives up tries another route (one word)
+    posterior = 13,    // systematic resampling of a posterior: one word, (0, 0) in place of (agent, day)
 };
 
 using Words = std::array<std::uint32_t, 4>;
