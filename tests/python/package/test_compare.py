@@ -13,7 +13,7 @@ from scipy import stats
 import migsim
 from migsim.compare import COLUMNS
 
-from .conftest import PATROL, REPLICATES
+from .conftest import PATROL, REPLICATES, TOY
 
 # The outcomes of docs/COMPARE.md in their order (the catalogue's, engine/include/migsim/series.hpp).
 HARMS = ["abductions", "trafficking", "violence", "raid_detentions", "deaths_while_held"]
@@ -268,3 +268,22 @@ def test_t_quantile(df):
         assert value == pytest.approx(math.tan(math.pi * 0.475), rel=1e-15)
     if df == 2:                          # closed form: a * sqrt(2 / (1 - a^2)), a = 0.95
         assert value == pytest.approx(0.95 * math.sqrt(2 / (1 - 0.95 ** 2)), rel=1e-15)
+
+
+def test_posterior_runs_are_refused_with_what_to_use(cli, tmp_path):
+    """Posterior runs pair by (draw, seed) in `migsim compare` only (docs/COMPARE.md)."""
+    import h5py
+    import numpy as np
+
+    calibration = tmp_path / "calib.h5"
+    with h5py.File(calibration, "w") as f:
+        f.create_dataset("parameter", data=np.array(["border:strait.patrol"], dtype=object),
+                         dtype=h5py.string_dtype("utf-8"))
+        f.create_dataset("posterior_value", data=np.array([[0.2], [0.6]]))
+        f.create_dataset("posterior_weight", data=np.array([0.5, 0.5]))
+        f.attrs["method"] = "abc-smc"
+    path = tmp_path / "posterior.h5"
+    cli.ok("run", TOY, "--posterior", calibration, "--draws", 2, "--days", 20, "-q", "-o", path)
+    assert migsim.open_run(path)["arrivals"].dims[:2] == ("draw", "replicate")
+    with pytest.raises(ValueError, match="posterior run.*migsim compare"):
+        migsim.compare(path, path)

@@ -237,6 +237,10 @@ def check_paired(base: xr.Dataset, variant: xr.Dataset, names: Optional[Tuple[st
     for ds, label in ((base, b), (variant, v)):
         if is_sweep(ds):
             raise ValueError(f"{label} is a sweep file: compare takes two run files")
+        if ds.attrs.get("kind") == "posterior" or "draw" in ds.dims:
+            raise ValueError(f"{label} is a posterior run (migsim run --posterior): migsim.compare does not "
+                             f"pair runs by (draw, seed) yet; use `migsim compare BASE VARIANT` "
+                             f"(docs/COMPARE.md, \"With parameter uncertainty\")")
         if "seed" not in ds.variables:
             raise ValueError(f"{label} has no seed variable: not a migsim run file?")
     nb, nv = base.sizes.get("replicate", 0), variant.sizes.get("replicate", 0)
