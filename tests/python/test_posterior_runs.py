@@ -165,3 +165,32 @@ def test_draws_and_posterior_go_together(migsim, calibration, tmp_path):
     assert migsim("run", TOY, "--posterior", calibration, "-o", out).returncode != 0
     help_text = migsim.ok("run", "--help").stdout
     assert "--posterior" in help_text and "--draws" in help_text and "migsim compare base.h5 variant.h5" in help_text
+
+
+def test_an_interrupted_posterior_run_resumes_to_the_same_content(migsim, calibration, tmp_path):
+    import signal
+    import time
+
+    # 30 draws x 3 replicates of 60 days: long enough to be stopped midway.
+    args = ["run", TOY, "--posterior", calibration, "--draws", 30, "--replicates", 3, "--days", 60, "-q"]
+    straight = relative(tmp_path / "straight.h5")
+    migsim.ok(*args, "-o", straight)
+    resumed = relative(tmp_path / "resumed.h5")
+    proc = migsim.popen(*args, "-o", resumed)
+    deadline = time.time() + 60
+    while time.time() < deadline:   # stop it once a couple of draws are done
+        try:
+            with h5py.File(REPO_ROOT / resumed, "r", locking=False) as f:
+                if f["draw_completed"][()].sum() >= 2:
+                    break
+        except (OSError, KeyError):
+            pass
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, f"not interrupted midway (exit {proc.returncode}): {err}"
+    assert "run the same command again" in err
+    with h5py.File(REPO_ROOT / resumed, "r") as f:
+        assert 0 < f["draw_completed"][()].sum() < 30
+    assert "already done" in migsim.ok(*args, "-o", resumed).stdout
+    assert migsim.ok("info", straight, "--checksums").stdout == migsim.ok("info", resumed, "--checksums").stdout
