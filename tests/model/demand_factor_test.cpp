@@ -143,10 +143,10 @@ TEST(DemandFactor, AnEventChangesCreationFromItsDayOnOnly) {
     const auto got = created(s);
     for (int d = 0; d < 6; ++d) EXPECT_EQ(got[0][static_cast<std::size_t>(d)], before[0][static_cast<std::size_t>(d)]);
     EXPECT_EQ(got[0], expected(s, [](int p, int d) { return p == 0 && d >= 6 ? 3.0 : 1.0; })[0]);
-    EXPECT_EQ(got[0][5], 3);            // 11 over 4 days: 3, at factor 1
-    EXPECT_EQ(got[0][6], 8);            // 33 over 4 days: 9, 8, 8, 8; day 6 is the row's second
-    EXPECT_EQ(got[0][10], 15);          // 5 x 3
-    EXPECT_EQ(got[1], before[1]);       // the other profile's agents unchanged
+    EXPECT_EQ(got[0][5], 3);        // 11 over 4 days: 3, at factor 1
+    EXPECT_EQ(got[0][6], 8);        // 33 over 4 days: 9, 8, 8, 8; day 6 is the row's second
+    EXPECT_EQ(got[0][10], 15);      // 5 x 3
+    EXPECT_EQ(got[1], before[1]);   // the other profile's agents unchanged
     // Sized for the largest factor the profile gets over the run.
     EXPECT_EQ(s.largest_demand_factors(), (std::vector<double>{3, 1}));
     EXPECT_EQ(s.total_agents(), 3 * (7 + 11 + 5) + 9 + 4);
