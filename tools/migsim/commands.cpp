@@ -263,8 +263,13 @@ int validate_command(const std::string& path, const std::vector<std::string>& ov
         std::cout << "ok: scenario '" << s.settings.name << "': " << s.locations.size() << " locations, "
                   << s.links.size() << " links, " << s.borders.size() << " borders, " << s.markets.size()
                   << " markets, " << s.pathways.size() << " pathways, " << s.profiles.size() << " profiles, "
-                  << s.events.size() << " events; " << s.total_agents() << " migrants over " << s.settings.days
-                  << " days from " << s.settings.start_date << "\n";
+                  << s.events.size() << " events; "
+                  << (std::any_of(s.events.begin(), s.events.end(),
+                                  [](const Event& e) { return e.change.parameter == Parameter::demand_factor; })
+                          ? "at most "   // counted at each profile's largest demand_factor
+                          : "")
+                  << s.total_agents() << " migrants over " << s.settings.days << " days from " << s.settings.start_date
+                  << "\n";
     // Each further replicate: the mean over a hundred (the second alone may cost little more
     // than the first, whose end already needs room the simulations have given back).
     RunOptions one, many;
