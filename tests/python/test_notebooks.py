@@ -22,7 +22,7 @@ import pytest
 from conftest import REPO_ROOT, migsim_path
 
 NOTEBOOKS = REPO_ROOT / "tools" / "notebooks"
-NAMES = ["patrol_shift", "pathways"]
+NAMES = ["patrol_shift", "pathways", "calibration"]
 DEBIAN_PYTHON = Path("/usr/bin/python3")
 KERNEL = "migsim-debian-python3"
 DAYS, REPLICATES = 120, 3
