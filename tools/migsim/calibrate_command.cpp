@@ -88,6 +88,8 @@ int calibrate_command(const CalibrateArgs& args, const Comm& world) {
     std::signal(SIGTERM, on_calibration_signal);
     std::unique_ptr<calibration::ScenarioModel> model;
     on_every_rank(world, [&] { model = std::make_unique<calibration::ScenarioModel>(spec, args.threads, world); });
+    if (world.rank() == 0)
+        for (const auto& note : model->replaced_parameters()) std::cerr << "migsim: note: " << note << "\n";
     if (args.synthetic >= 0)
         on_every_rank(world, [&] { make_synthetic(spec, *model, static_cast<std::uint64_t>(args.synthetic)); });
     if (args.synthetic >= 0 && world.rank() == 0 && !args.quiet) {

@@ -137,6 +137,9 @@ public:
                                                             const std::vector<std::uint64_t>& seeds,
                                                             const std::function<void(int)>& done) override;
     [[nodiscard]] const Scenario& base() const;
+    // One line for each parameter that an event of the scenario sets later in the run: its value
+    // holds only until that day, so the calibration is of its value before it (said, as run does).
+    [[nodiscard]] std::vector<std::string> replaced_parameters() const;
 
 private:
     struct Impl;

@@ -139,7 +139,7 @@ void write_calibration(const std::string& path, const Spec& spec, const Calibrat
                 observed.push_back(t.observed);
                 sd.push_back(t.sd());
                 series.push_back(t.numerator.series);
-                aggregation.push_back(to_string(t.aggregation));
+                aggregation.emplace_back(to_string(t.aggregation));
             }
             for (const auto& p : spec.parameters) {
                 kinds.emplace_back(to_string(p.prior.kind));

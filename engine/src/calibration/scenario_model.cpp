@@ -61,6 +61,23 @@ ScenarioModel::~ScenarioModel() = default;
 
 const Scenario& ScenarioModel::base() const { return impl_->base; }
 
+std::vector<std::string> ScenarioModel::replaced_parameters() const {
+    std::vector<double> middle;
+    for (const Parameter& p : impl_->spec.parameters) middle.push_back(p.prior.quantile(0.5));
+    const auto s = impl_->at(middle);
+    std::vector<std::string> lines;
+    for (const auto& [o, e] : replaced_overrides(*s)) {
+        if (o->where != impl_->spec.path.string()) continue;   // the SPEC's set: or the scenario's own
+        std::ostringstream line;
+        line << "parameter " << target_name(*s, o->change) << "." << to_string(o->change.parameter)
+             << " holds only until day " << e->day << ": event " << e->id << " sets it to " << e->change.value
+             << " then, so the calibration is of its value before that day (to vary it all the run, add event:" << e->id
+             << ".value as a parameter too, or change the events)";
+        lines.push_back(line.str());
+    }
+    return lines;
+}
+
 std::vector<std::vector<double>> ScenarioModel::evaluate(const std::vector<std::vector<double>>& points,
                                                          const std::vector<std::uint64_t>& seeds,
                                                          const std::function<void(int)>& done) {

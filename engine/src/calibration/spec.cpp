@@ -59,7 +59,11 @@ public:
                 known = known || key == a;
                 list += (list.empty() ? "" : ", ") + std::string(a);
             }
-            if (!known) fail(kv.first, where.empty() ? key : where + "." + key, "one of: " + list);
+            if (known) continue;
+            std::string path = where;
+            if (!path.empty()) path += ".";
+            path += key;
+            fail(kv.first, path, "one of: " + list);
         }
     }
 
