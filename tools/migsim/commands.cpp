@@ -157,6 +157,18 @@ int posterior_command(const RunArgs& args, const Comm& world, const Scenario& sc
     on_every_rank(world, [&] {
         plan = plan_posterior(args.scenario, overrides, args.posterior, args.draws, scenario.settings.seed);
     });
+    // Posterior values that an event replaces later in the run hold only until then, as --set does:
+    // said once, for the first draw (every draw sets the same keys).
+    if (world.rank() == 0 && !args.quiet && !plan.values.empty()) {
+        std::vector<std::string> first = plan.overrides;
+        for (std::size_t p = 0; p < plan.parameters.size(); ++p) {
+            std::ostringstream value;
+            value.precision(17);
+            value << plan.values.front()[p];
+            first.push_back(plan.parameters[p] + "=" + value.str());
+        }
+        report_replaced_overrides(load_scenario(args.scenario, first));
+    }
     const std::string output = args.output.empty() ? scenario.settings.name + "-posterior.h5" : args.output;
     const RunResult result = with_progress(args, world, output, [&](RunOptions o) {
         o.overwrite = args.force;

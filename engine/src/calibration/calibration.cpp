@@ -61,7 +61,11 @@ double weighted_quantile(std::vector<std::pair<double, double>> value_weight, do
 std::string number_text(double x) {
     if (std::isnan(x)) return "-";
     std::ostringstream out;
-    out << std::setprecision(4) << x;
+    if (std::fabs(x) >= 1e4 && std::fabs(x) < 1e15) {   // counts: whole numbers, not 2.4e+04
+        out << std::fixed << std::setprecision(0) << x;
+    } else {
+        out << std::setprecision(4) << x;
+    }
     return out.str();
 }
 
@@ -194,7 +198,11 @@ std::string describe_calibration(const std::string& path) {
     }
     out << "  final tolerance " << number_text(post.tolerance) << ", acceptance " << number_text(post.acceptance_rate)
         << ", effective sample size " << number_text(post.ess) << " of " << post.values.size() << "\n\n";
-    out << std::left << std::setw(34) << "parameter" << std::setw(30) << "prior" << std::setw(12) << "median"
+    // Columns as wide as the longest key or name (profile:middle_east_asia.demand_factor).
+    int wide = 12;
+    for (const auto& k : keys) wide = std::max(wide, static_cast<int>(k.size()) + 2);
+    for (const auto& t : targets) wide = std::max(wide, static_cast<int>(t.size()) + 2);
+    out << std::left << std::setw(wide) << "parameter" << std::setw(30) << "prior" << std::setw(12) << "median"
         << std::setw(24) << "90% interval"
         << "truth\n";
     for (std::size_t p = 0; p < keys.size(); ++p) {
@@ -205,19 +213,19 @@ std::string describe_calibration(const std::string& path) {
         const double lo = weighted_quantile(vw, 0.05), hi = weighted_quantile(vw, 0.95);
         std::string verdict = number_text(truth[p]);
         if (!std::isnan(truth[p])) verdict += truth[p] >= lo && truth[p] <= hi ? " (inside)" : " (OUTSIDE)";
-        out << std::setw(34) << keys[p] << std::setw(30) << prior << std::setw(12)
+        out << std::setw(wide) << keys[p] << std::setw(30) << prior << std::setw(12)
             << number_text(weighted_quantile(vw, 0.5)) << std::setw(24) << (number_text(lo) + " - " + number_text(hi))
             << verdict << "\n";
     }
     out << "\n"
-        << std::setw(34) << "target" << std::setw(14) << "observed" << std::setw(12) << "sd" << std::setw(12)
+        << std::setw(wide) << "target" << std::setw(14) << "observed" << std::setw(12) << "sd" << std::setw(12)
         << "predictive" << std::setw(24) << "90% interval"
         << "observed inside\n";
     for (std::size_t t = 0; t < targets.size(); ++t) {
         std::vector<std::pair<double, double>> vw;
         for (std::size_t i = 0; i < post.values.size(); ++i) vw.emplace_back(post.outputs[i][t], post.weights[i]);
         const double lo = weighted_quantile(vw, 0.05), hi = weighted_quantile(vw, 0.95);
-        out << std::setw(34) << targets[t] << std::setw(14) << number_text(observed[t]) << std::setw(12)
+        out << std::setw(wide) << targets[t] << std::setw(14) << number_text(observed[t]) << std::setw(12)
             << number_text(sd[t]) << std::setw(12) << number_text(weighted_quantile(vw, 0.5)) << std::setw(24)
             << (number_text(lo) + " - " + number_text(hi)) << (observed[t] >= lo && observed[t] <= hi ? "yes" : "no")
             << "\n";
