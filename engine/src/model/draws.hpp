@@ -27,6 +27,9 @@ enum class Purpose : std::uint32_t {
                        // death while held (1), release from detention (2), exit from trafficking (3)
     journey = 11,      // in the journey sample or not (one word, day 0: a pure function of seed and id)
     give_up = 12,      // whether one who gives up tries another route (one word)
+    gsa = 31,          // global sensitivity analysis (calibration/sensitivity.cpp): Morris and Sobol
+                       // designs and bootstrap resamples; (trajectory, parameter), (row, column) or
+                       // (resample, row / 4) in place of (agent, day); `round` says which draw
 };
 
 using Words = std::array<std::uint32_t, 4>;
