@@ -324,7 +324,8 @@ SensitivityResult analyse_sensitivity(const Spec& spec, Model& model,
             done = [&, before](int n) {
                 SensitivityProgress p;
                 p.total = total;
-                p.done = std::min(total, before + n);
+                // ScenarioModel estimates n over ranks: never past this design's points.
+                p.done = before + std::clamp<std::int64_t>(n, 0, static_cast<std::int64_t>(points.size()));
                 p.seconds_elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
                 if (p.done > 0)
                     p.seconds_left =
