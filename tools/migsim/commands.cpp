@@ -21,6 +21,7 @@
 #include "migsim/run.hpp"
 #include "migsim/scenario.hpp"
 #include "migsim/compare.hpp"
+#include "migsim/calibration.hpp"
 #include "isolated.hpp"
 #include "progress.hpp"
 
@@ -254,6 +255,8 @@ int validate_command(const std::string& path, const std::vector<std::string>& ov
 int info_command(const std::string& path, bool checksums) {
     if (checksums) {
         for (const auto& line : dataset_checksums(path)) std::cout << line << "\n";
+    } else if (calibration::is_calibration_file(path)) {
+        std::cout << calibration::describe_calibration(path);
     } else {
         std::cout << describe_output(path);
     }

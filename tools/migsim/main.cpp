@@ -72,9 +72,10 @@ int run_action(const cli::Action& action, const Comm& world) {
 namespace migsim::cli {
 
 std::span<const Command* const> all_commands() {
-    static const Command* const table[] = {&run_entry,         &sweep_entry,    &compare_entry,
-                                           &validate_entry,    &generate_entry, &validate_data_entry,
-                                           &import_flee_entry, &info_entry,     &sensitivity_entry};
+    static const Command* const table[] = {&run_entry,         &sweep_entry,     &compare_entry,
+                                           &validate_entry,    &generate_entry,  &validate_data_entry,
+                                           &import_flee_entry, &calibrate_entry, &sensitivity_entry,
+                                           &info_entry};
     return table;
 }
 

@@ -20,7 +20,8 @@
 
 namespace migsim {
 struct Scenario;
-}
+struct DayTotals;
+}   // namespace migsim
 
 namespace migsim::calibration {
 
@@ -31,7 +32,7 @@ enum class PriorKind : std::uint8_t { uniform, log_uniform, normal, truncated_no
 
 struct Prior {
     PriorKind kind = PriorKind::uniform;
-    double a = 0, b = 1;                     // uniform, log-uniform: low, high; normal kinds: mean, sd
+    double a = 0, b = 1;                       // uniform, log-uniform: low, high; normal kinds: mean, sd
     double low = -infinity, high = infinity;   // the support (a, b for the uniform kinds)
 
     // The value at cumulative probability u in (0, 1): how points are drawn from the prior.
@@ -64,25 +65,25 @@ struct Target {
     Selection numerator;
     Selection denominator;   // ratio only: numerator sum / denominator sum (0 when both are 0)
     double observed = std::numeric_limits<double>::quiet_NaN();   // NaN: an output, not a target
-    double error = 0;              // observation error, a standard deviation
-    bool relative_error = false;   // `error` is a share of |observed|
+    double error = 0;                                             // observation error, a standard deviation
+    bool relative_error = false;                                  // `error` is a share of |observed|
     [[nodiscard]] double sd() const { return relative_error ? error * std::abs(observed) : error; }
 };
 
 struct AbcSettings {
     int population = 200;
-    int generations = 8;           // at most; 0 generations past the prior is allowed
-    double final_tolerance = 0;    // stop once the tolerance is at or below it (0: never)
-    double quantile = 0.5;         // the next tolerance: this quantile of the distances
-    double kernel_scale = 2;       // perturbation: normal with kernel_scale x the weighted covariance
-    double min_acceptance = 0.01;  // stop when a generation accepts fewer of its simulations
+    int generations = 8;            // at most; 0 generations past the prior is allowed
+    double final_tolerance = 0;     // stop once the tolerance is at or below it (0: never)
+    double quantile = 0.5;          // the next tolerance: this quantile of the distances
+    double kernel_scale = 2;        // perturbation: normal with kernel_scale x the weighted covariance
+    double min_acceptance = 0.01;   // stop when a generation accepts fewer of its simulations
 };
 
 struct HistoryMatchingSettings {
     int waves = 3;
-    int design = 100;          // model runs per wave (a Latin hypercube in the part not ruled out)
-    double cutoff = 3;         // implausibility above which a point is ruled out
-    int posterior = 200;       // points kept from the last wave's non-implausible space
+    int design = 100;      // model runs per wave (a Latin hypercube in the part not ruled out)
+    double cutoff = 3;     // implausibility above which a point is ruled out
+    int posterior = 200;   // points kept from the last wave's non-implausible space
 };
 
 struct SensitivitySettings {
@@ -95,14 +96,14 @@ struct SensitivitySettings {
 enum class Method : std::uint8_t { abc_smc, history_matching, sensitivity };
 
 struct Spec {
-    std::filesystem::path path;        // the SPEC file
-    std::string text;                  // its bytes, kept in the output (and to resume)
-    std::filesystem::path scenario;    // resolved against the SPEC's folder
+    std::filesystem::path path;           // the SPEC file
+    std::string text;                     // its bytes, kept in the output (and to resume)
+    std::filesystem::path scenario;       // resolved against the SPEC's folder
     std::vector<std::string> overrides;   // set: KEY: VALUE, applied before the parameters
     std::vector<Parameter> parameters;
-    std::vector<Target> targets;       // targets: (observed given) or outputs: (sensitivity)
-    int replicates = 1;                // seeds per point; target values are their mean
-    std::uint64_t seed = 1;            // the method's draws and the simulations' seeds
+    std::vector<Target> targets;   // targets: (observed given) or outputs: (sensitivity)
+    int replicates = 1;            // seeds per point; target values are their mean
+    std::uint64_t seed = 1;        // the method's draws and the simulations' seeds
     Method method = Method::abc_smc;
     AbcSettings abc;
     HistoryMatchingSettings history;
@@ -148,7 +149,7 @@ class TargetMeter {
 public:
     TargetMeter(const Scenario& scenario, const std::vector<Target>& targets);
     ~TargetMeter();
-    void add_day(int day, const struct DayTotals& totals);
+    void add_day(int day, const DayTotals& totals);
     [[nodiscard]] std::vector<double> values() const;
 
 private:
@@ -165,19 +166,19 @@ private:
 [[nodiscard]] std::uint64_t point_seed(std::uint64_t seed, int stage, std::int64_t index);
 
 struct CalibrationProgress {
-    int generation = 0, generations = 0;   // generation (or wave) under way, of at most
-    double tolerance = 0;                  // in force (infinity in the first generation)
+    int generation = 0, generations = 0;        // generation (or wave) under way, of at most
+    double tolerance = 0;                       // in force (infinity in the first generation)
     std::int64_t accepted = 0, simulated = 0;   // this generation
     int population = 0;
-    double acceptance_rate = 0;   // of the last finished generation
+    double acceptance_rate = 0;                     // of the last finished generation
     double seconds_elapsed = 0, seconds_left = 0;   // estimate; 0 when unknown
 };
 
 struct CalibrationOptions {
-    std::string output;     // HDF5 path
-    int threads = 0;        // 0: all the cores TBB sees
+    std::string output;   // HDF5 path
+    int threads = 0;      // 0: all the cores TBB sees
     const Comm* comm = nullptr;
-    bool force = false;     // replace a finished calibration or another SPEC's file
+    bool force = false;   // replace a finished calibration or another SPEC's file
     std::function<void(const CalibrationProgress&)> progress;
     const std::atomic<bool>* stop = nullptr;   // checked between batches of simulations
 };

@@ -1,7 +1,7 @@
 // Morris elementary effects and Sobol indices (Saltelli sampling) of a SPEC's outputs, their
 // bootstrap intervals, the file and the table (migsim/sensitivity.hpp).
 //
-// Draws: counter-based (model/draws.hpp, Purpose::gsa), keyed by the SPEC's seed. The
+// Draws: counter-based (model/draws.hpp, Purpose::sensitivity), keyed by the SPEC's seed. The
 // counter's (agent, day, round) is
 //   round 0  (trajectory, parameter)   Morris: starting level (word 0) and direction (word 1)
 //   round 1  (trajectory, step)        Morris: the order of the parameters (Fisher-Yates)
@@ -85,7 +85,7 @@ MorrisDesign morris_design(int parameters, int trajectories, int levels, std::ui
         std::vector<int> level(k);
         std::vector<bool> up(k);
         for (std::size_t i = 0; i < k; ++i) {
-            const auto w = draw(seed, static_cast<std::uint32_t>(t), static_cast<int>(i), Purpose::gsa, 0);
+            const auto w = draw(seed, static_cast<std::uint32_t>(t), static_cast<int>(i), Purpose::sensitivity, 0);
             const int base = static_cast<int>(index_of(w[0], static_cast<std::size_t>(half)));
             up[i] = (w[1] & 1U) != 0;
             level[i] = up[i] ? base : base + half;
@@ -93,7 +93,7 @@ MorrisDesign morris_design(int parameters, int trajectories, int levels, std::ui
         std::vector<int> order(k);
         std::iota(order.begin(), order.end(), 0);
         for (std::size_t m = k - 1; m >= 1; --m) {
-            const auto w = draw(seed, static_cast<std::uint32_t>(t), static_cast<int>(m), Purpose::gsa, 1);
+            const auto w = draw(seed, static_cast<std::uint32_t>(t), static_cast<int>(m), Purpose::sensitivity, 1);
             std::swap(order[m], order[index_of(w[0], m + 1)]);
         }
         std::vector<double> point(k);
@@ -150,7 +150,8 @@ MorrisIndices morris_indices(const MorrisDesign& design, const Matrix& outputs, 
         std::vector<std::size_t> picks(r);
         for (int b = 0; b < bootstrap; ++b) {
             for (std::size_t slot = 0; slot < r; slot += 4) {
-                const auto w = draw(seed, static_cast<std::uint32_t>(b), static_cast<int>(slot / 4), Purpose::gsa, 3);
+                const auto w =
+                    draw(seed, static_cast<std::uint32_t>(b), static_cast<int>(slot / 4), Purpose::sensitivity, 3);
                 for (std::size_t q = 0; q < 4 && slot + q < r; ++q) picks[slot + q] = index_of(w[q], r);
             }
             for (std::size_t o = 0; o < m; ++o)
@@ -187,7 +188,7 @@ SaltelliDesign saltelli_design(int parameters, int base_samples, std::uint64_t s
         for (std::size_t c = 0; c < k; ++c) {
             const int column = static_cast<int>(which * k + c);
             for (std::size_t j = 0; j < n; ++j) {
-                const auto w = draw(seed, static_cast<std::uint32_t>(j), column, Purpose::gsa, 2);
+                const auto w = draw(seed, static_cast<std::uint32_t>(j), column, Purpose::sensitivity, 2);
                 keys[j] = {(static_cast<std::uint64_t>(w[0]) << 32) | w[1], j};
                 within[j] = unit(w[2]);
             }
@@ -258,7 +259,7 @@ SobolIndices sobol_indices(const SaltelliDesign& design, const Matrix& outputs, 
     std::vector<double> first(k), total(k);
     for (std::size_t b = 0; b < resamples; ++b) {
         for (std::size_t j = 0; j < n; j += 4) {
-            const auto w = draw(seed, static_cast<std::uint32_t>(b), static_cast<int>(j / 4), Purpose::gsa, 4);
+            const auto w = draw(seed, static_cast<std::uint32_t>(b), static_cast<int>(j / 4), Purpose::sensitivity, 4);
             for (std::size_t q = 0; q < 4 && j + q < n; ++q) rows[j + q] = index_of(w[q], n);
         }
         for (std::size_t o = 0; o < m; ++o) {

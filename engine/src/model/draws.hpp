@@ -14,22 +14,23 @@
 namespace migsim::detail {
 
 enum class Purpose : std::uint32_t {
-    budget = 1,        // lognormal money at creation (two words, Box-Muller)
-    choice = 2,        // option picked from the alias table (two words)
-    crossing = 3,      // seat/quota priority, interception, death
-    sweep = 4,         // Latin hypercube: (parameter, sample) in place of (agent, day)
-    spawn = 5,         // Flee rules: the conflict zone a new agent appears in, its first wake day
-    move = 6,          // Flee rules: move roll, route column and coin; round = hop of the day
-    wake = 7,          // Flee rules: days until the next successful move roll (geometric)
-    spawn_count = 8,   // Flee rules, conflict spawning: (zone, day) in place of (agent, day)
-    group = 9,         // demographic group at creation (one word)
-    harm = 10,         // harms at a place: abduction, trafficking, detention, violence (round 0);
-                       // death while held (1), release from detention (2), exit from trafficking (3)
-    journey = 11,      // in the journey sample or not (one word, day 0: a pure function of seed and id)
-    give_up = 12,      // whether one who gives up tries another route (one word)
-    gsa = 31,          // global sensitivity analysis (calibration/sensitivity.cpp): Morris and Sobol
-                       // designs and bootstrap resamples; (trajectory, parameter), (row, column) or
-                       // (resample, row / 4) in place of (agent, day); `round` says which draw
+    budget = 1,         // lognormal money at creation (two words, Box-Muller)
+    choice = 2,         // option picked from the alias table (two words)
+    crossing = 3,       // seat/quota priority, interception, death
+    sweep = 4,          // Latin hypercube: (parameter, sample) in place of (agent, day)
+    spawn = 5,          // Flee rules: the conflict zone a new agent appears in, its first wake day
+    move = 6,           // Flee rules: move roll, route column and coin; round = hop of the day
+    wake = 7,           // Flee rules: days until the next successful move roll (geometric)
+    spawn_count = 8,    // Flee rules, conflict spawning: (zone, day) in place of (agent, day)
+    group = 9,          // demographic group at creation (one word)
+    harm = 10,          // harms at a place: abduction, trafficking, detention, violence (round 0);
+                        // death while held (1), release from detention (2), exit from trafficking (3)
+    journey = 11,       // in the journey sample or not (one word, day 0: a pure function of seed and id)
+    give_up = 12,       // whether one who gives up tries another route (one word)
+    calibration = 20,   // calibration and sensitivity: (point, stage) in place of (agent, day)
+    sensitivity = 31,   // Morris and Sobol designs and their bootstrap resamples (calibration/sensitivity.cpp):
+                        // (trajectory, parameter), (row, column), (resample, row / 4) in place of (agent,
+                        // day); `round` says which draw
 };
 
 using Words = std::array<std::uint32_t, 4>;

@@ -10,6 +10,8 @@
     migsim.journeys("toy.h5")                        # run --journeys SHARE: one row per journey
     migsim.money_flows(ds)                           # who is paid, per year (docs/HARM.md)
     migsim.catalogue(ds)                             # every series: entity, units, meaning
+    migsim.posterior("calib.h5").summary()           # migsim calibrate: posterior against prior
+    migsim.sensitivity("sens.h5").sobol()            # migsim sensitivity: Sobol S1, ST (or .morris())
 
 Layout of the files: docs/ARCHITECTURE.md ("Output"); compare: docs/COMPARE.md.
 """
@@ -21,6 +23,9 @@ from .frames import (as_frame, dates, entities, link_table, monthly, parse_windo
 from .io import (RunFileError, input_hashes, is_complete, is_sweep, journeys, open_run, replicates,
                  run_info, trim_incomplete)
 from .money import money_flows, payees, plot_money_flows
+from .posterior import (AnalysisFileError, CalibrationFileError, Posterior, plot_generations, plot_posterior_marginals,
+                        plot_posterior_pairs, plot_predictive, posterior, weighted_quantile)
+from .sensitivity import Sensitivity, SensitivityFileError, plot_sensitivity, sensitivity
 from .plots import (parameter_variable, plot_route_map, plot_route_shares, plot_series, plot_sweep,
                     sweep_outcome)
 
@@ -34,4 +39,7 @@ __all__ = [
     "compare", "outcomes", "paired_statistics", "check_paired", "pair_by_id",
     "plot_series", "plot_route_map", "plot_route_shares", "plot_sweep", "sweep_outcome",
     "parameter_variable", "money_flows", "payees", "plot_money_flows", "catalogue",
+    "posterior", "Posterior", "CalibrationFileError", "weighted_quantile", "plot_posterior_marginals",
+    "plot_posterior_pairs", "plot_predictive", "plot_generations", "AnalysisFileError",
+    "sensitivity", "Sensitivity", "SensitivityFileError", "plot_sensitivity",
 ]
