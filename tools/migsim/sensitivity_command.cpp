@@ -7,6 +7,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <iomanip>
 #include <iostream>
 #include <memory>
 
@@ -100,7 +101,8 @@ int sensitivity_command(const SensitivityArgs& args, const Comm& world) {
     if (world.rank() != 0) return exit_ok;
     std::cout << sensitivity_table(result);
     std::cout << "wrote " << output << ": " << result.samples.size() << " runs (" << result.simulations
-              << " simulations), " << sensitivity_methods(spec.sensitivity) << ", " << result.wall_seconds << " s\n";
+              << " simulations), " << sensitivity_methods(spec.sensitivity) << ", " << std::fixed
+              << std::setprecision(1) << result.wall_seconds << " s\n";
     return exit_ok;
 }
 
