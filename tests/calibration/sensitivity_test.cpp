@@ -342,7 +342,11 @@ TEST(Sensitivity, FileHoldsTheRunsAndTheIndices) {
     EXPECT_EQ(detail::read_string_attribute(file, "spec"), "seed: 8\n");
     EXPECT_EQ(detail::number_attribute(file, "completed"), 1.0);
     EXPECT_EQ(detail::number_attribute(file, "seed"), 8.0);
+    // migsim info: the same table from the file as from the result.
+    EXPECT_TRUE(is_sensitivity_file(path));
+    EXPECT_NE(describe_sensitivity(path).find(sensitivity_table(r)), std::string::npos);
     std::filesystem::remove(path);
+    EXPECT_FALSE(is_sensitivity_file(path));
 }
 
 }   // namespace

@@ -73,6 +73,13 @@ def test_the_table_lists_each_output_by_total_index(analysed):
                 float(total["border:strait.patrol"]), abs=0.0005)
 
 
+def test_info_describes_the_file(migsim, analysed):
+    out, result = analysed
+    info = migsim.ok("info", out).stdout
+    assert "sensitivity (morris sobol) of 3 output(s) to 3 parameter(s)" in info
+    assert result.stdout.split("wrote ")[0] in info, "the same table as the command printed"
+
+
 def test_an_existing_file_is_kept_without_force(migsim, analysed):
     out, _ = analysed
     before = out.read_bytes()

@@ -101,6 +101,11 @@ void write_sensitivity(const std::string& path, const Spec& spec, const Sensitiv
 // when there is no Sobol analysis), with S1, ST, mu*, sigma and the intervals.
 [[nodiscard]] std::string sensitivity_table(const SensitivityResult& result);
 
+// For `migsim info`: whether `path` is a sensitivity file (false for anything else, unreadable
+// included), and what it holds: its settings and the table. describe throws OutputError.
+[[nodiscard]] bool is_sensitivity_file(const std::string& path);
+[[nodiscard]] std::string describe_sensitivity(const std::string& path);
+
 // "morris", "sobol" or "morris sobol".
 [[nodiscard]] std::string sensitivity_methods(const SensitivitySettings& settings);
 

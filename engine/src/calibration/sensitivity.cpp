@@ -59,7 +59,7 @@ double percentile(std::vector<double>& values, double q) {
 
 void check_bootstrap(int bootstrap) {
     if (bootstrap < 0 || bootstrap > 100000)
-        throw ScenarioError("sensitivity: bootstrap: " + std::to_string(bootstrap) +
+        throw ScenarioError("method.bootstrap: " + std::to_string(bootstrap) +
                             " resamples; expected 0 (no intervals) to 100000");
 }
 
@@ -68,10 +68,10 @@ void check_bootstrap(int bootstrap) {
 MorrisDesign morris_design(int parameters, int trajectories, int levels, std::uint64_t seed) {
     if (parameters < 1) throw ScenarioError("sensitivity: Morris needs at least one parameter");
     if (trajectories < 2 || trajectories > 1000000)
-        throw ScenarioError("sensitivity: morris: trajectories: " + std::to_string(trajectories) +
+        throw ScenarioError("method.morris.trajectories: " + std::to_string(trajectories) +
                             "; expected 2 to 1000000 (sigma needs two)");
     if (levels < 2 || levels % 2 != 0 || levels > 1000)
-        throw ScenarioError("sensitivity: morris: levels: " + std::to_string(levels) +
+        throw ScenarioError("method.morris.levels: " + std::to_string(levels) +
                             "; expected an even number from 2 to 1000 (a step is levels / 2 levels)");
     MorrisDesign d;
     d.parameters = parameters;
@@ -173,7 +173,7 @@ MorrisIndices morris_indices(const MorrisDesign& design, const Matrix& outputs, 
 SaltelliDesign saltelli_design(int parameters, int base_samples, std::uint64_t seed) {
     if (parameters < 1) throw ScenarioError("sensitivity: Sobol needs at least one parameter");
     if (base_samples < 2 || base_samples > 10000000)
-        throw ScenarioError("sensitivity: sobol: base_samples: " + std::to_string(base_samples) +
+        throw ScenarioError("method.sobol.base_samples: " + std::to_string(base_samples) +
                             "; expected 2 to 10000000 (runs: base_samples x (parameters + 2))");
     SaltelliDesign d;
     d.parameters = parameters;
@@ -294,7 +294,6 @@ SensitivityResult analyse_sensitivity(const Spec& spec, Model& model,
         throw ScenarioError(where + ": method: names no sensitivity method; expected morris:, sobol: or both");
     if (spec.parameters.empty()) throw ScenarioError(where + ": parameters: none given; expected at least one");
     if (spec.targets.empty()) throw ScenarioError(where + ": outputs: none given; expected at least one");
-    check_bootstrap(settings.bootstrap);
     const int k = static_cast<int>(spec.parameters.size());
 
     SensitivityResult result;
@@ -303,8 +302,13 @@ SensitivityResult analyse_sensitivity(const Spec& spec, Model& model,
 
     std::optional<MorrisDesign> morris;
     std::optional<SaltelliDesign> sobol;
-    if (settings.morris) morris = morris_design(k, settings.trajectories, settings.levels, spec.seed);
-    if (settings.sobol) sobol = saltelli_design(k, settings.base_samples, spec.seed);
+    try {   // the settings' messages, with the SPEC's name
+        check_bootstrap(settings.bootstrap);
+        if (settings.morris) morris = morris_design(k, settings.trajectories, settings.levels, spec.seed);
+        if (settings.sobol) sobol = saltelli_design(k, settings.base_samples, spec.seed);
+    } catch (const ScenarioError& e) {
+        throw ScenarioError(where + ": " + e.what());
+    }
     const std::int64_t total = static_cast<std::int64_t>(morris ? morris->u.size() : 0) +
                                static_cast<std::int64_t>(sobol ? sobol->u.size() : 0);
     std::int64_t finished = 0;   // points of the designs run before this one
@@ -462,6 +466,7 @@ void write_sensitivity(const std::string& path, const Spec& spec, const Sensitiv
         if (result.morris) method = "morris";
         if (result.sobol) method += method.empty() ? "sobol" : " sobol";
         detail::write_attribute(root, "title", "migsim sensitivity: " + spec.path.filename().string());
+        detail::write_attribute(root, "migsim_file", "sensitivity");
         detail::write_attribute(root, "method", method);
         detail::write_attribute(root, "seed", static_cast<std::int64_t>(spec.seed));
         detail::write_attribute(root, "replicates", static_cast<std::int64_t>(spec.replicates));
@@ -555,6 +560,53 @@ std::string sensitivity_table(const SensitivityResult& result) {
     }
     if (result.morris)
         out << "mu*, sigma: Morris elementary effects in output units per unit of prior probability (u-units)\n";
+    return out.str();
+}
+
+bool is_sensitivity_file(const std::string& path) {
+    try {
+        detail::silence_hdf5_errors();
+        const Handle file = detail::open_file(path);
+        return detail::read_string_attribute(file, "migsim_file") == "sensitivity";
+    } catch (const OutputError&) {
+        return false;
+    }
+}
+
+std::string describe_sensitivity(const std::string& path) {
+    const Handle file = detail::open_file(path);
+    SensitivityResult r;
+    r.parameters = detail::read_strings(file, "parameter");
+    r.outputs = detail::read_strings(file, "output");
+    const std::size_t k = r.parameters.size(), m = r.outputs.size();
+    const auto matrix = [&](const char* name) {
+        std::vector<hsize_t> shape;
+        const std::vector<double> flat = detail::read_doubles(file, name, shape);
+        if (shape != std::vector<hsize_t>{m, k})
+            throw OutputError(path + ": dataset '" + name + "' is not (output, parameter) (a damaged file?)");
+        Matrix out(m, std::vector<double>(k));
+        for (std::size_t o = 0; o < m; ++o)
+            for (std::size_t i = 0; i < k; ++i) out[o][i] = flat[o * k + i];
+        return out;
+    };
+    const std::string method = detail::read_string_attribute(file, "method");
+    if (method.find("morris") != std::string::npos)
+        r.morris = MorrisIndices{matrix("morris_mu"), matrix("morris_mu_star"), matrix("morris_sigma"),
+                                 matrix("morris_mu_star_low"), matrix("morris_mu_star_high")};
+    if (method.find("sobol") != std::string::npos)
+        r.sobol = SobolIndices{matrix("sobol_first"),      matrix("sobol_total"),     matrix("sobol_first_low"),
+                               matrix("sobol_first_high"), matrix("sobol_total_low"), matrix("sobol_total_high")};
+    std::vector<hsize_t> shape;
+    (void)detail::read_doubles(file, "output_value", shape);
+    std::ostringstream out;
+    out << path << ": sensitivity (" << method << ") of " << m << " output(s) to " << k << " parameter(s) of "
+        << detail::read_string_attribute(file, "scenario") << "\n"
+        << "  SPEC " << detail::read_string_attribute(file, "spec_path") << ", seed "
+        << static_cast<std::int64_t>(detail::number_attribute(file, "seed")) << ", " << (shape.empty() ? 0 : shape[0])
+        << " runs x " << static_cast<std::int64_t>(detail::number_attribute(file, "replicates")) << " replicate(s), "
+        << static_cast<std::int64_t>(detail::number_attribute(file, "bootstrap")) << " bootstrap resamples"
+        << (detail::number_attribute(file, "completed") == 1 ? "" : " (NOT COMPLETED)") << "\n";
+    out << sensitivity_table(r);
     return out.str();
 }
 
