@@ -86,7 +86,8 @@ TEST(Priors, QuantileInvertsCdfAndDensityIntegratesToOne) {
     priors[2] = {PriorKind::normal, 1, 2};
     priors[3] = {PriorKind::truncated_normal, 1, 2, 0, 10};
     for (const Prior& p : priors) {
-        for (double u : {0.001, 0.05, 0.3, 0.5, 0.9, 0.999}) EXPECT_NEAR(p.cdf(p.quantile(u)), u, 1e-9) << to_string(p.kind);
+        for (double u : {0.001, 0.05, 0.3, 0.5, 0.9, 0.999})
+            EXPECT_NEAR(p.cdf(p.quantile(u)), u, 1e-9) << to_string(p.kind);
         // Midpoint rule over the 1e-6 .. 1-1e-6 quantile range: the density's mass there.
         const double from = p.quantile(1e-6), to = p.quantile(1 - 1e-6);
         double mass = 0;

@@ -109,7 +109,8 @@ TEST(TargetMeter, SumsRatiosAndMeansOverTheWindow) {
         sim.step();
         meter.add_day(d, sim.today());
         if (d >= 5 && d <= 24)
-            arrivals += static_cast<double>(sim.today()[Series::arrivals][mainland] + sim.today()[Series::arrivals][island]);
+            arrivals +=
+                static_cast<double>(sim.today()[Series::arrivals][mainland] + sim.today()[Series::arrivals][island]);
         intercepted += static_cast<double>(sim.today()[Series::border_interceptions][strait]);
         attempts += static_cast<double>(sim.today()[Series::border_attempts][strait]);
     }

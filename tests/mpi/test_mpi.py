@@ -223,6 +223,24 @@ def test_checkpoints_are_refused_over_ranks(tmp_path):
     assert result.stderr.count("error: ") == 1 and "checkpoints are for runs on one process" in result.stderr
 
 
+# Calibration (docs/CALIBRATION.md): points shared over ranks, the same file as one process.
+@pytest.mark.parametrize("ranks", [2, 3])
+def test_a_calibration_over_ranks_is_the_serial_calibration(tmp_path, ranks):
+    spec = tmp_path / "spec.yml"
+    spec.write_text(f"scenario: {REPO_ROOT / 'scenarios' / 'toy'}\nset: {{days: 40}}\nseed: 4\n"
+                    "parameters:\n  border:strait.patrol: {prior: uniform, low: 0.05, high: 0.8}\n"
+                    "  behaviour.switching_cost: {prior: log_uniform, low: 0.1, high: 10}\n"
+                    "targets:\n  - {name: mainland, series: arrivals, entities: [mainland], observed: 150, "
+                    "error: {relative: 0.2}}\nmethod:\n  abc_smc: {population: 30, generations: 2}\n")
+    one, many = tmp_path / "one.h5", tmp_path / "many.h5"
+    assert launch(0, "calibrate", spec, "-q", "--threads", "1", "-o", one).returncode == 0
+    result = launch(ranks, "calibrate", spec, "-q", "--threads", "1", "-o", many, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert checksums(many) == checksums(one)
+    with h5py.File(many, "r") as f:
+        assert f.attrs["completed"] == 1 and f["particle_value"].shape == (3, 30, 2)
+
+
 def test_sensitivity_over_ranks_is_the_serial_analysis(tmp_path):
     """`migsim sensitivity` is collective: the points are split over ranks, and 2 or 3 ranks give
     the serial runs and indices bit for bit; rank 0 alone writes the file and prints the table."""

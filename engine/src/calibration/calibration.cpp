@@ -177,13 +177,21 @@ std::string describe_calibration(const std::string& path) {
     std::ostringstream out;
     std::int64_t simulations = 0;
     for (const auto& g : r.generations) simulations += g.simulations;
+    const bool abc = r.method == "abc-smc";
+    const std::size_t stages = abc || r.generations.empty() ? r.generations.size() : r.generations.size() - 1;
     out << path << ": calibration of " << r.scenario << " by " << r.method << "\n"
-        << "  " << r.generations.size() << (r.method == "abc-smc" ? " generations" : " waves (and the posterior)")
-        << ", " << simulations << " simulations, " << number_text(r.wall_seconds) << " s, seed " << r.seed << ", "
-        << r.replicates << " replicate(s) per point, "
+        << "  " << stages << (abc ? " generations" : " waves and the posterior") << ", " << simulations
+        << " simulations, " << number_text(r.wall_seconds) << " s, seed " << r.seed << ", " << r.replicates
+        << " replicate(s) per point, "
         << (r.completed ? "completed" : "NOT completed (rerun the same command to resume)") << "\n";
     if (r.generations.empty()) return out.str();
     const Generation& post = r.generations.back();
+    if (post.values.empty()) {
+        out << "  every point the waves ran is ruled out (implausibility above " << number_text(post.tolerance)
+            << "): with these priors the model cannot match the targets within their errors; widen a prior, "
+               "raise the cutoff or check the targets\n";
+        return out.str();
+    }
     out << "  final tolerance " << number_text(post.tolerance) << ", acceptance " << number_text(post.acceptance_rate)
         << ", effective sample size " << number_text(post.ess) << " of " << post.values.size() << "\n\n";
     out << std::left << std::setw(34) << "parameter" << std::setw(30) << "prior" << std::setw(12) << "median"

@@ -32,15 +32,21 @@ public:
         dims_[name] = std::move(ds);
     }
     void dimension(const std::string& name, hsize_t n) {
-        std::vector<double> index(n);
-        for (hsize_t k = 0; k < n; ++k) index[k] = static_cast<double>(k);
-        write(name, {}, index, &name);
+        std::vector<std::int32_t> index(n);
+        for (hsize_t k = 0; k < n; ++k) index[k] = static_cast<std::int32_t>(k);
+        Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose);
+        Handle ds(H5Dcreate2(file_, name.c_str(), H5T_NATIVE_INT32, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                  H5Dclose);
+        check(ds, "create " + name);
+        if (n > 0) check(H5Dwrite(ds, H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, index.data()), "write " + name);
+        check(H5DSset_scale(ds, name.c_str()), "scale " + name);
+        sizes_[name] = n;
+        dims_[name] = std::move(ds);
     }
-    // A float64 variable over `dims` (in order); `scale_of` names it a dimension scale instead.
+    // A float64 variable over `dims` (in order).
     void write(const std::string& name, const std::vector<std::string>& dims, const std::vector<double>& values,
-               const std::string* scale_of = nullptr, const char* long_name = nullptr) {
+               const char* long_name) {
         std::vector<hsize_t> shape;
-        if (scale_of) shape.push_back(values.size());
         for (const auto& d : dims) shape.push_back(sizes_.at(d));
         Handle space(H5Screate_simple(static_cast<int>(shape.size()), shape.data(), nullptr), H5Sclose);
         Handle ds(H5Dcreate2(file_, name.c_str(), H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
@@ -49,12 +55,6 @@ public:
         if (!values.empty())
             check(H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), "write " + name);
         if (long_name) write_attribute(ds, "long_name", std::string(long_name));
-        if (scale_of) {
-            check(H5DSset_scale(ds, scale_of->c_str()), "scale " + name);
-            sizes_[name] = values.size();
-            dims_[name] = std::move(ds);
-            return;
-        }
         for (unsigned axis = 0; axis < dims.size(); ++axis)
             check(H5DSattach_scale(ds, dims_.at(dims[axis]), axis), "attach " + dims[axis]);
     }
@@ -108,19 +108,17 @@ void write_calibration(const std::string& path, const Spec& spec, const Calibrat
                 simulations.push_back(static_cast<double>(gen.simulations));
                 count.push_back(static_cast<double>(gen.values.size()));
             }
-            out.write("particle_value", {"generation", "particle", "parameter"}, value, nullptr,
-                      "each generation's particles");
-            out.write("particle_weight", {"generation", "particle"}, weight, nullptr,
-                      "importance weight (0: no particle)");
-            out.write("particle_distance", {"generation", "particle"}, dist, nullptr,
+            out.write("particle_value", {"generation", "particle", "parameter"}, value, "each generation's particles");
+            out.write("particle_weight", {"generation", "particle"}, weight, "importance weight (0: no particle)");
+            out.write("particle_distance", {"generation", "particle"}, dist,
                       record.method == "abc-smc" ? "distance to the observed targets" : "implausibility");
-            out.write("particle_output", {"generation", "particle", "target"}, output, nullptr,
-                      "simulated target values");
-            out.write("tolerance", {"generation"}, tolerance, nullptr, "ABC tolerance, or the implausibility cut-off");
-            out.write("acceptance_rate", {"generation"}, acceptance, nullptr, "accepted / simulated proposals");
-            out.write("ess", {"generation"}, ess, nullptr, "effective sample size of the weights");
-            out.write("simulations", {"generation"}, simulations, nullptr, "model runs (points x replicates)");
-            out.write("particle_count", {"generation"}, count, nullptr, "particles in the generation");
+            out.write("particle_output", {"generation", "particle", "target"}, output, "simulated target values");
+            out.write("tolerance", {"generation"}, tolerance, "ABC tolerance, or the implausibility cut-off");
+            out.write("acceptance_rate", {"generation"}, acceptance,
+                      "ABC: accepted / simulated proposals; history matching: share of candidates not ruled out");
+            out.write("ess", {"generation"}, ess, "effective sample size of the weights");
+            out.write("simulations", {"generation"}, simulations, "model runs (points x replicates)");
+            out.write("particle_count", {"generation"}, count, "particles in the generation");
 
             // The posterior: the last generation, along the same particle dimension (rows past its
             // size, when an earlier wave had more points, are NaN with weight 0).
@@ -130,9 +128,9 @@ void write_calibration(const std::string& path, const Spec& spec, const Calibrat
                     return std::vector<double>(all.begin() + static_cast<std::ptrdiff_t>(g * N * width),
                                                all.begin() + static_cast<std::ptrdiff_t>((g + 1) * N * width));
                 };
-                out.write("posterior_value", {"particle", "parameter"}, row(value, P), nullptr, "posterior particles");
-                out.write("posterior_weight", {"particle"}, row(weight, 1), nullptr, "posterior weights (sum 1)");
-                out.write("posterior_predictive", {"particle", "target"}, row(output, T), nullptr,
+                out.write("posterior_value", {"particle", "parameter"}, row(value, P), "posterior particles");
+                out.write("posterior_weight", {"particle"}, row(weight, 1), "posterior weights (sum 1)");
+                out.write("posterior_predictive", {"particle", "target"}, row(output, T),
                           "each posterior particle's simulated targets");
             }
             std::vector<double> observed, sd, a, b, low, high, truth;
@@ -151,16 +149,16 @@ void write_calibration(const std::string& path, const Spec& spec, const Calibrat
                 high.push_back(p.prior.high);
                 truth.push_back(p.truth ? *p.truth : nan);
             }
-            out.write("observed", {"target"}, observed, nullptr, "observed value of each target");
-            out.write("observation_sd", {"target"}, sd, nullptr, "observation error (standard deviation)");
+            out.write("observed", {"target"}, observed, "observed value of each target");
+            out.write("observation_sd", {"target"}, sd, "observation error (standard deviation)");
             out.strings("target_series", "target", series);
             out.strings("target_aggregation", "target", aggregation);
             out.strings("prior_kind", "parameter", kinds);
-            out.write("prior_a", {"parameter"}, a, nullptr, "prior: low (uniform kinds) or mean (normal kinds)");
-            out.write("prior_b", {"parameter"}, b, nullptr, "prior: high (uniform kinds) or sd (normal kinds)");
-            out.write("prior_low", {"parameter"}, low, nullptr, "lower end of the prior's support");
-            out.write("prior_high", {"parameter"}, high, nullptr, "upper end of the prior's support");
-            out.write("truth", {"parameter"}, truth, nullptr, "value that made synthetic targets (NaN: none given)");
+            out.write("prior_a", {"parameter"}, a, "prior: low (uniform kinds) or mean (normal kinds)");
+            out.write("prior_b", {"parameter"}, b, "prior: high (uniform kinds) or sd (normal kinds)");
+            out.write("prior_low", {"parameter"}, low, "lower end of the prior's support");
+            out.write("prior_high", {"parameter"}, high, "upper end of the prior's support");
+            out.write("truth", {"parameter"}, truth, "value that made synthetic targets (NaN: none given)");
 
             write_attribute(file, "migsim_file", std::string("calibration"));
             write_attribute(file, "method", record.method);

@@ -28,6 +28,8 @@ enum class Purpose : std::uint32_t {
     journey = 11,       // in the journey sample or not (one word, day 0: a pure function of seed and id)
     give_up = 12,       // whether one who gives up tries another route (one word)
     calibration = 20,   // calibration and sensitivity: (point, stage) in place of (agent, day)
+    history = 30,       // history matching: Latin hypercubes, (point, parameter) in place of
+                        // (agent, day), round = the design (wave and candidate round)
     sensitivity = 31,   // Morris and Sobol designs and their bootstrap resamples (calibration/sensitivity.cpp):
                         // (trajectory, parameter), (row, column), (resample, row / 4) in place of (agent,
                         // day); `round` says which draw
