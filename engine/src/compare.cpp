@@ -12,6 +12,7 @@
 #include <numbers>
 #include <optional>
 #include <set>
+#include <stdexcept>
 
 #include "io/hdf5_util.hpp"
 #include "migsim/errors.hpp"
@@ -62,26 +63,52 @@ int day_number(const std::string& date, const std::string& what) {
     return static_cast<int>(std::chrono::sys_days{ymd}.time_since_epoch().count());
 }
 
-// One run file, read for comparison: per-replicate sums over a window of days.
+// One run file, read for comparison: per-replicate sums over a window of days. A posterior run
+// (migsim run --posterior) has a leading `draw` dimension: its "replicates" here are the
+// (draw, replicate) pairs, draw-major, as its seed(draw, replicate) lists them.
 struct RunFile {
     std::string path;
     Handle file;
     std::vector<double> seeds;
     std::string start_date;
     hsize_t days = 0;
+    hsize_t draws = 0;                      // posterior runs; 0 for a plain run
+    std::vector<std::string> parameters;    // posterior runs: the keys drawn
+    std::vector<double> parameter_values;   // (draw, parameter)
 
     explicit RunFile(const std::string& p) : path(p), file(open_file(p)) {
-        if (read_string_attribute(file, "kind") == "sweep")
-            throw ScenarioError(path + ": is a sweep; compare takes run files (migsim run)");
+        const std::string kind = read_string_attribute(file, "kind");
+        if (kind == "sweep") throw ScenarioError(path + ": is a sweep; compare takes run files (migsim run)");
         std::vector<hsize_t> shape;
         seeds = read_doubles(file, "seed", shape);
         start_date = read_string_attribute(file, "start_date");
-        if (read_string_attribute(file, "kind") != "run" || start_date.empty())
+        if ((kind != "run" && kind != "posterior") || start_date.empty())
             throw OutputError(path + ": lacks the attributes of a migsim run (kind, start_date): a damaged file, or "
                                      "not one written by migsim run");
         days = static_cast<hsize_t>(number_attribute(file, "days_completed"));
         if (days == 0) throw OutputError(path + ": holds no finished day (days_completed is 0); nothing to compare");
+        if (kind == "posterior") read_draws(shape);
     }
+
+    // The draws of a posterior run: every one finished, seed (draw x replicate), the values.
+    void read_draws(const std::vector<hsize_t>& seed_shape) {
+        std::vector<hsize_t> shape;
+        const auto done = read_doubles(file, "draw_completed", shape);
+        draws = done.size();
+        if (draws == 0 || seed_shape.size() != 2 || seed_shape[0] != draws)
+            throw OutputError(path + ": its seed is not (draw x replicate) over its " + std::to_string(draws) +
+                              " draws (a damaged file?)");
+        if (std::count(done.begin(), done.end(), 1.0) != static_cast<std::ptrdiff_t>(draws))
+            throw ScenarioError(path + ": " + std::to_string(std::count(done.begin(), done.end(), 1.0)) + " of its " +
+                                std::to_string(draws) +
+                                " draws are finished; run the same migsim run --posterior command again to finish it "
+                                "before comparing");
+        parameters = read_strings(file, "parameter");
+        parameter_values = read_doubles(file, "parameter_value", shape);
+        if (shape.size() != 2 || shape[0] != draws || shape[1] != parameters.size())
+            throw OutputError(path + ": parameter_value is not (draw x parameter) (a damaged file?)");
+    }
+    [[nodiscard]] hsize_t replicates_per_draw() const { return draws > 0 ? seeds.size() / draws : seeds.size(); }
     [[nodiscard]] std::vector<std::string> strings(const std::string& name) const { return read_strings(file, name); }
     [[nodiscard]] bool has(const std::string& name) const { return H5Lexists(file, name.c_str(), H5P_DEFAULT) > 0; }
 
@@ -113,21 +140,29 @@ struct RunFile {
             throw OutputError(path + ": has no dataset " + name + "; expected a run file written by migsim run");
         Handle ds(H5Dopen2(file, name.c_str(), H5P_DEFAULT), H5Dclose);
         check(ds, path + ": open " + name);
-        const std::vector<hsize_t> shape = shape_of(ds);
+        std::vector<hsize_t> shape = shape_of(ds);
         const std::string dimension = dimension_of(name);
-        const std::size_t expected_rank = name.ends_with("_by_group") ? 4 : 3;
-        const bool fits = shape.size() == expected_rank && shape[0] == seeds.size() &&
+        const std::size_t expected_rank = (name.ends_with("_by_group") ? 4 : 3) + (draws > 0 ? 1 : 0);
+        // A posterior run's (draw, replicate) read as one leading axis of draw-major pairs.
+        const bool leads =
+            draws == 0 || (shape.size() == expected_rank && shape[0] == draws && shape[1] == replicates_per_draw());
+        if (draws > 0 && leads) {
+            shape.erase(shape.begin(), shape.begin() + 2);
+            shape.insert(shape.begin(), seeds.size());
+        }
+        const std::size_t rank = expected_rank - (draws > 0 ? 1 : 0);
+        const bool fits = leads && shape.size() == rank && shape[0] == seeds.size() &&
                           shape[1] >= std::min(last, days) &&
                           (dimension.empty() || shape.back() == ids(dimension).size()) &&
-                          (expected_rank == 3 || shape[2] == ids(base_dimension_of(name)).size());
+                          (rank == 3 || shape[2] == ids(base_dimension_of(name)).size());
         if (!fits) {
             std::string got;
             for (hsize_t n : shape) got += (got.empty() ? "" : " x ") + std::to_string(n);
-            throw OutputError(path + ": " + name + " has the shape (" + got + "), expected (replicate x time x " +
-                              (expected_rank == 4 ? base_dimension_of(name) + " x " : "") + dimension +
-                              ") matching its " + std::to_string(seeds.size()) + " seeds, " + std::to_string(days) +
-                              " days and " + std::to_string(ids(dimension).size()) + " " + dimension +
-                              " ids (a damaged file?)");
+            throw OutputError(path + ": " + name + " has the shape (" + got + "), expected (" +
+                              (draws > 0 ? "draw x " : "") + "replicate x time x " +
+                              (rank == 4 ? base_dimension_of(name) + " x " : "") + dimension + ") matching its " +
+                              std::to_string(seeds.size()) + " seeds, " + std::to_string(days) + " days and " +
+                              std::to_string(ids(dimension).size()) + " " + dimension + " ids (a damaged file?)");
         }
         std::vector<hsize_t> shape_read;
         const auto values = read_doubles(file, name, shape_read);
@@ -249,11 +284,74 @@ ComparisonRow row(const std::string& group, const std::string& outcome, const Pe
     return out;
 }
 
+// A posterior run's row: `b`, `v` hold draws x R values, draw-major (docs/COMPARE.md, "With
+// parameter uncertainty"). low/high: the effect under parameter and seed uncertainty;
+// low_seed_only/high_seed_only: the t interval of the same mean as if all draws x R differences
+// were seeds of one scenario.
+ComparisonRow posterior_row(const std::string& group, const std::string& outcome, const PerReplicate& b,
+                            const PerReplicate& v, std::size_t draws) {
+    ComparisonRow out = row(group, outcome, b, v);
+    const std::size_t R = b.size() / draws;
+    const PosteriorInterval p = posterior_interval(
+        [&] {
+            std::vector<double> d;
+            for (std::size_t j = 0; j < b.size(); ++j) d.push_back(v[j] - b[j]);
+            return d;
+        }(),
+        static_cast<int>(draws));
+    out.low_seed_only = out.low;
+    out.high_seed_only = out.high;
+    out.difference = p.mean;
+    out.low = p.low;
+    out.high = p.high;
+    out.replicates = static_cast<int>(R);
+    out.draws = static_cast<int>(draws);
+    return out;
+}
+
 }   // namespace
+
+PosteriorInterval posterior_interval(const std::vector<double>& d, int draws) {
+    PosteriorInterval p;
+    const auto N = static_cast<std::size_t>(std::max(draws, 1));
+    const std::size_t R = d.size() / N;
+    if (R == 0 || R * N != d.size())
+        throw std::invalid_argument("posterior_interval: " + std::to_string(d.size()) + " differences are not " +
+                                    std::to_string(N) + " draws of equal replicates");
+    std::vector<double> m(N, 0.0);
+    for (std::size_t k = 0; k < N; ++k)
+        for (std::size_t r = 0; r < R; ++r) m[k] += d[k * R + r] / static_cast<double>(R);
+    for (double x : m) p.mean += x / static_cast<double>(N);
+    double within = 0;
+    for (std::size_t k = 0; k < N; ++k)
+        for (std::size_t r = 0; r < R; ++r) within += (d[k * R + r] - m[k]) * (d[k * R + r] - m[k]);
+    p.within = R >= 2 ? within / static_cast<double>(N * (R - 1)) : 0.0;
+    if (N >= 2) {
+        double between = 0;
+        for (double x : m) between += (x - p.mean) * (x - p.mean);
+        p.between = between / static_cast<double>(N - 1);
+        p.parameter = std::max(0.0, p.between - p.within / static_cast<double>(R));
+        const double half = 1.96 * std::sqrt(p.parameter + p.between / static_cast<double>(N));
+        p.low = p.mean - half;
+        p.high = p.mean + half;
+    }
+    return p;
+}
 
 std::vector<ComparisonRow> compare_runs(const std::string& base_path, const std::string& variant_path,
                                         const CompareOptions& options) {
     const RunFile base(base_path), variant(variant_path);
+    if ((base.draws > 0) != (variant.draws > 0)) {
+        const RunFile& with = base.draws > 0 ? base : variant;
+        throw ScenarioError(with.path + " is a posterior run (" + std::to_string(with.draws) + " draws), " +
+                            (base.draws > 0 ? variant_path : base_path) +
+                            " is not; expected two posterior runs of the same draws (migsim run --posterior, the "
+                            "same file, --draws and --seed) or two plain runs");
+    }
+    if (base.draws > 0 && (base.parameters != variant.parameters || base.parameter_values != variant.parameter_values))
+        throw ScenarioError(variant_path + ": its posterior draws differ from " + base_path +
+                            "'s (other parameters, values or number of draws); expected the same draws, so that "
+                            "runs pair by (draw, seed) (run both with the same --posterior, --draws and --seed)");
     if (base.seeds != variant.seeds)
         throw ScenarioError(variant_path + ": its seeds differ from " + base_path +
                             "'s (or its replicate count); expected the same seeds, so that replicates pair up "
@@ -298,7 +396,7 @@ std::vector<ComparisonRow> compare_runs(const std::string& base_path, const std:
     };
     std::vector<ComparisonRow> rows;
     auto add = [&](const std::string& group, const std::string& outcome, const PerReplicate& b, const PerReplicate& v) {
-        rows.push_back(row(group, outcome, b, v));
+        rows.push_back(base.draws > 0 ? posterior_row(group, outcome, b, v, base.draws) : row(group, outcome, b, v));
     };
     // One row per entity `ids[e]` that `keep` admits, one outcome per series, then `extra`
     // outcomes computed per entity from the base's and the variant's files.
@@ -345,7 +443,7 @@ std::vector<ComparisonRow> compare_runs(const std::string& base_path, const std:
                 if (!std::all_of(paid.begin(), paid.end(), [&](const SeriesInfo* s) { return both_have(*s); }))
                     continue;
                 auto sum_paid = [&](const RunFile& f) {
-                    PerReplicate out(f.seeds.size(), 0.0);
+                    PerReplicate out(f.seeds.size(), 0.0);   // (draw and) replicate
                     for (const SeriesInfo* s : paid) {
                         const PerReplicate part = total(raw(f, std::string(s->name)));
                         for (std::size_t r = 0; r < out.size(); ++r) out[r] += part[r];

@@ -480,6 +480,10 @@ RunResult run_sweep(const SweepPlan& plan, const RunOptions& options) {
     const auto start = clock::now();
     const int replicates = std::max(1, options.replicates);
     const int samples = static_cast<int>(plan.values.size());
+    // Posterior runs: draw k's replicates use seed + k * replicates + r (SweepPlan::posterior).
+    auto draw_seed = [&](int k) {
+        return plan.seed + static_cast<std::uint64_t>(k) * static_cast<std::uint64_t>(replicates);
+    };
     auto sample_scenario = [&](int k) {
         std::vector<std::string> overrides = plan.overrides;
         for (std::size_t p = 0; p < plan.parameters.size(); ++p) {
@@ -488,7 +492,14 @@ RunResult run_sweep(const SweepPlan& plan, const RunOptions& options) {
             value << plan.values[static_cast<std::size_t>(k)][p];
             overrides.push_back(plan.parameters[p] + "=" + value.str());
         }
-        return load_scenario(plan.scenario, overrides);
+        if (!plan.is_posterior()) return load_scenario(plan.scenario, overrides);
+        overrides.push_back("seed=" + std::to_string(draw_seed(k)));
+        try {
+            return load_scenario(plan.scenario, overrides);
+        } catch (const ScenarioError& e) {   // the user's --set loaded before: a key of the posterior
+            throw ScenarioError(plan.posterior + ": a parameter of the posterior does not apply to " +
+                                plan.scenario.string() + " (draw " + std::to_string(k) + "): " + e.what());
+        }
     };
     // Every sample is loaded and checked before anything runs.
     const Comm& comm = world_of(options);
@@ -508,13 +519,19 @@ RunResult run_sweep(const SweepPlan& plan, const RunOptions& options) {
         spec << "\nparameter " << plan.parameters[p] << ":";
         for (const auto& row : plan.values) spec << " " << row[p];
     }
-    const RunInfo info{seeds_of(scenarios.front(), replicates),
-                       thread_count(options),
-                       comm.size(),
-                       options.decompose,
-                       plan.parameters,
-                       plan.values,
-                       spec.str()};
+    if (plan.is_posterior()) spec << "\nposterior " << plan.posterior_sha256;
+    RunInfo info{seeds_of(scenarios.front(), replicates),
+                 thread_count(options),
+                 comm.size(),
+                 options.decompose,
+                 plan.parameters,
+                 plan.values,
+                 spec.str()};
+    if (plan.is_posterior()) {
+        info.posterior = plan.posterior;
+        info.posterior_sha256 = plan.posterior_sha256;
+        for (const Scenario& s : scenarios) info.sample_seeds.push_back(seeds_of(s, replicates));
+    }
     // Rank 0 opens (or resumes) the file and tells every rank which samples are done.
     std::unique_ptr<Hdf5Writer> writer;
     std::vector<std::int64_t> done(static_cast<std::size_t>(samples), 0);
@@ -522,8 +539,11 @@ RunResult run_sweep(const SweepPlan& plan, const RunOptions& options) {
         if (comm.rank() != 0) return;
         std::vector<std::string> inputs;   // an existing sweep file is resumed, never an input replaced
         for (const auto& file : scenarios.front().inputs) inputs.push_back(file.path);
+        if (plan.is_posterior()) inputs.push_back(plan.posterior);
         check_output_path(options.output, true, inputs, "-o");
-        writer = std::filesystem::exists(options.output)
+        // A posterior run given --force starts over; else, like a sweep, it finishes the file.
+        const bool start_over = plan.is_posterior() && options.overwrite;
+        writer = std::filesystem::exists(options.output) && !start_over
                      ? std::make_unique<Hdf5Writer>(Hdf5Writer::Resume{}, options.output, info)
                      : std::make_unique<Hdf5Writer>(options.output, scenarios.front(), info);
         const std::vector<bool> completed = writer->completed_samples();

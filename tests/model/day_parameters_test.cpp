@@ -59,6 +59,7 @@ TEST(DayParameters, ApplyAndValueOfAgreeWithTheScenarios) {
         {TargetKind::location, 2, Parameter::capacity, 100},
         {TargetKind::profile, 1, Parameter::weight_death, 7},
         {TargetKind::profile, 0, Parameter::budget_sigma, 0.3},
+        {TargetKind::profile, 1, Parameter::demand_factor, 2.5},
         {TargetKind::harm, 0, Parameter::ransom, 150},
     };
     for (const Assignment& c : changes) {

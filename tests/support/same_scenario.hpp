@@ -90,6 +90,7 @@ inline void expect_same(const Scenario& a, const Scenario& b) {
         EXPECT_EQ(x.id, y.id);
         EXPECT_EQ(x.budget_median, y.budget_median);
         EXPECT_EQ(x.budget_sigma, y.budget_sigma);
+        EXPECT_EQ(x.demand_factor, y.demand_factor);
         EXPECT_EQ(x.weights.time, y.weights.time);
         EXPECT_EQ(x.weights.money, y.weights.money);
         EXPECT_EQ(x.weights.interception, y.weights.interception);

@@ -22,6 +22,7 @@
 #include "migsim/scenario.hpp"
 #include "migsim/compare.hpp"
 #include "migsim/calibration.hpp"
+#include "migsim/posterior.hpp"
 #include "migsim/sensitivity.hpp"
 #include "isolated.hpp"
 #include "progress.hpp"
@@ -145,6 +146,34 @@ std::int64_t memory_size(const std::string& text) {
     return static_cast<std::int64_t>(value * factor->second);
 }
 
+
+// migsim run --posterior FILE --draws N: a sweep whose samples are N draws from the calibration
+// FILE (docs/COMPARE.md, "With parameter uncertainty"), with a `draw` dimension.
+int posterior_command(const RunArgs& args, const Comm& world, const Scenario& scenario,
+                      const std::vector<std::string>& overrides) {
+    if (args.checkpoint_every > 0)
+        throw ScenarioError("--checkpoint-every: checkpoints are for plain runs; a posterior run resumes by draw "
+                            "(run the same command again)");
+    SweepPlan plan;
+    on_every_rank(world, [&] {
+        plan = plan_posterior(args.scenario, overrides, args.posterior, args.draws, scenario.settings.seed);
+    });
+    const std::string output = args.output.empty() ? scenario.settings.name + "-posterior.h5" : args.output;
+    const RunResult result = with_progress(args, world, output, [&](RunOptions o) {
+        o.overwrite = args.force;
+        return run_sweep(plan, o);
+    });
+    if (world.rank() != 0) return result.interrupted ? exit_interrupted : exit_ok;
+    if (result.interrupted) {
+        std::cerr << "migsim: interrupted; run the same command again to resume " << output
+                  << " (finished draws are kept)\n";
+        return exit_interrupted;
+    }
+    std::cout << "wrote " << output << ": a posterior ensemble of " << args.draws << " draws x " << args.replicates
+              << " replicates from " << args.posterior << " (" << result.samples_run << " draws run now, "
+              << result.samples_skipped << " already done), " << result.wall_seconds << " s\n";
+    return exit_ok;
+}
 }   // namespace
 
 int run_command(const RunArgs& given, const Comm& world) {
@@ -193,6 +222,7 @@ int run_command(const RunArgs& given, const Comm& world) {
     const Scenario scenario = load_on_every_rank(world, args.scenario, overrides, memory_size(args.max_memory));
     const std::string output = args.output.empty() ? scenario.settings.name + ".h5" : args.output;
     if (world.rank() == 0 && args.resume.empty()) report_replaced_overrides(scenario);
+    if (!args.posterior.empty()) return posterior_command(args, world, scenario, overrides);
 
     const RunResult result = with_progress(args, world, output, [&](RunOptions o) {
         o.overwrite = args.force;
@@ -234,8 +264,13 @@ int validate_command(const std::string& path, const std::vector<std::string>& ov
         std::cout << "ok: scenario '" << s.settings.name << "': " << s.locations.size() << " locations, "
                   << s.links.size() << " links, " << s.borders.size() << " borders, " << s.markets.size()
                   << " markets, " << s.pathways.size() << " pathways, " << s.profiles.size() << " profiles, "
-                  << s.events.size() << " events; " << s.total_agents() << " migrants over " << s.settings.days
-                  << " days from " << s.settings.start_date << "\n";
+                  << s.events.size() << " events; "
+                  << (std::any_of(s.events.begin(), s.events.end(),
+                                  [](const Event& e) { return e.change.parameter == Parameter::demand_factor; })
+                          ? "at most "   // counted at each profile's largest demand_factor
+                          : "")
+                  << s.total_agents() << " migrants over " << s.settings.days << " days from " << s.settings.start_date
+                  << "\n";
     // Each further replicate: the mean over a hundred (the second alone may cost little more
     // than the first, whose end already needs room the simulations have given back).
     RunOptions one, many;
@@ -322,15 +357,24 @@ int compare_command(const CompareArgs& args) {
         options.to = args.window.substr(colon + 1);
     }
     const auto rows = compare_runs(args.base, args.variant, options);
+    // Posterior runs add the draws and the seed-only interval (docs/COMPARE.md); plain runs keep
+    // their columns.
+    const bool posterior = !rows.empty() && rows.front().draws > 0;
     if (args.format == "csv") {
-        std::cout << "group,outcome,base,variant,difference,low,high,relative,replicates\n";
-        for (const auto& r : rows)
+        std::cout << "group,outcome,base,variant,difference,low,high,relative,replicates"
+                  << (posterior ? ",draws,low_seed_only,high_seed_only" : "") << "\n";
+        for (const auto& r : rows) {
             std::cout << r.group << "," << r.outcome << "," << number(r.base, false) << "," << number(r.variant, false)
                       << "," << number(r.difference, false) << "," << number(r.low, false) << ","
-                      << number(r.high, false) << "," << number(r.relative, false) << "," << r.replicates << "\n";
+                      << number(r.high, false) << "," << number(r.relative, false) << "," << r.replicates;
+            if (posterior)
+                std::cout << "," << r.draws << "," << number(r.low_seed_only, false) << ","
+                          << number(r.high_seed_only, false);
+            std::cout << "\n";
+        }
     } else if (args.format == "json") {
         auto json = nlohmann::ordered_json::array();
-        for (const auto& r : rows)
+        for (const auto& r : rows) {
             json.push_back({{"group", r.group},
                             {"outcome", r.outcome},
                             {"base", r.base},
@@ -340,12 +384,19 @@ int compare_command(const CompareArgs& args) {
                             {"high", r.high},
                             {"relative", r.relative},
                             {"replicates", r.replicates}});   // NaN (no interval, no relative change): null
+            if (posterior) {
+                json.back()["draws"] = r.draws;
+                json.back()["low_seed_only"] = r.low_seed_only;
+                json.back()["high_seed_only"] = r.high_seed_only;
+            }
+        }
         std::cout << json_text(json) << "\n";
     } else {
         std::cout << std::left << std::setw(24) << "group" << std::setw(20) << "outcome" << std::right << std::setw(14)
                   << "base" << std::setw(14) << "variant" << std::setw(14) << "difference" << std::setw(26)
-                  << "95% interval" << std::setw(10) << "change"
-                  << "\n";
+                  << "95% interval" << std::setw(10) << "change";
+        if (posterior) std::cout << std::setw(26) << "seed-only interval";
+        std::cout << "\n";
         for (const auto& r : rows) {
             const std::string interval = std::isnan(r.low)
                                              ? (r.replicates == 1 ? "(1 replicate)" : "-")
@@ -354,10 +405,22 @@ int compare_command(const CompareArgs& args) {
             std::cout << std::left << std::setw(24) << (r.group.empty() ? "all" : r.group) << std::setw(20) << r.outcome
                       << std::right << std::setw(14) << number(r.base, true) << std::setw(14) << number(r.variant, true)
                       << std::setw(14) << number(r.difference, true) << std::setw(26) << interval << std::setw(10)
-                      << change << "\n";
+                      << change;
+            if (posterior)
+                std::cout << std::setw(26)
+                          << (std::isnan(r.low_seed_only)
+                                  ? std::string("-")
+                                  : "[" + number(r.low_seed_only, true) + ", " + number(r.high_seed_only, true) + "]");
+            std::cout << "\n";
         }
-        std::cout << "\npaired by seed over " << (rows.empty() ? 0 : rows.front().replicates)
-                  << " replicates; interval: mean paired difference +/- t(0.975, n-1) s/sqrt(n)\n";
+        if (posterior)
+            std::cout << "\npaired by (draw, seed) over " << rows.front().draws << " posterior draws x "
+                      << rows.front().replicates
+                      << " replicates; interval: under parameter and seed uncertainty, m +/- 1.96 sqrt(v_theta + "
+                         "s_m^2/N); seed-only: m +/- t(0.975, NR-1) s/sqrt(NR) (docs/COMPARE.md)\n";
+        else
+            std::cout << "\npaired by seed over " << (rows.empty() ? 0 : rows.front().replicates)
+                      << " replicates; interval: mean paired difference +/- t(0.975, n-1) s/sqrt(n)\n";
     }
     return exit_ok;
 }
@@ -405,6 +468,20 @@ Action setup_run(CLI::App& run) {
                                       "continues a "
                                       "killed run from there (bit-identical to an uninterrupted run)")
                            ->check(CLI::Range(1, 65535));
+    auto* posterior = run.add_option("--posterior", args->posterior,
+                                     "a calibration file (migsim calibrate -o FILE): run an ensemble over --draws N "
+                                     "draws from "
+                                     "its posterior, --replicates seeds each, each draw's values applied as --set "
+                                     "overrides "
+                                     "(after yours); the file has a `draw` dimension (docs/COMPARE.md, \"With "
+                                     "parameter "
+                                     "uncertainty\")");
+    auto* draws = run.add_option("--draws", args->draws,
+                                 "with --posterior: how many draws, by weighted systematic resampling from the "
+                                 "seed (the same draws for the same --seed)")
+                      ->check(CLI::Range(1, 100000));
+    posterior->needs(draws);
+    draws->needs(posterior);
     run.add_option("--resume", args->resume,
                    "continue the interrupted run in FILE (the -o of the run) from its last checkpoint; "
                    "scenario and options come from the file")
@@ -416,7 +493,9 @@ Action setup_run(CLI::App& run) {
         ->excludes(force)
         ->excludes(by_group)
         ->excludes(journeys)
-        ->excludes(checkpoint);
+        ->excludes(checkpoint)
+        ->excludes(posterior)
+        ->excludes(draws);
     run.add_option("--max-memory", args->max_memory,
                    "refuse a run estimated to need more than SIZE per process (8G, 512M; default: the memory "
                    "available now)");
@@ -429,7 +508,16 @@ Action setup_run(CLI::App& run) {
     run.footer("Progress (day, agents, agent-days per second, time left) goes to stderr; Ctrl-C stops "
                "after the current day and keeps the file.\n"
                "Long runs: migsim run SCENARIO -o long.h5 --checkpoint-every 90; if the job is killed, "
-               "migsim run --resume long.h5 goes on from the last checkpoint (docs/WORKFLOW.md, \"Long runs\").");
+               "migsim run --resume long.h5 goes on from the last checkpoint (docs/WORKFLOW.md, \"Long runs\").\n"
+               "Under parameter uncertainty (docs/COMPARE.md): --posterior calib.h5 --draws N runs N draws x R "
+               "replicates; draw k's replicate r uses seed + k*R + r, and the draws come from --seed too. A "
+               "what-if is two such runs, compared pair by pair (draw, seed):\n"
+               "  migsim run scenarios/toy --posterior calib.h5 --draws 20 --replicates 5 -o base.h5\n"
+               "  migsim run scenarios/toy --posterior calib.h5 --draws 20 --replicates 5 --set "
+               "market:strait_boats.price=900 -o variant.h5\n"
+               "  migsim compare base.h5 variant.h5\n"
+               "An interrupted posterior run goes on when the same command is run again (finished draws are kept; "
+               "--force starts over).");
     return {Scope::collective, [args](const Comm& world) { return run_command(*args, world); }, {}};
 }
 
@@ -468,7 +556,11 @@ Action setup_sweep(CLI::App& sweep) {
 Action setup_compare(CLI::App& compare) {
     auto args = std::make_shared<CompareArgs>();
     compare.add_option("base", args->base, "the base run (HDF5 from migsim run)")->required();
-    compare.add_option("variant", args->variant, "the variant run, same seeds and replicates")->required();
+    compare
+        .add_option("variant", args->variant,
+                    "the variant run, same seeds and replicates (and the same posterior draws: two posterior "
+                    "runs pair by draw and seed)")
+        ->required();
     compare
         .add_option("--by", args->by,
                     "group rows: total (default), border, route (smuggler market), "

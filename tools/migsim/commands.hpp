@@ -36,6 +36,8 @@ struct RunArgs {
     int checkpoint_every = 0;               // days between checkpoints
     std::string resume;                     // a run file to continue
     std::string max_memory;                 // e.g. 8G; empty: what the machine has
+    std::string posterior;                  // --posterior FILE: an ensemble over draws from it
+    int draws = 0;                          // --draws N
     // sweep only
     std::vector<std::string> parameters;
     int samples = 0;

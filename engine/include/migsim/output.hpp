@@ -30,12 +30,18 @@ struct RunInfo {
     std::vector<std::string> parameters;
     std::vector<std::vector<double>> samples;
     std::string sweep_spec;
+    // Posterior runs (run.hpp, SweepPlan::posterior): the samples are draws, along a dimension
+    // `draw`; `seed` is then (draw, replicate), draw k's seeds in sample_seeds[k].
+    std::string posterior, posterior_sha256;
+    std::vector<std::vector<std::uint64_t>> sample_seeds;
     // Runs: how to load the scenario again to resume (absolute path, --set overrides).
     std::string source;
     std::vector<std::string> overrides;
     int checkpoint_every = 0;   // days between checkpoints; 0: none
     PolicyTimeline policy;      // written as policy_value (time, policy); runs only
     [[nodiscard]] bool is_sweep() const { return !parameters.empty(); }
+    [[nodiscard]] bool is_posterior() const { return !posterior.empty(); }
+    [[nodiscard]] std::string sample_dimension() const { return is_posterior() ? "draw" : "sample"; }
 };
 
 // What a run file says about resuming it (migsim run --resume).

@@ -82,6 +82,15 @@ struct SweepPlan {
     std::vector<std::string> overrides;   // applied before the swept parameters
     std::vector<std::string> parameters;
     std::vector<std::vector<double>> values;
+    // A posterior run (migsim run --posterior FILE --draws N): the samples are N draws from the
+    // calibration FILE (posterior.hpp), applied after `overrides`. The file's leading dimension
+    // is then `draw` (kind "posterior"), and draw k's replicates use the seeds
+    // seed + k * replicates + r, r = 0..replicates-1: every (draw, replicate) its own seed, so
+    // that the draws' seed noise is independent (docs/COMPARE.md, "With parameter uncertainty").
+    std::string posterior;          // the calibration file as given
+    std::string posterior_sha256;   // of its bytes
+    std::uint64_t seed = 0;         // the scenario's seed (after overrides): draws and seeds come from it
+    [[nodiscard]] bool is_posterior() const { return !posterior.empty(); }
 };
 
 // Grid: every combination of `--param KEY=LOW:HIGH:N` (N evenly spaced values, both ends

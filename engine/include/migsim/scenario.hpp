@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -122,12 +123,22 @@ struct Group {
 struct Profile {
     std::string id;
     double budget_median = 0, budget_sigma = 0;   // lognormal money at departure
+    // Multiplies the counts of this profile's demand rows: a row of `count` creates
+    // round(count * demand_factor) over its spread_days (1: the count as is).
+    double demand_factor = 1;
     RouteWeights weights;
     double tau = 1;                     // logit scale, in generalised-cost units
     std::vector<int> destinations;      // location indices
     std::vector<int> visa_free;         // border indices crossed regularly
     std::vector<double> group_shares;   // per group, summing to 1 (empty: no groups)
 };
+
+// The agents a demand row's `count` stands for under a profile's demand_factor:
+// round(count x factor), half away from zero; a factor of exactly 1 leaves the count as is.
+[[nodiscard]] inline std::int64_t demand_count(std::int64_t count, double factor) {
+    if (factor == 1) return count;
+    return std::llround(static_cast<double>(count) * factor);
+}
 
 struct DemandRow {
     int day = 0, origin = no_index, profile = no_index;
@@ -171,7 +182,8 @@ enum class Parameter : std::uint8_t {
     ransom,
     harm_death_risk,
     exit_rate,
-    return_share
+    return_share,
+    demand_factor
 };
 
 struct Assignment {
@@ -285,7 +297,13 @@ struct Scenario {
     std::string resolved_text;                  // every input file and override, for provenance
 
     [[nodiscard]] int travel_days(const Link& link) const;
+    // Agents the run creates at most: every demand row's count times the largest demand_factor
+    // its profile gets over the run (as loaded, or set by an event), and Flee's spawns. What
+    // sizes a run (agent ids, memory and disk estimates).
     [[nodiscard]] std::int64_t total_agents() const;
+    // Per profile: the largest demand_factor it has over the run (its value as loaded and every
+    // event's).
+    [[nodiscard]] std::vector<double> largest_demand_factors() const;
     // Bytes a copy of this scenario holds on the heap and in itself: every table's rows, their
     // strings and lists, and resolved_text (all the input files' bytes), counted as a copy
     // allocates them, with the allocator's overhead. A run holds it once, whatever its
@@ -345,6 +363,7 @@ struct DayParameters {
     struct ProfileValues {
         double tau = 1, budget_median = 0, budget_sigma = 0;
         RouteWeights weights;
+        double demand_factor = 1;
     };
     struct HarmValues {
         double daily_risk = 0;

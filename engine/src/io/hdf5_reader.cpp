@@ -192,7 +192,14 @@ std::string describe_output(const std::string& path) {
         << fixed(number_attribute(file, "days_requested")) << " from " << read_string_attribute(file, "start_date")
         << (completed ? "" : "  (INTERRUPTED: the file holds the finished days)") << "\n"
         << "seed        " << fixed(number_attribute(file, "seed")) << "\n";
-    if (const double replicates = number_attribute(file, "replicates"); replicates > 1)
+    const bool posterior = read_string_attribute(file, "kind") == "posterior";
+    if (const double replicates = number_attribute(file, "replicates"); posterior) {
+        const double draws = number_attribute(file, "draws");
+        out << "posterior   a posterior ensemble: " << fixed(draws) << " draws x " << fixed(replicates)
+            << " replicates from " << read_string_attribute(file, "posterior") << " (seeds "
+            << fixed(number_attribute(file, "seed")) << " to "
+            << fixed(number_attribute(file, "seed") + draws * replicates - 1) << ", one per draw and replicate)\n";
+    } else if (replicates > 1)
         out << "replicates  " << fixed(replicates) << " (seeds " << fixed(number_attribute(file, "seed")) << " to "
             << fixed(number_attribute(file, "seed") + replicates - 1)
             << "): the totals below are means over the replicates\n";
@@ -201,13 +208,16 @@ std::string describe_output(const std::string& path) {
         << " threads";
     if (completed) out << ", " << std::setprecision(3) << number_attribute(file, "wall_time_s") << " s";
     out << "\n\n";
-    if (read_string_attribute(file, "kind") == "sweep") {
+    if (read_string_attribute(file, "kind") == "sweep" || posterior) {
         std::vector<hsize_t> shape;
-        const auto done = read_numbers<std::int64_t>(file, "sample_completed", H5T_NATIVE_INT64, shape);
-        out << "sweep       " << std::count(done.begin(), done.end(), 1) << " of " << done.size()
-            << " samples done, over:";
+        const auto done = read_numbers<std::int64_t>(file, posterior ? "draw_completed" : "sample_completed",
+                                                     H5T_NATIVE_INT64, shape);
+        out << (posterior ? "draws       " : "sweep       ") << std::count(done.begin(), done.end(), 1) << " of "
+            << done.size() << (posterior ? " draws done, of:" : " samples done, over:");
         for (const auto& p : read_strings(file, "parameter")) out << " " << p;
-        out << "\n(totals by sample: migsim.plot_sweep or migsim.sweep_outcome in tools/python)\n";
+        out << (posterior ? "\n(effects under parameter uncertainty: migsim compare BASE VARIANT, two posterior runs; "
+                            "docs/COMPARE.md)\n"
+                          : "\n(totals by sample: migsim.plot_sweep or migsim.sweep_outcome in tools/python)\n");
         return out.str();
     }
 

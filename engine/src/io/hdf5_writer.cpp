@@ -132,6 +132,7 @@ struct Hdf5Writer::Impl {
     };
     std::vector<Series> series;   // the catalogue's, then agents_created (width 0)
     bool sweep = false;
+    std::string sample_dim = "sample";   // a sweep's leading dimension; "draw" in posterior runs
     hsize_t samples = 1, replicates = 1;
     std::vector<std::string> sweep_coordinates;   // param_* variables, coordinates along sample
     hsize_t days_written = 0;
@@ -357,7 +358,7 @@ struct Hdf5Writer::Impl {
         Handle ds(H5Dcreate2(file, name.c_str(), type, space, H5P_DEFAULT, plist, H5P_DEFAULT), H5Dclose);
         check(ds, "create dataset " + name);
         unsigned axis = 0;
-        if (sweep) check(H5DSattach_scale(ds, dims.at("sample"), axis++), "attach sample");
+        if (sweep) check(H5DSattach_scale(ds, dims.at(sample_dim), axis++), "attach " + sample_dim);
         check(H5DSattach_scale(ds, dims.at("replicate"), axis++), "attach replicate");
         check(H5DSattach_scale(ds, time, axis++), "attach time");
         if (!dim.empty()) check(H5DSattach_scale(ds, dims.at(dim), axis++), "attach " + dim);
@@ -481,6 +482,7 @@ Hdf5Writer::Hdf5Writer(const std::string& path, const Scenario& s, const RunInfo
     Impl& w = *impl_;
     w.path = path;
     w.sweep = info.is_sweep();
+    w.sample_dim = info.sample_dimension();
     w.samples = w.sweep ? info.samples.size() : 1;
     w.replicates = info.seeds.size();
     silence_hdf5_errors();
@@ -507,17 +509,25 @@ Hdf5Writer::Hdf5Writer(const std::string& path, const Scenario& s, const RunInfo
             write_attribute(w.time, "calendar", "proleptic_gregorian");
             write_attribute(w.time, "long_name", "simulated day (one step)");
         }
+        if (w.sweep) w.make_index_dimension(w.sample_dim, w.samples);
         {
             w.make_index_dimension("replicate", w.replicates);
-            hsize_t n[1] = {w.replicates};
-            Handle space(H5Screate_simple(1, n, nullptr), H5Sclose);
+            // seed(replicate); in a posterior run seed(draw, replicate), each draw its own seeds.
+            const bool per_draw = info.is_posterior();
+            std::vector<std::uint64_t> seeds = info.seeds;
+            if (per_draw) {
+                seeds.clear();
+                for (const auto& row : info.sample_seeds) seeds.insert(seeds.end(), row.begin(), row.end());
+            }
+            hsize_t n[2] = {per_draw ? w.samples : w.replicates, w.replicates};
+            Handle space(H5Screate_simple(per_draw ? 2 : 1, n, nullptr), H5Sclose);
             Handle seed(H5Dcreate2(w.file, "seed", H5T_NATIVE_UINT64, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
                         H5Dclose);
-            H5Dwrite(seed, H5T_NATIVE_UINT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, info.seeds.data());
-            check(H5DSattach_scale(seed, w.dims["replicate"], 0), "attach seed");
+            H5Dwrite(seed, H5T_NATIVE_UINT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, seeds.data());
+            if (per_draw) check(H5DSattach_scale(seed, w.dims[w.sample_dim], 0), "attach seed");
+            check(H5DSattach_scale(seed, w.dims["replicate"], per_draw ? 1 : 0), "attach seed");
         }
         if (w.sweep) {
-            w.make_index_dimension("sample", w.samples);
             w.make_dimension("parameter", info.parameters);
             const hsize_t P = info.parameters.size();
             std::vector<double> values(w.samples * P);
@@ -530,26 +540,26 @@ Hdf5Writer::Hdf5Writer(const std::string& path, const Scenario& s, const RunInfo
                       H5Dclose);
             check(H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), "write "
                                                                                                  "parameter_value");
-            check(H5DSattach_scale(ds, w.dims["sample"], 0), "attach sample");
+            check(H5DSattach_scale(ds, w.dims[w.sample_dim], 0), "attach " + w.sample_dim);
             check(H5DSattach_scale(ds, w.dims["parameter"], 1), "attach parameter");
             for (hsize_t p = 0; p < P; ++p) {
                 std::vector<double> column(w.samples);
                 for (hsize_t k = 0; k < w.samples; ++k) column[k] = values[k * P + p];
                 w.sweep_coordinates.push_back(parameter_variable(info.parameters[p]));
                 Handle c = write_doubles(w.file, w.sweep_coordinates.back(), column);
-                check(H5DSattach_scale(c, w.dims["sample"], 0), "attach sample");
+                check(H5DSattach_scale(c, w.dims[w.sample_dim], 0), "attach " + w.sample_dim);
                 write_attribute(c, "key", info.parameters[p]);
             }
             std::vector<std::int8_t> none(w.samples, 0);
             Handle done_space(H5Screate_simple(1, &w.samples, nullptr), H5Sclose);
-            w.sample_completed = Handle(H5Dcreate2(w.file, "sample_completed", H5T_NATIVE_INT8, done_space, H5P_DEFAULT,
-                                                   H5P_DEFAULT, H5P_DEFAULT),
+            w.sample_completed = Handle(H5Dcreate2(w.file, (w.sample_dim + "_completed").c_str(), H5T_NATIVE_INT8,
+                                                   done_space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
                                         H5Dclose);
             check(H5Dwrite(w.sample_completed, H5T_NATIVE_INT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, none.data()), "write "
                                                                                                              "sample_"
                                                                                                              "complete"
                                                                                                              "d");
-            check(H5DSattach_scale(w.sample_completed, w.dims["sample"], 0), "attach sample");
+            check(H5DSattach_scale(w.sample_completed, w.dims[w.sample_dim], 0), "attach " + w.sample_dim);
         }
 
         auto ids = [](const auto& items) {
@@ -686,8 +696,14 @@ Hdf5Writer::Hdf5Writer(const std::string& path, const Scenario& s, const RunInfo
         }
 
         hid_t root = w.file;
-        write_attribute(root, "title", "migsim " + std::string(w.sweep ? "sweep" : "run") + ": " + s.settings.name);
-        write_attribute(root, "kind", w.sweep ? "sweep" : "run");
+        const std::string kind = info.is_posterior() ? "posterior" : w.sweep ? "sweep" : "run";
+        write_attribute(root, "title", "migsim " + kind + ": " + s.settings.name);
+        write_attribute(root, "kind", kind);
+        if (info.is_posterior()) {   // docs/COMPARE.md, "With parameter uncertainty"
+            write_attribute(root, "posterior", info.posterior);
+            write_attribute(root, "posterior_sha256", info.posterior_sha256);
+            write_attribute(root, "draws", static_cast<std::int64_t>(w.samples));
+        }
         write_attribute(root, "scenario", s.settings.name);
         write_attribute(root, "scenario_description", s.settings.description);
         write_attribute(root, "start_date", s.settings.start_date);
@@ -725,11 +741,15 @@ Hdf5Writer::Hdf5Writer(Resume, const std::string& path, const RunInfo& info) : i
     Impl& w = *impl_;
     w.path = path;
     w.sweep = info.is_sweep();
+    w.sample_dim = info.sample_dimension();
     silence_hdf5_errors();
     w.file = Handle(H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), H5Fclose);
     if (w.file.get() < 0)
         throw OutputError(path + ": cannot reopen the file to resume it: " +
                           or_else(held_by_another_program(path, Access::write), "is it writable?"));
+    if (w.sweep && info.is_posterior() && read_string_attribute(w.file, "sweep_spec") != info.sweep_spec)
+        throw OutputError(path + ": holds another run than this posterior run (other scenario, posterior, draws, "
+                                 "seed or replicates); give another -o, or --force to replace it");
     if (w.sweep && read_string_attribute(w.file, "sweep_spec") != info.sweep_spec)
         throw OutputError(path + ": holds a different sweep (other scenario, parameters, samples or replicates); "
                                  "give another -o, or delete the file to start over");
@@ -743,7 +763,8 @@ Hdf5Writer::Hdf5Writer(Resume, const std::string& path, const RunInfo& info) : i
         if (!info.source.empty()) write_attribute(w.file, "source", info.source);   // a moved scenario: where it is now
     }
     w.time = Handle(H5Dopen2(w.file, "time", H5P_DEFAULT), H5Dclose);
-    if (w.sweep) w.sample_completed = Handle(H5Dopen2(w.file, "sample_completed", H5P_DEFAULT), H5Dclose);
+    if (w.sweep)
+        w.sample_completed = Handle(H5Dopen2(w.file, (w.sample_dim + "_completed").c_str(), H5P_DEFAULT), H5Dclose);
     w.samples = w.sweep ? info.samples.size() : 1;
     w.replicates = info.seeds.size();
     Handle time_space(H5Dget_space(w.time), H5Sclose);
@@ -894,7 +915,8 @@ ResumePoint read_resume_point(const std::string& path) {
         throw OutputError(path + ": cannot open it to resume: " +
                           or_else(held_by_another_program(path, Access::read), "does it exist? is it an HDF5 file?"));
     if (read_string_attribute(file, "kind") != "run")
-        throw OutputError(path + ": is not a migsim run file (sweeps resume by running the same migsim sweep again)");
+        throw OutputError(path + ": is not a migsim run file (sweeps and posterior runs resume by running the same "
+                                 "migsim sweep or migsim run --posterior command again)");
     ResumePoint point;
     point.source = read_string_attribute(file, "source");
     if (point.source.empty())

@@ -27,6 +27,7 @@ enum class Purpose : std::uint32_t {
                         // death while held (1), release from detention (2), exit from trafficking (3)
     journey = 11,       // in the journey sample or not (one word, day 0: a pure function of seed and id)
     give_up = 12,       // whether one who gives up tries another route (one word)
+    posterior = 13,     // systematic resampling of a posterior: one word, (0, 0) in place of (agent, day)
     calibration = 20,   // calibration and sensitivity: (point, stage) in place of (agent, day)
     history = 30,       // history matching: Latin hypercubes, (point, parameter) in place of
                         // (agent, day), round = the design (wave and candidate round)

@@ -57,9 +57,11 @@ void LogitRules::create_agents() {
         const int offset = day - row.day;
         if (offset < 0 || offset >= row.spread_days) continue;
         occupied[static_cast<std::size_t>(row.origin)] = 1;   // on every rank: some set out from there today
-        const std::int64_t n = row.count / row.spread_days + (offset < row.count % row.spread_days ? 1 : 0);
         const Profile& p = loaded.profiles[static_cast<std::size_t>(row.profile)];
         const DayParameters::ProfileValues& values = now.profiles[static_cast<std::size_t>(row.profile)];
+        // The row's count times the day's demand factor (a factor of 1: the count as is), spread.
+        const std::int64_t count = demand_count(row.count, values.demand_factor);
+        const std::int64_t n = count / row.spread_days + (offset < count % row.spread_days ? 1 : 0);
         // Global ids created..created+n-1; this rank's are those equal to rank (mod ranks).
         const std::int64_t first = created + (rank + ranks - created % ranks) % ranks;
         for (std::int64_t g = first; g < created + n; g += ranks) {

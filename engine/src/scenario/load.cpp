@@ -498,10 +498,28 @@ int Scenario::travel_days(const Link& link) const {
     return std::max(1, static_cast<int>(std::ceil(link.distance_km / speed)));
 }
 
+std::vector<double> Scenario::largest_demand_factors() const {
+    std::vector<double> largest;
+    largest.reserve(profiles.size());
+    for (const Profile& p : profiles) largest.push_back(p.demand_factor);
+    for (const Event& e : events)
+        if (e.change.kind == TargetKind::profile && e.change.parameter == Parameter::demand_factor) {
+            double& f = largest[static_cast<std::size_t>(e.change.index)];
+            f = std::max(f, e.change.value);
+        }
+    return largest;
+}
+
 std::int64_t Scenario::total_agents() const {
+    // Held below 2^62 whatever the tables say (validate refuses anything past 32 bits): a row
+    // adds at most 2^32 x 10^6 (demand_factor's bound), far below what is left.
+    constexpr std::int64_t most = std::int64_t{1} << 62;
     std::int64_t total = 0;
-    for (auto n : spawns_per_day) total += n;   // Flee rules
-    for (const auto& d : demand) total += d.count;
+    for (auto n : spawns_per_day) total = std::min(most, total + n);   // Flee rules
+    if (demand.empty()) return total;
+    const std::vector<double> factors = largest_demand_factors();
+    for (const auto& d : demand)
+        total = std::min(most, total + demand_count(d.count, factors[static_cast<std::size_t>(d.profile)]));
     return total;
 }
 

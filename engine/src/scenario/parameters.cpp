@@ -63,6 +63,10 @@ constexpr ParameterSpec specs[] = {
     {"death_risk", TargetKind::harm, Parameter::harm_death_risk, 0, 1, false, false, "a probability in [0, 1]"},
     {"exit_rate", TargetKind::harm, Parameter::exit_rate, 0, 1, false, false, "a probability in [0, 1]"},
     {"return_share", TargetKind::harm, Parameter::return_share, 0, 1, false, false, "a share in [0, 1]"},
+    // At most a million: round(count * factor) stays far inside 64 bits for any count (agent ids
+    // are 32 bits: validate refuses a demand that the largest factor would take past them).
+    {"demand_factor", TargetKind::profile, Parameter::demand_factor, 0, 1e6, false, false,
+     "a factor from 0 to 1000000"},
 };
 
 struct KindName {
@@ -114,6 +118,10 @@ Assignment resolve_assignment(const Scenario& scenario, const std::string& targe
         throw ScenarioError(origin.file, origin.line, "target", target,
                             "KIND:ID with KIND one of border, link, market, pathway, location, "
                             "profile, harm (e.g. border:strait)");
+    if (kind->kind == TargetKind::profile && scenario.rules == Rules::flee)
+        throw ScenarioError(origin.file, origin.line, "target", target,
+                            "profile:ID only with migsim's own rules (Flee's rules have no profiles and no demand "
+                            "rows: their new agents come from registrations or conflicts)");
     std::string id = target.substr(colon + 1);
     int index = find_target(scenario, kind->kind, id);
     if (index == no_index)
@@ -338,6 +346,7 @@ void with_field(S& s, const Assignment& c, Use&& use) {
         case Parameter::weight_money: return use(s.profiles[i].weights.money);
         case Parameter::weight_interception: return use(s.profiles[i].weights.interception);
         case Parameter::weight_death: return use(s.profiles[i].weights.death);
+        case Parameter::demand_factor: return use(s.profiles[i].demand_factor);
         case Parameter::open: return use(s.links[i].open);
         case Parameter::bribe: return use(s.links[i].bribe);
         case Parameter::bribe_interception: return use(s.links[i].bribe_interception);
@@ -396,7 +405,8 @@ DayParameters::DayParameters(const Scenario& s) {
     locations.reserve(s.locations.size());
     for (const Location& l : s.locations) locations.push_back({l.wage, l.capacity, l.conflict, l.kind});
     profiles.reserve(s.profiles.size());
-    for (const Profile& p : s.profiles) profiles.push_back({p.tau, p.budget_median, p.budget_sigma, p.weights});
+    for (const Profile& p : s.profiles)
+        profiles.push_back({p.tau, p.budget_median, p.budget_sigma, p.weights, p.demand_factor});
     harms.reserve(s.harms.size());
     for (const Harm& h : s.harms)
         harms.push_back({h.daily_risk, h.days, h.ransom, h.death_risk, h.exit_rate, h.return_share});

@@ -1,5 +1,6 @@
 #include "scenario/validate.hpp"
 
+#include <algorithm>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -75,7 +76,13 @@ void check_storage_limits(const Scenario& s) {
                                              "the speeds)");
         }
     }
-    at_most("migrants in the demand", static_cast<std::size_t>(s.total_agents()), 4294967295u, "agent ids are 32 bits");
+    {
+        const auto factors = s.largest_demand_factors();
+        const bool scaled = std::any_of(factors.begin(), factors.end(), [](double f) { return f != 1; });
+        at_most("migrants in the demand", static_cast<std::size_t>(s.total_agents()), 4294967295u,
+                scaled ? "agent ids are 32 bits; counted at each profile's largest demand_factor"
+                       : "agent ids are 32 bits");
+    }
     for (std::size_t m = 0; m < s.markets.size(); ++m)
         if (s.markets[m].links.size() > 1 && m + 1 > 255)
             throw ScenarioError("markets: package market '" + s.markets[m].id + "' is market " + std::to_string(m + 1) +

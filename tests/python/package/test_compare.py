@@ -13,7 +13,7 @@ from scipy import stats
 import migsim
 from migsim.compare import COLUMNS
 
-from .conftest import PATROL, REPLICATES
+from .conftest import PATROL, REPLICATES, TOY
 
 # The outcomes of docs/COMPARE.md in their order (the catalogue's, engine/include/migsim/series.hpp).
 HARMS = ["abductions", "trafficking", "violence", "raid_detentions", "deaths_while_held"]
@@ -268,3 +268,57 @@ def test_t_quantile(df):
         assert value == pytest.approx(math.tan(math.pi * 0.475), rel=1e-15)
     if df == 2:                          # closed form: a * sqrt(2 / (1 - a^2)), a = 0.95
         assert value == pytest.approx(0.95 * math.sqrt(2 / (1 - 0.95 ** 2)), rel=1e-15)
+
+
+def _posterior_pair(cli, tmp_path, draws=3, replicates=2):
+    """Two posterior runs of the toy (the variant with the strait boats' price at 1500)."""
+    import h5py
+
+    calibration = tmp_path / "calib.h5"
+    with h5py.File(calibration, "w") as f:
+        f.create_dataset("parameter", data=np.array(["border:strait.patrol", "behaviour.switching_cost"],
+                                                    dtype=object), dtype=h5py.string_dtype("utf-8"))
+        f.create_dataset("posterior_value", data=np.array([[0.1, 20.0], [0.4, 60.0], [0.8, 150.0]]))
+        f.create_dataset("posterior_weight", data=np.array([0.3, 0.4, 0.3]))
+        f.attrs["method"] = "abc-smc"
+    common = ["--posterior", calibration, "--draws", draws, "--replicates", replicates, "--days", 30, "-q",
+              "--seed", 3, "--threads", 2]
+    base, variant = tmp_path / "base.h5", tmp_path / "variant.h5"
+    cli.ok("run", TOY, *common, "-o", base)
+    cli.ok("run", TOY, *common, "--set", "market:strait_boats.price=1500", "-o", variant)
+    return calibration, base, variant
+
+
+def test_posterior_runs_pair_by_draw_and_seed_as_the_cli(cli, tmp_path):
+    """Two posterior runs: the same rows as `migsim compare --format csv` (docs/COMPARE.md, "With
+    parameter uncertainty"), the interval recomputed here from the outcomes."""
+    _, base, variant = _posterior_pair(cli, tmp_path)
+    assert migsim.open_run(base)["arrivals"].dims[:2] == ("draw", "replicate")
+    ours = migsim.compare(base, variant, by="border")
+    theirs = pd.read_csv(io.StringIO(cli.ok("compare", base, variant, "--by", "border", "--format", "csv").stdout),
+                         keep_default_na=False, na_values=["nan"])
+    assert list(ours.columns) == list(theirs.columns) == COLUMNS + ["draws", "low_seed_only", "high_seed_only"]
+    assert list(ours["outcome"]) == list(theirs["outcome"])
+    for column in ("base", "variant", "difference", "low", "high", "relative", "low_seed_only", "high_seed_only"):
+        np.testing.assert_allclose(ours[column].astype(float), theirs[column].astype(float), rtol=1e-9, atol=1e-9,
+                                   err_msg=column)
+    assert (ours["draws"] == 3).all() and (ours["replicates"] == 2).all()
+
+    totals = migsim.outcomes(base)["arrivals"], migsim.outcomes(variant)["arrivals"]
+    d = (totals[1] - totals[0]).transpose("draw", "replicate").values
+    m_k = d.mean(axis=1)
+    s_m2, s_w2 = m_k.var(ddof=1), ((d - m_k[:, None]) ** 2).sum() / (3 * 1)
+    half = 1.96 * math.sqrt(max(0.0, s_m2 - s_w2 / 2) + s_m2 / 3)
+    row = migsim.compare(base, variant).set_index("outcome").loc["arrivals"]
+    assert row["low"] == pytest.approx(m_k.mean() - half) and row["high"] == pytest.approx(m_k.mean() + half)
+
+
+def test_posterior_runs_pair_only_with_the_same_draws(cli, toy_runs, tmp_path):
+    calibration, base, _ = _posterior_pair(cli, tmp_path)
+    with pytest.raises(ValueError, match="is a posterior run.*is not"):
+        migsim.compare(base, toy_runs(1))
+    other = tmp_path / "other.h5"
+    cli.ok("run", TOY, "--posterior", calibration, "--draws", 2, "--replicates", 2, "--days", 30, "-q",
+           "--seed", 3, "-o", other)
+    with pytest.raises(ValueError, match="draws differ"):
+        migsim.compare(base, other)

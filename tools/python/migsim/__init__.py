@@ -16,11 +16,11 @@
 Layout of the files: docs/ARCHITECTURE.md ("Output"); compare: docs/COMPARE.md.
 """
 from .catalogue import catalogue
-from .compare import check_paired, compare, outcomes, pair_by_id, paired_statistics
+from .compare import check_paired, compare, outcomes, pair_by_id, paired_statistics, posterior_statistics
 from .ensemble import ensemble_summary, replicate_band, summary, summary_table
 from .frames import (as_frame, dates, entities, link_table, monthly, parse_window, route_switches,
                      select_window, start_date, tidy, totals)
-from .io import (RunFileError, input_hashes, is_complete, is_sweep, journeys, open_run, replicates,
+from .io import (RunFileError, input_hashes, is_complete, is_posterior, is_sweep, journeys, open_run, replicates,
                  run_info, trim_incomplete)
 from .money import money_flows, payees, plot_money_flows
 from .posterior import (AnalysisFileError, CalibrationFileError, Posterior, plot_generations, plot_posterior_marginals,
@@ -32,11 +32,11 @@ from .plots import (parameter_variable, plot_route_map, plot_route_shares, plot_
 __version__ = "0.1.0"
 
 __all__ = [
-    "open_run", "RunFileError", "journeys", "trim_incomplete", "run_info", "input_hashes", "is_complete", "is_sweep", "replicates",
+    "open_run", "RunFileError", "journeys", "trim_incomplete", "run_info", "input_hashes", "is_complete", "is_posterior", "is_sweep", "replicates",
     "tidy", "totals", "monthly", "entities", "link_table", "as_frame", "dates", "start_date",
     "parse_window", "route_switches", "select_window",
     "ensemble_summary", "summary", "summary_table", "replicate_band",
-    "compare", "outcomes", "paired_statistics", "check_paired", "pair_by_id",
+    "compare", "outcomes", "paired_statistics", "posterior_statistics", "check_paired", "pair_by_id",
     "plot_series", "plot_route_map", "plot_route_shares", "plot_sweep", "sweep_outcome",
     "parameter_variable", "money_flows", "payees", "plot_money_flows", "catalogue",
     "posterior", "Posterior", "CalibrationFileError", "weighted_quantile", "plot_posterior_marginals",

@@ -13,9 +13,11 @@ import xarray as xr
 
 from .frames import Window, parse_window, select_window, start_date
 from .catalogue import compared, paid_to
-from .io import RunLike, as_dataset, is_sweep
+from .io import RunLike, as_dataset, is_posterior, is_sweep
 
 COLUMNS = ["group", "outcome", "base", "variant", "difference", "low", "high", "relative", "replicates"]
+# Posterior runs add these (docs/COMPARE.md, "With parameter uncertainty").
+POSTERIOR_COLUMNS = ["draws", "low_seed_only", "high_seed_only"]
 
 
 # Outcomes: (name, series needed, how to compute from the Dataset). Order = docs/COMPARE.md.
@@ -23,8 +25,8 @@ _Outcome = Tuple[str, Tuple[str, ...], Callable[[xr.Dataset, Optional[str]], xr.
 
 
 def _sum_keep(da: xr.DataArray, group: Optional[str]) -> xr.DataArray:
-    """Sum over every dimension but sample, replicate and `group`."""
-    keep = {"sample", "replicate", group}
+    """Sum over every dimension but sample (or draw), replicate and `group`."""
+    keep = {"sample", "draw", "replicate", group}
     return da.sum([d for d in da.dims if d not in keep])
 
 
@@ -117,9 +119,9 @@ def group_ids(ds: xr.Dataset, by: Optional[str]) -> list:
 
 def outcomes(run: RunLike, by: Optional[str] = None, window: Window = None, *,
              missing: str = "warn") -> xr.Dataset:
-    """Per replicate (and sample, in a sweep), each outcome of docs/COMPARE.md summed over
-    the days in `window`: a Dataset with one variable per outcome, dims (sample,) replicate
-    (, group). `missing`: what to do with outcomes whose series the file lacks: "warn" (skip
+    """Per replicate (and sample, in a sweep, or draw, in a posterior run), each outcome of
+    docs/COMPARE.md summed over the days in `window`: a Dataset with one variable per outcome,
+    dims (sample or draw,) replicate (, group). `missing`: what to do with outcomes whose series the file lacks: "warn" (skip
     them with a warning), "skip", or "raise"."""
     by = _check_by(by)
     ds = select_window(as_dataset(run), window)
@@ -218,6 +220,30 @@ def paired_statistics(b: np.ndarray, v: np.ndarray) -> dict:
             "relative": relative, "replicates": n}
 
 
+def posterior_statistics(b: np.ndarray, v: np.ndarray) -> dict:
+    """One row of two posterior runs (docs/COMPARE.md, "With parameter uncertainty"): `b`, `v`
+    are (draw, replicate). difference = m, the mean of the draws' mean paired differences m_k;
+    low, high = m -/+ 1.96 sqrt(v_theta + s_m^2 / N) with s_m^2 the variance of m_k (N - 1),
+    s_w^2 the pooled within-draw variance (R - 1 each; 0 when R = 1), v_theta = max(0, s_m^2 -
+    s_w^2 / R); low_seed_only, high_seed_only: the t interval over all N R differences."""
+    b = np.asarray(b, dtype="float64")
+    v = np.asarray(v, dtype="float64")
+    n, r = b.shape
+    row = paired_statistics(b.reshape(-1), v.reshape(-1))
+    d = v - b
+    m_k = d.mean(axis=1)
+    m = float(m_k.mean())
+    low = high = math.nan
+    if n >= 2 and not math.isnan(m):
+        s_m2 = float(((m_k - m) ** 2).sum() / (n - 1))
+        s_w2 = float(((d - m_k[:, None]) ** 2).sum() / (n * (r - 1))) if r >= 2 else 0.0
+        v_theta = max(0.0, s_m2 - s_w2 / r)
+        half = 1.96 * math.sqrt(v_theta + s_m2 / n)
+        low, high = m - half, m + half
+    return {**row, "difference": m, "low": low, "high": high, "replicates": r, "draws": n,
+            "low_seed_only": row["low"], "high_seed_only": row["high"]}
+
+
 # ---- pairing ----------------------------------------------------------------------------------
 
 def _name(ds: xr.Dataset, fallback: str) -> str:
@@ -239,12 +265,28 @@ def check_paired(base: xr.Dataset, variant: xr.Dataset, names: Optional[Tuple[st
             raise ValueError(f"{label} is a sweep file: compare takes two run files")
         if "seed" not in ds.variables:
             raise ValueError(f"{label} has no seed variable: not a migsim run file?")
+        if is_posterior(ds) and ds.sizes.get("draw", 0) != int(ds.attrs.get("draws", ds.sizes.get("draw", 0))):
+            raise ValueError(f"{label}: {ds.sizes.get('draw', 0)} of its {int(ds.attrs['draws'])} draws are "
+                             f"finished; run the same migsim run --posterior command again to finish it")
+    if is_posterior(base) != is_posterior(variant):
+        with_draws, without = (b, v) if is_posterior(base) else (v, b)
+        raise ValueError(f"{with_draws} is a posterior run, {without} is not; expected two posterior runs of "
+                         f"the same draws (migsim run --posterior, the same file, --draws and --seed) or two "
+                         f"plain runs")
+    if is_posterior(base):
+        same = ([str(x) for x in base["parameter"].values] == [str(x) for x in variant["parameter"].values]
+                and base["parameter_value"].shape == variant["parameter_value"].shape
+                and np.array_equal(base["parameter_value"].values, variant["parameter_value"].values))
+        if not same:
+            raise ValueError(f"{v}: its posterior draws differ from {b}'s (other parameters, values or number "
+                             f"of draws); expected the same draws, so that runs pair by (draw, seed) (run both "
+                             f"with the same --posterior, --draws and --seed)")
     nb, nv = base.sizes.get("replicate", 0), variant.sizes.get("replicate", 0)
     if nb != nv:
         raise ValueError(f"cannot pair {b} ({nb} replicates) with {v} ({nv} replicates): "
                          f"run both with the same --replicates and --seed")
-    sb = [int(x) for x in np.atleast_1d(base["seed"].values)]
-    sv = [int(x) for x in np.atleast_1d(variant["seed"].values)]
+    sb = [int(x) for x in np.atleast_1d(base["seed"].values).reshape(-1)]   # (draw, replicate) in posterior runs
+    sv = [int(x) for x in np.atleast_1d(variant["seed"].values).reshape(-1)]
     if sb != sv:
         raise ValueError(f"cannot pair {b} (seeds {sb}) with {v} (seeds {sv}): "
                          f"replicates must use the same seeds (run both with the same --seed)")
@@ -257,7 +299,7 @@ def check_paired(base: xr.Dataset, variant: xr.Dataset, names: Optional[Tuple[st
 
 
 # Dimensions that are not entities: their positions mean the same in every file.
-_NOT_ENTITIES = ("sample", "replicate", "time", "statistic")
+_NOT_ENTITIES = ("sample", "draw", "replicate", "time", "statistic")
 
 
 def _entity_dims(ds: xr.Dataset, by: Optional[str]) -> List[str]:
@@ -317,7 +359,10 @@ def compare(base: RunLike, variant: RunLike, by: Optional[str] = None,
     Rows pair by entity id (pair_by_id): a variant whose scenario lists the same borders,
     markets or locations in another order gives the same rows. Refuses (ValueError) files that
     cannot be paired: other seeds, replicate counts or start dates, or other ids along a
-    dimension the rows of `by` read."""
+    dimension the rows of `by` read. Two posterior runs (migsim run --posterior) pair by (draw,
+    seed), and their rows carry the interval under parameter uncertainty and the columns draws,
+    low_seed_only, high_seed_only (posterior_statistics; docs/COMPARE.md); a posterior run and a
+    plain one, or posterior runs of other draws, are refused."""
     by = _check_by(by)
     base_ds, variant_ds = as_dataset(base), as_dataset(variant)
     names = (_label(base, base_ds, "base"), _label(variant, variant_ds, "variant"))
@@ -338,6 +383,7 @@ def compare(base: RunLike, variant: RunLike, by: Optional[str] = None,
         warnings.simplefilter("ignore")
         ob = outcomes(base_ds, by, missing="skip")
     ov = outcomes(variant_ds, by, missing="warn")
+    posterior = is_posterior(base_ds)
     rows = []
     for group in group_ids(base_ds, by):
         for name in ob.data_vars:
@@ -346,8 +392,14 @@ def compare(base: RunLike, variant: RunLike, by: Optional[str] = None,
             b, v = ob[name], ov[name]
             if by is not None:
                 b, v = b.sel(group=group), v.sel(group=group)
-            rows.append({"group": group, "outcome": name,
-                         **paired_statistics(b.transpose("replicate").values, v.transpose("replicate").values)})
-    frame = pd.DataFrame(rows, columns=COLUMNS)
+            if posterior:   # pairs by (draw, seed): docs/COMPARE.md, "With parameter uncertainty"
+                statistics = posterior_statistics(b.transpose("draw", "replicate").values,
+                                                  v.transpose("draw", "replicate").values)
+            else:
+                statistics = paired_statistics(b.transpose("replicate").values, v.transpose("replicate").values)
+            rows.append({"group": group, "outcome": name, **statistics})
+    frame = pd.DataFrame(rows, columns=COLUMNS + (POSTERIOR_COLUMNS if posterior else []))
     frame["replicates"] = frame["replicates"].astype("int64")
+    if posterior:
+        frame["draws"] = frame["draws"].astype("int64")
     return frame

@@ -253,7 +253,8 @@ def open_run(path: PathLike, *, trim: bool = True) -> xr.Dataset:
 
     - a run (`kind` = `run`, or no `kind`) keeps only its first `days_completed` days: a run
       that was stopped may hold one more, partly written day after them;
-    - a sweep (`kind` = `sweep`) keeps only the samples marked in `sample_completed`.
+    - a sweep (`kind` = `sweep`) keeps only the samples marked in `sample_completed`;
+    - a posterior run (`kind` = `posterior`) keeps only the draws marked in `draw_completed`.
 
     A file that HDF5 cannot read because its run was killed during an end-of-day flush is
     read from a repaired copy, deleted before open_run returns (see `_load_repaired`).
@@ -280,8 +281,9 @@ def open_run(path: PathLike, *, trim: bool = True) -> xr.Dataset:
     except OSError as error:   # HDF5 cannot open it: a run killed mid-flush?
         ds = _load_repaired(path, error)
     ds.attrs.setdefault("source", str(path))
-    # a sweep's param_* variables are coordinates along `sample` (docs/ARCHITECTURE.md)
-    params = [n for n in ds.data_vars if n.startswith("param_") and ds[n].dims == ("sample",)]
+    # a sweep's param_* variables are coordinates along `sample` (docs/ARCHITECTURE.md), a
+    # posterior run's along `draw` (docs/COMPARE.md, "With parameter uncertainty")
+    params = [n for n in ds.data_vars if n.startswith("param_") and ds[n].dims in (("sample",), ("draw",))]
     if params:
         ds = ds.set_coords(params)
     return trim_incomplete(ds) if trim else ds
@@ -290,11 +292,12 @@ def open_run(path: PathLike, *, trim: bool = True) -> xr.Dataset:
 def trim_incomplete(ds: xr.Dataset) -> xr.Dataset:
     """`ds` without what an unfinished run may have left half written (see open_run)."""
     attrs = dict(ds.attrs)
-    if is_sweep(ds):
-        if "sample_completed" in ds and "sample" in ds.dims:
-            done = np.asarray(ds["sample_completed"].values).astype(bool)
+    if is_sweep(ds) or is_posterior(ds):
+        dim = "draw" if is_posterior(ds) else "sample"
+        if f"{dim}_completed" in ds and dim in ds.dims:
+            done = np.asarray(ds[f"{dim}_completed"].values).astype(bool)
             if not done.all():
-                ds = ds.isel(sample=np.flatnonzero(done))
+                ds = ds.isel({dim: np.flatnonzero(done)})
     elif "days_completed" in attrs and "time" in ds.dims:
         days = int(attrs["days_completed"])
         if days < ds.sizes["time"]:
@@ -312,6 +315,11 @@ def as_dataset(run: RunLike) -> xr.Dataset:
 
 def is_sweep(ds: xr.Dataset) -> bool:
     return ds.attrs.get("kind") == "sweep" or "sample" in ds.dims
+
+
+def is_posterior(ds: xr.Dataset) -> bool:
+    """A posterior run (migsim run --posterior): a leading `draw` dimension."""
+    return ds.attrs.get("kind") == "posterior" or "draw" in ds.dims
 
 
 def is_complete(ds: xr.Dataset) -> bool:
