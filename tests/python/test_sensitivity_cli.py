@@ -42,6 +42,8 @@ def test_the_file_opens_in_xarray(analysed):
         assert int(ds.attrs["completed"]) == 1
         assert int(ds.attrs["seed"]) == 7
         assert ds.attrs["spec"] == (REPO_ROOT / SPEC).read_text()
+        assert list(ds["prior_kind"].values) == ["uniform", "log_uniform", "truncated_normal"]
+        assert list(ds["prior_low"].values) == [0.1, 0.1, 0]
         patrol = ds["sample_value"].sel(parameter="border:strait.patrol").values
         assert patrol.min() >= 0.1 and patrol.max() <= 0.9
         cost = ds["sample_value"].sel(parameter="behaviour.switching_cost").values

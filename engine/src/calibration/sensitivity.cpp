@@ -24,6 +24,7 @@
 
 #include "io/hdf5_util.hpp"
 #include "migsim/errors.hpp"
+#include "migsim/output.hpp"
 #include "model/draws.hpp"
 
 namespace migsim::calibration {
@@ -432,12 +433,30 @@ void write_sensitivity(const std::string& path, const Spec& spec, const Sensitiv
             Handle design = detail::write_strings(f.file, "design", result.design);
             check(H5DSattach_scale(design, run, 0), "attach design");
             detail::write_attribute(design, "long_name", "the design a run belongs to: morris or sobol");
-            std::vector<std::string> priors;
-            for (const auto& p : spec.parameters) priors.push_back(prior_text(p.prior));
-            if (priors.size() == k) {
-                Handle prior = detail::write_strings(f.file, "prior", priors);
+            if (spec.parameters.size() == k) {   // the priors, as in a calibration file
+                std::vector<std::string> texts, kinds;
+                std::vector<double> a, b, low, high;
+                for (const auto& p : spec.parameters) {
+                    texts.push_back(prior_text(p.prior));
+                    kinds.emplace_back(to_string(p.prior.kind));
+                    a.push_back(p.prior.a);
+                    b.push_back(p.prior.b);
+                    low.push_back(p.prior.low);
+                    high.push_back(p.prior.high);
+                }
+                Handle prior = detail::write_strings(f.file, "prior", texts);
                 check(H5DSattach_scale(prior, parameter, 0), "attach prior");
                 detail::write_attribute(prior, "long_name", "the parameter's prior");
+                Handle kind = detail::write_strings(f.file, "prior_kind", kinds);
+                check(H5DSattach_scale(kind, parameter, 0), "attach prior_kind");
+                const std::pair<const char*, const std::vector<double>*> numbers[] = {{"prior_a", &a},
+                                                                                      {"prior_b", &b},
+                                                                                      {"prior_low", &low},
+                                                                                      {"prior_high", &high}};
+                for (const auto& [name, values] : numbers) {
+                    Handle ds = detail::write_doubles(f.file, name, *values);
+                    check(H5DSattach_scale(ds, parameter, 0), std::string("attach ") + name);
+                }
             }
         }
         f.matrix("sample_value", result.samples, k, run, parameter, "the parameter values of each run");
@@ -483,6 +502,8 @@ void write_sensitivity(const std::string& path, const Spec& spec, const Sensitiv
         detail::write_attribute(root, "spec", spec.text);
         detail::write_attribute(root, "spec_path", spec.path.string());
         detail::write_attribute(root, "scenario", spec.scenario.string());
+        detail::write_attribute(root, "wall_seconds", result.wall_seconds);
+        detail::write_attribute(root, "migsim_version", std::string(engine_version()));
         detail::write_attribute(root, "completed", static_cast<std::int64_t>(1));
     } catch (const OutputError& e) {
         throw OutputError(path + ": " + e.what() + " (disk full?)");
