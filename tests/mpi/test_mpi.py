@@ -239,3 +239,22 @@ def test_a_calibration_over_ranks_is_the_serial_calibration(tmp_path, ranks):
     assert checksums(many) == checksums(one)
     with h5py.File(many, "r") as f:
         assert f.attrs["completed"] == 1 and f["particle_value"].shape == (3, 30, 2)
+
+
+def test_sensitivity_over_ranks_is_the_serial_analysis(tmp_path):
+    """`migsim sensitivity` is collective: the points are split over ranks, and 2 or 3 ranks give
+    the serial runs and indices bit for bit; rank 0 alone writes the file and prints the table."""
+    spec = REPO_ROOT / "scenarios" / "toy" / "calibration" / "sensitivity.yml"
+    names = ("sample_value", "output_value", "morris_mu_star", "morris_mu_star_high", "sobol_first", "sobol_total",
+             "sobol_total_low")
+    files = {}
+    for ranks in (0, 2, 3):
+        out = tmp_path / f"sensitivity-{ranks}.h5"
+        result = launch(ranks, "sensitivity", spec, "-o", out, "--threads", "1", "-q", timeout=300)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.count("output arrivals_mainland") == 1, "rank 0 alone prints the table"
+        with h5py.File(out, "r") as f:
+            files[ranks] = {name: f[name][...] for name in names}
+    for ranks in (2, 3):
+        for name in names:
+            np.testing.assert_array_equal(files[ranks][name], files[0][name], err_msg=f"{name} on {ranks} ranks")

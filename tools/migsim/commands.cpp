@@ -23,6 +23,7 @@
 #include "migsim/compare.hpp"
 #include "migsim/calibration.hpp"
 #include "migsim/posterior.hpp"
+#include "migsim/sensitivity.hpp"
 #include "isolated.hpp"
 #include "progress.hpp"
 
@@ -304,6 +305,8 @@ int info_command(const std::string& path, bool checksums) {
         for (const auto& line : dataset_checksums(path)) std::cout << line << "\n";
     } else if (calibration::is_calibration_file(path)) {
         std::cout << calibration::describe_calibration(path);
+    } else if (calibration::is_sensitivity_file(path)) {
+        std::cout << calibration::describe_sensitivity(path);
     } else {
         std::cout << describe_output(path);
     }

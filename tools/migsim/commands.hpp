@@ -111,6 +111,7 @@ extern const Command generate_entry;                                            
 extern const Command validate_data_entry;                                                 // validate_data_command.cpp
 extern const Command import_flee_entry;                                                   // import_flee_command.cpp
 extern const Command calibrate_entry;                                                     // calibrate_command.cpp
+extern const Command sensitivity_entry;                                                   // sensitivity_command.cpp
 
 // Every subcommand, in the order of migsim --help.
 std::span<const Command* const> all_commands();

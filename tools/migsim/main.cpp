@@ -74,7 +74,8 @@ namespace migsim::cli {
 std::span<const Command* const> all_commands() {
     static const Command* const table[] = {&run_entry,         &sweep_entry,     &compare_entry,
                                            &validate_entry,    &generate_entry,  &validate_data_entry,
-                                           &import_flee_entry, &calibrate_entry, &info_entry};
+                                           &import_flee_entry, &calibrate_entry, &sensitivity_entry,
+                                           &info_entry};
     return table;
 }
 
@@ -98,6 +99,7 @@ int main(int argc, char** argv) {   // NOLINT(bugprone-exception-escape)
                "  migsim run scenarios/mediterranean --replicates 10 -o base.h5      an ensemble\n"
                "  migsim compare base.h5 shift.h5 --by border      paired differences with 95% intervals\n"
                "  migsim sweep scenarios/toy --param border:strait.patrol=0.2:0.8:7 -o sweep.h5\n"
+               "  migsim sensitivity scenarios/toy/calibration/sensitivity.yml -o sens.h5   which parameters matter\n"
                "  migsim generate -o big --locations 10000 --agents 5000000   a synthetic scenario to benchmark\n"
                "  migsim import-flee FabFlee/config_files/mali2012 -o scenarios/flee-mali2012   a Flee scenario\n"
                "Then in Python:  xarray.open_dataset('med.h5', engine='h5netcdf')\n"

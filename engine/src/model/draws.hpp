@@ -31,6 +31,9 @@ enum class Purpose : std::uint32_t {
     calibration = 20,   // calibration and sensitivity: (point, stage) in place of (agent, day)
     history = 30,       // history matching: Latin hypercubes, (point, parameter) in place of
                         // (agent, day), round = the design (wave and candidate round)
+    sensitivity = 31,   // Morris and Sobol designs and their bootstrap resamples (calibration/sensitivity.cpp):
+                        // (trajectory, parameter), (row, column), (resample, row / 4) in place of (agent,
+                        // day); `round` says which draw
 };
 
 using Words = std::array<std::uint32_t, 4>;
