@@ -16,7 +16,7 @@ np = pytest.importorskip("numpy")
 SPEC = "scenarios/toy/calibration/sensitivity.yml"   # relative to the repository root
 PARAMETERS = ["border:strait.patrol", "behaviour.switching_cost", "profile:migrant.weight_death"]
 OUTPUTS = ["arrivals_mainland", "arrivals_island", "interceptions_strait"]
-RUNS = 6 * (3 + 1) + 64 * (3 + 2)   # Morris trajectories x (k + 1) + Sobol N x (k + 2)
+RUNS = 20 * (3 + 1) + 1024 * (3 + 2)   # Morris trajectories x (k + 1) + Sobol N x (k + 2)
 
 
 @pytest.fixture(scope="module")
