@@ -7,9 +7,9 @@
 #include <cstdio>
 #include <iostream>
 #include <sstream>
-#include <unistd.h>
 
 #include "commands.hpp"
+#include "progress.hpp"
 #include "migsim/calibration.hpp"
 #include "migsim/errors.hpp"
 
@@ -52,32 +52,19 @@ void make_synthetic(calibration::Spec& spec, calibration::Model& model, std::uin
     }
 }
 
-// Generation, tolerance, acceptance and time left: a line redrawn on a terminal, one every 10 s in a log.
-class CalibrationLine {
-public:
-    explicit CalibrationLine(bool enabled) : enabled_(enabled), terminal_(isatty(fileno(stderr)) != 0) {}
-    void operator()(const calibration::CalibrationProgress& p) {
-        if (!enabled_) return;
-        if (p.seconds_elapsed - last_ < (terminal_ ? 0.2 : 10.0)) return;
-        last_ = p.seconds_elapsed;
-        std::fprintf(stderr,
-                     "%sgeneration %d/%d  tolerance %.4g  accepted %lld/%d of %lld simulated  last acceptance "
-                     "%.3g  %.0f s",
-                     terminal_ ? "\r" : "", p.generation, p.generations, p.tolerance,
-                     static_cast<long long>(p.accepted), p.population, static_cast<long long>(p.simulated),
-                     p.acceptance_rate, p.seconds_elapsed);
-        if (p.seconds_left > 0) std::fprintf(stderr, ", ~%.0f s left", p.seconds_left);
-        std::fprintf(stderr, "%s", terminal_ ? "   " : "\n");
-        std::fflush(stderr);
-    }
-    void finish() const {
-        if (enabled_ && terminal_) std::fprintf(stderr, "\n");
-    }
-
-private:
-    bool enabled_, terminal_;
-    double last_ = -1e9;
-};
+// Generation, tolerance, accepted and simulated proposals, the last acceptance rate, time left.
+void show(StatusLine& line, const calibration::CalibrationProgress& p) {
+    char text[256];
+    const int n =
+        std::snprintf(text, sizeof text,
+                      "generation %d/%d  tolerance %.4g  accepted %lld/%d of %lld simulated  last "
+                      "acceptance %.3g  %.0f s",
+                      p.generation, p.generations, p.tolerance, static_cast<long long>(p.accepted), p.population,
+                      static_cast<long long>(p.simulated), p.acceptance_rate, p.seconds_elapsed);
+    if (p.seconds_left > 0 && n > 0 && n < static_cast<int>(sizeof text))
+        std::snprintf(text + n, sizeof text - static_cast<std::size_t>(n), ", ~%.0f s left", p.seconds_left);
+    line.show(p.seconds_elapsed, false, text);
+}
 
 int calibrate_command(const CalibrateArgs& args, const Comm& world) {
     calibration::Spec spec;
@@ -97,14 +84,14 @@ int calibrate_command(const CalibrateArgs& args, const Comm& world) {
         for (const auto& t : spec.targets) std::cerr << " " << t.name << " " << t.observed << ";";
         std::cerr << "\n";
     }
-    CalibrationLine line(!args.quiet && world.rank() == 0);
+    StatusLine line(!args.quiet && world.rank() == 0);
     calibration::CalibrationOptions options;
     options.output = output;
     options.threads = args.threads;
     options.comm = &world;
     options.force = args.force;
     options.stop = &stop_calibration;
-    options.progress = std::ref(line);
+    options.progress = [&line](const calibration::CalibrationProgress& p) { show(line, p); };
     calibration::CalibrationResult result;
     on_every_rank(world, [&] { result = calibration::calibrate(spec, *model, options); });
     line.finish();

@@ -168,7 +168,11 @@ int posterior_command(const RunArgs& args, const Comm& world, const Scenario& sc
             value << plan.values.front()[p];
             first.push_back(plan.parameters[p] + "=" + value.str());
         }
-        report_replaced_overrides(load_scenario(args.scenario, first));
+        try {
+            report_replaced_overrides(load_scenario(args.scenario, first));
+        } catch (const ScenarioError&) {
+            // A key the scenario does not take: the run refuses it below, naming the posterior file.
+        }
     }
     const std::string output = args.output.empty() ? scenario.settings.name + "-posterior.h5" : args.output;
     const RunResult result = with_progress(args, world, output, [&](RunOptions o) {

@@ -6,22 +6,25 @@
 
 namespace migsim::cli {
 
-ProgressLine::ProgressLine(bool enabled) : enabled_(enabled), terminal_(isatty(fileno(stderr)) != 0) {}
+StatusLine::StatusLine(bool enabled) : enabled_(enabled), terminal_(isatty(fileno(stderr)) != 0) {}
 
-void ProgressLine::operator()(const Progress& p) {
+void StatusLine::show(double seconds_elapsed, bool last, const std::string& text) {
     if (!enabled_) return;
-    // On a terminal: redraw at most 10 times a second. In a log: a line every 10 seconds.
-    const double every = terminal_ ? 0.1 : 10.0;
-    if (p.day != p.days && p.seconds_elapsed - last_shown_ < every) return;
-    last_shown_ = p.seconds_elapsed;
-    std::fprintf(stderr, "%sday %d/%d  %lld agents  %.3g agent-days/s  %.0f s left%s", terminal_ ? "\r" : "", p.day,
-                 p.days, static_cast<long long>(p.agents), p.agent_days_per_second, p.seconds_left,
-                 terminal_ ? "   " : "\n");
+    if (!last && seconds_elapsed - last_shown_ < (terminal_ ? 0.1 : 10.0)) return;
+    last_shown_ = seconds_elapsed;
+    std::fprintf(stderr, "%s%s%s", terminal_ ? "\r" : "", text.c_str(), terminal_ ? "   " : "\n");
     std::fflush(stderr);
 }
 
-void ProgressLine::finish() {
+void StatusLine::finish() const {
     if (enabled_ && terminal_) std::fprintf(stderr, "\n");
+}
+
+void ProgressLine::operator()(const Progress& p) {
+    char text[256];
+    std::snprintf(text, sizeof text, "day %d/%d  %lld agents  %.3g agent-days/s  %.0f s left", p.day, p.days,
+                  static_cast<long long>(p.agents), p.agent_days_per_second, p.seconds_left);
+    line_.show(p.seconds_elapsed, p.day == p.days, text);
 }
 
 }   // namespace migsim::cli

@@ -1,7 +1,6 @@
 // migsim sensitivity: Morris elementary effects and Sobol indices of a SPEC's outputs over its
 // parameters (docs/CALIBRATION.md, "Sensitivity"). Collective: every rank runs its share of the
 // points; rank 0 writes the file and prints the table.
-#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 
@@ -12,6 +11,7 @@
 #include <memory>
 
 #include "commands.hpp"
+#include "progress.hpp"
 #include "migsim/calibration.hpp"
 #include "migsim/errors.hpp"
 #include "migsim/run.hpp"
@@ -29,32 +29,6 @@ struct SensitivityArgs {
     std::string spec, output;
     int threads = 0;
     bool force = false, quiet = false;
-};
-
-// Runs done / total and the time left, on stderr: redrawn on a terminal (at most 10 times a
-// second), a line every 10 seconds in a log.
-class RunsLine {
-public:
-    explicit RunsLine(bool enabled) : enabled_(enabled), terminal_(isatty(fileno(stderr)) != 0) {}
-    void operator()(const SensitivityProgress& p) {
-        if (!enabled_) return;
-        const double every = terminal_ ? 0.1 : 10.0;
-        if (p.done != p.total && p.seconds_elapsed - last_ < every) return;
-        last_ = p.seconds_elapsed;
-        std::fprintf(stderr, "%sruns %lld/%lld  %.0f s elapsed  %s%s", terminal_ ? "\r" : "",
-                     static_cast<long long>(p.done), static_cast<long long>(p.total), p.seconds_elapsed,
-                     p.done > 0 ? (std::to_string(static_cast<long long>(p.seconds_left + 0.5)) + " s left").c_str()
-                                : "",
-                     terminal_ ? "   " : "\n");
-        std::fflush(stderr);
-    }
-    void finish() const {
-        if (enabled_ && terminal_) std::fprintf(stderr, "\n");
-    }
-
-private:
-    bool enabled_, terminal_;
-    double last_ = -1;
 };
 
 int sensitivity_command(const SensitivityArgs& args, const Comm& world) {
@@ -91,9 +65,15 @@ int sensitivity_command(const SensitivityArgs& args, const Comm& world) {
                   << " parameter(s): " << runs << " runs x " << spec.replicates << " replicate(s) of "
                   << spec.scenario.string() << ", all on seed " << spec.seed << "\n";
     }
-    RunsLine progress(!args.quiet && world.rank() == 0);
-    const SensitivityResult result = analyse_sensitivity(spec, *model, std::ref(progress));
-    progress.finish();
+    // Runs done / total and the time left.
+    StatusLine line(!args.quiet && world.rank() == 0);
+    const SensitivityResult result = analyse_sensitivity(spec, *model, [&line](const SensitivityProgress& p) {
+        std::string text = "runs " + std::to_string(p.done) + "/" + std::to_string(p.total) + "  " +
+                           std::to_string(static_cast<long long>(p.seconds_elapsed + 0.5)) + " s elapsed";
+        if (p.done > 0) text += "  " + std::to_string(static_cast<long long>(p.seconds_left + 0.5)) + " s left";
+        line.show(p.seconds_elapsed, p.done == p.total, text);
+    });
+    line.finish();
 
     on_every_rank(world, [&] {
         if (world.rank() == 0) write_sensitivity(output, spec, result);

@@ -32,16 +32,8 @@ public:
         dims_[name] = std::move(ds);
     }
     void dimension(const std::string& name, hsize_t n) {
-        std::vector<std::int32_t> index(n);
-        for (hsize_t k = 0; k < n; ++k) index[k] = static_cast<std::int32_t>(k);
-        Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose);
-        Handle ds(H5Dcreate2(file_, name.c_str(), H5T_NATIVE_INT32, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-                  H5Dclose);
-        check(ds, "create " + name);
-        if (n > 0) check(H5Dwrite(ds, H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, index.data()), "write " + name);
-        check(H5DSset_scale(ds, name.c_str()), "scale " + name);
         sizes_[name] = n;
-        dims_[name] = std::move(ds);
+        dims_[name] = write_index_dimension(file_, name, n);
     }
     // A float64 variable over `dims` (in order).
     void write(const std::string& name, const std::vector<std::string>& dims, const std::vector<double>& values,

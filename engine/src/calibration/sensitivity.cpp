@@ -373,17 +373,7 @@ struct SensitivityFile {
         check(H5DSset_scale(ds, name.c_str()), "scale " + name);
         return ds;
     }
-    Handle index_dimension(const std::string& name, hsize_t n) {
-        std::vector<std::int32_t> index(n);
-        std::iota(index.begin(), index.end(), 0);
-        Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose);
-        Handle ds(H5Dcreate2(file, name.c_str(), H5T_NATIVE_INT32, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-                  H5Dclose);
-        check(ds, "create " + name);
-        if (n > 0) check(H5Dwrite(ds, H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, index.data()), "write " + name);
-        check(H5DSset_scale(ds, name.c_str()), "scale " + name);
-        return ds;
-    }
+    Handle index_dimension(const std::string& name, hsize_t n) { return detail::write_index_dimension(file, name, n); }
     void matrix(const std::string& name, const Matrix& values, hsize_t columns, hid_t rows_dim, hid_t columns_dim,
                 const std::string& description, const std::string& units = "") {
         const hsize_t shape[2] = {values.size(), columns};

@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include <hdf5.h>
+#include <hdf5_hl.h>
 
 #include "migsim/errors.hpp"
 #include "scenario/text_file.hpp"
@@ -185,6 +186,17 @@ Handle write_doubles(hid_t file, const std::string& name, const std::vector<doub
     check(ds, "create " + name);
     if (!values.empty())
         check(H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), "write " + name);
+    return ds;
+}
+
+Handle write_index_dimension(hid_t file, const std::string& name, hsize_t n) {
+    std::vector<std::int32_t> index(n);
+    for (hsize_t k = 0; k < n; ++k) index[k] = static_cast<std::int32_t>(k);
+    Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose);
+    Handle ds(H5Dcreate2(file, name.c_str(), H5T_NATIVE_INT32, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose);
+    check(ds, "create " + name);
+    if (n > 0) check(H5Dwrite(ds, H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, index.data()), "write " + name);
+    check(H5DSset_scale(ds, name.c_str()), "scale " + name);
     return ds;
 }
 

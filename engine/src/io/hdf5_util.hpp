@@ -56,6 +56,8 @@ void silence_hdf5_errors();
 
 Handle write_strings(hid_t file, const std::string& name, const std::vector<std::string>& values);
 Handle write_doubles(hid_t file, const std::string& name, const std::vector<double>& values);
+// A dimension scale `name` holding 0, 1, ..., n-1 (int32): the coordinate of an index dimension.
+Handle write_index_dimension(hid_t file, const std::string& name, hsize_t n);
 
 // Why HDF5 cannot open `path` when another process holds HDF5's lock on it (HDF5 refuses
 // without saying why): for writing, any holder; for reading, a writer. "" when none does.

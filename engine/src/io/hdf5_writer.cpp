@@ -313,15 +313,7 @@ struct Hdf5Writer::Impl {
         return dims[name] = std::move(ds);
     }
     Handle& make_index_dimension(const std::string& name, hsize_t n) {
-        std::vector<std::int32_t> index(n);
-        for (hsize_t k = 0; k < n; ++k) index[k] = static_cast<std::int32_t>(k);
-        Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose);
-        Handle ds(H5Dcreate2(file, name.c_str(), H5T_NATIVE_INT32, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-                  H5Dclose);
-        check(ds, "create " + name);
-        if (n > 0) check(H5Dwrite(ds, H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, index.data()), "write " + name);
-        check(H5DSset_scale(ds, name.c_str()), "scale " + name);
-        return dims[name] = std::move(ds);
+        return dims[name] = write_index_dimension(file, name, n);
     }
 
     void coordinate(const std::string& name, const std::string& dim, const std::vector<std::string>& values) {
