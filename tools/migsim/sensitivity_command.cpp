@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <iomanip>
@@ -69,8 +70,8 @@ int sensitivity_command(const SensitivityArgs& args, const Comm& world) {
     StatusLine line(!args.quiet && world.rank() == 0);
     const SensitivityResult result = analyse_sensitivity(spec, *model, [&line](const SensitivityProgress& p) {
         std::string text = "runs " + std::to_string(p.done) + "/" + std::to_string(p.total) + "  " +
-                           std::to_string(static_cast<long long>(p.seconds_elapsed + 0.5)) + " s elapsed";
-        if (p.done > 0) text += "  " + std::to_string(static_cast<long long>(p.seconds_left + 0.5)) + " s left";
+                           std::to_string(std::llround(p.seconds_elapsed)) + " s elapsed";
+        if (p.done > 0) text += "  " + std::to_string(std::llround(p.seconds_left)) + " s left";
         line.show(p.seconds_elapsed, p.done == p.total, text);
     });
     line.finish();
