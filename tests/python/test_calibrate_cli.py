@@ -123,3 +123,22 @@ def test_a_bad_spec_names_file_line_and_what_was_expected(migsim, tmp_path, chan
     assert str(spec) in result.stderr and expected in result.stderr
     assert not any(marker in result.stderr for marker in CRASH_MARKERS)
     assert not (tmp_path / "out.h5").exists()
+
+
+def test_the_shipped_history_matching_spec_from_the_repository_root(migsim, tmp_path):
+    # As docs/CALIBRATION.md shows it: a relative SPEC path from the repository root, an -o file
+    # relative to the working folder; rerun over the finished file, then over a run file (refused).
+    spec = "scenarios/toy/calibration/history_matching.yml"
+    result = subprocess.run(migsim.command("calibrate", REPO_ROOT / spec, "-o", "hm.h5", "-q"), cwd=tmp_path,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "3 waves and the posterior" in result.stdout and "(inside)" in result.stdout
+    relative = migsim("calibrate", spec, "-o", tmp_path / "hm.h5", "-q")   # cwd: the repository root
+    assert relative.returncode == 0, relative.stderr
+    assert "already holds this calibration" in relative.stdout
+    assert "holds only until day 60" in result.stderr   # the toy's event replaces the strait patrol
+    run = tmp_path / "run.h5"
+    migsim.ok("run", "scenarios/toy", "--days", "10", "-o", run, "-q")
+    refused = migsim("calibrate", spec, "-o", run, "-q")
+    assert refused.returncode == 3 and "--force" in refused.stderr
+    assert not any(marker in refused.stderr for marker in CRASH_MARKERS)

@@ -5,7 +5,7 @@ calibrated on targets the model made at the SPEC's `truth:` with that seed
 (`migsim calibrate SPEC --synthetic SEED`); the script then counts, per parameter, the data sets
 whose posterior 90% interval holds the truth, and the ratio of posterior to prior 90% width.
 
-    python3 scenarios/toy/calibration/coverage.py                       # the study (20 sets), ~10 min on 2 cores
+    python3 scenarios/toy/calibration/coverage.py                       # the study (20 sets): 20 x ~18 s of one core
     python3 scenarios/toy/calibration/coverage.py --population 60 --generations 3 --out /tmp/cov   # small (CI)
 
 Writes OUT/coverage.csv (one row per data set and parameter) and OUT/coverage.md (the table),
